@@ -1,0 +1,22 @@
+package io.floe.cli.command;
+
+import io.floe.core.config.FloeSettings;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "config",
+    mixinStandardHelpOptions = true,
+    description = "Print every floe.yaml setting with its type, default and description (Markdown).")
+final class ConfigCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().getOut().print(FloeSettings.referenceMarkdown());
+    spec.commandLine().getOut().flush();
+    return 0;
+  }
+}

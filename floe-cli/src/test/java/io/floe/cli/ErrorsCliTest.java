@@ -1,0 +1,95 @@
+package io.floe.cli;
+
+import static io.floe.cli.CliRun.floe;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a user sees when something is wrong: one line, the place, what to do, and exit code 1. */
+class ErrorsCliTest {
+  @TempDir Path project;
+
+  @Test
+  void unknownKeyNamesFileLineAndSuggestion() throws Exception {
+    write("name: shop\ncatalog:\n  type: jdbc\n  warehous: data\n");
+    CliRun run = floe(project, "tables");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err().strip().lines()).hasSize(1);
+    assertThat(run.err()).contains("floe.yaml:4").contains("catalog.warehous")
+        .contains("Did you mean 'catalog.warehouse'?");
+  }
+
+  @Test
+  void wrongTypeNamesFileLineAndValue() throws Exception {
+    write("name: shop\nengine:\n  shuffle-partitions: four\n");
+    CliRun run = floe(project, "tables");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err().strip().lines()).hasSize(1);
+    assertThat(run.err()).contains("floe.yaml:3").contains("engine.shuffle-partitions").contains("four");
+  }
+
+  @Test
+  void missingSecretNamesTheReferenceButNoValue() throws Exception {
+    write("name: shop\ncatalog:\n  type: jdbc\n  uri: jdbc:postgresql://127.0.0.1:1/floe\n"
+        + "  user: floe\n  password: ${env:FLOE_TEST_UNSET_PASSWORD}\n");
+    CliRun run = floe(project, "tables");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err().strip().lines()).hasSize(1);
+    assertThat(run.err()).contains("floe.yaml:6").contains("FLOE_TEST_UNSET_PASSWORD");
+  }
+
+  @Test
+  void literalSecretNeverReachesTheOutput() throws Exception {
+    // An unreachable catalog database: the error must not echo the password.
+    write("name: shop\ncatalog:\n  uri: jdbc:postgresql://127.0.0.1:1/floe\n  user: floe\n"
+        + "  password: hunter2-very-secret\n");
+    CliRun run = floe(project, "-v", "tables");
+    assertThat(run.exitCode()).isNotZero();
+    assertThat(run.out() + run.err()).doesNotContain("hunter2-very-secret");
+  }
+
+  @Test
+  void missingProjectSaysHowToCreateOne() {
+    CliRun run = floe(project, "tables");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("floe init");
+  }
+
+  @Test
+  void badSqlAndUnknownTablesAreOneLineUserErrors() throws Exception {
+    floe("init", project.toString()).ok();
+    CliRun badSql = floe(project, "sql", "SELEC 1");
+    assertThat(badSql.exitCode()).isEqualTo(1);
+    assertThat(badSql.err().strip().lines()).hasSize(1);
+    assertThat(badSql.err()).startsWith("error: Cannot run SQL").doesNotContain("at org.apache");
+
+    CliRun unknown = floe(project, "show", "bronze.nope");
+    assertThat(unknown.exitCode()).isEqualTo(1);
+    assertThat(unknown.err().strip()).isEqualTo(
+        "error: Cannot find table 'bronze.nope' in catalog 'floe'. Run 'floe tables' to list the tables.");
+
+    CliRun missingInSql = floe(project, "sql", "SELECT * FROM bronze.nope");
+    assertThat(missingInSql.exitCode()).isEqualTo(1);
+    assertThat(missingInSql.err()).contains("bronze").contains("nope");
+
+    CliRun verbose = floe(project, "-v", "sql", "SELEC 1");
+    assertThat(verbose.exitCode()).isEqualTo(1);
+    assertThat(verbose.err()).contains("\tat ");
+  }
+
+  @Test
+  void versionHelpAndUsageErrors() {
+    assertThat(floe("--version").ok()).contains("floe ").contains("Spark 4.1").contains("Iceberg 1.11");
+    assertThat(floe("--help").ok()).contains("sql").contains("snapshots").contains("rollback");
+    assertThat(floe("branch", "--help").ok()).contains("create").contains("drop");
+    CliRun typo = floe("sqll");
+    assertThat(typo.exitCode()).isEqualTo(1);
+  }
+
+  private void write(String yaml) throws Exception {
+    Files.writeString(project.resolve("floe.yaml"), yaml);
+  }
+}

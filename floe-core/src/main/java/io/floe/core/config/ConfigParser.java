@@ -1,0 +1,169 @@
+package io.floe.core.config;
+
+import static java.util.Objects.requireNonNull;
+
+import io.floe.core.error.FloeException;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
+
+/**
+ * Reads a YAML configuration file and checks it against declared fields. Keys may be nested
+ * ({@code catalog:} then {@code uri:}) or dotted ({@code catalog.uri:}). Every error is one line
+ * that starts with {@code file:line}. Secret references are kept as written, not resolved.
+ */
+public final class ConfigParser {
+  private final Path file;
+  private final Map<String, ConfigField> fields = new LinkedHashMap<>();
+  private final Set<String> sections = new LinkedHashSet<>();
+  private final YamlValues values;
+  private final KeySuggestions suggestions;
+  private final Map<String, ConfigEntry> entries = new LinkedHashMap<>();
+  private final Map<String, SourceLocation> seen = new HashMap<>();
+
+  private ConfigParser(Path file, List<ConfigField> declared) {
+    this.file = requireNonNull(file, "file is null");
+    for (ConfigField field : declared) {
+      fields.put(field.key(), field);
+      for (String section = field.section(); !section.isEmpty(); section = parentOf(section)) {
+        sections.add(section);
+      }
+    }
+    this.values = new YamlValues(file);
+    this.suggestions = new KeySuggestions(declared, sections);
+  }
+
+  /**
+   * Reads and checks the file.
+   *
+   * @throws FloeException a user error if the file cannot be read, is not valid YAML, or has an
+   *     unknown key or a value of the wrong type
+   */
+  public static ConfigDocument parse(Path file, List<ConfigField> fields) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw FloeException.user(e, "Cannot read %s: the file does not exist.", file);
+    } catch (CharacterCodingException e) {
+      throw FloeException.user(e, "Cannot read %s: the file is not UTF-8 text.", file);
+    } catch (IOException e) {
+      throw FloeException.user(e, "Cannot read %s: %s", file, e);
+    }
+    return parse(file, text, fields);
+  }
+
+  /** Checks YAML text as if read from {@code file}, which is only used in locations. */
+  public static ConfigDocument parse(Path file, String yaml, List<ConfigField> fields) {
+    return new ConfigParser(file, fields).parse(yaml);
+  }
+
+  private ConfigDocument parse(String yaml) {
+    Optional<Node> root = compose(yaml);
+    if (root.isEmpty()) {
+      return new ConfigDocument(file, new SourceLocation(file, 1), entries);
+    }
+    Node node = root.get();
+    SourceLocation start = values.location(node);
+    if (!(node instanceof MappingNode mapping)) {
+      throw FloeException.user("%s: Cannot read settings: expected 'key: value' lines at the top level, but was %s.",
+          start, YamlValues.describe(node));
+    }
+    walk(mapping, "");
+    return new ConfigDocument(file, start, entries);
+  }
+
+  private Optional<Node> compose(String yaml) {
+    LoadSettings settings = LoadSettings.builder()
+        .setLabel(file.toString())
+        .setSchema(new CoreSchema())
+        .build();
+    try {
+      return new Compose(settings).composeString(yaml);
+    } catch (MarkedYamlEngineException e) {
+      int line = lineOf(e.getProblemMark().or(e::getContextMark));
+      throw FloeException.user(e, "%s: Cannot parse YAML: %s", new SourceLocation(file, line), problem(e, line));
+    } catch (YamlEngineException e) {
+      throw FloeException.user(e, "%s: Cannot parse YAML: %s", SourceLocation.of(file), oneLine(e.getMessage()));
+    }
+  }
+
+  private void walk(MappingNode mapping, String section) {
+    for (NodeTuple tuple : mapping.getValue()) {
+      String name = values.keyName(tuple.getKeyNode(), section);
+      String key = section.isEmpty() ? name : section + "." + name;
+      SourceLocation at = values.location(tuple.getKeyNode());
+      Node value = tuple.getValueNode();
+      remember(key, at);
+      ConfigField field = fields.get(key);
+      if (field != null) {
+        entries.put(key, new ConfigEntry(field, values.convert(field, value, at), at));
+      } else if (sections.contains(key)) {
+        walkSection(key, value, at);
+      } else {
+        throw FloeException.user("%s: Unknown key '%s'. %s", at, key, suggestions.adviceFor(key));
+      }
+    }
+  }
+
+  private void walkSection(String section, Node value, SourceLocation at) {
+    if (value instanceof MappingNode mapping) {
+      walk(mapping, section);
+    } else if (!YamlValues.isNull(value)) {
+      throw YamlValues.invalid(section, at, "a mapping of " + section + ".* settings", value);
+    }
+  }
+
+  // YAML forbids duplicate keys; the composer does not check, and a silent last-one-wins hides mistakes.
+  private void remember(String key, SourceLocation at) {
+    SourceLocation first = seen.putIfAbsent(key, at);
+    if (first != null) {
+      throw FloeException.user("%s: Duplicate key '%s' (first set at line %d). Remove one of them.", at, key,
+          first.line());
+    }
+  }
+
+  private static String parentOf(String key) {
+    int dot = key.lastIndexOf('.');
+    return dot < 0 ? "" : key.substring(0, dot);
+  }
+
+  // "found unexpected end of stream while scanning a quoted scalar that starts at line 1": the
+  // context says where the unfinished construct began, often the line that needs the fix.
+  private static String problem(MarkedYamlEngineException e, int line) {
+    String problem = oneLine(e.getProblem() != null ? e.getProblem() : e.getContext());
+    if (e.getProblem() == null || e.getContext() == null) {
+      return problem;
+    }
+    int contextLine = lineOf(e.getContextMark());
+    return contextLine > 0 && contextLine != line
+        ? problem + " " + oneLine(e.getContext()) + " that starts at line " + contextLine
+        : problem;
+  }
+
+  private static int lineOf(Optional<Mark> mark) {
+    return mark.map(m -> m.getLine() + 1).orElse(0);
+  }
+
+  private static String oneLine(String text) {
+    return text == null ? "unknown problem" : text.strip().replaceAll("\\s*\\R\\s*", " ");
+  }
+}

@@ -1,0 +1,124 @@
+package io.floe.core.config;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Every key of {@code floe.yaml}, declared once. The loader checks a file against these
+ * declarations, and {@code floe config} and the reference docs print them.
+ */
+public final class FloeSettings {
+  public static final ConfigField NAME = required("name", "Project name; identifies the project in logs and messages.");
+
+  public static final ConfigField CATALOG_TYPE = choice("catalog.type", "jdbc", List.of("jdbc", "rest"),
+      "Iceberg catalog kind: jdbc (a SQLite or PostgreSQL database) or rest (an Iceberg REST catalog server).");
+  public static final ConfigField CATALOG_NAME = string("catalog.name", "floe",
+      "Name of the catalog in SQL, as in floe.silver.orders.");
+  public static final ConfigField CATALOG_URI = string("catalog.uri", null,
+      "JDBC URL for jdbc (default: SQLite in .floe/catalog.db); the server URL for rest, where it is required.");
+  public static final ConfigField CATALOG_USER = string("catalog.user", null, "JDBC catalog database user.");
+  public static final ConfigField CATALOG_PASSWORD = secret("catalog.password", "JDBC catalog database password.");
+  public static final ConfigField CATALOG_WAREHOUSE = string("catalog.warehouse", ".floe/warehouse",
+      "Where table files go: a path relative to the project or an s3:// URI for jdbc; the warehouse name for rest.");
+  public static final ConfigField CATALOG_CREDENTIAL = secret("catalog.credential",
+      "REST catalog OAuth2 client credential, written id:secret.");
+  public static final ConfigField CATALOG_TOKEN = secret("catalog.token", "REST catalog bearer token.");
+
+  public static final ConfigField STORAGE_TYPE = choice("storage.type", "local", List.of("local", "s3"),
+      "Where table files are stored: the local file system, or s3 (AWS S3 or an S3-compatible store).");
+  public static final ConfigField STORAGE_ENDPOINT = string("storage.endpoint", null,
+      "S3 endpoint URL for S3-compatible stores such as MinIO; unset for AWS.");
+  public static final ConfigField STORAGE_REGION = string("storage.region", null, "S3 region, e.g. us-east-1.");
+  public static final ConfigField STORAGE_PATH_STYLE_ACCESS = new ConfigField("storage.path-style-access",
+      ConfigType.BOOLEAN, false, "Address buckets in the URL path, as most S3-compatible stores need.",
+      List.of(), false);
+  public static final ConfigField STORAGE_ACCESS_KEY_ID = secret("storage.access-key-id",
+      "S3 access key id; unset to use the default AWS credential chain.");
+  public static final ConfigField STORAGE_SECRET_ACCESS_KEY = secret("storage.secret-access-key",
+      "S3 secret access key.");
+
+  public static final ConfigField ENGINE_MASTER = string("engine.master", "local[*]",
+      "Spark master URL; local[*] runs Spark inside the Floe process on every core.");
+  public static final ConfigField ENGINE_DRIVER_MEMORY = string("engine.driver-memory", null,
+      "Spark driver memory, e.g. 4g; unset for Spark's default.");
+  public static final ConfigField ENGINE_EXECUTOR_MEMORY = string("engine.executor-memory", null,
+      "Spark executor memory on a cluster, e.g. 8g; unset for Spark's default.");
+  public static final ConfigField ENGINE_SHUFFLE_PARTITIONS = new ConfigField("engine.shuffle-partitions",
+      ConfigType.INT, 4, "Partitions Spark uses for joins and aggregations (spark.sql.shuffle.partitions).",
+      List.of(), false);
+  public static final ConfigField ENGINE_CONF = map("engine.conf",
+      "Extra Spark settings passed through as they are, e.g. spark.sql.ansi.enabled: true.");
+
+  public static final ConfigField NAMESPACES = new ConfigField("namespaces", ConfigType.STRING_LIST,
+      List.of("bronze", "silver", "gold"), "Namespaces (schemas) Floe creates in the catalog for the project's tables.",
+      List.of(), false);
+  public static final ConfigField MODELS_PATH = string("models.path", "models",
+      "Directory of the model SQL files, relative to the project directory.");
+  public static final ConfigField SOURCES = map("sources", "Systems to ingest from, by source name.");
+  public static final ConfigField VARS = map("vars", "Variables that models can refer to, by name.");
+
+  private static final List<ConfigField> ALL = List.of(
+      NAME,
+      CATALOG_TYPE, CATALOG_NAME, CATALOG_URI, CATALOG_USER, CATALOG_PASSWORD, CATALOG_WAREHOUSE,
+      CATALOG_CREDENTIAL, CATALOG_TOKEN,
+      STORAGE_TYPE, STORAGE_ENDPOINT, STORAGE_REGION, STORAGE_PATH_STYLE_ACCESS, STORAGE_ACCESS_KEY_ID,
+      STORAGE_SECRET_ACCESS_KEY,
+      ENGINE_MASTER, ENGINE_DRIVER_MEMORY, ENGINE_EXECUTOR_MEMORY, ENGINE_SHUFFLE_PARTITIONS, ENGINE_CONF,
+      NAMESPACES, MODELS_PATH, SOURCES, VARS);
+
+  private static final Map<String, ConfigField> BY_KEY =
+      ALL.stream().collect(Collectors.toUnmodifiableMap(ConfigField::key, Function.identity()));
+
+  private FloeSettings() {}
+
+  /** Every setting, in the order of the documentation. */
+  public static List<ConfigField> all() {
+    return ALL;
+  }
+
+  /** The setting with the given dotted key. */
+  public static Optional<ConfigField> find(String key) {
+    return Optional.ofNullable(BY_KEY.get(key));
+  }
+
+  /** The sections that group settings: {@code catalog}, {@code storage}, {@code engine}, {@code models}. */
+  public static Set<String> sections() {
+    Set<String> sections = new LinkedHashSet<>();
+    for (ConfigField field : ALL) {
+      if (!field.section().isEmpty()) {
+        sections.add(field.section());
+      }
+    }
+    return Set.copyOf(sections);
+  }
+
+  /** A Markdown table of every setting: key, type, default and description. */
+  public static String referenceMarkdown() {
+    return SettingsReference.markdown(ALL);
+  }
+
+  private static ConfigField required(String key, String description) {
+    return new ConfigField(key, ConfigType.STRING, null, description, List.of(), true);
+  }
+
+  private static ConfigField string(String key, String defaultValue, String description) {
+    return new ConfigField(key, ConfigType.STRING, defaultValue, description, List.of(), false);
+  }
+
+  private static ConfigField secret(String key, String description) {
+    return new ConfigField(key, ConfigType.SECRET, null, description, List.of(), false);
+  }
+
+  private static ConfigField choice(String key, String defaultValue, List<String> allowed, String description) {
+    return new ConfigField(key, ConfigType.ENUM, defaultValue, description, allowed, false);
+  }
+
+  private static ConfigField map(String key, String description) {
+    return new ConfigField(key, ConfigType.MAP, null, description, List.of(), false);
+  }
+}

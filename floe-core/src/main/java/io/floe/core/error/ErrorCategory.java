@@ -1,0 +1,25 @@
+package io.floe.core.error;
+
+/**
+ * Who has to act on a failure. This is the one place that maps a failure to a CLI exit code; the
+ * server maps the same categories to HTTP statuses.
+ */
+public enum ErrorCategory {
+  /** The user's input is wrong (configuration, SQL, arguments): fix it and retry. */
+  USER(1),
+  /** Something outside Floe failed (catalog, object store, source database): retry or fix it there. */
+  EXTERNAL(1),
+  /** A bug in Floe. */
+  INTERNAL(2);
+
+  private final int exitCode;
+
+  ErrorCategory(int exitCode) {
+    this.exitCode = exitCode;
+  }
+
+  /** The process exit code the CLI uses for a failure of this category. */
+  public int exitCode() {
+    return exitCode;
+  }
+}

@@ -1,0 +1,34 @@
+package io.floe.core.project;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How Spark runs ({@code engine.*} in floe.yaml).
+ *
+ * @param master the Spark master URL, e.g. {@code local[*]}
+ * @param driverMemory e.g. {@code 4g}; null for Spark's default
+ * @param executorMemory e.g. {@code 8g}; null for Spark's default
+ * @param conf extra {@code spark.*} settings, in the order written
+ */
+public record EngineConfig(
+    String master, String driverMemory, String executorMemory, int shufflePartitions, Map<String, String> conf) {
+  public EngineConfig {
+    requireNonNull(master, "master is null");
+    requireNonNull(conf, "conf is null");
+    if (master.isBlank()) {
+      throw new IllegalArgumentException("Invalid engine master: the master is blank");
+    }
+    if (shufflePartitions < 1) {
+      throw new IllegalArgumentException("Invalid shuffle partitions: must be positive, but was: " + shufflePartitions);
+    }
+    conf.forEach((key, value) -> {
+      requireNonNull(key, "conf key is null");
+      requireNonNull(value, () -> "conf value of " + key + " is null");
+    });
+    conf = Collections.unmodifiableMap(new LinkedHashMap<>(conf));
+  }
+}

@@ -1,0 +1,85 @@
+package io.floe.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FloeSettingsTest {
+  @Test
+  void declaresEveryKeyOnceWithItsDefault() {
+    Map<String, Object> defaults = new LinkedHashMap<>();
+    FloeSettings.all().forEach(field -> defaults.put(field.key(), field.defaultValue()));
+
+    assertThat(defaults).containsOnlyKeys(
+        "name", "catalog.type", "catalog.name", "catalog.uri", "catalog.user", "catalog.password",
+        "catalog.warehouse", "catalog.credential", "catalog.token", "storage.type", "storage.endpoint",
+        "storage.region", "storage.path-style-access", "storage.access-key-id", "storage.secret-access-key",
+        "engine.master", "engine.driver-memory", "engine.executor-memory", "engine.shuffle-partitions",
+        "engine.conf", "namespaces", "models.path", "sources", "vars");
+    assertThat(defaults).containsEntry("catalog.type", "jdbc")
+        .containsEntry("catalog.name", "floe")
+        .containsEntry("catalog.warehouse", ".floe/warehouse")
+        .containsEntry("storage.type", "local")
+        .containsEntry("storage.path-style-access", false)
+        .containsEntry("engine.master", "local[*]")
+        .containsEntry("engine.shuffle-partitions", 4)
+        .containsEntry("namespaces", List.of("bronze", "silver", "gold"))
+        .containsEntry("models.path", "models");
+    assertThat(FloeSettings.all()).filteredOn(ConfigField::required).containsExactly(FloeSettings.NAME);
+    assertThat(FloeSettings.sections()).containsExactlyInAnyOrder("catalog", "storage", "engine", "models");
+  }
+
+  @Test
+  void secretsAreTheCredentialFields() {
+    assertThat(FloeSettings.all()).filteredOn(field -> field.type() == ConfigType.SECRET)
+        .extracting(ConfigField::key)
+        .containsExactly("catalog.password", "catalog.credential", "catalog.token", "storage.access-key-id",
+            "storage.secret-access-key");
+  }
+
+  @Test
+  void referenceHasARowPerSetting() {
+    String markdown = FloeSettings.referenceMarkdown();
+
+    assertThat(markdown.lines()).hasSize(FloeSettings.all().size() + 2);
+    assertThat(markdown).startsWith("| Key | Type | Default | Description |\n")
+        .contains("| `name` | string | required | ")
+        .contains("| `catalog.type` | jdbc or rest | `jdbc` | ")
+        .contains("| `engine.shuffle-partitions` | integer | `4` | ")
+        .contains("| `namespaces` | list of strings | `[bronze, silver, gold]` | ")
+        .contains("| `catalog.uri` | string |  | ")
+        .contains("| `catalog.password` | secret |  | JDBC catalog database password. Write a `${env:NAME}`");
+  }
+
+  @Test
+  void findsFieldsByKey() {
+    assertThat(FloeSettings.find("catalog.uri")).contains(FloeSettings.CATALOG_URI);
+    assertThat(FloeSettings.find("catalog")).isEmpty();
+  }
+
+  @Test
+  void fieldDeclarationsAreChecked() {
+    assertThatThrownBy(() -> new ConfigField("Catalog URI", ConfigType.STRING, null, "x", List.of(), false))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("lower-case words");
+    assertThatThrownBy(() -> new ConfigField("a.b", ConfigType.INT, "4", "x", List.of(), false))
+        .hasMessage("Invalid config field a.b: the default does not match the type INT");
+    assertThatThrownBy(() -> new ConfigField("a.b", ConfigType.ENUM, "c", "x", List.of("a", "b"), false))
+        .hasMessage("Invalid config field a.b: the default is not one of the allowed values");
+    assertThatThrownBy(() -> new ConfigField("a.b", ConfigType.STRING, null, "x", List.of("a"), false))
+        .hasMessageContaining("allowed values are needed for an enum, and only for an enum");
+    assertThatThrownBy(() -> new ConfigField("a", ConfigType.STRING, "x", "x", List.of(), true))
+        .hasMessageContaining("a required field cannot have a default");
+  }
+
+  @Test
+  void fieldKnowsItsSection() {
+    assertThat(FloeSettings.STORAGE_PATH_STYLE_ACCESS.section()).isEqualTo("storage");
+    assertThat(FloeSettings.STORAGE_PATH_STYLE_ACCESS.name()).isEqualTo("path-style-access");
+    assertThat(FloeSettings.NAME.section()).isEmpty();
+  }
+}

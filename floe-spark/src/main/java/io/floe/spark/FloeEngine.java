@@ -1,0 +1,170 @@
+package io.floe.spark;
+
+import static java.util.Objects.requireNonNull;
+
+import io.floe.core.error.FloeException;
+import io.floe.core.project.CatalogProperties;
+import io.floe.core.project.Project;
+import io.floe.spark.sql.QueryResult;
+import io.floe.spark.sql.SparkErrors;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.spark.SparkCatalog;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A project's view of the lakehouse: a Spark session whose default catalog is the project's
+ * Iceberg catalog. Table names in SQL and in this API are {@code namespace.table}.
+ */
+public final class FloeEngine implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(FloeEngine.class);
+
+  private final Project project;
+  private final SparkSession session;
+  private final String catalogName;
+
+  private FloeEngine(Project project, SparkSession session, String catalogName) {
+    this.project = project;
+    this.session = session;
+    this.catalogName = catalogName;
+  }
+
+  /**
+   * Starts (or joins) the JVM's Spark context and opens the project's catalog in a session of its
+   * own. Secrets in the catalog configuration are resolved here.
+   *
+   * @throws FloeException if the configuration cannot be resolved or the catalog cannot be reached
+   */
+  public static FloeEngine open(Project project) {
+    requireNonNull(project, "project is null");
+    Map<String, String> catalogProperties = CatalogProperties.icebergProperties(project);
+    long start = System.nanoTime();
+    SparkSession session = SparkSessions.base(project.config().engine()).newSession();
+    String catalogName = project.config().catalog().name();
+    String prefix = "spark.sql.catalog." + catalogName;
+    session.conf().set(prefix, SparkCatalog.class.getName());
+    // Every command opens a fresh engine; a table cache would only hide other processes' commits.
+    session.conf().set(prefix + ".cache-enabled", "false");
+    catalogProperties.forEach((key, value) -> session.conf().set(prefix + "." + key, value));
+    session.conf().set("spark.sql.defaultCatalog", catalogName);
+    // Spark resolves catalogs through the thread's active session's conf (SQLConf.get).
+    SparkSession.setActiveSession(session);
+    FloeEngine engine = new FloeEngine(project, session, catalogName);
+    engine.createDeclaredNamespaces();
+    LOG.info(
+        "Engine ready: catalog '{}' ({}), master {}, in {} ms",
+        catalogName,
+        project.config().catalog().type(),
+        project.config().engine().master(),
+        (System.nanoTime() - start) / 1_000_000);
+    return engine;
+  }
+
+  public Project project() {
+    return project;
+  }
+
+  public SparkSession session() {
+    return session;
+  }
+
+  public String catalogName() {
+    return catalogName;
+  }
+
+  /** The project's Iceberg catalog, as Iceberg's own API. */
+  public Catalog icebergCatalog() {
+    SparkSession.setActiveSession(session);
+    SparkCatalog sparkCatalog =
+        (SparkCatalog) session.sessionState().catalogManager().catalog(catalogName);
+    return sparkCatalog.icebergCatalog();
+  }
+
+  /** Runs one SQL statement and collects at most {@code maxRows} rows of its result. */
+  public QueryResult sql(String statement, int maxRows) {
+    return SparkErrors.translate(
+        "run SQL", () -> QueryResult.collect(session.sql(statement), maxRows));
+  }
+
+  /**
+   * Loads a table by {@code namespace.table} (or {@code catalog.namespace.table}).
+   *
+   * @throws FloeException (user) if there is no such table
+   */
+  public Table table(String name) {
+    TableIdentifier identifier = identifier(name);
+    Catalog catalog = icebergCatalog();
+    if (!catalog.tableExists(identifier)) {
+      throw FloeException.user(
+          "Cannot find table '%s' in catalog '%s'. Run 'floe tables' to list the tables.",
+          name, catalogName);
+    }
+    return SparkErrors.translate("load table " + name, () -> catalog.loadTable(identifier));
+  }
+
+  /** Every table of every namespace, as {@code namespace.table}, sorted. */
+  public List<TableIdentifier> tables() {
+    Catalog catalog = icebergCatalog();
+    List<TableIdentifier> tables = new ArrayList<>();
+    if (catalog instanceof SupportsNamespaces namespaces) {
+      for (Namespace namespace : namespaces.listNamespaces()) {
+        tables.addAll(catalog.listTables(namespace));
+      }
+    }
+    tables.sort((a, b) -> a.toString().compareTo(b.toString()));
+    return tables;
+  }
+
+  private TableIdentifier identifier(String name) {
+    String trimmed = requireNonNull(name, "name is null").trim();
+    if (trimmed.startsWith(catalogName + ".") && trimmed.split("\\.").length > 2) {
+      trimmed = trimmed.substring(catalogName.length() + 1);
+    }
+    if (!trimmed.contains(".")) {
+      throw FloeException.user(
+          "Cannot resolve table '%s': expected namespace.table, e.g. bronze.events", name);
+    }
+    return TableIdentifier.parse(trimmed);
+  }
+
+  private void createDeclaredNamespaces() {
+    if (!(icebergCatalog() instanceof SupportsNamespaces namespaces)) {
+      return;
+    }
+    SparkErrors.translate(
+        "create the declared namespaces",
+        () -> {
+          for (String name : project.config().namespaces()) {
+            Namespace namespace = Namespace.of(name);
+            if (!namespaces.namespaceExists(namespace)) {
+              namespaces.createNamespace(namespace);
+              LOG.info("Created namespace {}", name);
+            }
+          }
+          return null;
+        });
+  }
+
+  /** Releases the catalog's connections. The JVM's Spark context stays up for the next engine. */
+  @Override
+  public void close() {
+    if (icebergCatalog() instanceof Closeable closeable) {
+      try {
+        closeable.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot close catalog " + catalogName, e);
+      }
+    }
+  }
+}

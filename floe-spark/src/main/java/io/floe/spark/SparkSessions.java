@@ -1,0 +1,45 @@
+package io.floe.spark;
+
+import io.floe.core.project.EngineConfig;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Owns the one SparkContext of this JVM. Settings that Spark fixes at context start (master,
+ * extensions, UI) are applied here; per-project settings (the catalog) go on a child session, so
+ * one JVM can serve several projects (tests do) without restarting Spark.
+ */
+final class SparkSessions {
+  static final String ICEBERG_EXTENSIONS =
+      "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions";
+
+  private SparkSessions() {}
+
+  /** Returns the JVM's base session, starting it with {@code engine}'s settings if none runs. */
+  static synchronized SparkSession base(EngineConfig engine) {
+    SparkSession.Builder builder =
+        SparkSession.builder()
+            .appName("floe")
+            .master(engine.master())
+            .config("spark.sql.extensions", ICEBERG_EXTENSIONS)
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.datetime.java8API.enabled", "true")
+            .config("spark.sql.shuffle.partitions", String.valueOf(engine.shufflePartitions()));
+    if (engine.driverMemory() != null) {
+      builder.config("spark.driver.memory", engine.driverMemory());
+    }
+    if (engine.executorMemory() != null) {
+      builder.config("spark.executor.memory", engine.executorMemory());
+    }
+    if (!engine.master().startsWith("local")) {
+      // Executors on a cluster need Iceberg and the catalog driver; ship the jars we run with.
+      builder.config("spark.jars", ClusterJars.list());
+    }
+    for (Map.Entry<String, String> entry : engine.conf().entrySet()) {
+      builder.config(entry.getKey(), entry.getValue());
+    }
+    return builder.getOrCreate();
+  }
+}
