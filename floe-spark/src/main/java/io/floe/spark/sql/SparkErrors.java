@@ -23,7 +23,8 @@ public final class SparkErrors {
       return work.get();
     } catch (FloeException e) {
       throw e;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Exception, not RuntimeException: Spark's AnalysisException is checked but thrown unchecked.
       throw new FloeException(
           categoryOf(e), "Cannot " + action + ": " + firstLine(e.getMessage()), e);
     }
