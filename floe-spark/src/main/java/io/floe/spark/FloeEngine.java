@@ -33,11 +33,14 @@ public final class FloeEngine implements AutoCloseable {
   private final Project project;
   private final SparkSession session;
   private final String catalogName;
+  private final SecretRedactor redactor;
 
-  private FloeEngine(Project project, SparkSession session, String catalogName) {
+  private FloeEngine(
+      Project project, SparkSession session, String catalogName, SecretRedactor redactor) {
     this.project = project;
     this.session = session;
     this.catalogName = catalogName;
+    this.redactor = redactor;
   }
 
   /**
@@ -49,6 +52,16 @@ public final class FloeEngine implements AutoCloseable {
   public static FloeEngine open(Project project) {
     requireNonNull(project, "project is null");
     Map<String, String> catalogProperties = CatalogProperties.icebergProperties(project);
+    SecretRedactor redactor = SecretRedactor.of(project);
+    try {
+      return open(project, catalogProperties, redactor);
+    } catch (FloeException e) {
+      throw redactor.redact(e);
+    }
+  }
+
+  private static FloeEngine open(
+      Project project, Map<String, String> catalogProperties, SecretRedactor redactor) {
     long start = System.nanoTime();
     SparkSession session = SparkSessions.base(project.config().engine()).newSession();
     String catalogName = project.config().catalog().name();
@@ -60,8 +73,13 @@ public final class FloeEngine implements AutoCloseable {
     session.conf().set("spark.sql.defaultCatalog", catalogName);
     // Spark resolves catalogs through the thread's active session's conf (SQLConf.get).
     SparkSession.setActiveSession(session);
-    FloeEngine engine = new FloeEngine(project, session, catalogName);
-    engine.createDeclaredNamespaces();
+    FloeEngine engine = new FloeEngine(project, session, catalogName, redactor);
+    SparkErrors.translate(
+        "open catalog '" + catalogName + "'",
+        () -> {
+          engine.createDeclaredNamespaces();
+          return null;
+        });
     LOG.info(
         "Engine ready: catalog '{}' ({}), master {}, in {} ms",
         catalogName,
@@ -93,8 +111,12 @@ public final class FloeEngine implements AutoCloseable {
 
   /** Runs one SQL statement and collects at most {@code maxRows} rows of its result. */
   public QueryResult sql(String statement, int maxRows) {
-    return SparkErrors.translate(
-        "run SQL", () -> QueryResult.collect(session.sql(statement), maxRows));
+    try {
+      return SparkErrors.translate(
+          "run SQL", () -> QueryResult.collect(session.sql(statement), maxRows));
+    } catch (FloeException e) {
+      throw redactor.redact(e);
+    }
   }
 
   /**
@@ -142,18 +164,13 @@ public final class FloeEngine implements AutoCloseable {
     if (!(icebergCatalog() instanceof SupportsNamespaces namespaces)) {
       return;
     }
-    SparkErrors.translate(
-        "create the declared namespaces",
-        () -> {
-          for (String name : project.config().namespaces()) {
-            Namespace namespace = Namespace.of(name);
-            if (!namespaces.namespaceExists(namespace)) {
-              namespaces.createNamespace(namespace);
-              LOG.info("Created namespace {}", name);
-            }
-          }
-          return null;
-        });
+    for (String name : project.config().namespaces()) {
+      Namespace namespace = Namespace.of(name);
+      if (!namespaces.namespaceExists(namespace)) {
+        namespaces.createNamespace(namespace);
+        LOG.info("Created namespace {}", name);
+      }
+    }
   }
 
   /** Releases the catalog's connections. The JVM's Spark context stays up for the next engine. */

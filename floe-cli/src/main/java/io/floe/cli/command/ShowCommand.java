@@ -30,7 +30,7 @@ final class ShowCommand extends ProjectCommand {
         new Tabular(
             List.of("id", "column", "type", "required", "doc"),
             description.columns().stream()
-                .map(c -> Tabular.row(c.id(), c.name(), c.type(), c.required(), c.doc()))
+                .map(c -> Tabular.row(c.id(), c.name(), c.type(), c.required(), c.doc() == null ? "" : c.doc()))
                 .toList());
     if (output == OutputFormat.CSV) {
       print(schema);

@@ -39,11 +39,27 @@ public final class SparkErrors {
           || cause instanceof IllegalArgumentException) {
         return ErrorCategory.USER;
       }
+      if (isExternal(cause)) {
+        return ErrorCategory.EXTERNAL;
+      }
       if (cause instanceof SparkThrowable sparkError && isUserSqlState(sparkError.getSqlState())) {
         return ErrorCategory.USER;
       }
     }
     return ErrorCategory.INTERNAL;
+  }
+
+  // A catalog database or server that is down, refuses us, or fails: not Floe's bug, not bad input.
+  private static boolean isExternal(Throwable error) {
+    return error instanceof java.sql.SQLException
+        || error instanceof org.apache.iceberg.jdbc.UncheckedSQLException
+        || error instanceof java.net.ConnectException
+        || error instanceof java.net.UnknownHostException
+        || error instanceof org.apache.iceberg.exceptions.RESTException
+        || error instanceof org.apache.iceberg.exceptions.ServiceFailureException
+        || error instanceof org.apache.iceberg.exceptions.ServiceUnavailableException
+        || error instanceof org.apache.iceberg.exceptions.NotAuthorizedException
+        || error instanceof org.apache.iceberg.exceptions.ForbiddenException;
   }
 
   // SQLSTATE classes 22 (data exception) and 42 (syntax error or access rule violation), and the
