@@ -64,6 +64,7 @@ public final class FloeEngine implements AutoCloseable {
       Project project, Map<String, String> catalogProperties, SecretRedactor redactor) {
     long start = System.nanoTime();
     SparkSession session = SparkSessions.base(project.config().engine()).newSession();
+    SparkSessions.applySessionSettings(session, project.config().engine());
     String catalogName = project.config().catalog().name();
     String prefix = "spark.sql.catalog." + catalogName;
     session.conf().set(prefix, SparkCatalog.class.getName());

@@ -42,4 +42,18 @@ final class SparkSessions {
     }
     return builder.getOrCreate();
   }
+
+  /**
+   * Applies the project's session-level settings to {@code session}. The JVM's Spark context may
+   * have been started for another project (tests share one), so what can change per session is
+   * set here rather than trusted to the context.
+   */
+  static void applySessionSettings(SparkSession session, EngineConfig engine) {
+    session.conf().set("spark.sql.shuffle.partitions", String.valueOf(engine.shufflePartitions()));
+    for (Map.Entry<String, String> entry : engine.conf().entrySet()) {
+      if (session.conf().isModifiable(entry.getKey())) {
+        session.conf().set(entry.getKey(), entry.getValue());
+      }
+    }
+  }
 }

@@ -77,6 +77,19 @@ class FloeEngineTest {
   }
 
   @Test
+  void engineSettingsReachTheProjectsSession() throws IOException {
+    Path root = workspace.resolve("tuned");
+    Files.createDirectories(root);
+    Files.writeString(
+        root.resolve("floe.yaml"),
+        "name: tuned\nengine:\n  shuffle-partitions: 7\n  conf:\n    spark.sql.ansi.enabled: false\n");
+    try (FloeEngine engine = FloeEngine.open(Project.load(root))) {
+      assertThat(engine.session().conf().get("spark.sql.shuffle.partitions")).isEqualTo("7");
+      assertThat(engine.sql("SELECT CAST('x' AS INT) AS v", 1).rows().get(0).get(0)).isNull();
+    }
+  }
+
+  @Test
   void resultsAreCappedAndFlaggedAsTruncated() throws IOException {
     try (FloeEngine engine = FloeEngine.open(project("cap"))) {
       QueryResult result = engine.sql("SELECT id FROM range(10)", 3);
