@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
@@ -38,6 +39,7 @@ public final class ConfigParser {
   private final KeySuggestions suggestions;
   private final Map<String, ConfigEntry> entries = new LinkedHashMap<>();
   private final Map<String, SourceLocation> seen = new HashMap<>();
+  private String context = "";
 
   private ConfigParser(Path file, List<ConfigField> declared) {
     this.file = requireNonNull(file, "file is null");
@@ -74,6 +76,51 @@ public final class ConfigParser {
   /** Checks YAML text as if read from {@code file}, which is only used in locations. */
   public static ConfigDocument parse(Path file, String yaml, List<ConfigField> fields) {
     return new ConfigParser(file, fields).parse(yaml);
+  }
+
+  /**
+   * Checks each entry of a mapping section whose entries are named by the user, such as
+   * {@code sources:}, against the fields that {@code fieldsFor} declares for it. The keys of an
+   * entry are relative to it ({@code type}, {@code csv.delimiter}), so connectors can declare their
+   * own settings; errors name the file, the line and the entry ({@code in sources.orders}).
+   *
+   * @param fieldsFor chooses an entry's fields from its name and its contents as plain values
+   * @return a document per entry, in the order written; empty when the section is absent
+   * @throws FloeException a user error for an entry that is not a mapping, an unknown key or a
+   *     value of the wrong type
+   */
+  public static Map<String, ConfigDocument> parseEntries(Path file, String yaml, String section,
+      BiFunction<String, Map<String, Object>, List<ConfigField>> fieldsFor) {
+    YamlValues values = new YamlValues(file);
+    Map<String, ConfigDocument> documents = new LinkedHashMap<>();
+    Optional<Node> root = new ConfigParser(file, List.of()).compose(yaml);
+    if (root.isEmpty() || !(root.get() instanceof MappingNode mapping)) {
+      return documents;
+    }
+    for (NodeTuple tuple : mapping.getValue()) {
+      if (!section.equals(values.keyName(tuple.getKeyNode(), "")) || YamlValues.isNull(tuple.getValueNode())) {
+        continue;
+      }
+      if (!(tuple.getValueNode() instanceof MappingNode entries)) {
+        throw YamlValues.invalid(section, values.location(tuple.getKeyNode()), "a mapping by name",
+            tuple.getValueNode());
+      }
+      for (NodeTuple entry : entries.getValue()) {
+        String name = values.keyName(entry.getKeyNode(), section);
+        SourceLocation at = values.location(entry.getKeyNode());
+        Node body = entry.getValueNode();
+        if (!(body instanceof MappingNode settings)) {
+          throw YamlValues.invalid(section + "." + name, at, "a mapping of settings", body);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> plain = (Map<String, Object>) values.plain(body, section + "." + name);
+        ConfigParser parser = new ConfigParser(file, fieldsFor.apply(name, plain));
+        parser.context = " in " + section + "." + name;
+        parser.walk(settings, "");
+        documents.put(name, new ConfigDocument(file, at, parser.entries));
+      }
+    }
+    return documents;
   }
 
   private ConfigDocument parse(String yaml) {
@@ -119,7 +166,10 @@ public final class ConfigParser {
       } else if (sections.contains(key)) {
         walkSection(key, value, at);
       } else {
-        throw FloeException.user("%s: Unknown key '%s'. %s", at, key, suggestions.adviceFor(key));
+        String advice = suggestions.adviceFor(key);
+        // Inside a named entry the "top level" is the entry's own.
+        advice = context.isEmpty() ? advice : advice.replace("Valid top-level keys:", "Valid keys:");
+        throw FloeException.user("%s: Unknown key '%s'%s. %s", at, key, context, advice);
       }
     }
   }
