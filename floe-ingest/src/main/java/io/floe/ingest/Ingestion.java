@@ -1,0 +1,96 @@
+package io.floe.ingest;
+
+import io.floe.ingest.bronze.BatchResult;
+import io.floe.ingest.bronze.BronzeWriter;
+import io.floe.ingest.bronze.SourceState;
+import io.floe.ingest.spi.Batch;
+import io.floe.ingest.spi.Position;
+import io.floe.ingest.spi.Source;
+import io.floe.ingest.spi.SourceDefinition;
+import io.floe.spark.FloeEngine;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs sources into their bronze tables: resumes each from the position its table holds, plans
+ * the batches after it and commits them one by one. A run that stops (an error, a kill) keeps every
+ * batch committed before; the next run starts after the last of them.
+ */
+public final class Ingestion {
+  private static final Logger LOG = LoggerFactory.getLogger(Ingestion.class);
+
+  /** Hears about each committed batch, e.g. to print progress. */
+  @FunctionalInterface
+  public interface Progress {
+    /**
+     * @param done batches committed so far in this run, including this one
+     * @param bytesDone input bytes read so far in this run
+     */
+    void batchCommitted(SourceDefinition source, Batch batch, BatchResult result, int done, int total,
+        long bytesDone, long bytesTotal, Duration elapsed);
+  }
+
+  private final FloeEngine engine;
+  private final ProjectSources sources;
+  private final BronzeWriter writer;
+
+  public Ingestion(FloeEngine engine, ProjectSources sources) {
+    this.engine = engine;
+    this.sources = sources;
+    this.writer = new BronzeWriter(engine);
+  }
+
+  public FloeEngine engine() {
+    return engine;
+  }
+
+  /** The source's committed state, read from its table. */
+  public SourceState state(SourceDefinition definition) {
+    return writer.state(definition);
+  }
+
+  /** The source's position in words, e.g. {@code 12 files}. */
+  public String describe(SourceDefinition definition, Position position) {
+    return position.isStart() ? "not loaded" : sources.create(definition).describe(position);
+  }
+
+  /**
+   * Loads what is new in the source.
+   *
+   * @throws io.floe.core.error.FloeException when a batch fails; the batches before it stay committed
+   */
+  public SourceRun run(SourceDefinition definition, Progress progress) {
+    long start = System.nanoTime();
+    Source source = sources.create(definition);
+    Position committed = writer.state(definition).position();
+    List<Batch> batches = source.plan(committed);
+    long bytesTotal = batches.stream().mapToLong(Batch::bytes).sum();
+    LOG.info("Source {}: {} batches to load ({} MB)", definition.name(), batches.size(), bytesTotal / 1_000_000);
+    long read = 0;
+    long written = 0;
+    long rejects = 0;
+    long bytes = 0;
+    List<String> changes = new ArrayList<>();
+    int done = 0;
+    Position position = committed;
+    for (Batch batch : batches) {
+      BatchResult result = writer.write(definition, batch, rejects, read);
+      done++;
+      read += result.rowsRead();
+      written += result.rowsWritten();
+      rejects += result.rejects();
+      bytes += batch.bytes();
+      changes.addAll(result.schemaChanges());
+      position = batch.after();
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+      LOG.debug("Source {}: committed batch {} ({} rows, {} rejects)", definition.name(), batch.id(),
+          result.rowsWritten(), result.rejects());
+      progress.batchCommitted(definition, batch, result, done, batches.size(), bytes, bytesTotal, elapsed);
+    }
+    return new SourceRun(definition.name(), definition.target(), done, read, written, rejects, bytes,
+        Duration.ofNanos(System.nanoTime() - start), changes, describe(definition, position));
+  }
+}

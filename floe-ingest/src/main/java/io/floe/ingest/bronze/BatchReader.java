@@ -1,0 +1,154 @@
+package io.floe.ingest.bronze;
+
+import static org.apache.spark.sql.functions.*;
+
+import io.floe.ingest.spi.Batch;
+import io.floe.ingest.spi.FileFormat;
+import io.floe.ingest.spi.FileInput;
+import io.floe.ingest.spi.RowInput;
+import io.floe.ingest.spi.SourceColumn;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Reads a batch's input into a {@link ParsedBatch}. CSV and JSON values are read as text and cast
+ * here, so a value that does not fit its column rejects the row with a reason instead of failing the
+ * run; Parquet is read as typed. Column types come from the declared schema, else from the table,
+ * else from a sample.
+ */
+final class BatchReader {
+  private static final String CORRUPT = "_corrupt_record";
+  // Null markers are applied by TextColumns; Spark's own must never match.
+  private static final String NO_NULL_VALUE = "\u0000floe-no-null\u0000";
+
+  private final SparkSession spark;
+
+  BatchReader(SparkSession spark) {
+    this.spark = spark;
+  }
+
+  /**
+   * @param tableTypes the types of the target table's columns, empty when the table is new
+   */
+  ParsedBatch read(Batch batch, Map<String, DataType> tableTypes) {
+    if (batch.input() instanceof RowInput rows) {
+      return RowInputFrames.read(spark, rows);
+    }
+    FileInput input = (FileInput) batch.input();
+    if (input.format() instanceof FileFormat.Csv csv) {
+      return csv(input, csv, tableTypes);
+    }
+    if (input.format() instanceof FileFormat.JsonLines json) {
+      return json(input, json, tableTypes);
+    }
+    return parquet(input);
+  }
+
+  private ParsedBatch csv(FileInput input, FileFormat.Csv csv, Map<String, DataType> tableTypes) {
+    Map<List<String>, List<String>> filesByHeader = new LinkedHashMap<>();
+    for (Path file : input.files()) {
+      List<String> names = input.schema().isPresent() && !csv.header()
+          ? input.schema().get().stream().map(SourceColumn::name).toList()
+          : FileHeaders.csvHeader(file, csv);
+      filesByHeader.computeIfAbsent(names, key -> new ArrayList<>()).add(file.toString());
+    }
+    Dataset<Row> text = null;
+    Set<String> allNames = new LinkedHashSet<>();
+    for (Map.Entry<List<String>, List<String>> group : filesByHeader.entrySet()) {
+      List<String> names = group.getKey();
+      allNames.addAll(names);
+      DataFrameReader reader = spark.read().format("csv").schema(textSchema(names))
+          .option("header", csv.header())
+          .option("sep", csv.delimiter())
+          .option("quote", csv.quote())
+          .option("escape", csv.escape())
+          .option("encoding", csv.encoding())
+          .option("nullValue", NO_NULL_VALUE)
+          .option("mode", "PERMISSIVE")
+          .option("columnNameOfCorruptRecord", CORRUPT);
+      Dataset<Row> read = withOrigin(reader.load(group.getValue().toArray(String[]::new)), names,
+          concat_ws(csv.delimiter(), names.stream().map(name -> coalesce(col(TextColumns.quoted(name)), lit("")))
+              .toArray(Column[]::new)),
+          "malformed line: expected " + names.size() + " fields as in the header");
+      text = text == null ? read : text.unionByName(read, true);
+    }
+    List<String> names = declaredNames(input).orElse(List.copyOf(allNames));
+    text = TextColumns.nullMarkers(text, names, csv.nullValues());
+    return typed(input, text, names, tableTypes);
+  }
+
+  private ParsedBatch json(FileInput input, FileFormat.JsonLines json, Map<String, DataType> tableTypes) {
+    Set<String> keys = new LinkedHashSet<>();
+    declaredNames(input).ifPresentOrElse(keys::addAll,
+        () -> input.files().forEach(file -> keys.addAll(FileHeaders.jsonKeys(file, json.encoding()))));
+    List<String> names = List.copyOf(keys);
+    DataFrameReader reader = spark.read().format("json").schema(textSchema(names)).option("mode", "PERMISSIVE")
+        .option("columnNameOfCorruptRecord", CORRUPT);
+    if (!json.encoding().equals("UTF-8")) {
+      reader = reader.option("encoding", json.encoding()).option("lineSep", "\n");
+    }
+    Dataset<Row> read = reader.load(input.files().stream().map(Path::toString).toArray(String[]::new));
+    Column values = names.isEmpty() ? lit("{}")
+        : to_json(struct(names.stream().map(name -> col(TextColumns.quoted(name))).toArray(Column[]::new)));
+    Dataset<Row> text = withOrigin(read, names, values, "malformed JSON line");
+    return typed(input, text, names, tableTypes);
+  }
+
+  private ParsedBatch parquet(FileInput input) {
+    Dataset<Row> read = spark.read().option("mergeSchema", "true")
+        .parquet(input.files().stream().map(Path::toString).toArray(String[]::new));
+    StructType columns = read.schema();
+    Dataset<Row> rows = read.withColumn(ParsedBatch.FILE, col("_metadata.file_path"))
+        .withColumn(ParsedBatch.RAW, lit(null).cast(DataTypes.StringType))
+        .withColumn(ParsedBatch.REASON, lit(null).cast(DataTypes.StringType));
+    return new ParsedBatch(rows, columns);
+  }
+
+  private ParsedBatch typed(FileInput input, Dataset<Row> text, List<String> names, Map<String, DataType> tableTypes) {
+    Map<String, DataType> known = new LinkedHashMap<>(tableTypes);
+    input.schema().ifPresent(schema -> schema.forEach(column -> known.put(column.name(), DataType.fromDDL(column.type()))));
+    for (String name : names) {
+      if (!List.of(text.columns()).contains(name)) {
+        text = text.withColumn(name, lit(null).cast(DataTypes.StringType));
+      }
+    }
+    StructType schema = TextColumns.types(text, names, known);
+    return new ParsedBatch(TextColumns.cast(text, schema), schema);
+  }
+
+  // The file, the raw record (the line for a malformed one) and the reason for a malformed record.
+  private static Dataset<Row> withOrigin(Dataset<Row> read, List<String> names, Column rebuilt, String malformed) {
+    List<Column> columns = new ArrayList<>();
+    names.forEach(name -> columns.add(col(TextColumns.quoted(name))));
+    columns.add(col("_metadata.file_path").as(ParsedBatch.FILE));
+    columns.add(coalesce(col(CORRUPT), rebuilt).as(ParsedBatch.RAW));
+    columns.add(when(col(CORRUPT).isNotNull(), lit(malformed)).as(ParsedBatch.REASON));
+    return read.select(columns.toArray(Column[]::new));
+  }
+
+  private static StructType textSchema(List<String> names) {
+    List<StructField> fields = new ArrayList<>();
+    names.forEach(name -> fields.add(DataTypes.createStructField(name, DataTypes.StringType, true)));
+    fields.add(DataTypes.createStructField(CORRUPT, DataTypes.StringType, true));
+    return DataTypes.createStructType(fields);
+  }
+
+  private static Optional<List<String>> declaredNames(FileInput input) {
+    return input.schema().map(schema -> schema.stream().map(SourceColumn::name).toList());
+  }
+}

@@ -1,0 +1,17 @@
+package io.floe.ingest.bronze;
+
+import java.util.List;
+
+/**
+ * What writing one batch did.
+ *
+ * @param rowsRead rows read from the source, rejected ones included
+ * @param rowsWritten rows committed to the table
+ * @param rejects rows written to the rejects table instead
+ * @param schemaChanges the table's schema changes, e.g. {@code added region string}
+ */
+public record BatchResult(long rowsRead, long rowsWritten, long rejects, List<String> schemaChanges) {
+  public BatchResult {
+    schemaChanges = List.copyOf(schemaChanges);
+  }
+}

@@ -1,0 +1,211 @@
+package io.floe.ingest.bronze;
+
+import static org.apache.spark.sql.functions.*;
+
+import io.floe.core.error.FloeException;
+import io.floe.ingest.spi.Batch;
+import io.floe.ingest.spi.FileFormat;
+import io.floe.ingest.spi.FileInput;
+import io.floe.ingest.spi.SourceDefinition;
+import io.floe.ingest.spi.WriteMode;
+import io.floe.spark.FloeEngine;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.spark.CommitMetadata;
+import org.apache.iceberg.spark.SparkSchemaUtil;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Writes batches into bronze tables, exactly once: a batch's rows and the source's position after
+ * it go into one Iceberg snapshot (the position in the snapshot summary), so a table holds a batch
+ * and remembers it, or neither. Rows that cannot be read go to {@code <table>__rejects}.
+ */
+public final class BronzeWriter {
+  private final FloeEngine engine;
+  private final BatchReader reader;
+
+  public BronzeWriter(FloeEngine engine) {
+    this.engine = engine;
+    this.reader = new BatchReader(engine.session());
+  }
+
+  /** The source's committed state in its table; {@link SourceState#NEVER_RUN} when the table does not exist. */
+  public SourceState state(SourceDefinition definition) {
+    return exists(definition.target()) ? SourceState.of(engine.table(definition.target()), definition.name())
+        : SourceState.NEVER_RUN;
+  }
+
+  /**
+   * Reads and commits one batch. Nothing is committed to the table when this throws.
+   *
+   * @param rejectsBefore rejects of the run's earlier batches, counted against {@code max-rejects}
+   * @param rowsBefore rows read by the run's earlier batches
+   * @throws FloeException a user error when rejects exceed {@code max-rejects} or the schema changed in a
+   *     way Iceberg cannot follow
+   */
+  public BatchResult write(SourceDefinition definition, Batch batch, long rejectsBefore, long rowsBefore) {
+    Instant now = Instant.now();
+    String target = definition.target();
+    Table table = exists(target) ? engine.table(target) : null;
+    ParsedBatch parsed = reader.read(batch, table == null ? Map.of() : dataTypes(table));
+    Dataset<Row> rows = parsed.rows().persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Row counts = rows.agg(count(lit(1)), count(col(ParsedBatch.REASON))).first();
+      long read = counts.getLong(0);
+      long rejects = counts.getLong(1);
+      Dataset<Row> rejected = rows.filter(col(ParsedBatch.REASON).isNotNull());
+      if (definition.maxRejects().isExceeded(rejectsBefore + rejects, rowsBefore + read)) {
+        Row first = rejected.select(ParsedBatch.FILE, ParsedBatch.REASON).first();
+        throw FloeException.user("Cannot ingest source '%s' into %s: %d rejected rows of %d exceed max-rejects %s "
+            + "(first: %s: %s); nothing of batch %s was committed.", definition.name(), target,
+            rejectsBefore + rejects, rowsBefore + read, definition.maxRejects(),
+            RejectsTable.relative(definition.projectRoot(), first.getString(0)), first.getString(1),
+            batch.description());
+      }
+      List<SchemaDrift.Change> changes = table == null ? List.of()
+          : SchemaDrift.changes(table, target, parsed.columns(), definition.name());
+      if (rejects > 0) {
+        RejectsTable.write(engine, definition, batch.id(), now, rejected, encodingOf(batch));
+      }
+      if (table == null) {
+        table = create(definition, parsed.columns());
+      } else {
+        SchemaDrift.apply(table, changes);
+        table.refresh();
+      }
+      Dataset<Row> good = rows.filter(col(ParsedBatch.REASON).isNull());
+      commit(definition, batch, project(definition, table, parsed.columns(), good, batch.id(), now));
+      return new BatchResult(read, read - rejects, rejects, changes.stream().map(Object::toString).toList());
+    } finally {
+      rows.unpersist();
+    }
+  }
+
+  private void commit(SourceDefinition definition, Batch batch, Dataset<Row> rows) {
+    Map<String, String> summary = new LinkedHashMap<>();
+    summary.put(SourceState.positionKey(definition.name()), batch.after().value());
+    summary.put(SourceState.batchIdKey(definition.name()), batch.id());
+    // Iceberg's Spark writer adds these properties to the summary of the snapshot it commits.
+    SparkWork.run("commit batch " + batch.description() + " to " + definition.target(),
+        () -> CommitMetadata.withCommitProperties(summary, () -> {
+          if (definition.mode() == WriteMode.UPSERT) {
+            merge(definition, rows);
+          } else {
+            rows.writeTo(definition.target()).append();
+          }
+          return null;
+        }, Exception.class));
+  }
+
+  // The last row of a key in the batch wins: MERGE rejects a target row matched by two source rows.
+  private void merge(SourceDefinition definition, Dataset<Row> rows) {
+    String view = "floe_batch_" + definition.name();
+    Column[] key = definition.primaryKey().stream().map(name -> col(TextColumns.quoted(name))).toArray(Column[]::new);
+    org.apache.spark.sql.expressions.WindowSpec latest = org.apache.spark.sql.expressions.Window.partitionBy(key)
+        .orderBy(col("_floe_order").desc());
+    rows.withColumn("_floe_order", monotonically_increasing_id())
+        .withColumn("_floe_rank", row_number().over(latest))
+        .filter(col("_floe_rank").equalTo(1))
+        .drop("_floe_order", "_floe_rank")
+        .createOrReplaceTempView(view);
+    String on = definition.primaryKey().stream()
+        .map(name -> "t." + TextColumns.quoted(name) + " = s." + TextColumns.quoted(name))
+        .collect(Collectors.joining(" AND "));
+    engine.session().sql("MERGE INTO " + definition.target() + " t USING " + view + " s ON " + on
+        + " WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *");
+  }
+
+  // The table's columns in its order: source values cast to the table's types, NULL for a column
+  // the source no longer has, and the metadata columns.
+  private static Dataset<Row> project(SourceDefinition definition, Table table, StructType source, Dataset<Row> good,
+      String batchId, Instant now) {
+    List<String> sourceNames = Arrays.asList(source.fieldNames());
+    List<Column> columns = new ArrayList<>();
+    for (StructField field : SparkSchemaUtil.convert(table.schema()).fields()) {
+      String name = field.name();
+      Column value = switch (name) {
+        case MetadataColumns.INGESTED_AT -> lit(now);
+        case MetadataColumns.SOURCE -> lit(definition.name());
+        case MetadataColumns.BATCH_ID -> lit(batchId);
+        case MetadataColumns.HASH -> definition.hash() ? rowHash(source) : lit(null);
+        default -> sourceNames.contains(name) ? col(TextColumns.quoted(name)) : lit(null);
+      };
+      columns.add(value.cast(field.dataType()).as(name));
+    }
+    return good.select(columns.toArray(Column[]::new));
+  }
+
+  // Names sorted, so the hash of a row does not depend on the order of the columns in the file.
+  private static Column rowHash(StructType source) {
+    Column[] values = Arrays.stream(source.fieldNames())
+        .filter(name -> !MetadataColumns.ALL.contains(name))
+        .sorted()
+        .map(name -> coalesce(col(TextColumns.quoted(name)).cast(DataTypes.StringType), lit("\u0000")))
+        .toArray(Column[]::new);
+    return sha2(concat_ws("\u001f", values), 256);
+  }
+
+  private Table create(SourceDefinition definition, StructType source) {
+    List<StructField> fields = new ArrayList<>();
+    for (StructField field : source.fields()) {
+      if (!MetadataColumns.ALL.contains(field.name())) {
+        fields.add(field);
+      }
+    }
+    fields.add(DataTypes.createStructField(MetadataColumns.INGESTED_AT, DataTypes.TimestampType, true));
+    fields.add(DataTypes.createStructField(MetadataColumns.SOURCE, DataTypes.StringType, true));
+    fields.add(DataTypes.createStructField(MetadataColumns.BATCH_ID, DataTypes.StringType, true));
+    if (definition.hash()) {
+      fields.add(DataTypes.createStructField(MetadataColumns.HASH, DataTypes.StringType, true));
+    }
+    String ddl = DataTypes.createStructType(fields).toDDL();
+    String partitioning = definition.partitionBy().isEmpty() ? ""
+        : " PARTITIONED BY (" + String.join(", ", definition.partitionBy()) + ")";
+    SparkWork.run("create table " + definition.target() + " for source '" + definition.name() + "'", () -> {
+      engine.session().sql("CREATE TABLE " + definition.target() + " (" + ddl + ") USING iceberg" + partitioning);
+      if (!definition.sortBy().isEmpty()) {
+        engine.session().sql("ALTER TABLE " + definition.target() + " WRITE ORDERED BY "
+            + String.join(", ", definition.sortBy()));
+      }
+    });
+    return engine.table(definition.target());
+  }
+
+  private static Map<String, DataType> dataTypes(Table table) {
+    Map<String, DataType> types = new LinkedHashMap<>();
+    for (StructField field : SparkSchemaUtil.convert(table.schema()).fields()) {
+      if (!MetadataColumns.ALL.contains(field.name())) {
+        types.put(field.name(), field.dataType());
+      }
+    }
+    return types;
+  }
+
+  private static String encodingOf(Batch batch) {
+    if (batch.input() instanceof FileInput files && files.format() instanceof FileFormat.Csv csv) {
+      return csv.encoding();
+    }
+    if (batch.input() instanceof FileInput files && files.format() instanceof FileFormat.JsonLines json) {
+      return json.encoding();
+    }
+    return "UTF-8";
+  }
+
+  private boolean exists(String table) {
+    return engine.icebergCatalog().tableExists(TableIdentifier.parse(table));
+  }
+}

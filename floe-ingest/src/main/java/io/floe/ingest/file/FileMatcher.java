@@ -1,0 +1,87 @@
+package io.floe.ingest.file;
+
+import io.floe.core.config.SourceLocation;
+import io.floe.core.error.FloeException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The files a source's {@code path} names: one file, the files of a directory, or the files a glob
+ * matches ({@code *} within a directory, {@code **} across directories). Hidden files and files
+ * starting with {@code _} are skipped, as Spark and Hadoop do.
+ *
+ * @param root the project directory, which relative paths and the names in positions are relative to
+ * @param written the path as written in floe.yaml
+ * @param base the directory to search, or the single file
+ * @param glob the matcher for a glob, or null
+ */
+record FileMatcher(Path root, String written, Path base, PathMatcher glob, SourceLocation location) {
+  private static final String GLOB_CHARACTERS = "*?[{";
+
+  static FileMatcher of(Path root, String written, SourceLocation location) {
+    int firstGlob = indexOfGlob(written);
+    if (firstGlob < 0) {
+      return new FileMatcher(root, written, root.resolve(written).normalize(), null, location);
+    }
+    String fixed = written.substring(0, firstGlob);
+    int slash = fixed.lastIndexOf('/');
+    Path base = root.resolve(slash < 0 ? "" : fixed.substring(0, slash)).normalize();
+    String pattern = root.resolve(written).normalize().toString();
+    return new FileMatcher(root, written, base, FileSystems.getDefault().getPathMatcher("glob:" + pattern), location);
+  }
+
+  /**
+   * The files, sorted by path.
+   *
+   * @throws FloeException a user error when the file or the glob's directory does not exist, or a glob
+   *     matches nothing
+   */
+  List<Path> files(String sourceName) {
+    if (glob == null && Files.isRegularFile(base)) {
+      return List.of(base);
+    }
+    if (!Files.isDirectory(base)) {
+      throw FloeException.user("%s: Cannot read source '%s': %s does not exist.", location, sourceName,
+          glob == null ? written : base);
+    }
+    List<Path> files;
+    try (Stream<Path> walk = glob == null ? Files.list(base) : Files.walk(base)) {
+      files = walk.filter(Files::isRegularFile)
+          .filter(file -> !isHidden(file))
+          .filter(file -> glob == null || glob.matches(file))
+          .sorted()
+          .toList();
+    } catch (IOException | UncheckedIOException e) {
+      throw FloeException.external(e, "Cannot list files of source '%s' in %s: %s", sourceName, base, e.getMessage());
+    }
+    if (files.isEmpty()) {
+      throw FloeException.user("%s: Cannot read source '%s': no file matches '%s'.", location, sourceName, written);
+    }
+    return files;
+  }
+
+  /** The name a file has in positions: relative to the project when inside it, so a project can move. */
+  String nameOf(Path file) {
+    return file.startsWith(root) ? root.relativize(file).toString() : file.toString();
+  }
+
+  private static boolean isHidden(Path file) {
+    String name = file.getFileName().toString();
+    return name.startsWith(".") || name.startsWith("_");
+  }
+
+  private static int indexOfGlob(String path) {
+    for (int i = 0; i < path.length(); i++) {
+      if (GLOB_CHARACTERS.indexOf(path.charAt(i)) >= 0) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}
