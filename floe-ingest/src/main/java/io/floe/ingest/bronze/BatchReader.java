@@ -53,8 +53,8 @@ final class BatchReader {
     if (input.format() instanceof FileFormat.Csv csv) {
       return csv(input, csv, tableTypes);
     }
-    if (input.format() instanceof FileFormat.JsonLines json) {
-      return json(input, json, tableTypes);
+    if (input.format() instanceof FileFormat.JsonLines) {
+      return json(input, tableTypes);
     }
     return parquet(input);
   }
@@ -92,20 +92,24 @@ final class BatchReader {
     return typed(input, text, names, tableTypes);
   }
 
-  private ParsedBatch json(FileInput input, FileFormat.JsonLines json, Map<String, DataType> tableTypes) {
+  // Lines are read as text and parsed here, so every rejected line keeps its exact text (and line number).
+  private ParsedBatch json(FileInput input, Map<String, DataType> tableTypes) {
     Set<String> keys = new LinkedHashSet<>();
     declaredNames(input).ifPresentOrElse(keys::addAll,
-        () -> input.files().forEach(file -> keys.addAll(FileHeaders.jsonKeys(file, json.encoding()))));
+        () -> input.files().forEach(file -> keys.addAll(FileHeaders.jsonKeys(file, "UTF-8"))));
     List<String> names = List.copyOf(keys);
-    DataFrameReader reader = spark.read().format("json").schema(textSchema(names)).option("mode", "PERMISSIVE")
-        .option("columnNameOfCorruptRecord", CORRUPT);
-    if (!json.encoding().equals("UTF-8")) {
-      reader = reader.option("encoding", json.encoding()).option("lineSep", "\n");
-    }
-    Dataset<Row> read = reader.load(input.files().stream().map(Path::toString).toArray(String[]::new));
-    Column values = names.isEmpty() ? lit("{}")
-        : to_json(struct(names.stream().map(name -> col(TextColumns.quoted(name))).toArray(Column[]::new)));
-    Dataset<Row> text = withOrigin(read, names, values, "malformed JSON line");
+    Dataset<Row> lines = spark.read().text(input.files().stream().map(Path::toString).toArray(String[]::new))
+        .select(col("value"), col("_metadata.file_path").as(ParsedBatch.FILE))
+        .filter(trim(col("value")).notEqual(""));
+    Column parsed = from_json(col("value"), textSchema(names),
+        Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", CORRUPT));
+    List<Column> columns = new ArrayList<>();
+    names.forEach(name -> columns.add(col("parsed." + TextColumns.quoted(name)).as(name)));
+    columns.add(col(ParsedBatch.FILE));
+    columns.add(col("value").as(ParsedBatch.RAW));
+    columns.add(when(col("parsed." + CORRUPT).isNotNull().or(col("parsed").isNull()), lit("malformed JSON line"))
+        .as(ParsedBatch.REASON));
+    Dataset<Row> text = lines.withColumn("parsed", parsed).select(columns.toArray(Column[]::new));
     return typed(input, text, names, tableTypes);
   }
 

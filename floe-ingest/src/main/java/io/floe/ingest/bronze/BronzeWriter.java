@@ -199,9 +199,6 @@ public final class BronzeWriter {
     if (batch.input() instanceof FileInput files && files.format() instanceof FileFormat.Csv csv) {
       return csv.encoding();
     }
-    if (batch.input() instanceof FileInput files && files.format() instanceof FileFormat.JsonLines json) {
-      return json.encoding();
-    }
     return "UTF-8";
   }
 

@@ -83,7 +83,11 @@ final class TextColumns {
   }
 
   private static Map<String, DataType> infer(Dataset<Row> text, List<String> names) {
-    Dataset<Row> sample = text.filter(col(ParsedBatch.REASON).isNull()).limit(SAMPLE_ROWS);
+    // Collected first: a query of a CSV read that only needs the corrupt-record column is refused by
+    // Spark, and the first rows are all inference looks at anyway.
+    List<Row> firstRows = text.limit(SAMPLE_ROWS).collectAsList();
+    Dataset<Row> sample = text.sparkSession().createDataFrame(firstRows, text.schema())
+        .filter(col(ParsedBatch.REASON).isNull());
     List<Column> checks = new ArrayList<>();
     for (String name : names) {
       Column raw = col(quoted(name));

@@ -14,7 +14,7 @@ final class FileSettings {
   static final ConfigField BATCH_MAX_MB = new ConfigField("batch.max-mb", ConfigType.INT, 1024,
       "Most megabytes per batch (a single larger file is a batch of its own).", List.of(), false);
   static final ConfigField ENCODING = new ConfigField("encoding", ConfigType.STRING, "UTF-8",
-      "Character set of csv and json files, e.g. UTF-8 or ISO-8859-1.", List.of(), false);
+      "Character set of csv files, e.g. UTF-8 or ISO-8859-1 (json lines are UTF-8).", List.of(), false);
 
   static final ConfigField CSV_HEADER = new ConfigField("csv.header", ConfigType.BOOLEAN, true,
       "Whether the first line names the columns; without a header, declare the schema.", List.of(), false);
@@ -33,7 +33,7 @@ final class FileSettings {
     return switch (type) {
       case "csv" -> List.of(PATH, BATCH_MAX_FILES, BATCH_MAX_MB, ENCODING, CSV_HEADER, CSV_DELIMITER, CSV_QUOTE,
           CSV_ESCAPE, CSV_NULL_VALUES);
-      case "json" -> List.of(PATH, BATCH_MAX_FILES, BATCH_MAX_MB, ENCODING);
+      case "json" -> List.of(PATH, BATCH_MAX_FILES, BATCH_MAX_MB);
       case "parquet" -> List.of(PATH, BATCH_MAX_FILES, BATCH_MAX_MB);
       default -> throw new IllegalArgumentException("Unknown file source type: " + type);
     };

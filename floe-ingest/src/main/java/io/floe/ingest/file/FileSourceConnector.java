@@ -35,7 +35,7 @@ public final class FileSourceConnector implements SourceConnector {
     positive(settings, BATCH_MAX_MB);
     FileFormat format = switch (definition.type()) {
       case "csv" -> csv(definition);
-      case "json" -> new FileFormat.JsonLines(encoding(settings));
+      case "json" -> new FileFormat.JsonLines();
       case "parquet" -> new FileFormat.Parquet();
       default -> throw new IllegalArgumentException("Unknown file source type: " + definition.type());
     };

@@ -35,12 +35,8 @@ public sealed interface FileFormat {
     }
   }
 
-  /** One JSON object per line. */
-  record JsonLines(String encoding) implements FileFormat {
-    public JsonLines {
-      requireNonNull(encoding, "encoding is null");
-    }
-
+  /** One JSON object per line, in UTF-8 (as RFC 8259 requires). */
+  record JsonLines() implements FileFormat {
     @Override
     public String name() {
       return "json";
