@@ -2,20 +2,19 @@ package io.floe.ingest.postgres;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.List;
-
 /**
- * One planned load: the query to run, and the position the table records once its rows are
- * committed.
+ * One planned load: the query to run, and the watermark window it covers.
  *
- * @param highMark the watermark the load reads up to, as PostgreSQL's text; null for a full load
- * @param primaryKey the key re-read rows are upserted by; empty when the table has none
- * @param keyRange how Spark splits the read, or null to read in one range
+ * @param from the previous high mark (exclusive), or null for the first or a full load
+ * @param to the high mark the load reads up to, as PostgreSQL's text; null for a full load
+ * @param keyRange how the engine splits the read, or null to read in one range
+ * @param parallelism how many ranges to read at once
  */
-public record PostgresLoadPlan(
-    String query, String highMark, List<String> primaryKey, PostgresReader.KeyRange keyRange) {
-  public PostgresLoadPlan {
+record PostgresLoadPlan(String query, String from, String to, KeyRange keyRange, int parallelism) {
+  PostgresLoadPlan {
     requireNonNull(query, "query is null");
-    primaryKey = List.copyOf(primaryKey);
   }
+
+  /** An integer key column and its bounds in the load. */
+  record KeyRange(String column, long min, long max) {}
 }

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.*;
 import io.floe.ingest.spi.Batch;
 import io.floe.ingest.spi.FileFormat;
 import io.floe.ingest.spi.FileInput;
+import io.floe.ingest.spi.QueryInput;
 import io.floe.ingest.spi.RowInput;
 import io.floe.ingest.spi.SourceColumn;
 import java.nio.file.Path;
@@ -48,6 +49,9 @@ final class BatchReader {
   ParsedBatch read(Batch batch, Map<String, DataType> tableTypes) {
     if (batch.input() instanceof RowInput rows) {
       return RowInputFrames.read(spark, rows);
+    }
+    if (batch.input() instanceof QueryInput query) {
+      return QueryFrames.read(spark, query);
     }
     FileInput input = (FileInput) batch.input();
     if (input.format() instanceof FileFormat.Csv csv) {

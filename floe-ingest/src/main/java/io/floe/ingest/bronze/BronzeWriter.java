@@ -121,6 +121,8 @@ public final class BronzeWriter {
         .withColumn("_floe_rank", row_number().over(latest))
         .filter(col("_floe_rank").equalTo(1))
         .drop("_floe_order", "_floe_rank")
+        // MERGE needs a deterministic source; the arrival order above is not, so pin the rows.
+        .localCheckpoint()
         .createOrReplaceTempView(view);
     String on = definition.primaryKey().stream()
         .map(name -> "t." + TextColumns.quoted(name) + " = s." + TextColumns.quoted(name))

@@ -39,7 +39,7 @@ final class SchemaDrift {
       Types.NestedField column = schema.findField(field.name());
       if (column == null) {
         changes.add(new Change(field.name(), null, sourceType));
-      } else if (!column.type().equals(sourceType)
+      } else if (!sameType(column.type(), field)
           && !(sourceType.isPrimitiveType() && TypeUtil.isPromotionAllowed(sourceType, column.type().asPrimitiveType()))) {
         if (column.type().isPrimitiveType() && sourceType.isPrimitiveType()
             && TypeUtil.isPromotionAllowed(column.type(), sourceType.asPrimitiveType())) {
@@ -53,6 +53,12 @@ final class SchemaDrift {
       }
     }
     return changes;
+  }
+
+  // Nested Iceberg types carry field ids a converted Spark type cannot match; compare as Spark
+  // types, which also ignores nullability.
+  private static boolean sameType(Type tableType, StructField field) {
+    return SparkSchemaUtil.convert(tableType).sameType(field.dataType());
   }
 
   /** Commits the changes to the table's schema in one commit (columns are nullable, so old rows read NULL). */
