@@ -18,6 +18,8 @@ import picocli.CommandLine.ScopeType;
     subcommands = {
       InitCommand.class,
       SqlCommand.class,
+      IngestCommand.class,
+      SourcesCommand.class,
       TablesCommand.class,
       ShowCommand.class,
       SnapshotsCommand.class,

@@ -25,10 +25,14 @@ abstract class ProjectCommand implements Callable<Integer> {
   @Override
   public final Integer call() {
     Project project = Project.load(root().projectDir());
+    check(project);
     try (FloeEngine engine = FloeEngine.open(project)) {
       return run(engine);
     }
   }
+
+  /** Checks what the command needs from the project before the engine starts (it takes seconds). */
+  void check(Project project) {}
 
   /** Does the command's work; returns the exit code. */
   abstract int run(FloeEngine engine);

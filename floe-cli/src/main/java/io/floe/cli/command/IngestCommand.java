@@ -1,0 +1,108 @@
+package io.floe.cli.command;
+
+import io.floe.cli.output.OutputFormat;
+import io.floe.core.project.Project;
+import io.floe.ingest.Ingestion;
+import io.floe.ingest.ProjectSources;
+import io.floe.ingest.SourceRun;
+import io.floe.ingest.bronze.BatchResult;
+import io.floe.ingest.spi.Batch;
+import io.floe.ingest.spi.SourceDefinition;
+import io.floe.spark.FloeEngine;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "ingest",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Load what is new in sources into their bronze tables, exactly once.",
+      "Each batch's rows and the source's position go into one Iceberg snapshot, so a run that stops",
+      "(an error, a kill) resumes after the last batch committed."
+    })
+final class IngestCommand extends ProjectCommand {
+  @Parameters(arity = "0..*", paramLabel = "SOURCE", description = "Sources to load (default: all, in floe.yaml order).")
+  List<String> names = new ArrayList<>();
+
+  private ProjectSources sources;
+  private List<SourceDefinition> selected;
+
+  @Override
+  void check(Project project) {
+    sources = ProjectSources.load(project);
+    selected = sources.select(names);
+  }
+
+  @Override
+  int run(FloeEngine engine) {
+    Ingestion ingestion = new Ingestion(engine, sources);
+    List<Map<String, Object>> results = new ArrayList<>();
+    for (SourceDefinition definition : selected) {
+      SourceRun run = ingestion.run(definition, this::progress);
+      if (output == OutputFormat.JSON) {
+        results.add(asJson(run));
+      } else {
+        out().println(summary(run));
+        out().flush();
+      }
+    }
+    if (output == OutputFormat.JSON) {
+      confirm("", results);
+    }
+    return 0;
+  }
+
+  // On stderr, so that stdout stays the summary (or JSON) a script reads.
+  private void progress(SourceDefinition source, Batch batch, BatchResult result, int done, int total,
+      long bytesDone, long bytesTotal, Duration elapsed) {
+    if (total < 2) {
+      return;
+    }
+    double seconds = Math.max(elapsed.toNanos() / 1e9, 1e-3);
+    double rate = bytesDone / 1e6 / seconds;
+    long eta = bytesDone == 0 ? 0 : Math.round(seconds * (bytesTotal - bytesDone) / bytesDone);
+    PrintWriter err = spec.commandLine().getErr();
+    err.printf(Locale.ROOT, "%s: batch %d/%d (%s), %,d rows, %.1f MB/s, ETA %ds%n", source.name(), done, total,
+        batch.description(), result.rowsWritten(), rate, eta);
+    err.flush();
+  }
+
+  private static String summary(SourceRun run) {
+    if (run.batches() == 0) {
+      return String.format(Locale.ROOT, "%s -> %s: nothing new (%s)", run.source(), run.table(), run.position());
+    }
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+        "%s -> %s: %,d rows in %d %s, %.1f MB in %.1f s (%.1f MB/s)", run.source(), run.table(), run.rowsWritten(),
+        run.batches(), run.batches() == 1 ? "batch" : "batches", run.bytes() / 1e6, run.elapsed().toMillis() / 1e3,
+        run.megabytesPerSecond()));
+    if (run.rejects() > 0) {
+      line.append(String.format(Locale.ROOT, ", %,d rejected (see %s__rejects)", run.rejects(), run.table()));
+    }
+    if (!run.schemaChanges().isEmpty()) {
+      line.append(", schema: ").append(String.join(", ", run.schemaChanges()));
+    }
+    return line.append("; position: ").append(run.position()).toString();
+  }
+
+  private static Map<String, Object> asJson(SourceRun run) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("source", run.source());
+    json.put("table", run.table());
+    json.put("batches", run.batches());
+    json.put("rows_read", run.rowsRead());
+    json.put("rows_written", run.rowsWritten());
+    json.put("rejects", run.rejects());
+    json.put("bytes", run.bytes());
+    json.put("seconds", run.elapsed().toMillis() / 1e3);
+    json.put("schema_changes", run.schemaChanges());
+    json.put("position", run.position());
+    return json;
+  }
+}

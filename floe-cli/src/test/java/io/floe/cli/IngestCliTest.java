@@ -1,0 +1,75 @@
+package io.floe.cli;
+
+import static io.floe.cli.CliRun.floe;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code floe ingest} and {@code floe sources} as a user runs them, asserting on the tables they leave. */
+class IngestCliTest {
+  @TempDir Path project;
+
+  @Test
+  void ingestLoadsNewFilesOnceAndSourcesShowsThePosition() throws IOException {
+    write("floe.yaml", """
+        name: shop
+        sources:
+          orders:
+            type: csv
+            path: landing/orders_*.csv
+            batch: {max-files: 1}
+            hash: true
+        """);
+    write("landing/orders_1.csv", "id,amount\n1,10.5\n2,20\n");
+    write("landing/orders_2.csv", "id,amount\n3,1\n");
+
+    CliRun first = floe(project, "ingest");
+    assertThat(first.ok()).startsWith("orders -> bronze.orders: 3 rows in 2 batches,").contains("position: 2 files");
+    assertThat(first.err()).contains("orders: batch 2/2 (landing/orders_2.csv), 1 rows");
+    assertThat(floe(project, "ingest", "orders").ok()).isEqualTo("orders -> bronze.orders: nothing new (2 files)\n");
+    write("landing/orders_3.csv", "id,amount\n4,2\n");
+    assertThat(floe(project, "ingest", "-o", "json").ok()).contains("\"rows_written\" : 1");
+
+    assertThat(floe(project, "sql", "-o", "csv",
+        "SELECT count(*) n, count(DISTINCT id) ids, count(DISTINCT _hash) hashes FROM bronze.orders").ok())
+        .isEqualTo("n,ids,hashes\n4,4,4\n");
+    String sources = floe(project, "sources", "-o", "json").ok();
+    assertThat(sources).contains("\"source\" : \"orders\"", "\"table\" : \"bronze.orders\"",
+        "\"position\" : \"3 files\"", "\"last_run\" : \"20");
+  }
+
+  @Test
+  void aMissingFileIsOneLineAndExitCodeOne() throws IOException {
+    write("floe.yaml", "name: shop\nsources:\n  orders: {type: csv, path: landing/orders.csv}\n");
+
+    CliRun run = floe(project, "ingest");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).isEqualTo(
+        "error: floe.yaml:3: Cannot read source 'orders': landing/orders.csv does not exist.\n");
+  }
+
+  @Test
+  void aBadSourceSettingFailsBeforeAnythingRuns() throws IOException {
+    write("floe.yaml", "name: shop\nsources:\n  orders:\n    type: csv\n    path: x.csv\n    max_rejects: 10\n");
+
+    CliRun run = floe(project, "sources");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).isEqualTo(
+        "error: floe.yaml:6: Unknown key 'max_rejects' in sources.orders. Did you mean 'max-rejects'?\n");
+    write("floe.yaml", "name: shop\nsources:\n  orders:\n    type: csv\n    path: x.csv\n    max-rejects: 10\n");
+    assertThat(floe(project, "ingest", "order").err())
+        .isEqualTo("error: Cannot find source 'order' in floe.yaml. Did you mean 'orders'? Sources: orders.\n");
+  }
+
+  private void write(String path, String content) throws IOException {
+    Path file = project.resolve(path);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, content);
+  }
+}
