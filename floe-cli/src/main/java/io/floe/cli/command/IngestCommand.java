@@ -78,10 +78,16 @@ final class IngestCommand extends ProjectCommand {
     if (run.batches() == 0) {
       return String.format(Locale.ROOT, "%s -> %s: nothing new (%s)", run.source(), run.table(), run.position());
     }
-    StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
-        "%s -> %s: %,d rows in %d %s, %.1f MB in %.1f s (%.1f MB/s)", run.source(), run.table(), run.rowsWritten(),
-        run.batches(), run.batches() == 1 ? "batch" : "batches", run.bytes() / 1e6, run.elapsed().toMillis() / 1e3,
-        run.megabytesPerSecond()));
+    double seconds = run.elapsed().toMillis() / 1e3;
+    String batches = run.batches() == 1 ? "batch" : "batches";
+    // A database source has no byte count to speak of: its rate is in rows.
+    StringBuilder line = new StringBuilder(run.bytes() > 0
+        ? String.format(Locale.ROOT, "%s -> %s: %,d rows in %d %s, %.1f MB in %.1f s (%.1f MB/s)", run.source(),
+            run.table(), run.rowsWritten(), run.batches(), batches, run.bytes() / 1e6, seconds,
+            run.megabytesPerSecond())
+        : String.format(Locale.ROOT, "%s -> %s: %,d rows in %d %s in %.1f s (%,.0f rows/s)", run.source(),
+            run.table(), run.rowsWritten(), run.batches(), batches, seconds,
+            run.rowsWritten() / Math.max(seconds, 1e-3)));
     if (run.rejects() > 0) {
       line.append(String.format(Locale.ROOT, ", %,d rejected (see %s__rejects)", run.rejects(), run.table()));
     }
