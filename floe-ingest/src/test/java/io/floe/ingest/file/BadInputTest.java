@@ -5,36 +5,25 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.floe.core.error.ErrorCategory;
 import io.floe.core.error.FloeException;
-import io.floe.ingest.IngestFixture;
+import io.floe.ingest.IngestProjectTest;
 import io.floe.ingest.SourceRun;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Unparseable values and malformed lines go to the rejects table; max-rejects stops the run; options apply. */
-class BadInputTest {
-  @TempDir Path dir;
-  private IngestFixture fixture;
-
-  @AfterEach
-  void close() {
-    fixture.close();
-  }
-
+class BadInputTest extends IngestProjectTest {
   @Test
   void badRowsGoToTheRejectsTableWithFileLineAndReason() {
-    fixture = new IngestFixture(dir, """
+    project("""
           orders:
             type: csv
             path: in/orders.csv
             schema: {id: bigint, amount: "decimal(10,2)", day: date}
-        """, null);
+        """);
     fixture.write("in/orders.csv", """
         id,amount,day
         1,10.50,2026-01-01
@@ -58,13 +47,13 @@ class BadInputTest {
 
   @Test
   void tooManyRejectsFailTheRunAndCommitNothing() {
-    fixture = new IngestFixture(dir, """
+    project("""
           orders:
             type: csv
             path: in/orders.csv
             max-rejects: 1
             schema: {id: int}
-        """, null);
+        """);
     fixture.write("in/orders.csv", "id\n1\nx\ny\n");
 
     assertThatThrownBy(() -> fixture.ingest())
@@ -77,9 +66,9 @@ class BadInputTest {
 
   @Test
   void aRatioLimitAllowsAShareOfRejects() {
-    fixture = new IngestFixture(dir, """
+    project("""
           orders: {type: csv, path: in/orders.csv, max-rejects: 25%, schema: {id: int}}
-        """, null);
+        """);
     fixture.write("in/orders.csv", "id\n1\n2\n3\nx\n");
 
     assertThat(fixture.ingest().get(0).rejects()).isEqualTo(1);
@@ -87,9 +76,9 @@ class BadInputTest {
 
   @Test
   void aMissingFileIsOneLineUserError() {
-    fixture = new IngestFixture(dir, """
+    project("""
           orders: {type: csv, path: in/missing.csv}
-        """, null);
+        """);
 
     assertThatThrownBy(() -> fixture.ingest())
         .isInstanceOf(FloeException.class)
@@ -99,13 +88,13 @@ class BadInputTest {
 
   @Test
   void csvOptionsGzipAndEncodingApply() throws Exception {
-    fixture = new IngestFixture(dir, """
+    project("""
           people:
             type: csv
             path: in/*.csv.gz
             encoding: ISO-8859-1
             csv: {delimiter: ";", quote: "'", null-values: ["", NA]}
-        """, null);
+        """);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
       gzip.write("name;city;age\n'Müller; Jo';Köln;NA\nAnn;;41\n".getBytes(StandardCharsets.ISO_8859_1));
@@ -122,9 +111,9 @@ class BadInputTest {
 
   @Test
   void malformedJsonLinesAreRejected() {
-    fixture = new IngestFixture(dir, """
+    project("""
           events: {type: json, path: in/events.jsonl, schema: {id: bigint, kind: string}}
-        """, null);
+        """);
     fixture.write("in/events.jsonl", "{\"id\": 1, \"kind\": \"a\"}\n{\"id\": 2, \"kind\"\n{\"id\": \"x\", \"kind\": \"c\"}\n");
 
     SourceRun run = fixture.ingest().get(0);

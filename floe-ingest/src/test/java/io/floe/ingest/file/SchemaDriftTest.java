@@ -4,30 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.floe.core.error.FloeException;
-import io.floe.ingest.IngestFixture;
-import java.nio.file.Path;
+import io.floe.ingest.IngestProjectTest;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.iceberg.Table;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A table follows its source's columns as far as Iceberg allows, and stops the run where it cannot. */
-class SchemaDriftTest {
-  @TempDir Path dir;
-  private IngestFixture fixture;
-
-  @AfterEach
-  void close() {
-    fixture.close();
-  }
-
+class SchemaDriftTest extends IngestProjectTest {
   @Test
   void aNewColumnIsAddedAndADroppedOneStaysWithNulls() {
-    fixture = new IngestFixture(dir, """
+    project("""
           customers: {type: csv, path: in/*.csv}
-        """, null);
+        """);
     fixture.write("in/1.csv", "id,name\n1,Ann\n");
     fixture.ingest();
     fixture.write("in/2.csv", "id,name,region\n2,Bob,EU\n");
@@ -42,9 +31,9 @@ class SchemaDriftTest {
 
   @Test
   void widerTypesAreApplied() {
-    fixture = new IngestFixture(dir, """
+    project("""
           metrics: {type: parquet, path: in/*/*.parquet}
-        """, null);
+        """);
     parquet("in/1", "SELECT CAST(1 AS INT) n, CAST(1.5 AS FLOAT) f, CAST(1.25 AS DECIMAL(5,2)) d");
     fixture.ingest();
     parquet("in/2", "SELECT CAST(3000000000 AS BIGINT) n, CAST(2.5 AS DOUBLE) f, CAST(12345.67 AS DECIMAL(10,2)) d");
@@ -60,9 +49,9 @@ class SchemaDriftTest {
 
   @Test
   void anIncompatibleChangeStopsTheRunAndCommitsNothing() {
-    fixture = new IngestFixture(dir, """
+    project("""
           metrics: {type: parquet, path: in/*/*.parquet}
-        """, null);
+        """);
     parquet("in/1", "SELECT CAST(1 AS INT) n");
     fixture.ingest();
     long snapshot = fixture.engine().table("bronze.metrics").currentSnapshot().snapshotId();
