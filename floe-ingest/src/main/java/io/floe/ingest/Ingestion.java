@@ -77,7 +77,7 @@ public final class Ingestion {
     int done = 0;
     Position position = committed;
     for (Batch batch : batches) {
-      BatchResult result = writer.write(definition, batch, rejects, read);
+      BatchResult result = writer.write(definition, batch, position, rejects, read);
       done++;
       read += result.rowsRead();
       written += result.rowsWritten();

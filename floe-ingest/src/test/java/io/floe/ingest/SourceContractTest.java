@@ -1,6 +1,7 @@
 package io.floe.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.floe.ingest.bronze.SourceState;
 import io.floe.ingest.spi.Batch;
@@ -130,12 +131,27 @@ public abstract class SourceContractTest {
     SourceDefinition definition = fixture.sources().select(List.of(SOURCE)).get(0);
     List<Batch> plan = source().plan(Position.START);
     // The process dies after committing the first batch: the next run resumes after it.
-    new io.floe.ingest.bronze.BronzeWriter(fixture.engine()).write(definition, plan.get(0), 0, 0);
+    new io.floe.ingest.bronze.BronzeWriter(fixture.engine()).write(definition, plan.get(0), Position.START, 0, 0);
     assertThat(ingestion.state(definition).position()).isEqualTo(plan.get(0).after());
 
     fixture.ingest(SOURCE);
 
     assertThat(ids()).containsExactlyElementsOf(range(0, 20));
+  }
+
+  @Test
+  void aBatchPlannedBeforeAnotherRunCommittedIsRefused() throws Exception {
+    addRows(0, 20);
+    SourceDefinition definition = fixture.sources().select(List.of(SOURCE)).get(0);
+    Batch first = source().plan(Position.START).get(0);
+    io.floe.ingest.bronze.BronzeWriter writer = new io.floe.ingest.bronze.BronzeWriter(fixture.engine());
+    writer.write(definition, first, Position.START, 0, 0);
+    long snapshot = fixture.engine().table(TABLE).currentSnapshot().snapshotId();
+
+    // A second run planned from the start, before the first committed: its batch must not load again.
+    assertThatThrownBy(() -> writer.write(definition, first, Position.START, 0, 0))
+        .hasMessageContaining("another run committed the source since this run started");
+    assertThat(fixture.engine().table(TABLE).currentSnapshot().snapshotId()).isEqualTo(snapshot);
   }
 
   private Source source() {

@@ -6,6 +6,7 @@ import io.floe.core.error.FloeException;
 import io.floe.ingest.spi.Batch;
 import io.floe.ingest.spi.FileFormat;
 import io.floe.ingest.spi.FileInput;
+import io.floe.ingest.spi.Position;
 import io.floe.ingest.spi.SourceDefinition;
 import io.floe.ingest.spi.WriteMode;
 import io.floe.spark.FloeEngine;
@@ -52,12 +53,14 @@ public final class BronzeWriter {
   /**
    * Reads and commits one batch. Nothing is committed to the table when this throws.
    *
+   * @param before the position the batch was planned from, which the table must still hold
    * @param rejectsBefore rejects of the run's earlier batches, counted against {@code max-rejects}
    * @param rowsBefore rows read by the run's earlier batches
-   * @throws FloeException a user error when rejects exceed {@code max-rejects} or the schema changed in a
-   *     way Iceberg cannot follow
+   * @throws FloeException a user error when rejects exceed {@code max-rejects}, the schema changed in a
+   *     way Iceberg cannot follow, or another run committed the source since the batch was planned
    */
-  public BatchResult write(SourceDefinition definition, Batch batch, long rejectsBefore, long rowsBefore) {
+  public BatchResult write(SourceDefinition definition, Batch batch, Position before, long rejectsBefore,
+      long rowsBefore) {
     Instant now = Instant.now();
     String target = definition.target();
     Table table = exists(target) ? engine.table(target) : null;
@@ -88,10 +91,23 @@ public final class BronzeWriter {
         table.refresh();
       }
       Dataset<Row> good = rows.filter(col(ParsedBatch.REASON).isNull());
-      commit(definition, batch, project(definition, table, parsed.columns(), good, batch.id(), now));
+      Dataset<Row> projected = project(definition, table, parsed.columns(), good, batch.id(), now);
+      checkNotMoved(definition, table, batch, before);
+      commit(definition, batch, projected);
       return new BatchResult(read, read - rejects, rejects, changes.stream().map(Object::toString).toList());
     } finally {
       rows.unpersist();
+    }
+  }
+
+  // Two runs of one source would both load the same batch. This check narrows that to the moment
+  // between it and the commit; a commit-time validation needs Iceberg's API instead of Spark's writer.
+  private static void checkNotMoved(SourceDefinition definition, Table table, Batch batch, Position before) {
+    table.refresh();
+    if (!SourceState.of(table, definition.name()).position().equals(before)) {
+      throw FloeException.user("Cannot commit batch %s of source '%s' to %s: another run committed the source "
+          + "since this run started; nothing of this batch was committed. Run floe ingest again.",
+          batch.description(), definition.name(), definition.target());
     }
   }
 
