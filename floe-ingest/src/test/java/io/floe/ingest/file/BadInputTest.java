@@ -110,6 +110,23 @@ class BadInputTest extends IngestProjectTest {
   }
 
   @Test
+  void aHeaderlessTabSeparatedFileReadsWithTheDeclaredSchema() {
+    project("""
+          readings:
+            type: csv
+            path: in/readings.tsv
+            csv: {header: false, delimiter: "\\t", null-values: ['\\N']}
+            schema: {meter: string, kwh: double}
+        """);
+    fixture.write("in/readings.tsv", "m1\t1.5\nm2\t\\N\n");
+
+    fixture.ingest();
+
+    assertThat(fixture.rows("SELECT meter, kwh FROM bronze.readings ORDER BY meter"))
+        .containsExactly(java.util.Arrays.asList("m1", 1.5), java.util.Arrays.asList("m2", null));
+  }
+
+  @Test
   void malformedJsonLinesAreRejected() {
     project("""
           events: {type: json, path: in/events.jsonl, schema: {id: bigint, kind: string}}
