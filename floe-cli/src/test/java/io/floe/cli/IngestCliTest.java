@@ -67,6 +67,14 @@ class IngestCliTest {
         .isEqualTo("error: Cannot find source 'order' in floe.yaml. Did you mean 'orders'? Sources: orders.\n");
   }
 
+  @Test
+  void configDocumentsTheSettingsOfEverySourceType() {
+    String reference = floe("config").ok();
+
+    assertThat(reference).contains("## Sources", "| `max-rejects` | string |", "`type: csv`:",
+        "| `csv.delimiter` | string | `,` |", "`type: parquet`:");
+  }
+
   private void write(String path, String content) throws IOException {
     Path file = project.resolve(path);
     Files.createDirectories(file.getParent());

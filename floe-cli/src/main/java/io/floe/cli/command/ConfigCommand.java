@@ -1,6 +1,7 @@
 package io.floe.cli.command;
 
 import io.floe.core.config.FloeSettings;
+import io.floe.ingest.SourceSettingsReference;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -9,13 +10,14 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "config",
     mixinStandardHelpOptions = true,
-    description = "Print every floe.yaml setting with its type, default and description (Markdown).")
+    description = "Print every floe.yaml setting, sources included, with its type, default and description (Markdown).")
 final class ConfigCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
     spec.commandLine().getOut().print(FloeSettings.referenceMarkdown());
+    spec.commandLine().getOut().print(SourceSettingsReference.markdown());
     spec.commandLine().getOut().flush();
     return 0;
   }
