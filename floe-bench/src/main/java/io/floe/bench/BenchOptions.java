@@ -1,0 +1,97 @@
+package io.floe.bench;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+
+/**
+ * What one bench run does.
+ *
+ * @param csvRows rows of the e-commerce CSV files, over the four files (benchmarks 1 and 5)
+ * @param readings rows of meter_data.readings in PostgreSQL (benchmark 2)
+ * @param runs measured runs per figure
+ * @param out where the JSON report goes; the data is generated under {@code out/work}
+ * @param writeDocs whether to regenerate docs/benchmarks.md
+ * @param docs the docs file to regenerate
+ * @param quick the tiny, one-run scale CI runs
+ */
+record BenchOptions(long csvRows, long readings, int runs, long seed, Path out, boolean writeDocs, Path docs,
+    boolean quick) {
+  static final long DEFAULT_CSV_ROWS = 1_000_000;
+  static final long DEFAULT_READINGS = 1_000_000;
+  static final long QUICK_CSV_ROWS = 4_000;
+  static final long QUICK_READINGS = 2_000;
+
+  BenchOptions {
+    requireNonNull(out, "out is null");
+    requireNonNull(docs, "docs is null");
+    if (csvRows < 4 || readings < 1 || runs < 1) {
+      throw new IllegalArgumentException("Cannot run the bench with " + csvRows + " CSV rows, " + readings
+          + " readings and " + runs + " runs: give at least 4 rows, 1 reading and 1 run");
+    }
+  }
+
+  /** Parses {@code --rows N --readings N --runs N --seed S --out DIR --write-docs --docs FILE --quick}. */
+  static BenchOptions parse(String... args) {
+    long rows = DEFAULT_CSV_ROWS;
+    long readings = DEFAULT_READINGS;
+    int runs = 3;
+    long seed = 42;
+    Path out = Path.of("bench-out");
+    boolean writeDocs = false;
+    Path docs = Path.of("docs/benchmarks.md");
+    boolean quick = false;
+    boolean rowsGiven = false;
+    boolean readingsGiven = false;
+    boolean runsGiven = false;
+    for (int i = 0; i < args.length; i++) {
+      String option = args[i];
+      switch (option) {
+        case "--quick" -> quick = true;
+        case "--write-docs" -> writeDocs = true;
+        case "--rows" -> {
+          rows = number(option, value(args, ++i, option));
+          rowsGiven = true;
+        }
+        case "--readings" -> {
+          readings = number(option, value(args, ++i, option));
+          readingsGiven = true;
+        }
+        case "--runs" -> {
+          runs = (int) number(option, value(args, ++i, option));
+          runsGiven = true;
+        }
+        case "--seed" -> seed = number(option, value(args, ++i, option));
+        case "--out" -> out = Path.of(value(args, ++i, option));
+        case "--docs" -> docs = Path.of(value(args, ++i, option));
+        default -> throw new IllegalArgumentException("Cannot parse argument '" + option + "': expected --rows N, "
+            + "--readings N, --runs N, --seed S, --out DIR, --write-docs, --docs FILE or --quick");
+      }
+    }
+    if (quick) {
+      rows = rowsGiven ? rows : QUICK_CSV_ROWS;
+      readings = readingsGiven ? readings : QUICK_READINGS;
+      runs = runsGiven ? runs : 1;
+    }
+    return new BenchOptions(rows, readings, runs, seed, out, writeDocs, docs, quick);
+  }
+
+  Path workDir() {
+    return out.resolve("work");
+  }
+
+  private static String value(String[] args, int index, String option) {
+    if (index >= args.length) {
+      throw new IllegalArgumentException("Cannot parse " + option + ": it needs a value");
+    }
+    return args[index];
+  }
+
+  private static long number(String option, String value) {
+    try {
+      return Long.parseLong(value.replace("_", ""));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("Cannot parse " + option + " " + value + ": expected a whole number", e);
+    }
+  }
+}

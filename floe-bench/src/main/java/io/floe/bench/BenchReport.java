@@ -1,0 +1,125 @@
+package io.floe.bench;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The figures of one bench run with what they were measured on, as a terminal table and as JSON.
+ *
+ * @param data what was generated, e.g. rows and bytes per CSV file
+ */
+record BenchReport(Instant started, double totalSeconds, MachineDescription machine, BenchOptions options,
+    Map<String, Object> data, List<Figure> figures) {
+  /** The benchmarks in report order, with their titles. */
+  static final Map<String, String> TITLES = titles();
+
+  BenchReport {
+    data = new LinkedHashMap<>(data);
+    figures = List.copyOf(figures);
+  }
+
+  private static Map<String, String> titles() {
+    Map<String, String> titles = new LinkedHashMap<>();
+    titles.put(CsvToBronzeBenchmark.ID, "1. CSV -> bronze");
+    titles.put(PostgresToBronzeBenchmark.ID, "2. PostgreSQL -> bronze");
+    titles.put(BenchRun.ECOMMERCE_BUILD, "3. e-commerce build (bronze, silver, gold)");
+    titles.put(BenchRun.INCREMENTAL_RERUN, "4. incremental rerun with 1% new rows");
+    titles.put(SparkMergeBenchmark.ID, "5. MERGE of 10% changes into the largest table");
+    return titles;
+  }
+
+  /** The figures as a fixed-width table, one line per figure, grouped by benchmark. */
+  String terminalTable() {
+    StringBuilder out = new StringBuilder();
+    String format = "%-18s %-13s %9s %9s %9s %9s %9s  %s%n";
+    out.append(String.format(format, "benchmark", "tool", "median s", "min s", "max s", "heap MB", "RSS MB",
+        "median vs peers"));
+    for (Figure figure : figures) {
+      if (figure.isMeasured()) {
+        out.append(String.format(format, figure.benchmark(), figure.tool(), seconds(figure.median()),
+            seconds(figure.min()), seconds(figure.max()), megabytes(figure.peakHeapBytes()),
+            megabytes(figure.peakRssBytes()), ratios(figure)));
+      } else {
+        out.append(String.format("%-18s %-13s %s%n", figure.benchmark(), figure.tool(), figure.notAvailable()));
+      }
+    }
+    return out.toString();
+  }
+
+  /** The report as JSON: machine, options, data and one object per figure. */
+  String json() {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("started", started.toString());
+    root.put("total_seconds", round(totalSeconds));
+    root.put("machine", machine.asMap());
+    Map<String, Object> opts = new LinkedHashMap<>();
+    opts.put("csv_rows", options.csvRows());
+    opts.put("readings", options.readings());
+    opts.put("runs", options.runs());
+    opts.put("seed", options.seed());
+    opts.put("quick", options.quick());
+    root.put("options", opts);
+    root.put("data", data);
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Figure figure : figures) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("benchmark", figure.benchmark());
+      row.put("title", TITLES.get(figure.benchmark()));
+      row.put("tool", figure.tool());
+      row.put("label", figure.label());
+      row.put("status", figure.isMeasured() ? "ok" : figure.notAvailable());
+      if (figure.isMeasured()) {
+        row.put("seconds", figure.seconds().stream().map(BenchReport::round).toList());
+        row.put("median_seconds", round(figure.median()));
+        row.put("min_seconds", round(figure.min()));
+        row.put("max_seconds", round(figure.max()));
+        row.put("peak_heap_mb", figure.peakHeapBytes() / 1_048_576);
+        row.put("peak_rss_mb", figure.peakRssBytes() < 0 ? null : figure.peakRssBytes() / 1_048_576);
+        Map<String, Double> ratios = new LinkedHashMap<>();
+        figure.ratios().forEach((peer, ratio) -> ratios.put(peer, round(ratio)));
+        row.put("ratio_to", ratios);
+      }
+      rows.add(row);
+    }
+    root.put("figures", rows);
+    try {
+      return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot write the bench report as JSON: " + e.getMessage(), e);
+    }
+  }
+
+  static String seconds(double seconds) {
+    return String.format("%.2f", seconds);
+  }
+
+  static String megabytes(long bytes) {
+    return bytes < 0 ? "-" : String.valueOf(bytes / 1_048_576);
+  }
+
+  /** e.g. "0.31x spark, 0.25x floe": this median over each peer's. */
+  static String ratios(Figure figure) {
+    return figure.ratios().entrySet().stream()
+        .map(entry -> ratio(entry.getValue()) + " " + entry.getKey())
+        .collect(Collectors.joining(", "));
+  }
+
+  /** A ratio with two significant digits at least, e.g. 0.0044x, 0.31x, 2.50x, 225x. */
+  static String ratio(double ratio) {
+    if (ratio >= 100) {
+      return String.format("%.0fx", ratio);
+    }
+    return ratio >= 0.1 ? String.format("%.2fx", ratio) : String.format("%.2gx", ratio);
+  }
+
+  private static double round(double value) {
+    return Math.round(value * 1000) / 1000.0;
+  }
+}

@@ -1,0 +1,71 @@
+package io.floe.bench;
+
+import io.floe.examples.ecommerce.EcommerceDataGenerator;
+import io.floe.examples.ecommerce.GeneratedData;
+import io.floe.examples.ecommerce.GeneratedFile;
+import io.floe.spark.FloeEngine;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One bench run: generates the data under {@code out/work}, measures every benchmark in one JVM on
+ * the same files, deletes the scratch data and returns the report. Floe's engine starts the JVM's
+ * Spark context, so plain Spark runs on the same context with the same cores and memory.
+ */
+final class BenchRun {
+  static final String ECOMMERCE_BUILD = "ecommerce_build";
+  static final String INCREMENTAL_RERUN = "incremental_rerun";
+  private static final Logger LOG = LoggerFactory.getLogger(BenchRun.class);
+
+  private BenchRun() {}
+
+  static BenchReport run(BenchOptions options) throws Exception {
+    Instant started = Instant.now();
+    long start = System.nanoTime();
+    MachineDescription machine = MachineDescription.current();
+    Path work = options.workDir();
+    BenchFiles.deleteRecursively(work);
+    Files.createDirectories(work);
+    Runs runs = new Runs(options.runs());
+    Path floeProject = work.resolve("floe-csv");
+    GeneratedData csv = EcommerceDataGenerator.generate(floeProject.resolve("landing"), options.csvRows(),
+        options.seed());
+    LOG.info("Generated {} CSV rows ({} MB)", csv.totalRows(), csv.totalBytes() / 1_000_000);
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("csv_files", describe(csv));
+    List<Figure> figures = new ArrayList<>();
+    try (FloeEngine floe = FloeEngine.open(FloeIngestBenchmark.csvProject(floeProject, csv.files()))) {
+      PlainSpark spark = PlainSpark.open(work.resolve("spark-warehouse"));
+      figures.addAll(new CsvToBronzeBenchmark(runs, csv, work, spark, floe, !options.quick()).run());
+      try (PostgresToBronzeBenchmark postgres =
+          PostgresToBronzeBenchmark.start(runs, work, options.readings(), options.seed())) {
+        data.put("meter_data", postgres.counts());
+        figures.addAll(postgres.run());
+      }
+      figures.add(Figure.notAvailable(ECOMMERCE_BUILD, "floe", "Floe build of the e-commerce models",
+          "n/a (models not built yet)"));
+      figures.add(Figure.notAvailable(INCREMENTAL_RERUN, "floe", "Floe rerun after 1% new rows",
+          "n/a (models not built yet)"));
+      figures.addAll(new SparkMergeBenchmark(runs, spark, csv.largest()).run());
+    }
+    BenchFiles.deleteRecursively(work);
+    return new BenchReport(started, (System.nanoTime() - start) / 1e9, machine, options, data,
+        Ratios.compute(figures));
+  }
+
+  private static Map<String, Object> describe(GeneratedData csv) {
+    Map<String, Object> files = new LinkedHashMap<>();
+    for (GeneratedFile file : csv.files()) {
+      files.put(file.table(), Map.of("rows", file.rows(), "bytes", file.bytes()));
+    }
+    files.put("total", Map.of("rows", csv.totalRows(), "bytes", csv.totalBytes()));
+    return files;
+  }
+}

@@ -1,0 +1,28 @@
+package io.floe.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Each measured figure's median over each measured peer's median in the same benchmark. */
+final class Ratios {
+  private Ratios() {}
+
+  /** The figures, in the same order, with their ratios filled in. */
+  static List<Figure> compute(List<Figure> figures) {
+    List<Figure> withRatios = new ArrayList<>();
+    for (Figure figure : figures) {
+      Map<String, Double> ratios = new LinkedHashMap<>();
+      if (figure.isMeasured()) {
+        for (Figure peer : figures) {
+          if (peer != figure && peer.isMeasured() && peer.benchmark().equals(figure.benchmark())) {
+            ratios.put(peer.tool(), figure.median() / peer.median());
+          }
+        }
+      }
+      withRatios.add(figure.withRatios(ratios));
+    }
+    return withRatios;
+  }
+}

@@ -1,0 +1,92 @@
+package io.floe.bench;
+
+import io.floe.examples.ecommerce.GeneratedFile;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Benchmark 5, a MERGE of 10% changes into the largest table (customer_events): 6% of its keys
+ * updated, 2% deleted and 2% new keys inserted, by a plain Spark {@code MERGE INTO} (Iceberg's
+ * defaults: copy-on-write). Each run starts from a fresh copy of the table (untimed) and is checked
+ * against the row count the changes must leave.
+ */
+final class SparkMergeBenchmark {
+  static final String ID = "merge_10pct";
+  private static final String NAMESPACE = PlainSpark.CATALOG + ".merge";
+  private static final String BASE = NAMESPACE + ".base";
+  private static final String TARGET = NAMESPACE + ".target";
+  private static final String CHANGES = NAMESPACE + ".changes";
+
+  private final Runs runs;
+  private final PlainSpark spark;
+  private final GeneratedFile largest;
+
+  SparkMergeBenchmark(Runs runs, PlainSpark spark, GeneratedFile largest) {
+    this.runs = runs;
+    this.spark = spark;
+    this.largest = largest;
+  }
+
+  List<Figure> run() {
+    List<String> columns = prepareBaseAndChanges();
+    String key = columns.get(0);
+    long expectedRows = expectedRowsAfterMerge(key);
+    List<Figure> figures = new ArrayList<>();
+    figures.add(runs.measure(ID, "spark", "Spark MERGE INTO (update, delete, insert) on an Iceberg table",
+        () -> spark.sql("CREATE OR REPLACE TABLE " + TARGET + " USING iceberg AS SELECT * FROM " + BASE),
+        () -> spark.sql(mergeStatement(columns)),
+        () -> BenchChecks.rows("Spark's merged " + TARGET, spark.count(TARGET), expectedRows)));
+    figures.add(Figure.notAvailable(ID, "floe", "Floe merge materialization",
+        "n/a (merge materialization not built yet)"));
+    return figures;
+  }
+
+  /** The base table from the CSV file, and the changes: one row per changed key, with op U, D or I. */
+  private List<String> prepareBaseAndChanges() {
+    SparkSession session = spark.session();
+    SparkSession.setActiveSession(session);
+    spark.sql("CREATE NAMESPACE IF NOT EXISTS " + NAMESPACE);
+    session.read().option("header", true).csv(largest.path().toAbsolutePath().toString()).createOrReplaceTempView(
+        "merge_source");
+    spark.sql("CREATE OR REPLACE TABLE " + BASE + " USING iceberg AS SELECT * FROM merge_source");
+    List<String> columns = List.of(session.table(BASE).columns());
+    String key = columns.get(0);
+    String changedColumn = columns.get(3);
+    String others = columns.stream().filter(c -> !c.equals(key) && !c.equals(changedColumn))
+        .collect(Collectors.joining(", "));
+    // Buckets of the key's hash: 0-5 update (6%), 6-7 delete (2%), 8-9 copied under a new key (2%).
+    spark.sql("CREATE OR REPLACE TABLE " + CHANGES + " USING iceberg AS "
+        + "WITH keyed AS (SELECT *, pmod(hash(" + key + "), 100) AS bucket, "
+        + "row_number() OVER (PARTITION BY " + key + " ORDER BY " + key + ") AS nth FROM " + BASE
+        + " WHERE " + key + " IS NOT NULL) "
+        + "SELECT " + key + ", 'changed' AS " + changedColumn + ", " + others + ", 'U' AS op FROM keyed "
+        + "WHERE nth = 1 AND bucket < 6 "
+        + "UNION ALL SELECT " + key + ", " + changedColumn + ", " + others + ", 'D' AS op FROM keyed "
+        + "WHERE nth = 1 AND bucket BETWEEN 6 AND 7 "
+        + "UNION ALL SELECT concat('NEW', " + key + "), " + changedColumn + ", " + others + ", 'I' AS op FROM keyed "
+        + "WHERE nth = 1 AND bucket BETWEEN 8 AND 9");
+    return columns;
+  }
+
+  private long expectedRowsAfterMerge(String key) {
+    SparkSession.setActiveSession(spark.session());
+    long deleted = spark.session().sql("SELECT count(*) FROM " + BASE + " b JOIN " + CHANGES + " c ON b." + key
+        + " = c." + key + " AND c.op = 'D'").first().getLong(0);
+    long inserted = spark.session().sql("SELECT count(*) FROM " + CHANGES + " WHERE op = 'I'").first().getLong(0);
+    return spark.count(BASE) - deleted + inserted;
+  }
+
+  private static String mergeStatement(List<String> columns) {
+    String key = columns.get(0);
+    String updates = columns.stream().filter(c -> !c.equals(key)).map(c -> "t." + c + " = c." + c)
+        .collect(Collectors.joining(", "));
+    String names = String.join(", ", columns);
+    String values = columns.stream().map(c -> "c." + c).collect(Collectors.joining(", "));
+    return "MERGE INTO " + TARGET + " t USING " + CHANGES + " c ON t." + key + " = c." + key
+        + " WHEN MATCHED AND c.op = 'D' THEN DELETE"
+        + " WHEN MATCHED THEN UPDATE SET " + updates
+        + " WHEN NOT MATCHED AND c.op = 'I' THEN INSERT (" + names + ") VALUES (" + values + ")";
+  }
+}
