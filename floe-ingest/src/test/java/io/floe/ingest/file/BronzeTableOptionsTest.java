@@ -3,6 +3,7 @@ package io.floe.ingest.file;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.floe.ingest.IngestProjectTest;
+import io.floe.ingest.bronze.SourceState;
 import java.util.List;
 import org.apache.iceberg.Table;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,9 @@ class BronzeTableOptionsTest extends IngestProjectTest {
 
     assertThat(fixture.rows("SELECT id, name FROM bronze.customers ORDER BY id"))
         .containsExactly(List.of(1, "Ann"), List.of(2, "Bobby"), List.of(3, "Cyril"));
+    // The MERGE's snapshot carries the position too: the upsert is exactly once like an append.
+    assertThat(fixture.engine().table("bronze.customers").currentSnapshot().summary())
+        .containsEntry(SourceState.positionKey("customers"), "[\"in/1.csv\",\"in/2.csv\"]");
   }
 
   @Test
