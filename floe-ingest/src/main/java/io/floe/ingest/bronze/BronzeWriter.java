@@ -64,6 +64,10 @@ public final class BronzeWriter {
     Instant now = Instant.now();
     String target = definition.target();
     Table table = exists(target) ? engine.table(target) : null;
+    if (DuckDbCsvWriter.applies(definition, batch, table)) {
+      return new DuckDbCsvWriter(engine, this).write(definition, batch, before, rejectsBefore, rowsBefore, table,
+          table == null ? Map.of() : dataTypes(table));
+    }
     ParsedBatch parsed = reader.read(batch, table == null ? Map.of() : dataTypes(table));
     Dataset<Row> rows = parsed.rows().persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -102,7 +106,7 @@ public final class BronzeWriter {
 
   // Two runs of one source would both load the same batch. This check narrows that to the moment
   // between it and the commit; a commit-time validation needs Iceberg's API instead of Spark's writer.
-  private static void checkNotMoved(SourceDefinition definition, Table table, Batch batch, Position before) {
+  static void checkNotMoved(SourceDefinition definition, Table table, Batch batch, Position before) {
     table.refresh();
     if (!SourceState.of(table, definition.name()).position().equals(before)) {
       throw FloeException.user("Cannot commit batch %s of source '%s' to %s: another run committed the source "
@@ -177,7 +181,7 @@ public final class BronzeWriter {
     return sha2(concat_ws("\u001f", values), 256);
   }
 
-  private Table create(SourceDefinition definition, StructType source) {
+  Table create(SourceDefinition definition, StructType source) {
     List<StructField> fields = new ArrayList<>();
     for (StructField field : source.fields()) {
       if (!MetadataColumns.ALL.contains(field.name())) {

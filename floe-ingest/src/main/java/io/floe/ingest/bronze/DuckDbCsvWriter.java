@@ -1,0 +1,271 @@
+package io.floe.ingest.bronze;
+
+import static java.util.Objects.requireNonNull;
+
+import io.floe.core.error.FloeException;
+import io.floe.ingest.spi.Batch;
+import io.floe.ingest.spi.FileFormat;
+import io.floe.ingest.spi.FileInput;
+import io.floe.ingest.spi.Position;
+import io.floe.ingest.spi.SourceColumn;
+import io.floe.ingest.spi.SourceDefinition;
+import io.floe.ingest.spi.WriteMode;
+import io.floe.spark.FloeEngine;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DataFiles;
+import org.apache.iceberg.MetricsConfig;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.io.InputFile;
+import org.apache.iceberg.parquet.ParquetUtil;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fast path for plain CSV appends: DuckDB's parallel CSV reader parses and types the rows and
+ * writes Parquet files carrying the table's field ids; Iceberg then commits those files, with their
+ * metrics and the source's position, in one append. Rejects, schema drift and exactly-once follow
+ * the same rules as the Spark path, which still serves every other case (upserts, partitioned
+ * tables, row hashes, encodings DuckDB does not read, files on object stores).
+ */
+final class DuckDbCsvWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(DuckDbCsvWriter.class);
+  private static final Set<String> ENCODINGS = Set.of("UTF-8", "ISO-8859-1");
+
+  private final FloeEngine engine;
+  private final BronzeWriter writer;
+
+  DuckDbCsvWriter(FloeEngine engine, BronzeWriter writer) {
+    this.engine = requireNonNull(engine, "engine is null");
+    this.writer = requireNonNull(writer, "writer is null");
+  }
+
+  /** Whether the batch can take this path; the Spark path handles the rest. */
+  static boolean applies(SourceDefinition definition, Batch batch, Table table) {
+    if (!(batch.input() instanceof FileInput input) || !(input.format() instanceof FileFormat.Csv csv)) {
+      return false;
+    }
+    boolean localTable = table == null || table.location().startsWith("/") || table.location().startsWith("file:");
+    return csv.header() && ENCODINGS.contains(csv.encoding()) && definition.mode() == WriteMode.APPEND
+        && !definition.hash() && definition.partitionBy().isEmpty() && localTable
+        && (table == null || table.spec().isUnpartitioned()) && sameHeader(input, csv);
+  }
+
+  private static boolean sameHeader(FileInput input, FileFormat.Csv csv) {
+    List<String> first = FileHeaders.csvHeader(input.files().get(0), csv);
+    return input.files().stream().allMatch(file -> FileHeaders.csvHeader(file, csv).equals(first));
+  }
+
+  BatchResult write(SourceDefinition definition, Batch batch, Position before, long rejectsBefore,
+      long rowsBefore, Table existing, Map<String, DataType> tableTypes) {
+    FileInput input = (FileInput) batch.input();
+    FileFormat.Csv csv = (FileFormat.Csv) input.format();
+    Instant now = Instant.now();
+    Path staging = definition.projectRoot().resolve(".floe/staging/" + batch.id() + "-" + UUID.randomUUID());
+    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
+      try (Statement statement = duck.createStatement()) {
+        statement.execute("SET TimeZone = 'UTC'");
+        statement.execute("SET threads = " + Runtime.getRuntime().availableProcessors());
+      }
+      StructType source = sourceColumns(duck, input, csv, tableTypes);
+      TargetSchema target = TargetSchema.predict(existing, source, definition);
+      long written = copy(duck, input, csv, source, target, definition, batch, now, staging);
+      List<Row> rejected = rejects(duck, source);
+      long read = written + rejected.size();
+      if (definition.maxRejects().isExceeded(rejectsBefore + rejected.size(), rowsBefore + read)) {
+        throw FloeException.user("Cannot ingest source '%s' into %s: %d rejected rows of %d exceed max-rejects %s "
+            + "(first: %s: %s); nothing of batch %s was committed.", definition.name(), definition.target(),
+            rejectsBefore + rejected.size(), rowsBefore + read, definition.maxRejects(),
+            RejectsTable.relative(definition.projectRoot(), rejected.get(0).getString(0)),
+            rejected.get(0).getString(2), batch.description());
+      }
+      List<SchemaDrift.Change> changes = existing == null ? List.of()
+          : SchemaDrift.changes(existing, definition.target(), source, definition.name());
+      if (!rejected.isEmpty()) {
+        RejectsTable.write(engine, definition, batch.id(), now, engine.session().createDataFrame(rejected,
+            REJECT_ROWS), csv.encoding());
+      }
+      Table table = existing == null ? writer.create(definition, source) : existing;
+      if (existing != null) {
+        SchemaDrift.apply(table, changes);
+        table.refresh();
+      }
+      target.requireMatches(table);
+      List<DataFile> files = dataFiles(table, staging);
+      BronzeWriter.checkNotMoved(definition, table, batch, before);
+      AppendFiles append = table.newAppend();
+      files.forEach(append::appendFile);
+      append.set(SourceState.positionKey(definition.name()), batch.after().value());
+      append.set(SourceState.batchIdKey(definition.name()), batch.id());
+      append.commit();
+      LOG.debug("Source {}: committed {} rows in {} files through DuckDB", definition.name(), written, files.size());
+      return new BatchResult(read, written, rejected.size(), changes.stream().map(Object::toString).toList());
+    } catch (SQLException e) {
+      throw FloeException.user(e, "Cannot read batch %s of source '%s': %s", batch.description(),
+          definition.name(), firstLine(e.getMessage()));
+    } finally {
+      deleteQuietlyAfterFailure(staging);
+    }
+  }
+
+  private static final StructType REJECT_ROWS = new StructType()
+      .add(ParsedBatch.FILE, DataTypes.StringType)
+      .add(ParsedBatch.RAW, DataTypes.StringType)
+      .add(ParsedBatch.REASON, DataTypes.StringType);
+
+  // Declared types first, then the table's, then DuckDB's own sniffing of the files.
+  private static StructType sourceColumns(Connection duck, FileInput input, FileFormat.Csv csv,
+      Map<String, DataType> tableTypes) throws SQLException {
+    List<String> names = FileHeaders.csvHeader(input.files().get(0), csv);
+    Map<String, String> declared = input.schema().map(columns -> columns.stream()
+        .collect(Collectors.toMap(SourceColumn::name, SourceColumn::type))).orElse(Map.of());
+    Map<String, DataType> sniffed = names.stream().allMatch(n -> declared.containsKey(n) || tableTypes.containsKey(n))
+        ? Map.of() : DuckDbTypes.sniff(duck, "(SELECT * FROM read_csv(" + files(input) + ", "
+            + csvOptions(csv) + ", sample_size = 10000) LIMIT 10000)");
+    StructType columns = new StructType();
+    for (String name : names) {
+      DataType type = declared.containsKey(name) ? DataType.fromDDL(declared.get(name))
+          : tableTypes.containsKey(name) ? tableTypes.get(name) : sniffed.getOrDefault(name, DataTypes.StringType);
+      columns = columns.add(name, type, true);
+    }
+    return columns;
+  }
+
+  private static long copy(Connection duck, FileInput input, FileFormat.Csv csv, StructType source,
+      TargetSchema target, SourceDefinition definition, Batch batch, Instant now, Path staging) throws SQLException {
+    String columns = Stream.of(source.fields())
+        .map(field -> DuckDbTypes.literal(field.name()) + ": " + DuckDbTypes.literal(DuckDbTypes.of(field.dataType())))
+        .collect(Collectors.joining(", ", "{", "}"));
+    String read = "read_csv(" + files(input) + ", " + csvOptions(csv) + ", auto_detect = false, columns = "
+        + columns + ", store_rejects = true)";
+    String select = target.selectList(source, definition.name(), batch.id(), now);
+    try (Statement statement = duck.createStatement()) {
+      Files.createDirectories(staging.getParent());
+      statement.execute("COPY (SELECT " + select + " FROM " + read + ") TO " + DuckDbTypes.literal(staging.toString())
+          + " (FORMAT parquet, COMPRESSION zstd, PER_THREAD_OUTPUT true, ROW_GROUP_SIZE 1048576, FIELD_IDS "
+          + target.fieldIds() + ")");
+      try (ResultSet count = statement.getResultSet()) {
+        if (count != null && count.next()) {
+          return count.getLong(1);
+        }
+      }
+      return statement.getUpdateCount();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create the staging directory " + staging, e);
+    }
+  }
+
+  // One row per rejected line, worded as the Spark path words it: a malformed line first, else the
+  // first column (in file order) whose value does not read as its type.
+  private static List<Row> rejects(Connection duck, StructType source) throws SQLException {
+    String sql = "SELECT s.file_path, e.line, e.csv_line, e.error_type, e.column_name, e.error_message"
+        + " FROM reject_errors e JOIN reject_scans s USING (scan_id, file_id)"
+        + " ORDER BY s.file_path, e.line, e.error_type = 'CAST', e.column_idx";
+    Map<String, Row> byLine = new java.util.LinkedHashMap<>();
+    try (Statement statement = duck.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+      while (result.next()) {
+        String key = result.getString(1) + ":" + result.getLong(2);
+        if (!byLine.containsKey(key)) {
+          byLine.put(key, RowFactory.create(Path.of(result.getString(1)).toUri().toString(), result.getString(3),
+              reason(result.getString(4), result.getString(5), result.getString(6), source)));
+        }
+      }
+    }
+    return new ArrayList<>(byLine.values());
+  }
+
+  private static final java.util.regex.Pattern CAST_VALUE =
+      java.util.regex.Pattern.compile("Could not convert string \"(.*)\" to", java.util.regex.Pattern.DOTALL);
+
+  private static String reason(String errorType, String column, String message, StructType source) {
+    if (errorType.equals("CAST") && column != null) {
+      java.util.regex.Matcher value = CAST_VALUE.matcher(message);
+      String type = source.apply(column).dataType().simpleString();
+      return "cannot read '" + (value.find() ? value.group(1) : "?") + "' as " + type + " for column " + column;
+    }
+    if (errorType.equals("MISSING COLUMNS") || errorType.equals("TOO MANY COLUMNS")) {
+      return "malformed line: expected " + source.size() + " fields as in the header";
+    }
+    return "malformed line: " + firstLine(message);
+  }
+
+  // The staged files move into the table's data directory, then Iceberg reads their footers for
+  // metrics: the commit references files where the table keeps its data.
+  private static List<DataFile> dataFiles(Table table, Path staging) {
+    Path dataDir = Path.of(java.net.URI.create(table.location().startsWith("/") ? "file:" + table.location()
+        : table.location())).resolve("data");
+    MetricsConfig metrics = MetricsConfig.forTable(table);
+    List<DataFile> files = new ArrayList<>();
+    try (Stream<Path> staged = Files.exists(staging) ? Files.list(staging) : Stream.empty()) {
+      Files.createDirectories(dataDir);
+      for (Path file : staged.filter(p -> p.toString().endsWith(".parquet")).sorted().toList()) {
+        Path moved = Files.move(file, dataDir.resolve("floe-" + UUID.randomUUID() + ".parquet"));
+        InputFile inputFile = table.io().newInputFile(moved.toString());
+        files.add(DataFiles.builder(table.spec()).withInputFile(inputFile)
+            .withFormat(org.apache.iceberg.FileFormat.PARQUET)
+            .withMetrics(ParquetUtil.fileMetrics(inputFile, metrics)).build());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot move the staged files of " + staging + " into " + dataDir, e);
+    }
+    return files.stream().filter(file -> file.recordCount() > 0).toList();
+  }
+
+  private static String files(FileInput input) {
+    return input.files().stream().map(file -> DuckDbTypes.literal(file.toString()))
+        .collect(Collectors.joining(", ", "[", "]"));
+  }
+
+  private static String csvOptions(FileFormat.Csv csv) {
+    return "header = true, delim = " + DuckDbTypes.literal(csv.delimiter()) + ", quote = "
+        + DuckDbTypes.literal(csv.quote()) + ", escape = " + DuckDbTypes.literal(csv.escape())
+        + ", encoding = " + DuckDbTypes.literal(csv.encoding().equals("UTF-8") ? "utf-8" : "latin-1")
+        + ", nullstr = " + csv.nullValues().stream().map(DuckDbTypes::literal)
+            .collect(Collectors.joining(", ", "[", "]"));
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "(no message)";
+    }
+    int newline = message.indexOf('\n');
+    return (newline < 0 ? message : message.substring(0, newline)).strip();
+  }
+
+  // Staged files left after a commit are none (they moved); after a failure they are never
+  // referenced, so removing them loses nothing. A failure to remove them must not hide the first.
+  private static void deleteQuietlyAfterFailure(Path staging) {
+    if (!Files.exists(staging)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(staging)) {
+      for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException e) {
+      LOG.warn("Cannot remove staging directory {}: {}", staging, e.getMessage());
+    }
+  }
+}
