@@ -138,6 +138,14 @@ public final class ConfigParser {
     return new ConfigDocument(file, start, entries);
   }
 
+  /**
+   * Composes YAML text into nodes, which keep their line numbers; the parse error names the file
+   * and line.
+   */
+  static Optional<Node> compose(Path file, String yaml) {
+    return new ConfigParser(file, List.of()).compose(yaml);
+  }
+
   private Optional<Node> compose(String yaml) {
     LoadSettings settings = LoadSettings.builder()
         .setLabel(file.toString())

@@ -1,0 +1,136 @@
+package io.floe.models.project;
+
+import static java.util.Objects.requireNonNull;
+
+import io.floe.core.error.DidYouMean;
+import io.floe.core.error.FloeException;
+import io.floe.spark.materialize.MaterializeSpec;
+import io.floe.spark.materialize.MaterializeSpec.Kind;
+import io.floe.spark.materialize.MaterializeSpec.OnSchemaChange;
+import io.floe.spark.materialize.MaterializeSpec.Scd2;
+import io.floe.spark.materialize.MaterializeSpec.Strategy;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A model's config, merged from its property file ({@code config:}) and its {@code config(...)}
+ * call (which wins, as in dbt), with the names dbt uses so a dbt model ports unchanged.
+ *
+ * @param values the merged settings, as written
+ */
+public record ModelConfig(Map<String, Object> values) {
+  /** Every key a model's config may hold; anything else is an error with a suggestion. */
+  public static final Set<String> KEYS = Set.of("materialized", "schema", "alias", "tags", "enabled",
+      "unique_key", "incremental_strategy", "delete_condition", "partition_by", "sort_by",
+      "tblproperties", "on_schema_change", "strategy", "updated_at", "check_cols", "description");
+
+  public ModelConfig {
+    values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(values, "values is null")));
+  }
+
+  public static ModelConfig empty() {
+    return new ModelConfig(Map.of());
+  }
+
+  /**
+   * This config with {@code overrides} on top.
+   *
+   * @param where where the overrides were written, for errors: {@code models/a.sql:1}
+   * @throws FloeException (user) for an unknown key
+   */
+  public ModelConfig with(Map<String, Object> overrides, String where) {
+    for (String key : overrides.keySet()) {
+      if (!KEYS.contains(key)) {
+        throw FloeException.user("%s: Unknown config '%s'.%s", where, key, DidYouMean.hint(key, KEYS));
+      }
+    }
+    Map<String, Object> merged = new LinkedHashMap<>(values);
+    merged.putAll(overrides);
+    return new ModelConfig(merged);
+  }
+
+  public Optional<String> string(String key) {
+    Object value = values.get(key);
+    return value == null ? Optional.empty() : Optional.of(value.toString());
+  }
+
+  /** A setting that may be one string or a list of them, as dbt's unique_key and tags. */
+  public List<String> list(String key) {
+    Object value = values.get(key);
+    if (value == null) {
+      return List.of();
+    }
+    List<String> items = new ArrayList<>();
+    if (value instanceof List<?> list) {
+      list.forEach(item -> items.add(String.valueOf(item)));
+    } else {
+      items.add(value.toString());
+    }
+    return List.copyOf(items);
+  }
+
+  public boolean enabled() {
+    return !"false".equalsIgnoreCase(string("enabled").orElse("true"));
+  }
+
+  /**
+   * The engine's view of this config.
+   *
+   * @param model the model's name, for errors
+   * @param table the target, {@code namespace.name}
+   * @throws FloeException (user) for a value that is not one of the accepted ones
+   */
+  public MaterializeSpec toSpec(String model, String table) {
+    Kind kind = choice(model, "materialized", Kind.class, "view");
+    Strategy strategy = choice(model, "incremental_strategy", Strategy.class,
+        list("unique_key").isEmpty() ? "append" : "merge");
+    OnSchemaChange onSchemaChange = choice(model, "on_schema_change", OnSchemaChange.class,
+        "append_new_columns");
+    List<String> uniqueKey = list("unique_key");
+    if ((strategy == Strategy.MERGE && kind == Kind.INCREMENTAL || kind == Kind.SCD2) && uniqueKey.isEmpty()) {
+      throw FloeException.user("Cannot materialize model %s as %s: it needs unique_key. Add it to its config.",
+          model, kind == Kind.SCD2 ? "scd2" : "incremental merge");
+    }
+    if (kind == Kind.INCREMENTAL && strategy == Strategy.INSERT_OVERWRITE && list("partition_by").isEmpty()) {
+      throw FloeException.user("Cannot materialize model %s with insert_overwrite: it needs partition_by."
+          + " Add it to its config, or use merge.", model);
+    }
+    Optional<Scd2> scd2 = Optional.empty();
+    if (kind == Kind.SCD2) {
+      String history = string("strategy").orElse(string("updated_at").isPresent() ? "timestamp" : "check");
+      if (history.equals("timestamp") && string("updated_at").isPresent()) {
+        scd2 = Optional.of(new Scd2(string("updated_at"), List.of()));
+      } else if (history.equals("check") && !list("check_cols").isEmpty()) {
+        scd2 = Optional.of(new Scd2(Optional.empty(), list("check_cols")));
+      } else {
+        throw FloeException.user("Cannot materialize model %s as scd2: strategy '%s' needs %s.", model, history,
+            history.equals("timestamp") ? "updated_at" : "check_cols (a list of columns)");
+      }
+    }
+    Map<String, String> properties = new LinkedHashMap<>();
+    if (values.get("tblproperties") instanceof Map<?, ?> map) {
+      map.forEach((key, value) -> properties.put(String.valueOf(key), String.valueOf(value)));
+    }
+    return new MaterializeSpec(table, kind, strategy, uniqueKey, string("delete_condition"),
+        list("partition_by"), list("sort_by"), properties, onSchemaChange, scd2);
+  }
+
+  private <E extends Enum<E>> E choice(String model, String key, Class<E> type, String fallback) {
+    String value = string(key).orElse(fallback);
+    try {
+      return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      List<String> allowed = new ArrayList<>();
+      for (E constant : type.getEnumConstants()) {
+        allowed.add(constant.name().toLowerCase(Locale.ROOT));
+      }
+      throw FloeException.user(e, "Cannot configure model %s: %s must be one of %s, but was '%s'.%s", model, key,
+          allowed, value, DidYouMean.hint(value, allowed));
+    }
+  }
+}

@@ -1,0 +1,267 @@
+package io.floe.models.project;
+
+import static java.util.Objects.requireNonNull;
+
+import io.floe.core.error.DidYouMean;
+import io.floe.core.error.FloeException;
+import io.floe.core.graph.Graph;
+import io.floe.core.graph.Node;
+import io.floe.core.project.Project;
+import io.floe.models.render.ModelRenderer;
+import io.floe.models.render.ModelRenderer.MacroFile;
+import io.floe.models.render.ModelRenderer.Resolution;
+import io.floe.models.render.RenderedModel;
+import io.floe.models.test.DataTestDefinition.Severity;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * A project's models, macros, property files and singular tests, loaded and checked, with the
+ * graph they form. Each model is rendered once while loading (refs resolve to placeholders) to
+ * learn its {@code ref()}s, {@code source()}s and {@code config()}; {@link #compile} renders it
+ * for real.
+ *
+ * <p>A model's table is {@code schema.name}: {@code schema} from its config, else the first folder
+ * under {@code models/} when that folder is one of the project's namespaces
+ * ({@code models/gold/revenue.sql} is {@code gold.revenue}), else {@code silver}; {@code alias}
+ * replaces the name.
+ */
+public final class ModelProject {
+  /** The namespace of a model that says nothing else. */
+  public static final String DEFAULT_SCHEMA = "silver";
+
+  private final Project project;
+  private final Map<String, Model> models;
+  private final List<SingularTest> tests;
+  private final Map<String, String> sources;
+  private final ModelRenderer renderer;
+  private final Graph graph;
+
+  private ModelProject(Project project, Map<String, Model> models, List<SingularTest> tests,
+      Map<String, String> sources, ModelRenderer renderer, Graph graph) {
+    this.project = project;
+    this.models = models;
+    this.tests = tests;
+    this.sources = sources;
+    this.renderer = renderer;
+    this.graph = graph;
+  }
+
+  /**
+   * Loads {@code models/**.sql}, the property files beside them ({@code .yml}, {@code .yaml}),
+   * {@code macros/*.sql} and {@code tests/*.sql}.
+   *
+   * @throws FloeException (user) naming the file (and line) of the first problem: a template
+   *     error, an unknown config, a property file for no model, an unknown ref or a cycle
+   */
+  public static ModelProject load(Project project) {
+    requireNonNull(project, "project is null");
+    Path root = project.root();
+    Path modelsDir = project.modelsDir();
+    Map<String, ModelProperties> properties = new LinkedHashMap<>();
+    Map<String, String> sources = new LinkedHashMap<>();
+    for (Path file : files(modelsDir, ".yml", ".yaml")) {
+      PropertyFileReader.Contents contents = PropertyFileReader.read(file, root.relativize(file));
+      for (ModelProperties model : contents.models().values()) {
+        ModelProperties previous = properties.putIfAbsent(model.name(), model);
+        if (previous != null) {
+          throw FloeException.user("%s: Cannot read properties: model '%s' is described twice (first at %s).",
+              model.where(), model.name(), previous.where());
+        }
+      }
+      sources.putAll(contents.sources());
+    }
+    List<MacroFile> macros = new ArrayList<>();
+    for (Path file : files(root.resolve("macros"), ".sql")) {
+      macros.add(new MacroFile(root.relativize(file).toString(), read(file)));
+    }
+    ModelRenderer renderer = new ModelRenderer(macros, project.config().vars());
+    Set<String> namespaces = Set.copyOf(project.config().namespaces());
+    Map<String, Model> models = new LinkedHashMap<>();
+    for (Path file : files(modelsDir, ".sql")) {
+      Model model = parse(project, renderer, file, properties, sources, namespaces);
+      Model previous = models.putIfAbsent(model.name(), model);
+      if (previous != null) {
+        throw FloeException.user("Cannot load model %s: both %s and %s define it. Rename one.", model.name(),
+            previous.path(), model.path());
+      }
+    }
+    for (ModelProperties described : properties.values()) {
+      if (!models.containsKey(described.name())) {
+        throw FloeException.user("%s: Cannot read properties: there is no model '%s'.%s", described.where(),
+            described.name(), DidYouMean.hint(described.name(), models.keySet()));
+      }
+    }
+    models.values().removeIf(model -> !model.config().enabled());
+    List<SingularTest> tests = new ArrayList<>();
+    for (Path file : files(root.resolve("tests"), ".sql")) {
+      tests.add(parseTest(root, renderer, file, sources, namespaces));
+    }
+    return new ModelProject(project, Map.copyOf(models), List.copyOf(tests), Map.copyOf(sources), renderer,
+        graph(models));
+  }
+
+  public Project project() {
+    return project;
+  }
+
+  public Graph graph() {
+    return graph;
+  }
+
+  /** Every model, by name. */
+  public Map<String, Model> models() {
+    return models;
+  }
+
+  public Model model(String name) {
+    Model model = models.get(name);
+    if (model == null) {
+      throw FloeException.user("Cannot find model '%s'.%s", name, DidYouMean.hint(name, models.keySet()));
+    }
+    return model;
+  }
+
+  public List<SingularTest> singularTests() {
+    return tests;
+  }
+
+  /**
+   * Renders a model for execution.
+   *
+   * @param incremental what {@code is_incremental()} returns: the table exists and is kept
+   * @param tables where each model's table is read from (a run reads tables it wrote on its branch)
+   */
+  public String compile(Model model, boolean incremental, java.util.function.Function<Model, String> tables) {
+    return render(model.name(), model.path(), model.template(), model.table(), incremental, tables).sql();
+  }
+
+  /** Renders a singular test; {@code tables} as in {@link #compile}. */
+  public String compile(SingularTest test, java.util.function.Function<Model, String> tables) {
+    return render(test.name(), test.path(), test.template(), "", false, tables).sql();
+  }
+
+  private RenderedModel render(String name, String path, String template, String self, boolean incremental,
+      java.util.function.Function<Model, String> tables) {
+    Resolution resolution = new Resolution(self, incremental, ref -> tables.apply(model(ref)),
+        (source, table) -> resolveSource(sources, Set.copyOf(project.config().namespaces()), path, source, table));
+    return renderer.render(name, path, template, resolution);
+  }
+
+  private static Model parse(Project project, ModelRenderer renderer, Path file,
+      Map<String, ModelProperties> properties, Map<String, String> sources, Set<String> namespaces) {
+    Path root = project.root();
+    String path = root.relativize(file).toString();
+    String name = stem(file);
+    String template = read(file);
+    Optional<ModelProperties> described = Optional.ofNullable(properties.get(name));
+    // Refs resolve to placeholders here: the graph is not known until every model is parsed.
+    Resolution parsing = new Resolution(name, false, ref -> "__ref_" + ref,
+        (source, table) -> resolveSource(sources, namespaces, path, source, table));
+    RenderedModel rendered = renderer.render(name, path, template, parsing);
+    ModelConfig config = ModelConfig.empty();
+    if (described.isPresent()) {
+      config = config.with(described.get().config(), described.get().where());
+    }
+    config = config.with(rendered.config(), path);
+    String schema = config.string("schema").orElseGet(() -> folderSchema(project.modelsDir(), file, namespaces));
+    String table = schema + "." + config.string("alias").orElse(name);
+    Model model = new Model(name, path, template, described, config, table, rendered.refs(), rendered.sources());
+    model.spec(); // checks the materialization settings now, not halfway through a run
+    return model;
+  }
+
+  private static SingularTest parseTest(Path root, ModelRenderer renderer, Path file, Map<String, String> sources,
+      Set<String> namespaces) {
+    String path = root.relativize(file).toString();
+    Resolution parsing = new Resolution("", false, ref -> "__ref_" + ref,
+        (source, table) -> resolveSource(sources, namespaces, path, source, table));
+    RenderedModel rendered = renderer.render(stem(file), path, read(file), parsing);
+    Object severity = rendered.config().getOrDefault("severity", "error");
+    Severity level;
+    try {
+      level = Severity.valueOf(severity.toString().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw FloeException.user(e, "%s: Cannot load test %s: severity must be warn or error, but was '%s'.", path,
+          stem(file), severity);
+    }
+    return new SingularTest(stem(file), path, read(file), rendered.refs(), level);
+  }
+
+  private static String resolveSource(Map<String, String> declared, Set<String> namespaces, String where,
+      String source, String table) {
+    String key = source + "." + table;
+    String relation = declared.get(key);
+    if (relation != null) {
+      return relation;
+    }
+    if (namespaces.contains(source)) {
+      return key; // source('bronze', 'orders') reads bronze.orders without a declaration
+    }
+    throw FloeException.user("%s: Cannot resolve source('%s', '%s'): no property file declares it and '%s' is not"
+        + " a namespace.%s Declare it under sources: in a .yml file beside the models.", where, source, table,
+        source, DidYouMean.hint(key, declared.keySet()));
+  }
+
+  private static String folderSchema(Path modelsDir, Path file, Set<String> namespaces) {
+    Path relative = modelsDir.relativize(file);
+    if (relative.getNameCount() > 1 && namespaces.contains(relative.getName(0).toString())) {
+      return relative.getName(0).toString();
+    }
+    return DEFAULT_SCHEMA;
+  }
+
+  private static Graph graph(Map<String, Model> models) {
+    List<Node> nodes = new ArrayList<>();
+    Set<String> sourceNodes = new TreeSet<>();
+    for (Model model : models.values()) {
+      List<String> parents = new ArrayList<>(model.refs());
+      parents.addAll(model.sources());
+      sourceNodes.addAll(model.sources());
+      nodes.add(new Node(model.name(), Node.Kind.MODEL, model.path(), new HashSet<>(model.tags()), parents));
+    }
+    for (String source : sourceNodes) {
+      nodes.add(new Node(source, Node.Kind.SOURCE, "", Set.of(), List.of()));
+    }
+    return Graph.of(nodes);
+  }
+
+  private static List<Path> files(Path dir, String... extensions) {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      return walk.filter(Files::isRegularFile)
+          .filter(file -> Stream.of(extensions).anyMatch(ext -> file.getFileName().toString().endsWith(ext)))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list " + dir, e);
+    }
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw FloeException.user(e, "Cannot read %s: %s", file, e.getMessage());
+    }
+  }
+
+  private static String stem(Path file) {
+    String name = file.getFileName().toString();
+    return name.substring(0, name.lastIndexOf('.'));
+  }
+}

@@ -1,0 +1,122 @@
+package io.floe.models.test;
+
+import io.floe.core.error.DidYouMean;
+import io.floe.core.error.FloeException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The SQL of each generic test: a query that returns the rows breaking the rule, so a test fails
+ * when it returns any and its first rows show what is wrong.
+ */
+public final class DataTestQueries {
+  /** The generic tests, by the names a property file uses (dbt's, plus dbt_utils' expression_is_true). */
+  public static final List<String> KINDS = List.of("not_null", "unique", "accepted_values", "relationships",
+      "expression", "expression_is_true", "row_count");
+
+  private static final Pattern REF = Pattern.compile("\\s*ref\\(\\s*['\"]([^'\"]+)['\"]\\s*\\)\\s*");
+
+  private DataTestQueries() {}
+
+  /**
+   * The query that finds the failures of {@code test} in {@code table}.
+   *
+   * @param model the model the test belongs to, for errors
+   * @param refs resolves a model's name (from {@code to: ref('x')}) to the table to read
+   * @throws FloeException (user) naming the file and line for an unknown test or a missing argument
+   */
+  public static String failures(DataTestDefinition test, String model, String table, Function<String, String> refs) {
+    Map<String, Object> args = test.arguments();
+    String column = test.column().map(DataTestQueries::quote).orElse(null);
+    return switch (test.kind()) {
+      case "not_null" -> "SELECT * FROM " + table + " WHERE " + requireColumn(test, column) + " IS NULL";
+      case "unique" -> "SELECT " + requireColumn(test, column) + ", count(*) AS occurrences FROM " + table
+          + " WHERE " + column + " IS NOT NULL GROUP BY " + column + " HAVING count(*) > 1";
+      case "accepted_values" -> "SELECT * FROM " + table + " WHERE " + requireColumn(test, column)
+          + " IS NOT NULL AND CAST(" + column + " AS STRING) NOT IN (" + values(test, model) + ")";
+      case "relationships" -> "SELECT c.* FROM " + table + " c LEFT ANTI JOIN "
+          + parent(test, model, refs) + " p ON c." + requireColumn(test, column) + " = p."
+          + quote(String.valueOf(require(test, model, "field"))) + " WHERE c." + column + " IS NOT NULL";
+      case "expression", "expression_is_true" -> "SELECT * FROM " + table + " WHERE NOT ("
+          + (column == null ? "" : column + " ") + require(test, model, "expression") + ")";
+      case "row_count" -> "SELECT row_count FROM (SELECT count(*) AS row_count FROM " + table + ") WHERE "
+          + rowCountBounds(test, model);
+      default -> throw FloeException.user("%s: Cannot run test '%s' of model %s: there is no such test.%s Known"
+          + " tests: %s.", test.where(), test.kind(), model, DidYouMean.hint(test.kind(), KINDS), KINDS);
+    };
+  }
+
+  /** A short name for reports: {@code not_null(orders.id)}. */
+  public static String name(DataTestDefinition test, String model) {
+    return test.kind() + "(" + model + test.column().map(column -> "." + column).orElse("") + ")";
+  }
+
+  private static String requireColumn(DataTestDefinition test, String column) {
+    if (column == null) {
+      throw FloeException.user("%s: Cannot run test '%s': it checks a column; write it under the column's tests.",
+          test.where(), test.kind());
+    }
+    return column;
+  }
+
+  private static Object require(DataTestDefinition test, String model, String argument) {
+    Object value = test.arguments().get(argument);
+    if (value == null) {
+      throw FloeException.user("%s: Cannot run test '%s' of model %s: it needs the argument '%s'.", test.where(),
+          test.kind(), model, argument);
+    }
+    return value;
+  }
+
+  private static String values(DataTestDefinition test, String model) {
+    if (!(require(test, model, "values") instanceof List<?> values) || values.isEmpty()) {
+      throw FloeException.user("%s: Cannot run test 'accepted_values' of model %s: values must be a non-empty list.",
+          test.where(), model);
+    }
+    List<String> literals = new ArrayList<>();
+    for (Object value : values) {
+      literals.add("'" + String.valueOf(value).replace("\\", "\\\\").replace("'", "\\'") + "'");
+    }
+    return String.join(", ", literals);
+  }
+
+  private static String parent(DataTestDefinition test, String model, Function<String, String> refs) {
+    String to = String.valueOf(require(test, model, "to"));
+    Matcher ref = REF.matcher(to);
+    return ref.matches() ? refs.apply(ref.group(1)) : to;
+  }
+
+  private static String rowCountBounds(DataTestDefinition test, String model) {
+    Object min = test.arguments().get("min");
+    Object max = test.arguments().get("max");
+    if (min == null && max == null) {
+      throw FloeException.user("%s: Cannot run test 'row_count' of model %s: give min, max or both.", test.where(),
+          model);
+    }
+    List<String> outside = new ArrayList<>();
+    if (min != null) {
+      outside.add("row_count < " + number(test, min));
+    }
+    if (max != null) {
+      outside.add("row_count > " + number(test, max));
+    }
+    return String.join(" OR ", outside);
+  }
+
+  private static long number(DataTestDefinition test, Object value) {
+    try {
+      return Long.parseLong(String.valueOf(value));
+    } catch (NumberFormatException e) {
+      throw FloeException.user(e, "%s: Cannot run test 'row_count': min and max must be whole numbers, but was '%s'.",
+          test.where(), value);
+    }
+  }
+
+  private static String quote(String name) {
+    return "`" + name.replace("`", "``") + "`";
+  }
+}
