@@ -2,15 +2,13 @@ package io.floe.bench;
 
 import io.floe.examples.ecommerce.EcommerceDataGenerator;
 import io.floe.examples.ecommerce.GeneratedData;
-import io.floe.examples.ecommerce.GeneratedFile;
+import io.floe.examples.meter.MeterCounts;
 import io.floe.spark.FloeEngine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,15 +36,14 @@ final class BenchRun {
     GeneratedData csv = EcommerceDataGenerator.generate(floeProject.resolve("landing"), options.csvRows(),
         options.seed());
     LOG.info("Generated {} CSV rows ({} MB)", csv.totalRows(), csv.totalBytes() / 1_000_000);
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("csv_files", describe(csv));
     List<Figure> figures = new ArrayList<>();
+    MeterCounts meter;
     try (FloeEngine floe = FloeEngine.open(FloeIngestBenchmark.csvProject(floeProject, csv.files()))) {
       PlainSpark spark = PlainSpark.open(work.resolve("spark-warehouse"));
       figures.addAll(new CsvToBronzeBenchmark(runs, csv, work, spark, floe, !options.quick()).run());
       try (PostgresToBronzeBenchmark postgres =
           PostgresToBronzeBenchmark.start(runs, work, options.readings(), options.seed())) {
-        data.put("meter_data", postgres.counts());
+        meter = postgres.counts();
         figures.addAll(postgres.run());
       }
       figures.add(Figure.notAvailable(ECOMMERCE_BUILD, "floe", "Floe build of the e-commerce models",
@@ -56,16 +53,7 @@ final class BenchRun {
       figures.addAll(new SparkMergeBenchmark(runs, spark, csv.largest()).run());
     }
     BenchFiles.deleteRecursively(work);
-    return new BenchReport(started, (System.nanoTime() - start) / 1e9, machine, options, data,
+    return new BenchReport(started, (System.nanoTime() - start) / 1e9, machine, options, csv, meter,
         Ratios.compute(figures));
-  }
-
-  private static Map<String, Object> describe(GeneratedData csv) {
-    Map<String, Object> files = new LinkedHashMap<>();
-    for (GeneratedFile file : csv.files()) {
-      files.put(file.table(), Map.of("rows", file.rows(), "bytes", file.bytes()));
-    }
-    files.put("total", Map.of("rows", csv.totalRows(), "bytes", csv.totalBytes()));
-    return files;
   }
 }

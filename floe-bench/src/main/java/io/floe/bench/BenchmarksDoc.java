@@ -2,6 +2,7 @@ package io.floe.bench;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** docs/benchmarks.md, regenerated from a report by {@code ./bench --write-docs}. */
 final class BenchmarksDoc {
@@ -19,7 +20,13 @@ final class BenchmarksDoc {
         .append("- Run: ").append(report.started()).append(", ").append(report.options().runs())
         .append(" measured runs per figure, seed ").append(report.options().seed()).append(", ")
         .append(String.format("%.0f s in all", report.totalSeconds())).append('\n');
-    report.data().forEach((name, value) -> md.append("- ").append(name).append(": ").append(value).append('\n'));
+    md.append(String.format("- CSV files (benchmarks 1 and 5): %,d rows, %.0f MB: ", report.csv().totalRows(),
+        report.csv().totalBytes() / 1e6));
+    md.append(report.csv().files().stream()
+        .map(file -> String.format("%s %,d rows (%.0f MB)", file.table(), file.rows(), file.bytes() / 1e6))
+        .collect(Collectors.joining(", "))).append('\n');
+    md.append(String.format("- PostgreSQL meter_data (benchmark 2): %,d readings of %,d assets, %,d customers%n",
+        report.meter().readings(), report.meter().assets(), report.meter().customers()));
     md.append('\n');
     for (Map.Entry<String, String> benchmark : BenchReport.TITLES.entrySet()) {
       List<Figure> figures = report.figures().stream().filter(f -> f.benchmark().equals(benchmark.getKey())).toList();
@@ -48,6 +55,8 @@ final class BenchmarksDoc {
         .append("  peak RSS is the process's resident memory, sampled alike. Everything runs in one JVM, so RSS\n")
         .append("  includes Spark's context even in DuckDB's row, and never includes PostgreSQL's server processes.\n")
         .append("- Every run's output is checked (rows written) before its time counts.\n")
+        .append("- The load average at start shows other work on the machine: above the number of cores, every\n")
+        .append("  figure is slower and noisier than on a quiet machine.\n")
         .append("- DuckDB detects column types; plain Spark without `inferSchema` writes every column as a string;\n")
         .append("  Floe infers types and adds its metadata columns. Spark and Floe commit Iceberg tables, DuckDB\n")
         .append("  writes bare Parquet files. Plain Spark uses the same shuffle partitions as Floe (4).\n")
