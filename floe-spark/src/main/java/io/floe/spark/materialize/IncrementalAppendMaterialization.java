@@ -1,0 +1,18 @@
+package io.floe.spark.materialize;
+
+import io.floe.spark.FloeEngine;
+import io.floe.spark.sql.SparkErrors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/** {@code incremental_strategy='append'}: the SELECT's rows are added to the table. */
+public final class IncrementalAppendMaterialization implements Materialization {
+  @Override
+  public MaterializeResult materialize(FloeEngine engine, MaterializeSpec spec, String select, WriteTarget target) {
+    Dataset<Row> rows = SparkErrors.translate("run model SQL for " + spec.table(), () -> engine.session().sql(select));
+    TargetTable table = TargetTable.prepare(engine, spec, target, rows.schema(), spec.onSchemaChange());
+    TargetTable.write("append to " + spec.table(),
+        () -> table.aligned(rows).writeTo(target.identifier()).append());
+    return table.result();
+  }
+}

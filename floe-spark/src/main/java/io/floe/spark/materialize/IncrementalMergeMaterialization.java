@@ -1,0 +1,86 @@
+package io.floe.spark.materialize;
+
+import static io.floe.spark.materialize.TargetTable.quote;
+
+import io.floe.spark.FloeEngine;
+import io.floe.spark.sql.SparkErrors;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * {@code incremental_strategy='merge'}: rows of the SELECT update the row with the same
+ * {@code unique_key}, or are inserted; with {@code delete_condition} (say {@code op = 'D'}) a
+ * matching row deletes its key instead, so CDC deletes remove rows. Rows identical to the table's
+ * are left out first, so running the same input again commits nothing.
+ */
+public final class IncrementalMergeMaterialization implements Materialization {
+  static final String DELETE_FLAG = "__floe_delete";
+
+  @Override
+  public MaterializeResult materialize(FloeEngine engine, MaterializeSpec spec, String select, WriteTarget target) {
+    Dataset<Row> rows = SparkErrors.translate("run model SQL for " + spec.table(), () -> engine.session().sql(select));
+    TargetTable table = TargetTable.prepare(engine, spec, target, rows.schema(), spec.onSchemaChange());
+    Column deletes = spec.deleteCondition()
+        .map(condition -> functions.coalesce(functions.expr(condition), functions.lit(false)))
+        .orElse(functions.lit(false));
+    Dataset<Row> flagged = table.aligned(rows.withColumn(DELETE_FLAG, deletes), DELETE_FLAG);
+    String source = "floe_merge_source_" + UUID.randomUUID().toString().replace("-", "");
+    flagged.createOrReplaceTempView(source);
+    try {
+      List<String> columns = new ArrayList<>();
+      for (StructField field : table.schema().fields()) {
+        columns.add(quote(field.name()));
+      }
+      // Computed once, before the merge: the merge's source then no longer reads the table it writes.
+      Dataset<Row> changes = SparkErrors.translate("compare new rows with " + spec.table(),
+          () -> engine.session().sql(changesOnly(source, target.identifier(), columns, spec.uniqueKey()))
+              .localCheckpoint());
+      if (!changes.isEmpty()) {
+        changes.createOrReplaceTempView(source + "_changes");
+        TargetTable.run(engine, "merge into " + spec.table(), merge(source + "_changes", target.identifier(),
+            columns, spec.uniqueKey()));
+      }
+    } finally {
+      engine.session().catalog().dropTempView(source);
+      engine.session().catalog().dropTempView(source + "_changes");
+    }
+    return table.result();
+  }
+
+  // New and changed rows (no identical row in the table), and deletes of keys the table holds.
+  private static String changesOnly(String source, String table, List<String> columns, List<String> keys) {
+    return "SELECT s.* FROM " + source + " s LEFT ANTI JOIN " + table + " t ON " + match(columns, "<=>")
+        + " WHERE NOT s." + DELETE_FLAG
+        + " UNION ALL SELECT s.* FROM " + source + " s LEFT SEMI JOIN " + table + " t ON "
+        + match(keys.stream().map(TargetTable::quote).toList(), "=") + " WHERE s." + DELETE_FLAG;
+  }
+
+  private static String merge(String changes, String table, List<String> columns, List<String> keys) {
+    List<String> updates = new ArrayList<>();
+    List<String> values = new ArrayList<>();
+    for (String column : columns) {
+      updates.add("t." + column + " = s." + column);
+      values.add("s." + column);
+    }
+    return "MERGE INTO " + table + " t USING " + changes + " s ON "
+        + match(keys.stream().map(TargetTable::quote).toList(), "=")
+        + " WHEN MATCHED AND s." + DELETE_FLAG + " THEN DELETE"
+        + " WHEN MATCHED THEN UPDATE SET " + String.join(", ", updates)
+        + " WHEN NOT MATCHED AND NOT s." + DELETE_FLAG + " THEN INSERT (" + String.join(", ", columns)
+        + ") VALUES (" + String.join(", ", values) + ")";
+  }
+
+  static String match(List<String> columns, String operator) {
+    List<String> parts = new ArrayList<>();
+    for (String column : columns) {
+      parts.add("t." + column + " " + operator + " s." + column);
+    }
+    return String.join(" AND ", parts);
+  }
+}

@@ -1,0 +1,57 @@
+package io.floe.spark.materialize;
+
+import io.floe.spark.FloeEngine;
+import io.floe.spark.sql.SparkErrors;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotRef;
+import org.apache.iceberg.Table;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The end of a staged write (write-audit-publish): publish moves main to the run's branch; discard
+ * forgets the branch (and a table the run created), leaving main as it was.
+ */
+public final class RunBranch {
+  private static final Logger LOG = LoggerFactory.getLogger(RunBranch.class);
+
+  private RunBranch() {}
+
+  /**
+   * Moves main to the branch's snapshot and removes the branch, in one metadata commit. Main must
+   * not have moved since the branch was made (a fast-forward), so a concurrent writer is never
+   * overwritten.
+   */
+  public static void publish(FloeEngine engine, String name, String branch) {
+    Table table = engine.table(name);
+    Snapshot staged = table.snapshot(branch);
+    if (staged == null) {
+      return;
+    }
+    SparkErrors.translate("publish " + name + " (branch " + branch + ")", () -> {
+      if (table.currentSnapshot() == null) {
+        table.manageSnapshots().createBranch(SnapshotRef.MAIN_BRANCH, staged.snapshotId()).removeBranch(branch)
+            .commit();
+      } else {
+        table.manageSnapshots().fastForwardBranch(SnapshotRef.MAIN_BRANCH, branch).removeBranch(branch).commit();
+      }
+      return null;
+    });
+    LOG.info("Published {}: main is snapshot {}", name, staged.snapshotId());
+  }
+
+  /** Removes the branch; drops the table when the run created it. Main is not touched. */
+  public static void discard(FloeEngine engine, String name, String branch, boolean created) {
+    if (created) {
+      TargetTable.run(engine, "drop table " + name + " created by the failed run", "DROP TABLE IF EXISTS " + name);
+      return;
+    }
+    Table table = engine.table(name);
+    if (table.refs().containsKey(branch)) {
+      SparkErrors.translate("remove branch " + branch + " of " + name, () -> {
+        table.manageSnapshots().removeBranch(branch).commit();
+        return null;
+      });
+    }
+  }
+}

@@ -1,0 +1,215 @@
+package io.floe.spark.materialize;
+
+import io.floe.core.error.FloeException;
+import io.floe.spark.FloeEngine;
+import io.floe.spark.materialize.MaterializeSpec.OnSchemaChange;
+import io.floe.spark.sql.SparkErrors;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The table a write goes to, made ready for it: created when missing (with partitioning, write
+ * order and properties), its schema evolved to the SELECT's as {@code on_schema_change} allows,
+ * and the run's branch created from main. Schema changes are table metadata, shared by every
+ * branch, so they apply before the staged data is published.
+ */
+final class TargetTable {
+  private final FloeEngine engine;
+  private final MaterializeSpec spec;
+  private final WriteTarget target;
+  private final boolean created;
+  private final Optional<Long> before;
+
+  private TargetTable(FloeEngine engine, MaterializeSpec spec, WriteTarget target, boolean created,
+      Optional<Long> before) {
+    this.engine = engine;
+    this.spec = spec;
+    this.target = target;
+    this.created = created;
+    this.before = before;
+  }
+
+  /**
+   * Prepares the target for rows shaped like {@code schema}.
+   *
+   * @param onSchemaChange how differences between the table and the SELECT are handled
+   */
+  static TargetTable prepare(FloeEngine engine, MaterializeSpec spec, WriteTarget target, StructType schema,
+      OnSchemaChange onSchemaChange) {
+    TableIdentifier id = TableIdentifier.parse(spec.table());
+    boolean created = false;
+    if (!engine.icebergCatalog().tableExists(id)) {
+      create(engine, spec, schema);
+      created = true;
+    } else {
+      evolve(engine, spec, schema, onSchemaChange);
+    }
+    Table table = engine.table(spec.table());
+    if (target.branch().isPresent() && table.refs().get(target.branch().get()) == null) {
+      String branch = target.branch().get();
+      SparkErrors.translate("create branch " + branch + " of " + spec.table(), () -> {
+        Snapshot main = table.currentSnapshot();
+        if (main == null) {
+          table.manageSnapshots().createBranch(branch).commit();
+        } else {
+          table.manageSnapshots().createBranch(branch, main.snapshotId()).commit();
+        }
+        return null;
+      });
+    }
+    return new TargetTable(engine, spec, target, created, head(engine, spec.table(), target));
+  }
+
+  /** The target table's columns, in order. */
+  StructType schema() {
+    return engine.session().table(spec.table()).schema();
+  }
+
+  /**
+   * {@code rows} with the table's columns in the table's order; columns the SELECT lacks are NULL.
+   *
+   * @param extra columns of {@code rows} to keep after the table's (flags a write uses)
+   */
+  Dataset<Row> aligned(Dataset<Row> rows, String... extra) {
+    List<String> present = List.of(rows.columns());
+    List<Column> columns = new ArrayList<>();
+    for (StructField field : schema().fields()) {
+      columns.add(present.contains(field.name())
+          ? functions.col(field.name()).cast(field.dataType()).as(field.name())
+          : functions.lit(null).cast(field.dataType()).as(field.name()));
+    }
+    for (String name : extra) {
+      columns.add(functions.col(name));
+    }
+    return rows.select(columns.toArray(Column[]::new));
+  }
+
+  /** What the write did: rows added by the snapshots it committed on the target branch. */
+  MaterializeResult result() {
+    Optional<Long> after = head(engine, spec.table(), target);
+    if (after.equals(before) || after.isEmpty()) {
+      return new MaterializeResult(spec.table(), 0, Optional.empty(), created);
+    }
+    Table table = engine.table(spec.table());
+    long rows = 0;
+    for (Snapshot snapshot = table.snapshot(after.get()); snapshot != null
+        && (before.isEmpty() || snapshot.snapshotId() != before.get());
+        snapshot = snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId())) {
+      rows += Long.parseLong(snapshot.summary().getOrDefault("added-records", "0"));
+    }
+    return new MaterializeResult(spec.table(), rows, after, created);
+  }
+
+  private static Optional<Long> head(FloeEngine engine, String name, WriteTarget target) {
+    Table table = engine.table(name);
+    Snapshot snapshot = target.branch().map(table::snapshot).orElseGet(table::currentSnapshot);
+    return Optional.ofNullable(snapshot).map(Snapshot::snapshotId);
+  }
+
+  private static void create(FloeEngine engine, MaterializeSpec spec, StructType schema) {
+    StringBuilder ddl = new StringBuilder("CREATE TABLE ").append(spec.table()).append(" (");
+    List<String> columns = new ArrayList<>();
+    for (StructField field : schema.fields()) {
+      columns.add(quote(field.name()) + " " + field.dataType().sql());
+    }
+    ddl.append(String.join(", ", columns)).append(") USING iceberg");
+    if (!spec.partitionBy().isEmpty()) {
+      ddl.append(" PARTITIONED BY (").append(String.join(", ", spec.partitionBy())).append(")");
+    }
+    if (!spec.properties().isEmpty()) {
+      List<String> properties = new ArrayList<>();
+      spec.properties().forEach((key, value) -> properties.add(literal(key) + " = " + literal(value)));
+      ddl.append(" TBLPROPERTIES (").append(String.join(", ", properties)).append(")");
+    }
+    run(engine, "create table " + spec.table(), ddl.toString());
+    if (!spec.sortBy().isEmpty()) {
+      run(engine, "set the write order of " + spec.table(),
+          "ALTER TABLE " + spec.table() + " WRITE ORDERED BY " + String.join(", ", spec.sortBy()));
+    }
+  }
+
+  // Differences are listed all at once, so one run shows everything to fix.
+  private static void evolve(FloeEngine engine, MaterializeSpec spec, StructType schema, OnSchemaChange mode) {
+    StructType current = engine.session().table(spec.table()).schema();
+    Map<String, StructField> existing = new LinkedHashMap<>();
+    for (StructField field : current.fields()) {
+      existing.put(field.name(), field);
+    }
+    List<String> differences = new ArrayList<>();
+    List<String> changes = new ArrayList<>();
+    for (StructField field : schema.fields()) {
+      StructField old = existing.remove(field.name());
+      if (old == null) {
+        differences.add("new column " + field.name() + " " + field.dataType().sql());
+        changes.add("ALTER TABLE " + spec.table() + " ADD COLUMN " + quote(field.name()) + " "
+            + field.dataType().sql());
+      } else if (!old.dataType().sql().equals(field.dataType().sql())) {
+        differences.add("column " + field.name() + " changes type from " + old.dataType().sql() + " to "
+            + field.dataType().sql());
+        changes.add("ALTER TABLE " + spec.table() + " ALTER COLUMN " + quote(field.name()) + " TYPE "
+            + field.dataType().sql());
+      }
+    }
+    for (StructField missing : existing.values()) {
+      differences.add("column " + missing.name() + " is no longer selected");
+      if (mode == OnSchemaChange.SYNC) {
+        changes.add("ALTER TABLE " + spec.table() + " DROP COLUMN " + quote(missing.name()));
+      }
+    }
+    if (differences.isEmpty()) {
+      return;
+    }
+    if (mode == OnSchemaChange.FAIL) {
+      throw FloeException.user("Cannot write table %s: its schema differs from the model's SELECT (%s) and"
+          + " on_schema_change is fail.", spec.table(), String.join("; ", differences));
+    }
+    for (String change : changes) {
+      run(engine, "change the schema of " + spec.table() + " (on_schema_change "
+          + mode.name().toLowerCase(java.util.Locale.ROOT) + ")", change);
+    }
+  }
+
+  /** A DataFrame write: Spark declares NoSuchTableException as checked. */
+  interface Write {
+    void run() throws Exception;
+  }
+
+  /** Runs {@code write}, translating its failure into a "Cannot {@code action}" error. */
+  static void write(String action, Write write) {
+    SparkErrors.translate(action, () -> {
+      try {
+        write.run();
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        // Keeps the message and the cause chain, which decides the error's category.
+        throw new IllegalStateException(e.getMessage(), e);
+      }
+      return null;
+    });
+  }
+
+  static void run(FloeEngine engine, String action, String sql) {
+    SparkErrors.translate(action, () -> engine.session().sql(sql).collectAsList());
+  }
+
+  static String quote(String name) {
+    return "`" + name.replace("`", "``") + "`";
+  }
+
+  private static String literal(String text) {
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+}

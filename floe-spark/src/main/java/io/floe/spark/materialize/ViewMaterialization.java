@@ -1,0 +1,27 @@
+package io.floe.spark.materialize;
+
+import io.floe.spark.FloeEngine;
+import java.util.Optional;
+
+/**
+ * {@code materialized='view'}: an Iceberg view of the SELECT. A view has no snapshots to stage, so
+ * on a run's branch it is a session view that later models and tests read, and the catalog view is
+ * created when the run publishes.
+ */
+public final class ViewMaterialization implements Materialization {
+  @Override
+  public MaterializeResult materialize(FloeEngine engine, MaterializeSpec spec, String select, WriteTarget target) {
+    if (target.branch().isPresent()) {
+      TargetTable.run(engine, "create view " + spec.table(),
+          "CREATE OR REPLACE TEMPORARY VIEW " + stagedName(target) + " AS " + select);
+    } else {
+      TargetTable.run(engine, "create view " + spec.table(), "CREATE OR REPLACE VIEW " + spec.table() + " AS " + select);
+    }
+    return new MaterializeResult(spec.table(), 0, Optional.empty(), false);
+  }
+
+  /** The session view that stands for the view while a run is staged. */
+  public static String stagedName(WriteTarget target) {
+    return target.table().replace('.', '_') + "__" + target.branch().orElse("main");
+  }
+}

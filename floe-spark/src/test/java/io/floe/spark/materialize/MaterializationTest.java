@@ -1,0 +1,152 @@
+package io.floe.spark.materialize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.floe.core.project.Project;
+import io.floe.spark.FloeEngine;
+import io.floe.spark.materialize.MaterializeSpec.Kind;
+import io.floe.spark.materialize.MaterializeSpec.OnSchemaChange;
+import io.floe.spark.materialize.MaterializeSpec.Scd2;
+import io.floe.spark.materialize.MaterializeSpec.Strategy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each materialization on real Iceberg tables: what the table holds after one and two runs. */
+class MaterializationTest {
+  private static final WriteTarget MAIN = new WriteTarget("silver.t", Optional.empty());
+
+  @TempDir Path dir;
+  FloeEngine engine;
+
+  @BeforeEach
+  void open() throws IOException {
+    Files.writeString(dir.resolve("floe.yaml"), "name: m\nengine:\n  shuffle-partitions: 2\n");
+    engine = FloeEngine.open(Project.load(dir));
+  }
+
+  @AfterEach
+  void close() {
+    engine.close();
+  }
+
+  @Test
+  void tableReplacesItsRowsAtomicallyAndFollowsTheSelectsColumns() {
+    MaterializeSpec spec = spec(Kind.TABLE, Strategy.APPEND, List.of(), Optional.empty());
+    MaterializeResult first = run(spec, "SELECT 1 AS id, 'a' AS name UNION ALL SELECT 2, 'b'");
+    assertThat(first.created()).isTrue();
+    assertThat(first.rowsWritten()).isEqualTo(2);
+    run(spec, "SELECT 3 AS id, 10 AS amount");
+
+    assertThat(rows("SELECT * FROM silver.t")).containsExactly("[3,10]");
+    assertThat(engine.table("silver.t").spec().fields()).hasSize(1);
+    assertThat(engine.table("silver.t").properties()).containsEntry("floe.test", "yes");
+  }
+
+  @Test
+  void mergeInsertsUpdatesAndDeletesByKeyAndARerunChangesNothing() {
+    MaterializeSpec spec = spec(Kind.INCREMENTAL, Strategy.MERGE, List.of("id"), Optional.of("op = 'D'"));
+    run(spec, "SELECT * FROM VALUES (1, 'a', 'I'), (2, 'b', 'I'), (3, 'c', 'I') AS v(id, name, op)");
+    String changes = "SELECT * FROM VALUES (2, 'B', 'U'), (3, 'c', 'D'), (4, 'd', 'I'), (9, 'x', 'D') AS v(id, name, op)";
+    run(spec, changes);
+    assertThat(rows("SELECT id, name FROM silver.t ORDER BY id")).containsExactly("[1,a]", "[2,B]", "[4,d]");
+
+    long snapshot = engine.table("silver.t").currentSnapshot().snapshotId();
+    MaterializeResult again = run(spec, changes);
+    assertThat(again.snapshotId()).isEmpty();
+    assertThat(engine.table("silver.t").currentSnapshot().snapshotId()).isEqualTo(snapshot);
+  }
+
+  @Test
+  void appendAndInsertOverwriteByPartition() {
+    MaterializeSpec append = spec(Kind.INCREMENTAL, Strategy.APPEND, List.of(), Optional.empty());
+    run(append, "SELECT 1 AS id, DATE '2026-01-01' AS day");
+    run(append, "SELECT 2 AS id, DATE '2026-01-02' AS day");
+    assertThat(rows("SELECT id FROM silver.t ORDER BY id")).containsExactly("[1]", "[2]");
+
+    MaterializeSpec overwrite = new MaterializeSpec("silver.p", Kind.INCREMENTAL, Strategy.INSERT_OVERWRITE,
+        List.of(), Optional.empty(), List.of("day"), List.of(), Map.of(), OnSchemaChange.APPEND_NEW_COLUMNS,
+        Optional.empty());
+    WriteTarget target = new WriteTarget("silver.p", Optional.empty());
+    Materialization.of(overwrite).materialize(engine, overwrite,
+        "SELECT * FROM VALUES (1, DATE '2026-01-01'), (2, DATE '2026-01-02') AS v(id, day)", target);
+    Materialization.of(overwrite).materialize(engine, overwrite,
+        "SELECT * FROM VALUES (20, DATE '2026-01-02'), (21, DATE '2026-01-02') AS v(id, day)", target);
+    assertThat(rows("SELECT id FROM silver.p ORDER BY id")).containsExactly("[1]", "[20]", "[21]");
+  }
+
+  @Test
+  void onSchemaChangeAppendsNewColumnsOrFails() {
+    MaterializeSpec spec = spec(Kind.INCREMENTAL, Strategy.APPEND, List.of(), Optional.empty());
+    run(spec, "SELECT 1 AS id");
+    run(spec, "SELECT 2 AS id, 'x' AS extra");
+    assertThat(rows("SELECT * FROM silver.t ORDER BY id")).containsExactly("[1,null]", "[2,x]");
+
+    MaterializeSpec strict = new MaterializeSpec("silver.t", Kind.INCREMENTAL, Strategy.APPEND, List.of(),
+        Optional.empty(), List.of(), List.of(), Map.of(), OnSchemaChange.FAIL, Optional.empty());
+    assertThatThrownBy(() -> run(strict, "SELECT 3 AS id, 'y' AS other"))
+        .hasMessage("Cannot write table silver.t: its schema differs from the model's SELECT (new column other"
+            + " STRING; column extra is no longer selected) and on_schema_change is fail.");
+  }
+
+  @Test
+  void scd2KeepsHistoryTracksDeletesAndIsIdempotent() {
+    MaterializeSpec spec = new MaterializeSpec("silver.t", Kind.SCD2, Strategy.APPEND, List.of("id"),
+        Optional.empty(), List.of(), List.of(), Map.of(), OnSchemaChange.APPEND_NEW_COLUMNS,
+        Optional.of(new Scd2(Optional.of("updated_at"), List.of())));
+    run(spec, "SELECT * FROM VALUES (1, 'a', TIMESTAMP '2026-01-01 00:00:00'), (2, 'b', TIMESTAMP '2026-01-01 00:00:00')"
+        + " AS v(id, name, updated_at)");
+    String second = "SELECT * FROM VALUES (1, 'A', TIMESTAMP '2026-01-02 00:00:00'), (3, 'c', TIMESTAMP '2026-01-02 00:00:00')"
+        + " AS v(id, name, updated_at)";
+    run(spec, second);
+
+    assertThat(rows("SELECT id, name, valid_from, valid_to, is_current, is_deleted FROM silver.t ORDER BY id, valid_from"))
+        .containsExactly(
+            "[1,a,2026-01-01T00:00:00Z,2026-01-02T00:00:00Z,false,false]",
+            "[1,A,2026-01-02T00:00:00Z,null,true,false]",
+            "[2,b,2026-01-01T00:00:00Z," + rows("SELECT valid_to FROM silver.t WHERE id = 2").get(0)
+                .replaceAll("[\\[\\]]", "") + ",false,true]",
+            "[3,c,2026-01-02T00:00:00Z,null,true,false]");
+    long snapshot = engine.table("silver.t").currentSnapshot().snapshotId();
+    assertThat(run(spec, second).snapshotId()).isEmpty();
+    assertThat(engine.table("silver.t").currentSnapshot().snapshotId()).isEqualTo(snapshot);
+  }
+
+  @Test
+  void aBranchTargetLeavesMainAlone() {
+    MaterializeSpec spec = spec(Kind.INCREMENTAL, Strategy.APPEND, List.of(), Optional.empty());
+    run(spec, "SELECT 1 AS id");
+    WriteTarget staged = new WriteTarget("silver.t", Optional.of("run1"));
+    MaterializeResult result = Materialization.of(spec).materialize(engine, spec, "SELECT 2 AS id", staged);
+
+    assertThat(result.rowsWritten()).isEqualTo(1);
+    assertThat(rows("SELECT id FROM silver.t")).containsExactly("[1]");
+    assertThat(rows("SELECT id FROM silver.t.branch_run1 ORDER BY id")).containsExactly("[1]", "[2]");
+
+    MaterializeSpec merge = spec(Kind.INCREMENTAL, Strategy.MERGE, List.of("id"), Optional.empty());
+    Materialization.of(merge).materialize(engine, merge, "SELECT 2 AS id UNION ALL SELECT 3", staged);
+    assertThat(rows("SELECT id FROM silver.t.branch_run1 ORDER BY id")).containsExactly("[1]", "[2]", "[3]");
+    assertThat(rows("SELECT id FROM silver.t")).containsExactly("[1]");
+  }
+
+  private MaterializeSpec spec(Kind kind, Strategy strategy, List<String> keys, Optional<String> delete) {
+    return new MaterializeSpec("silver.t", kind, strategy, keys, delete, kind == Kind.TABLE ? List.of("bucket(2, id)")
+        : List.of(), List.of(), Map.of("floe.test", "yes"), OnSchemaChange.APPEND_NEW_COLUMNS, Optional.empty());
+  }
+
+  private MaterializeResult run(MaterializeSpec spec, String select) {
+    return Materialization.of(spec).materialize(engine, spec, select, MAIN);
+  }
+
+  private List<String> rows(String sql) {
+    return engine.session().sql(sql).collectAsList().stream().map(Object::toString).toList();
+  }
+}
