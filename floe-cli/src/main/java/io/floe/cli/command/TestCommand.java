@@ -1,0 +1,24 @@
+package io.floe.cli.command;
+
+import io.floe.models.project.Model;
+import io.floe.models.run.DataTestRunner;
+import io.floe.models.run.TestResult;
+import io.floe.spark.FloeEngine;
+import java.util.List;
+import picocli.CommandLine.Command;
+
+@Command(
+    name = "test",
+    mixinStandardHelpOptions = true,
+    description = "Run the data tests of the selected models against their published tables.")
+final class TestCommand extends ModelRunCommand {
+  @Override
+  int run(FloeEngine engine) {
+    List<TestResult> tests = new DataTestRunner(engine, models).run(selection.select(models), Model::table);
+    printTests(tests);
+    long failed = tests.stream().filter(TestResult::blocks).count();
+    out().printf("%d tests, %d failed.%n", tests.size(), failed);
+    out().flush();
+    return failed == 0 ? 0 : 1;
+  }
+}

@@ -1,0 +1,190 @@
+package io.floe.models.run;
+
+import static java.util.Objects.requireNonNull;
+
+import io.floe.core.error.FloeException;
+import io.floe.core.graph.Node;
+import io.floe.models.project.Model;
+import io.floe.models.project.ModelProject;
+import io.floe.models.run.ModelResult.Status;
+import io.floe.spark.FloeEngine;
+import io.floe.spark.materialize.MaterializeResult;
+import io.floe.spark.materialize.MaterializeSpec;
+import io.floe.spark.materialize.Materialization;
+import io.floe.spark.materialize.RunBranch;
+import io.floe.spark.materialize.ViewMaterialization;
+import io.floe.spark.materialize.WriteTarget;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a selection of models in graph order, the independent ones in parallel, with
+ * write-audit-publish: every table is written on the run's branch ({@code floe_run_<id>}), the
+ * tests read the branches, and main moves to them only when every model ran and no error-severity
+ * test failed. Otherwise the branches (and tables the run created) are dropped and main is as it
+ * was. Publishing is atomic per table, one table after another.
+ */
+public final class ModelRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelRunner.class);
+  private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss_SSS")
+      .withZone(ZoneOffset.UTC);
+  private static final int MAX_PARALLEL = 4;
+
+  private final FloeEngine engine;
+  private final ModelProject project;
+
+  public ModelRunner(FloeEngine engine, ModelProject project) {
+    this.engine = requireNonNull(engine, "engine is null");
+    this.project = requireNonNull(project, "project is null");
+  }
+
+  /**
+   * Runs the selected models and then their tests; publishes when all is well.
+   *
+   * @param selected node names (from {@link io.floe.core.graph.Selector}); sources are skipped
+   * @param withTests false for {@code floe run}: models only, published when they all ran
+   */
+  public RunReport run(Set<String> selected, boolean withTests) {
+    Instant started = Instant.now();
+    String runId = RUN_ID.format(started);
+    String branch = "floe_run_" + runId;
+    Map<String, WriteTarget> written = new ConcurrentHashMap<>();
+    Map<String, MaterializeResult> results = new ConcurrentHashMap<>();
+    List<ModelResult> models = new ArrayList<>();
+    Set<String> failed = ConcurrentHashMap.newKeySet();
+    ExecutorService pool = Executors.newFixedThreadPool(MAX_PARALLEL);
+    try {
+      for (List<Node> level : project.graph().levels(selected)) {
+        List<Future<ModelResult>> futures = new ArrayList<>();
+        for (Node node : level) {
+          if (node.kind() == Node.Kind.MODEL) {
+            Model model = project.model(node.name());
+            futures.add(pool.submit(() -> runModel(model, branch, written, results, failed)));
+          }
+        }
+        for (Future<ModelResult> future : futures) {
+          models.add(await(future));
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    List<TestResult> tests = withTests
+        ? new DataTestRunner(engine, project).run(selected, model -> relation(model, written))
+        : List.of();
+    boolean ok = models.stream().allMatch(model -> model.status() == Status.SUCCESS)
+        && tests.stream().noneMatch(TestResult::blocks);
+    if (ok) {
+      publish(written);
+    } else {
+      discard(written, results);
+    }
+    return new RunReport(runId, started, models, tests, ok);
+  }
+
+  private ModelResult runModel(Model model, String branch, Map<String, WriteTarget> written,
+      Map<String, MaterializeResult> results, Set<String> failed) {
+    SparkSession.setActiveSession(engine.session());
+    long start = System.nanoTime();
+    for (String parent : model.refs()) {
+      if (failed.contains(parent)) {
+        failed.add(model.name());
+        return new ModelResult(model.name(), model.table(), Status.SKIPPED, 0, 0, Optional.empty(),
+            "upstream model " + parent + " failed");
+      }
+    }
+    try {
+      MaterializeSpec spec = model.spec();
+      createNamespace(model.table());
+      boolean exists = engine.icebergCatalog().tableExists(TableIdentifier.parse(model.table()));
+      String sql = project.compile(model, spec.kind() == MaterializeSpec.Kind.INCREMENTAL && exists,
+          ref -> relation(ref, written));
+      WriteTarget target = new WriteTarget(model.table(), Optional.of(branch));
+      MaterializeResult result = Materialization.of(spec).materialize(engine, spec, sql, target);
+      written.put(model.name(), target);
+      results.put(model.name(), result);
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      LOG.info("Model {} -> {}: {} rows in {} ms", model.name(), model.table(), result.rowsWritten(), millis);
+      return new ModelResult(model.name(), model.table(), Status.SUCCESS, result.rowsWritten(), millis,
+          result.snapshotId(), "");
+    } catch (FloeException e) {
+      failed.add(model.name());
+      LOG.debug("Model {} failed", model.name(), e);
+      return new ModelResult(model.name(), model.table(), Status.ERROR, 0, (System.nanoTime() - start) / 1_000_000,
+          Optional.empty(), "Cannot run model " + model.name() + " (" + model.path() + "): " + e.getMessage());
+    }
+  }
+
+  // During a run, a model written by it is read from its branch (a view from its session view).
+  private String relation(Model model, Map<String, WriteTarget> written) {
+    WriteTarget target = written.get(model.name());
+    if (target == null) {
+      return model.table();
+    }
+    return model.spec().kind() == MaterializeSpec.Kind.VIEW ? ViewMaterialization.stagedName(target)
+        : target.identifier();
+  }
+
+  private void publish(Map<String, WriteTarget> written) {
+    for (Map.Entry<String, WriteTarget> entry : written.entrySet()) {
+      Model model = project.model(entry.getKey());
+      if (model.spec().kind() != MaterializeSpec.Kind.VIEW) {
+        RunBranch.publish(engine, model.table(), entry.getValue().branch().orElseThrow());
+      }
+    }
+    // Views last: they read the published tables, so they are rendered against main.
+    for (String name : written.keySet()) {
+      Model model = project.model(name);
+      if (model.spec().kind() == MaterializeSpec.Kind.VIEW) {
+        String sql = project.compile(model, false, Model::table);
+        new ViewMaterialization().materialize(engine, model.spec(), sql, new WriteTarget(model.table(),
+            Optional.empty()));
+      }
+    }
+  }
+
+  private void discard(Map<String, WriteTarget> written, Map<String, MaterializeResult> results) {
+    for (Map.Entry<String, WriteTarget> entry : written.entrySet()) {
+      Model model = project.model(entry.getKey());
+      if (model.spec().kind() != MaterializeSpec.Kind.VIEW) {
+        RunBranch.discard(engine, model.table(), entry.getValue().branch().orElseThrow(),
+            results.get(entry.getKey()).created());
+      }
+    }
+    LOG.info("Run not published: main of every table is unchanged");
+  }
+
+  private void createNamespace(String table) {
+    String namespace = table.substring(0, table.lastIndexOf('.'));
+    engine.sql("CREATE NAMESPACE IF NOT EXISTS " + namespace, 0);
+  }
+
+  private static ModelResult await(Future<ModelResult> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw FloeException.internal(e, "Cannot finish the run: interrupted");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw FloeException.internal(e.getCause(), "Cannot finish the run: %s", e.getCause());
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package io.floe.models.run;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One run: its models and tests, and whether main was moved to what it wrote.
+ *
+ * @param published true when the run's tables were published to main
+ */
+public record RunReport(String runId, Instant startedAt, List<ModelResult> models, List<TestResult> tests,
+    boolean published) {
+  public RunReport {
+    requireNonNull(runId, "runId is null");
+    requireNonNull(startedAt, "startedAt is null");
+    models = List.copyOf(requireNonNull(models, "models is null"));
+    tests = List.copyOf(requireNonNull(tests, "tests is null"));
+  }
+
+  /** True when every model ran and no error-severity test failed. */
+  public boolean succeeded() {
+    return models.stream().noneMatch(model -> model.status() != ModelResult.Status.SUCCESS)
+        && tests.stream().noneMatch(TestResult::blocks);
+  }
+}
