@@ -27,7 +27,7 @@ public record ModelConfig(Map<String, Object> values) {
   /** Every key a model's config may hold; anything else is an error with a suggestion. */
   public static final Set<String> KEYS = Set.of("materialized", "schema", "alias", "tags", "enabled",
       "unique_key", "incremental_strategy", "delete_condition", "partition_by", "sort_by",
-      "tblproperties", "on_schema_change", "strategy", "updated_at", "check_cols", "description");
+      "tblproperties", "on_schema_change", "strategy", "updated_at", "check_cols", "description", "contract");
 
   public ModelConfig {
     values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(values, "values is null")));

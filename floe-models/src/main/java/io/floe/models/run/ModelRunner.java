@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.floe.core.error.FloeException;
 import io.floe.core.graph.Node;
+import io.floe.models.project.Contract;
 import io.floe.models.project.Model;
 import io.floe.models.project.ModelProject;
 import io.floe.models.run.ModelResult.Status;
@@ -14,10 +15,12 @@ import io.floe.spark.materialize.Materialization;
 import io.floe.spark.materialize.RunBranch;
 import io.floe.spark.materialize.ViewMaterialization;
 import io.floe.spark.materialize.WriteTarget;
+import io.floe.spark.sql.SparkErrors;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +32,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,6 +119,15 @@ public final class ModelRunner {
       boolean exists = engine.icebergCatalog().tableExists(TableIdentifier.parse(model.table()));
       String sql = project.compile(model, spec.kind() == MaterializeSpec.Kind.INCREMENTAL && exists,
           ref -> relation(ref, written));
+      if (Contract.enforced(model)) {
+        Map<String, String> columns = new LinkedHashMap<>();
+        StructType schema = SparkErrors.translate("run model SQL for " + model.table(),
+            () -> engine.session().sql(sql).schema());
+        for (StructField field : schema.fields()) {
+          columns.put(field.name(), field.dataType().simpleString());
+        }
+        Contract.check(model, columns);
+      }
       WriteTarget target = new WriteTarget(model.table(), Optional.of(branch));
       MaterializeResult result = Materialization.of(spec).materialize(engine, spec, sql, target);
       written.put(model.name(), target);
