@@ -48,7 +48,7 @@ final class CsvToBronzeBenchmark {
     List<List<SourceRun>> floeRuns = new ArrayList<>();
     figures.add(runs.measure(ID, "floe", "Floe ingest: csv sources into bronze Iceberg tables",
         () -> FloeIngestBenchmark.dropBronzeTables(floe), () -> floeRuns.add(FloeIngestBenchmark.ingest(floe)),
-        () -> FloeIngestBenchmark.checkRows("Floe's bronze tables", floeRuns.get(floeRuns.size() - 1),
+        () -> FloeIngestBenchmark.checkRows(floe, "Floe's bronze tables", floeRuns.get(floeRuns.size() - 1),
             data.totalRows())));
     return figures;
   }

@@ -87,14 +87,21 @@ final class FloeIngestBenchmark {
   }
 
   /**
-   * @throws BenchException unless the runs wrote {@code expectedRows} rows with no rejects
+   * Checks the runs' own summaries and the tables themselves: {@code expectedRows} rows written, no
+   * rejects, and each table holding the rows its run reports.
+   *
+   * @throws BenchException if any of these differ
    */
-  static void checkRows(String what, List<SourceRun> runs, long expectedRows) {
+  static void checkRows(FloeEngine engine, String what, List<SourceRun> runs, long expectedRows) {
     long rejects = runs.stream().mapToLong(SourceRun::rejects).sum();
     if (rejects > 0) {
       throw new BenchException("Cannot trust the figure of " + what + ": it rejected " + rejects + " rows");
     }
     BenchChecks.rows(what, runs.stream().mapToLong(SourceRun::rowsWritten).sum(), expectedRows);
+    for (SourceRun run : runs) {
+      Object count = engine.sql("SELECT count(*) FROM " + run.table(), 1).rows().get(0).get(0);
+      BenchChecks.rows("Floe's " + run.table(), ((Number) count).longValue(), run.rowsWritten());
+    }
   }
 
   private static Project writeProject(Path projectDir, String yaml) throws IOException {

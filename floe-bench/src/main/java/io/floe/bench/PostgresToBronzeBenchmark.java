@@ -86,7 +86,7 @@ final class PostgresToBronzeBenchmark implements AutoCloseable {
       List<List<SourceRun>> done = new ArrayList<>();
       return runs.measure(ID, "floe", label, () -> FloeIngestBenchmark.dropBronzeTables(engine),
           () -> done.add(FloeIngestBenchmark.ingest(engine)),
-          () -> FloeIngestBenchmark.checkRows("Floe's bronze.readings", done.get(done.size() - 1), counts.readings()));
+          () -> FloeIngestBenchmark.checkRows(engine, "Floe's bronze.readings", done.get(done.size() - 1), counts.readings()));
     }
   }
 
