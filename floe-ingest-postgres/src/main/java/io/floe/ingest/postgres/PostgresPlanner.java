@@ -90,6 +90,19 @@ final class PostgresPlanner {
     String past = position == null ? "TRUE"
         : new WatermarkWindow(column.name(), column.declaredType(), null, null, position).condition()
             .replace(" <= ", " > ");
+    // Most loads fit one batch: one aggregate answers that without numbering every row.
+    try (Statement statement = db.createStatement();
+        ResultSet summary = statement.executeQuery("SELECT count(*), max(" + wm + ")::text FROM "
+            + table.quoted() + " WHERE " + wm + " IS NOT NULL AND " + past)) {
+      summary.next();
+      long rows = summary.getLong(1);
+      if (rows == 0) {
+        return List.of();
+      }
+      if (rows <= batchRows) {
+        return List.of(summary.getString(2));
+      }
+    }
     String sql = "SELECT DISTINCT b::text FROM (SELECT " + wm + " AS b, row_number() OVER (ORDER BY "
         + wm + ") AS n, count(*) OVER () AS total FROM " + table.quoted() + " WHERE " + wm
         + " IS NOT NULL AND " + past + ") s WHERE n % " + batchRows + " = 0 OR n = total";
