@@ -147,6 +147,9 @@ final class PropertyFileReader {
     if (arguments.remove("config") instanceof Map<?, ?> config && config.get("severity") != null) {
       severity = config.get("severity");
     }
+    if (severity == null && arguments.containsKey("warn_after") && !arguments.containsKey("error_after")) {
+      severity = "warn"; // freshness: warn_after alone warns, as in dbt
+    }
     return new DataTestDefinition(String.valueOf(entry.getKey()), column, arguments, severity(item, severity), where);
   }
 

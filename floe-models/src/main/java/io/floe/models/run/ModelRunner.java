@@ -113,10 +113,12 @@ public final class ModelRunner {
             "upstream model " + parent + " failed");
       }
     }
+    boolean existed = true;
     try {
       MaterializeSpec spec = model.spec();
       createNamespace(model.table());
       boolean exists = engine.icebergCatalog().tableExists(TableIdentifier.parse(model.table()));
+      existed = exists;
       String sql = project.compile(model, spec.kind() == MaterializeSpec.Kind.INCREMENTAL && exists,
           ref -> relation(ref, written));
       if (Contract.enforced(model)) {
@@ -138,9 +140,17 @@ public final class ModelRunner {
           result.snapshotId(), "");
     } catch (FloeException e) {
       failed.add(model.name());
+      dropIfCreatedBy(model, existed);
       LOG.debug("Model {} failed", model.name(), e);
       return new ModelResult(model.name(), model.table(), Status.ERROR, 0, (System.nanoTime() - start) / 1_000_000,
           Optional.empty(), "Cannot run model " + model.name() + " (" + model.path() + "): " + e.getMessage());
+    }
+  }
+
+  // A model that failed after creating its table leaves nothing behind: main never had the table.
+  private void dropIfCreatedBy(Model model, boolean existed) {
+    if (!existed && engine.icebergCatalog().tableExists(TableIdentifier.parse(model.table()))) {
+      RunBranch.discard(engine, model.table(), "", true);
     }
   }
 

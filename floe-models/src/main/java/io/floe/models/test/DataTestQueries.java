@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 public final class DataTestQueries {
   /** The generic tests, by the names a property file uses (dbt's, plus dbt_utils' expression_is_true). */
   public static final List<String> KINDS = List.of("not_null", "unique", "accepted_values", "relationships",
-      "expression", "expression_is_true", "row_count");
+      "expression", "expression_is_true", "row_count", "freshness");
 
   private static final Pattern REF = Pattern.compile("\\s*ref\\(\\s*['\"]([^'\"]+)['\"]\\s*\\)\\s*");
 
@@ -45,6 +45,9 @@ public final class DataTestQueries {
           + (column == null ? "" : column + " ") + require(test, model, "expression") + ")";
       case "row_count" -> "SELECT row_count FROM (SELECT count(*) AS row_count FROM " + table + ") WHERE "
           + rowCountBounds(test, model);
+      case "freshness" -> "SELECT max(" + freshnessField(test, model, column) + ") AS latest FROM " + table
+          + " HAVING max(" + freshnessField(test, model, column) + ") IS NULL OR max("
+          + freshnessField(test, model, column) + ") < current_timestamp() - " + maxAge(test, model);
       default -> throw FloeException.user("%s: Cannot run test '%s' of model %s: there is no such test.%s Known"
           + " tests: %s.", test.where(), test.kind(), model, DidYouMean.hint(test.kind(), KINDS), KINDS);
     };
@@ -88,6 +91,26 @@ public final class DataTestQueries {
     String to = String.valueOf(require(test, model, "to"));
     Matcher ref = REF.matcher(to);
     return ref.matches() ? refs.apply(ref.group(1)) : to;
+  }
+
+  // dbt's source freshness, as a test: {error_after: {count: 12, period: hour}} (or warn_after, which
+  // the severity follows), on the column it stands under or on loaded_at_field.
+  private static String freshnessField(DataTestDefinition test, String model, String column) {
+    return column != null ? column : quote(String.valueOf(require(test, model, "loaded_at_field")));
+  }
+
+  private static String maxAge(DataTestDefinition test, String model) {
+    Object after = test.arguments().getOrDefault("error_after", test.arguments().get("warn_after"));
+    if (!(after instanceof Map<?, ?> age) || age.get("count") == null || age.get("period") == null) {
+      throw FloeException.user("%s: Cannot run test 'freshness' of model %s: it needs error_after (or warn_after):"
+          + " {count: 12, period: hour}.", test.where(), model);
+    }
+    String period = String.valueOf(age.get("period")).toUpperCase(java.util.Locale.ROOT);
+    if (!List.of("MINUTE", "HOUR", "DAY").contains(period)) {
+      throw FloeException.user("%s: Cannot run test 'freshness' of model %s: period must be minute, hour or day,"
+          + " but was '%s'.", test.where(), model, age.get("period"));
+    }
+    return "INTERVAL " + number(test, age.get("count")) + " " + period;
   }
 
   private static String rowCountBounds(DataTestDefinition test, String model) {
