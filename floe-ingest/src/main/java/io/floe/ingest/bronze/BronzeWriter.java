@@ -7,6 +7,7 @@ import io.floe.ingest.spi.Batch;
 import io.floe.ingest.spi.FileFormat;
 import io.floe.ingest.spi.FileInput;
 import io.floe.ingest.spi.Position;
+import io.floe.ingest.spi.QueryInput;
 import io.floe.ingest.spi.SourceDefinition;
 import io.floe.ingest.spi.WriteMode;
 import io.floe.spark.FloeEngine;
@@ -69,6 +70,9 @@ public final class BronzeWriter {
           table == null ? Map.of() : dataTypes(table));
     }
     ParsedBatch parsed = reader.read(batch, table == null ? Map.of() : dataTypes(table));
+    if (batch.input() instanceof QueryInput && definition.mode() == WriteMode.APPEND) {
+      return appendTyped(definition, batch, before, table, parsed, now);
+    }
     Dataset<Row> rows = parsed.rows().persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Row counts = rows.agg(count(lit(1)), count(col(ParsedBatch.REASON))).first();
@@ -113,6 +117,25 @@ public final class BronzeWriter {
           + "since this run started; nothing of this batch was committed. Run floe ingest again.",
           batch.description(), definition.name(), definition.target());
     }
+  }
+
+  // A query's rows arrive typed by the database and cannot be rejected: they stream straight into
+  // the append, read once, and the count comes from the snapshot the append committed.
+  private BatchResult appendTyped(SourceDefinition definition, Batch batch, Position before, Table existing,
+      ParsedBatch parsed, Instant now) {
+    List<SchemaDrift.Change> changes = existing == null ? List.of()
+        : SchemaDrift.changes(existing, definition.target(), parsed.columns(), definition.name());
+    Table table = existing == null ? create(definition, parsed.columns()) : existing;
+    if (existing != null) {
+      SchemaDrift.apply(table, changes);
+      table.refresh();
+    }
+    Dataset<Row> projected = project(definition, table, parsed.columns(), parsed.rows(), batch.id(), now);
+    checkNotMoved(definition, table, batch, before);
+    commit(definition, batch, projected);
+    table.refresh();
+    long written = Long.parseLong(table.currentSnapshot().summary().getOrDefault("added-records", "0"));
+    return new BatchResult(written, written, 0, changes.stream().map(Object::toString).toList());
   }
 
   private void commit(SourceDefinition definition, Batch batch, Dataset<Row> rows) {
