@@ -11,6 +11,7 @@ import io.floe.ingest.spi.SourceColumn;
 import io.floe.ingest.spi.SourceDefinition;
 import io.floe.ingest.spi.WriteMode;
 import io.floe.spark.FloeEngine;
+import io.floe.spark.sql.SparkErrors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -124,7 +125,7 @@ final class DuckDbCsvWriter {
       return new BatchResult(read, written, rejected.size(), changes.stream().map(Object::toString).toList());
     } catch (SQLException e) {
       throw FloeException.user(e, "Cannot read batch %s of source '%s': %s", batch.description(),
-          definition.name(), firstLine(e.getMessage()));
+          definition.name(), SparkErrors.firstLine(e.getMessage()));
     } finally {
       deleteQuietlyAfterFailure(staging);
     }
@@ -208,7 +209,7 @@ final class DuckDbCsvWriter {
     if (errorType.equals("MISSING COLUMNS") || errorType.equals("TOO MANY COLUMNS")) {
       return "malformed line: expected " + source.size() + " fields as in the header";
     }
-    return "malformed line: " + firstLine(message);
+    return "malformed line: " + SparkErrors.firstLine(message);
   }
 
   // The staged files move into the table's data directory, then Iceberg reads their footers for
@@ -244,14 +245,6 @@ final class DuckDbCsvWriter {
         + ", encoding = " + DuckDbTypes.literal(csv.encoding().equals("UTF-8") ? "utf-8" : "latin-1")
         + ", nullstr = " + csv.nullValues().stream().map(DuckDbTypes::literal)
             .collect(Collectors.joining(", ", "[", "]"));
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "(no message)";
-    }
-    int newline = message.indexOf('\n');
-    return (newline < 0 ? message : message.substring(0, newline)).strip();
   }
 
   // Staged files left after a commit are none (they moved); after a failure they are never

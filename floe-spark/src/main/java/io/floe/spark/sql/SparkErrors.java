@@ -73,7 +73,8 @@ public final class SparkErrors {
             || sqlState.startsWith("23"));
   }
 
-  static String firstLine(String message) {
+  /** The first line of {@code message}, stripped; drivers and engines add detail below it. */
+  public static String firstLine(String message) {
     if (message == null || message.isBlank()) {
       return "(no message)";
     }
