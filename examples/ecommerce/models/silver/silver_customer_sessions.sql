@@ -2,13 +2,17 @@
 -- One row per session: its span, events by type and the seed's conversion flags.
 -- Incremental: only sessions that received new events are recomputed (from all of their events)
 -- and merged in by session_id.
+{% set session_events %}
+  (select event_id, customer_id, session_id, event_type, event_timestamp, device_type, referrer_source, ingested_at
+   from {{ ref('bronze_customer_events') }}
+   {% if is_incremental() %}
+   where session_id in (
+     select session_id from {{ ref('bronze_customer_events') }}
+     where ingested_at > (select max(last_ingested_at) from {{ this }}))
+   {% endif %})
+{% endset %}
 with events as (
-  select * from {{ latest_per_key(ref('bronze_customer_events'), 'event_id', 'ingested_at desc, event_timestamp desc') }}
-  {% if is_incremental() %}
-  where session_id in (
-    select session_id from {{ ref('bronze_customer_events') }}
-    where ingested_at > (select max(last_ingested_at) from {{ this }}))
-  {% endif %}
+  select * from {{ latest_per_key(session_events, 'event_id', 'ingested_at desc, event_timestamp desc') }}
 ),
 sessions as (
   select

@@ -4,14 +4,17 @@
 -- (ordered, not yet shipped) over the snapshots of the 28 days up to this one, in that warehouse.
 -- A snapshot's figure depends only on earlier ones: an incremental run computes the new snapshots
 -- (reading the 28 days before them) and merges them in by snapshot_id.
+{% set window_rows %}
+  (select * from {{ ref('bronze_inventory_snapshots') }}
+   {% if is_incremental() %}
+   where snapshot_date >= (
+     select date_sub(min(snapshot_date), 28) from {{ ref('bronze_inventory_snapshots') }}
+     where ingested_at > (select max(ingested_at) from {{ this }}))
+   {% endif %})
+{% endset %}
 with snapshots as (
-  select * from {{ latest_per_key(ref('bronze_inventory_snapshots'), 'snapshot_id', 'ingested_at desc') }}
+  select * from {{ latest_per_key(window_rows, 'snapshot_id', 'ingested_at desc') }}
   where quantity_on_hand is not null
-  {% if is_incremental() %}
-    and snapshot_date >= (
-      select date_sub(min(snapshot_date), 28) from {{ ref('bronze_inventory_snapshots') }}
-      where ingested_at > (select max(ingested_at) from {{ this }}))
-  {% endif %}
 ),
 with_sales as (
   select *,

@@ -1,13 +1,13 @@
-{{ config(materialized='incremental', unique_key='transaction_id', alias='payment_analysis', tags=['silver'],
-          partition_by=['months(transaction_timestamp)']) }}
+{{ config(materialized='incremental', unique_key='transaction_id', alias='payment_analysis', tags=['silver']) }}
 -- One row per payment with the seed's time features and risk flags. Payments without an amount
 -- are left out (the bronze test reports them). Incremental: new payments merged by transaction_id.
+{% set arrived %}
+  (select * from {{ ref('bronze_payment_transactions') }}
+   {% if is_incremental() %} where ingested_at > (select max(ingested_at) from {{ this }}) {% endif %})
+{% endset %}
 with payments as (
-  select * from {{ latest_per_key(ref('bronze_payment_transactions'), 'transaction_id', 'ingested_at desc, transaction_timestamp desc') }}
+  select * from {{ latest_per_key(arrived, 'transaction_id', 'ingested_at desc, transaction_timestamp desc') }}
   where amount is not null
-  {% if is_incremental() %}
-    and ingested_at > (select max(ingested_at) from {{ this }})
-  {% endif %}
 )
 select
   transaction_id,

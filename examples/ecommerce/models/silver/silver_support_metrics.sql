@@ -2,12 +2,13 @@
 -- One row per ticket with response and resolution times and the SLA flags by priority
 -- (first response: urgent 1 h, high 4 h, medium 8 h, low 24 h; resolution: 24 h, 72 h, 120 h, 240 h).
 -- Tickets change status over time: an incremental run merges the new versions by ticket_id.
+{% set arrived %}
+  (select * from {{ ref('bronze_support_tickets') }}
+   {% if is_incremental() %} where ingested_at > (select max(ingested_at) from {{ this }}) {% endif %})
+{% endset %}
 with tickets as (
-  select * from {{ latest_per_key(ref('bronze_support_tickets'), 'ticket_id', 'ingested_at desc, created_timestamp desc') }}
+  select * from {{ latest_per_key(arrived, 'ticket_id', 'ingested_at desc, created_timestamp desc') }}
   where customer_id is not null
-  {% if is_incremental() %}
-    and ingested_at > (select max(ingested_at) from {{ this }})
-  {% endif %}
 ),
 timed as (
   select *,

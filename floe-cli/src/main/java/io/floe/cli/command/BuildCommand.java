@@ -1,19 +1,56 @@
 package io.floe.cli.command;
 
+import io.floe.core.project.Project;
+import io.floe.ingest.Ingestion;
+import io.floe.ingest.ProjectSources;
+import io.floe.ingest.spi.SourceDefinition;
 import io.floe.models.run.ModelRunner;
 import io.floe.spark.FloeEngine;
+import java.util.List;
+import java.util.Set;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 @Command(
     name = "build",
     mixinStandardHelpOptions = true,
-    description = "Run the models and their tests on the run's branch (write-audit-publish);"
-        + " publish to main only when no error-severity test fails.")
+    description = {
+      "Ingest what is new in the sources the selected models read, then run the models and their",
+      "tests on the run's branch (write-audit-publish); publish to main only when no error-severity",
+      "test fails. Ingested batches are committed as they load (exactly once), whatever the tests say."
+    })
 final class BuildCommand extends ModelRunCommand {
+  @Option(names = "--no-ingest", description = "Run the models and tests on the tables as they are; load nothing.")
+  boolean noIngest;
+
+  private List<SourceDefinition> toIngest = List.of();
+  private ProjectSources sources;
+
+  @Override
+  void check(Project project) {
+    super.check(project);
+    if (noIngest) {
+      return;
+    }
+    sources = ProjectSources.load(project);
+    Set<String> selected = selection.select(models);
+    // With no selector, everything floe.yaml declares; otherwise the sources whose tables the
+    // selection reaches (dbt's `build -s +model` also builds the model's upstream).
+    toIngest = selection.selectors.isEmpty()
+        ? sources.all()
+        : sources.all().stream().filter(source -> selected.contains(source.target())).toList();
+  }
+
   @Override
   int run(FloeEngine engine) {
-    // Seam for ingest: the selected SOURCE nodes of models.graph() are to be loaded here, before
-    // the models (graph order); the runner already skips source nodes.
+    if (!toIngest.isEmpty()) {
+      Ingestion ingestion = new Ingestion(engine, sources);
+      for (SourceDefinition source : toIngest) {
+        out().println(IngestCommand.summary(ingestion.run(source, (definition, batch, result, done, total, bytes,
+            bytesTotal, elapsed) -> { })));
+        out().flush();
+      }
+    }
     return report(engine.project(), new ModelRunner(engine, models).run(selection.select(models), true));
   }
 }

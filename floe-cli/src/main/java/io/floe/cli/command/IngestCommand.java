@@ -74,7 +74,7 @@ final class IngestCommand extends ProjectCommand {
     err.flush();
   }
 
-  private static String summary(SourceRun run) {
+  static String summary(SourceRun run) {
     if (run.batches() == 0) {
       return String.format(Locale.ROOT, "%s -> %s: nothing new (%s)", run.source(), run.table(), run.position());
     }

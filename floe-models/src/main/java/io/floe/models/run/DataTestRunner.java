@@ -14,9 +14,15 @@ import io.floe.models.test.DataTestQueries;
 import io.floe.spark.FloeEngine;
 import io.floe.spark.sql.QueryResult;
 import java.util.ArrayList;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
+import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +35,8 @@ public final class DataTestRunner {
   private static final Logger LOG = LoggerFactory.getLogger(DataTestRunner.class);
   /** Offending rows shown per failing test. */
   public static final int SAMPLE_ROWS = 5;
+  // Spark runs concurrent jobs side by side: while one waits on planning or a commit, another computes.
+  private static final int CONCURRENT_QUERIES = 3;
 
   private final FloeEngine engine;
   private final ModelProject project;
@@ -39,31 +47,118 @@ public final class DataTestRunner {
   }
 
   /**
-   * Runs the tests.
+   * Runs the tests. The row tests of a model (not_null, accepted_values, expression) are counted
+   * together in one scan of its table; a failing one then reads its offending rows on its own. The
+   * scans of different models, and the other tests, run concurrently.
    *
    * @param relations where each model's rows are read (its branch during a run, main otherwise)
+   * @return the results in the order of the models and of their property files, singular tests last
    */
   public List<TestResult> run(Set<String> selected, Function<Model, String> relations) {
-    List<TestResult> results = new ArrayList<>();
+    List<Callable<List<TestResult>>> tasks = new ArrayList<>();
     for (String name : selected) {
       Model model = project.models().get(name);
       if (model == null) {
         continue;
       }
       List<DataTestDefinition> tests = model.properties().map(ModelProperties::tests).orElse(List.of());
+      String table = relations.apply(model);
+      List<DataTestDefinition> rowTests = new ArrayList<>();
       for (DataTestDefinition test : tests) {
-        String sql = DataTestQueries.failures(test, model.name(), relations.apply(model),
-            ref -> relations.apply(project.model(ref)));
-        results.add(check(DataTestQueries.name(test, model.name()), model.name(), test.severity(), sql));
+        if (isRowTest(test, model)) {
+          rowTests.add(test);
+        } else {
+          tasks.add(() -> List.of(check(test, model, table, relations)));
+        }
+      }
+      if (!rowTests.isEmpty()) {
+        tasks.add(() -> checkRowTests(rowTests, model, table, relations));
       }
     }
     for (SingularTest test : project.singularTests()) {
       if (test.refs().stream().anyMatch(selected::contains)) {
-        String sql = project.compile(test, relations);
-        results.add(check(test.name(), String.join(",", test.refs()), test.severity(), sql));
+        tasks.add(() -> List.of(check(test.name(), String.join(",", test.refs()), test.severity(),
+            project.compile(test, relations))));
       }
     }
+    return runAll(tasks);
+  }
+
+  private List<TestResult> runAll(List<Callable<List<TestResult>>> tasks) {
+    ExecutorService pool = Executors.newFixedThreadPool(CONCURRENT_QUERIES);
+    try {
+      List<Future<List<TestResult>>> futures = new ArrayList<>();
+      for (Callable<List<TestResult>> task : tasks) {
+        futures.add(pool.submit(() -> {
+          SparkSession.setActiveSession(engine.session());
+          return task.call();
+        }));
+      }
+      List<TestResult> results = new ArrayList<>();
+      for (Future<List<TestResult>> future : futures) {
+        results.addAll(future.get());
+      }
+      return results;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw FloeException.internal(e, "Interrupted while running the data tests");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw FloeException.internal(e.getCause(), "Cannot run the data tests: %s", e.getCause().getMessage());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static boolean isRowTest(DataTestDefinition test, Model model) {
+    try {
+      return DataTestQueries.rowCondition(test, model.name()).isPresent();
+    } catch (FloeException e) {
+      return false; // a bad definition: run alone, where its error is reported against it
+    }
+  }
+
+  // One scan counts the failures of every row test; only the failing ones are read again for rows.
+  private List<TestResult> checkRowTests(List<DataTestDefinition> tests, Model model, String table,
+      Function<Model, String> relations) {
+    if (tests.size() == 1) {
+      return List.of(check(tests.get(0), model, table, relations));
+    }
+    List<String> counts = new ArrayList<>();
+    for (DataTestDefinition test : tests) {
+      counts.add("count_if(" + DataTestQueries.rowCondition(test, model.name()).orElseThrow() + ")");
+    }
+    QueryResult result;
+    try {
+      result = engine.sql("SELECT " + String.join(", ", counts) + " FROM " + table, 1);
+    } catch (FloeException e) {
+      // One bad expression fails the whole scan: run each alone, so the error lands on its test.
+      LOG.debug("Row tests of {} could not run together; running each alone", model.name(), e);
+      return tests.stream().map(test -> check(test, model, table, relations)).toList();
+    }
+    List<TestResult> results = new ArrayList<>();
+    for (int i = 0; i < tests.size(); i++) {
+      DataTestDefinition test = tests.get(i);
+      long failures = ((Number) result.rows().get(0).get(i)).longValue();
+      results.add(failures == 0
+          ? new TestResult(DataTestQueries.name(test, model.name()), model.name(), test.severity(), Status.PASS, 0,
+              List.of(), "")
+          : check(test, model, table, relations));
+    }
     return results;
+  }
+
+  private TestResult check(DataTestDefinition test, Model model, String table, Function<Model, String> relations) {
+    String name = DataTestQueries.name(test, model.name());
+    try {
+      String sql = DataTestQueries.failures(test, model.name(), table, ref -> relations.apply(project.model(ref)));
+      return check(name, model.name(), test.severity(), sql);
+    } catch (FloeException e) {
+      LOG.debug("Test {} could not run", name, e);
+      return new TestResult(name, model.name(), test.severity(), Status.ERROR, 0, List.of(), e.getMessage());
+    }
   }
 
   private TestResult check(String name, String model, Severity severity, String sql) {

@@ -5,6 +5,7 @@ import io.floe.core.error.FloeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,19 +31,17 @@ public final class DataTestQueries {
    * @throws FloeException (user) naming the file and line for an unknown test or a missing argument
    */
   public static String failures(DataTestDefinition test, String model, String table, Function<String, String> refs) {
-    Map<String, Object> args = test.arguments();
+    Optional<String> condition = rowCondition(test, model);
+    if (condition.isPresent()) {
+      return "SELECT * FROM " + table + " WHERE " + condition.get();
+    }
     String column = test.column().map(DataTestQueries::quote).orElse(null);
     return switch (test.kind()) {
-      case "not_null" -> "SELECT * FROM " + table + " WHERE " + requireColumn(test, column) + " IS NULL";
       case "unique" -> "SELECT " + requireColumn(test, column) + ", count(*) AS occurrences FROM " + table
           + " WHERE " + column + " IS NOT NULL GROUP BY " + column + " HAVING count(*) > 1";
-      case "accepted_values" -> "SELECT * FROM " + table + " WHERE " + requireColumn(test, column)
-          + " IS NOT NULL AND CAST(" + column + " AS STRING) NOT IN (" + values(test, model) + ")";
       case "relationships" -> "SELECT c.* FROM " + table + " c LEFT ANTI JOIN "
           + parent(test, model, refs) + " p ON c." + requireColumn(test, column) + " = p."
           + quote(String.valueOf(require(test, model, "field"))) + " WHERE c." + column + " IS NOT NULL";
-      case "expression", "expression_is_true" -> "SELECT * FROM " + table + " WHERE NOT ("
-          + (column == null ? "" : column + " ") + require(test, model, "expression") + ")";
       case "row_count" -> "SELECT row_count FROM (SELECT count(*) AS row_count FROM " + table + ") WHERE "
           + rowCountBounds(test, model);
       case "freshness" -> "SELECT max(" + freshnessField(test, model, column) + ") AS latest FROM " + table
@@ -50,6 +49,23 @@ public final class DataTestQueries {
           + freshnessField(test, model, column) + ") < current_timestamp() - " + maxAge(test, model);
       default -> throw FloeException.user("%s: Cannot run test '%s' of model %s: there is no such test.%s Known"
           + " tests: %s.", test.where(), test.kind(), model, DidYouMean.hint(test.kind(), KINDS), KINDS);
+    };
+  }
+
+  /**
+   * For a test whose failures are single rows meeting a condition (not_null, accepted_values,
+   * expression): that condition, so that several such tests can be counted in one scan; empty for
+   * the others.
+   */
+  public static Optional<String> rowCondition(DataTestDefinition test, String model) {
+    String column = test.column().map(DataTestQueries::quote).orElse(null);
+    return switch (test.kind()) {
+      case "not_null" -> Optional.of(requireColumn(test, column) + " IS NULL");
+      case "accepted_values" -> Optional.of(requireColumn(test, column) + " IS NOT NULL AND CAST(" + column
+          + " AS STRING) NOT IN (" + values(test, model) + ")");
+      case "expression", "expression_is_true" -> Optional.of("NOT (" + (column == null ? "" : column + " ")
+          + require(test, model, "expression") + ")");
+      default -> Optional.empty();
     };
   }
 

@@ -29,6 +29,13 @@ public final class IncrementalMergeMaterialization implements Materialization {
     Column deletes = spec.deleteCondition()
         .map(condition -> functions.coalesce(functions.expr(condition), functions.lit(false)))
         .orElse(functions.lit(false));
+    if (table.empty()) {
+      // Nothing to match yet (the first run): a plain append of the rows that are not deletes,
+      // without the comparison and the MERGE's join against an empty table.
+      TargetTable.write("append to " + spec.table(),
+          () -> table.aligned(rows.where(functions.not(deletes))).writeTo(target.identifier()).append());
+      return table.result();
+    }
     Dataset<Row> flagged = table.aligned(rows.withColumn(DELETE_FLAG, deletes), DELETE_FLAG);
     String source = "floe_merge_source_" + UUID.randomUUID().toString().replace("-", "");
     flagged.createOrReplaceTempView(source);

@@ -72,6 +72,15 @@ final class TargetTable {
     return new TargetTable(engine, spec, target, created, head(engine, spec.table(), target));
   }
 
+  /**
+   * True when the target branch holds no rows: no snapshot yet, or only the empty one a branch of a
+   * new table starts from.
+   */
+  boolean empty() {
+    return before.isEmpty() || "0".equals(engine.table(spec.table()).snapshot(before.get()).summary()
+        .getOrDefault("total-records", "-1"));
+  }
+
   /** The target table's columns, in order. */
   StructType schema() {
     return engine.session().table(spec.table()).schema();
