@@ -1,5 +1,5 @@
 {{ config(materialized='table', alias='product_summary', tags=['gold']) }}
--- One row per product: views, carts, purchases, conversion, revenue and stock now.
+-- One row per product: views, carts, purchases, cart-to-purchase conversion, revenue and stock now.
 -- The sources carry no order lines, so a purchase is an add-to-cart in a session that converted,
 -- and revenue_generated prices it at the product's average unit cost times var('markup').
 with product_events as (
@@ -32,7 +32,8 @@ select
   coalesce(e.product_views, 0) as product_views,
   coalesce(e.add_to_cart_events, 0) as add_to_cart_events,
   coalesce(e.product_purchases, 0) as product_purchases,
-  cast(e.product_purchases / nullif(e.product_views, 0) as decimal(8,4)) as conversion_rate,
+  -- of the times the product went into a cart, the share that ended in a purchase
+  cast(e.product_purchases / nullif(e.add_to_cart_events, 0) as decimal(8,4)) as conversion_rate,
   cast(coalesce(e.product_purchases, 0) * s.avg_unit_cost * {{ var('markup') }} as decimal(14,2)) as revenue_generated,
   coalesce(s.current_stock_level, 0) as current_stock_level,
   coalesce(s.warehouses_needing_reorder, 0) as warehouses_needing_reorder

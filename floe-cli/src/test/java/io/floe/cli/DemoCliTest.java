@@ -11,16 +11,22 @@ class DemoCliTest {
   @TempDir Path workspace;
 
   @Test
-  void demoBuildsATableWithSnapshotsATagAndTimeTravel() {
+  void demoBuildsTheEcommerceLakehouseThenAnIncrementAndTimeTravels() {
     Path dir = workspace.resolve("demo");
-    String out = floe("demo", "--dir", dir.toString(), "--rows", "200").ok();
+    String out = floe("demo", "--dir", dir.toString(), "--rows", "2000").ok();
     assertThat(out)
-        .contains("Snapshots of bronze.orders")
-        .contains("first_load (tag)")
-        .contains("| current    | 270    |")
-        .contains("| first_load | 200    |");
+        .contains("models/silver/silver_customer_sessions.sql")
+        .contains("Generated 2,000 rows")
+        .contains("customer_events -> raw.customer_events: 1,052 rows")
+        .contains("| gold_customer_summary ")
+        .contains("gold.customer_summary by segment")
+        .contains("gold.product_summary, the top 5 by revenue")
+        .contains("| first_build |");
+    // Two builds, each published; the second read only the increment (1% of 2,000 rows, per table).
+    assertThat(out.split("Published to main\\.", -1)).hasSize(3);
+    assertThat(out).contains("customer_events -> raw.customer_events: 11 rows");
     // The project it leaves behind works with the other commands.
-    assertThat(floe(dir, "snapshots", "bronze.orders").ok()).contains("overwrite");
+    assertThat(floe(dir, "snapshots", "gold.daily_metrics").ok()).contains("first_build");
     CliRun again = floe("demo", "--dir", dir.toString());
     assertThat(again.exitCode()).isEqualTo(1);
     assertThat(again.err()).contains("not empty");

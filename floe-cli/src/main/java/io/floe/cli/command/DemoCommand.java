@@ -1,10 +1,7 @@
 package io.floe.cli.command;
 
 import io.floe.cli.demo.Demo;
-import io.floe.cli.starter.StarterProject;
 import io.floe.core.error.FloeException;
-import io.floe.core.project.Project;
-import io.floe.spark.FloeEngine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -21,8 +18,9 @@ import picocli.CommandLine.Spec;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Create a project in a scratch directory, load sample data and show what Floe made:",
-      "a partitioned Iceberg table, its snapshots, a tag and a time-travel query."
+      "Lay out the e-commerce lakehouse example (examples/ecommerce, seed 002) in a scratch directory,",
+      "generate its four CSV sources, build it (ingest, bronze, silver, gold, tests, publish) and print",
+      "the gold tables; then add 1% new rows, build again incrementally, and time travel."
     })
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -33,26 +31,30 @@ final class DemoCommand implements Callable<Integer> {
       description = "Where to create the demo project (must be empty). Default: a new temp dir.")
   Path dir;
 
-  @Option(names = "--rows", defaultValue = "10000", description = "Orders in the first load.")
-  int rows;
+  @Option(names = "--rows", defaultValue = "100000",
+      description = "Generated rows over the four sources (default ${DEFAULT-VALUE}; the seed's full scale is"
+          + " 3800000).")
+  long rows;
 
   @Override
   public Integer call() throws IOException {
+    Demo.checkRows(rows);
     long start = System.nanoTime();
     Path root = dir != null ? prepare(dir) : Files.createTempDirectory("floe-demo-");
     PrintWriter out = spec.commandLine().getOut();
     out.println("Floe demo: project in " + root);
     out.flush();
-    Project project = StarterProject.create(root, "floe_demo");
-    try (FloeEngine engine = FloeEngine.open(project)) {
-      new Demo(engine, out).run(rows, rows / 2);
+    int exit = new Demo(root, out, spec.commandLine().getErr()).run(rows);
+    if (exit != 0) {
+      return exit;
     }
     out.printf(
         "%nDone in %.1f s. Explore it:%n"
-            + "  ./floe -p %s tables%n"
-            + "  ./floe -p %s show bronze.orders%n"
-            + "  ./floe -p %s sql \"SELECT * FROM bronze.orders VERSION AS OF 'first_load' LIMIT 5\"%n",
-        (System.nanoTime() - start) / 1e9, root, root, root);
+            + "  ./floe -p %s ls                  the models, in graph order%n"
+            + "  ./floe -p %s runs                run history: per model status, rows, seconds, snapshot%n"
+            + "  ./floe -p %s snapshots gold.daily_metrics%n"
+            + "  ./floe -p %s sql \"SELECT * FROM silver.customer_sessions LIMIT 5\"%n",
+        (System.nanoTime() - start) / 1e9, root, root, root, root);
     out.flush();
     return 0;
   }

@@ -8,8 +8,10 @@ import io.floe.models.run.RunHistory;
 import io.floe.models.run.RunReport;
 import io.floe.models.run.TestResult;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine.Mixin;
 
 /** What {@code floe run} and {@code floe build} share: load the models, run, record, print the summary. */
@@ -48,16 +50,26 @@ abstract class ModelRunCommand extends ProjectCommand {
     return report.succeeded() ? 0 : 1;
   }
 
+  // The table lists the tests that did not pass (all of them with -v); a line counts every outcome.
   void printTests(List<TestResult> tests) {
     if (tests.isEmpty()) {
       return;
     }
     List<List<Object>> rows = new ArrayList<>();
+    Map<TestResult.Status, Integer> counts = new EnumMap<>(TestResult.Status.class);
     for (TestResult test : tests) {
-      rows.add(Tabular.row(test.name(), status(test.status()), test.severity().name().toLowerCase(Locale.ROOT),
-          test.failures()));
+      counts.merge(test.status(), 1, Integer::sum);
+      if (test.status() != TestResult.Status.PASS || root().verbosity() > 0) {
+        rows.add(Tabular.row(test.name(), status(test.status()), test.severity().name().toLowerCase(Locale.ROOT),
+            test.failures()));
+      }
     }
-    print(new Tabular(List.of("test", "status", "severity", "failures"), rows));
+    if (!rows.isEmpty()) {
+      print(new Tabular(List.of("test", "status", "severity", "failures"), rows));
+    }
+    out().printf("Tests: %d passed, %d warned, %d failed, %d could not run.%n",
+        counts.getOrDefault(TestResult.Status.PASS, 0), counts.getOrDefault(TestResult.Status.WARN, 0),
+        counts.getOrDefault(TestResult.Status.FAIL, 0), counts.getOrDefault(TestResult.Status.ERROR, 0));
     for (TestResult test : tests) {
       if (test.status() != TestResult.Status.PASS) {
         out().println(test.status().name() + " " + test.name() + (test.message().isEmpty() ? ": "

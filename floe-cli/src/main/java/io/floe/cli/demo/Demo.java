@@ -2,106 +2,106 @@ package io.floe.cli.demo;
 
 import static java.util.Objects.requireNonNull;
 
+import io.floe.cli.FloeCli;
 import io.floe.cli.output.OutputFormat;
 import io.floe.cli.output.Tabular;
 import io.floe.cli.output.TabularPrinter;
+import io.floe.core.error.FloeException;
+import io.floe.core.project.Project;
+import io.floe.examples.ecommerce.EcommerceDataGenerator;
+import io.floe.examples.ecommerce.GeneratedData;
+import io.floe.examples.projects.ExampleProjects;
 import io.floe.spark.FloeEngine;
 import io.floe.spark.sql.QueryResult;
-import io.floe.spark.table.SnapshotInfo;
 import io.floe.spark.table.TableVersions;
 import java.io.PrintWriter;
-import java.util.List;
+import java.nio.file.Path;
+import java.util.Locale;
 
 /**
- * The tour {@code floe demo} gives on the embedded default: a partitioned Iceberg table filled in
- * two loads and a delete, its snapshots, a tag, and time travel back to the first load.
+ * The tour {@code floe demo} gives: the e-commerce lakehouse of {@code examples/ecommerce} (seed 002)
+ * on generated data. It builds the project (ingest, bronze, silver, gold, tests, publish), prints the
+ * gold tables, then adds 1% new rows and builds again incrementally, and ends with time travel.
  */
 public final class Demo {
-  static final String TABLE = "bronze.orders";
+  static final long SEED = 42;
+  static final double INCREMENT_FRACTION = 0.01;
+  static final String FIRST_BUILD_TAG = "first_build";
 
-  private final FloeEngine engine;
+  private final Path root;
   private final PrintWriter out;
+  private final PrintWriter err;
 
-  public Demo(FloeEngine engine, PrintWriter out) {
-    this.engine = requireNonNull(engine, "engine is null");
+  public Demo(Path root, PrintWriter out, PrintWriter err) {
+    this.root = requireNonNull(root, "root is null");
     this.out = requireNonNull(out, "out is null");
+    this.err = requireNonNull(err, "err is null");
   }
 
-  /** Runs the tour and returns the snapshots it made, oldest first. */
-  public List<SnapshotInfo> run(int firstLoadRows, int secondLoadRows) {
-    step("Creating " + TABLE + " (Iceberg v2, Parquet + zstd, partitioned by days(ordered_at))");
-    sql(
-        "CREATE TABLE "
-            + TABLE
-            + " (order_id BIGINT, customer STRING, amount DECIMAL(10,2), status STRING,"
-            + " ordered_at TIMESTAMP) PARTITIONED BY (days(ordered_at))");
+  /** Runs the tour on {@code rows} generated rows; returns the exit code of the first failing step, else 0. */
+  public int run(long rows) {
+    step("Laying out examples/ecommerce (seed 002: four CSV sources, bronze -> silver -> gold)");
+    ExampleProjects.copy(ExampleProjects.ECOMMERCE, root).forEach(file -> out.println("  " + file));
 
-    step("Load 1: " + firstLoadRows + " orders");
-    sql(insertOrders(0, firstLoadRows));
-    long firstSnapshot = versions().snapshots().get(0).snapshotId();
-    versions().createTag("first_load", firstSnapshot);
+    GeneratedData data = EcommerceDataGenerator.generate(root.resolve("landing"), rows, SEED);
+    step(String.format(Locale.ROOT, "Generated %,d rows (%.1f MB of CSV) into landing/", data.totalRows(),
+        data.totalBytes() / 1e6));
 
-    step("Load 2: " + secondLoadRows + " more orders");
-    sql(insertOrders(firstLoadRows, secondLoadRows));
+    step("floe build: ingest the new files into raw.*, run the 11 models on a branch, run their tests,"
+        + " publish to main");
+    int exit = floe("build");
+    if (exit != 0) {
+      return exit;
+    }
+    try (FloeEngine engine = FloeEngine.open(Project.load(root))) {
+      TableVersions daily = new TableVersions("gold.daily_metrics", engine.table("gold.daily_metrics"));
+      daily.createTag(FIRST_BUILD_TAG, null);
+      printGold(engine);
 
-    step("Deleting cancelled orders (a row-level delete is one more snapshot)");
-    sql("DELETE FROM " + TABLE + " WHERE status = 'cancelled'");
-
-    List<SnapshotInfo> snapshots = versions().snapshots();
-    step("Snapshots of " + TABLE + " (floe snapshots " + TABLE + ")");
-    TabularPrinter.print(
-        out,
-        OutputFormat.TABLE,
-        new Tabular(
-            List.of("snapshot_id", "committed_at", "operation", "added", "deleted", "total", "refs"),
-            snapshots.stream()
-                .map(
-                    s ->
-                        Tabular.row(
-                            s.snapshotId(), s.committedAt(), s.operation(), s.addedRecords(),
-                            s.deletedRecords(), s.totalRecords(), String.join(",", s.refs())))
-                .toList()));
-
-    step("Time travel: the table now, and as of the tag first_load");
-    query(
-        "SELECT 'current' AS version, count(*) AS orders, sum(amount) AS revenue FROM "
-            + TABLE
-            + " UNION ALL SELECT 'first_load', count(*), sum(amount) FROM "
-            + TABLE
-            + " VERSION AS OF 'first_load'");
-
-    step("Orders per day, current version");
-    query(
-        "SELECT date(ordered_at) AS day, count(*) AS orders, sum(amount) AS revenue FROM "
-            + TABLE
-            + " GROUP BY 1 ORDER BY 1");
-    return snapshots;
+      GeneratedData increment = EcommerceDataGenerator.generateIncrement(root.resolve("landing"), rows,
+          INCREMENT_FRACTION, 1, SEED);
+      step(String.format(Locale.ROOT, "%,d new rows arrive (1%%, the week after the data): floe build again."
+          + " Only they are read; the incremental models merge what changed", increment.totalRows()));
+      exit = floe("build");
+      if (exit != 0) {
+        return exit;
+      }
+      step("Time travel: gold.daily_metrics now, and as of the tag " + FIRST_BUILD_TAG);
+      query(engine, "SELECT 'now' AS version, count(*) AS days, sum(total_revenue) AS revenue,"
+          + " sum(total_orders) AS orders FROM gold.daily_metrics"
+          + " UNION ALL SELECT '" + FIRST_BUILD_TAG + "', count(*), sum(total_revenue), sum(total_orders)"
+          + " FROM gold.daily_metrics VERSION AS OF '" + FIRST_BUILD_TAG + "'");
+    }
+    return 0;
   }
 
-  // Deterministic generated orders: ids from `from`, spread over seven days, 1 in 10 cancelled.
-  private static String insertOrders(int from, int count) {
-    return "INSERT INTO "
-        + TABLE
-        + " SELECT id, concat('customer_', id % 97), CAST((id * 37 % 10000) / 100.0 AS"
-        + " DECIMAL(10,2)), CASE WHEN id % 10 = 0 THEN 'cancelled' ELSE 'paid' END,"
-        + " TIMESTAMP '2026-01-01 00:00:00' + make_interval(0, 0, 0, CAST(id % 7 AS INT),"
-        + " CAST(id % 24 AS INT)) FROM range("
-        + from
-        + ", "
-        + (from + count)
-        + ")";
+  private void printGold(FloeEngine engine) {
+    step("gold.customer_summary by segment");
+    query(engine, "SELECT customer_segment, count(*) AS customers, round(avg(total_ltv), 2) AS avg_ltv,"
+        + " round(avg(total_orders), 1) AS avg_orders, round(avg(conversion_rate), 3) AS avg_conversion,"
+        + " sum(support_tickets_count) AS tickets FROM gold.customer_summary GROUP BY 1 ORDER BY 2 DESC");
+    step("gold.daily_metrics, the last 7 days");
+    query(engine, "SELECT metric_date, total_revenue, total_orders, avg_order_value, total_customers,"
+        + " fraud_flag_count, total_sessions FROM gold.daily_metrics ORDER BY metric_date DESC LIMIT 7");
+    step("gold.product_summary, the top 5 by revenue");
+    query(engine, "SELECT product_id, product_views, product_purchases, conversion_rate, revenue_generated,"
+        + " current_stock_level FROM gold.product_summary ORDER BY revenue_generated DESC NULLS LAST LIMIT 5");
   }
 
-  private TableVersions versions() {
-    return new TableVersions(TABLE, engine.table(TABLE));
+  // A step is the real command, run in this JVM: the same output a user gets from ./floe.
+  private int floe(String command) {
+    out.println("$ floe " + command);
+    out.flush();
+    int exit = FloeCli.newCommandLine().setOut(out).setErr(err).execute("--project", root.toString(), command);
+    if (exit != 0) {
+      err.println("The demo stopped: floe " + command + " exited with " + exit + ".");
+      err.flush();
+    }
+    return exit;
   }
 
-  private void sql(String statement) {
-    engine.sql(statement, 0);
-  }
-
-  private void query(String statement) {
-    QueryResult result = engine.sql(statement, 100);
+  private void query(FloeEngine engine, String sql) {
+    QueryResult result = engine.sql(sql, 100);
     TabularPrinter.print(out, OutputFormat.TABLE, new Tabular(result.columns(), result.rows()));
   }
 
@@ -109,5 +109,12 @@ public final class Demo {
     out.println();
     out.println("==> " + message);
     out.flush();
+  }
+
+  /** Checks the data generator accepts the row count before anything is written. */
+  public static void checkRows(long rows) {
+    if (rows < 100) {
+      throw FloeException.user("Cannot run the demo on %d rows: give --rows 100 or more.", rows);
+    }
   }
 }

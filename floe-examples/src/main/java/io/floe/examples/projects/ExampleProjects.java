@@ -1,0 +1,80 @@
+package io.floe.examples.projects;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystemAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The example projects shipped in {@code examples/} and packaged on the class path, laid out in a
+ * directory of the user's (what {@code floe demo} starts from).
+ */
+public final class ExampleProjects {
+  /** The e-commerce lakehouse of seed 002. */
+  public static final String ECOMMERCE = "ecommerce";
+
+  private static final String ROOT = "/io/floe/examples/projects/";
+
+  private ExampleProjects() {}
+
+  /**
+   * Copies the project's files (floe.yaml, models, macros, tests) into {@code target}.
+   *
+   * @return the files copied, relative to {@code target}, sorted
+   * @throws IllegalArgumentException if there is no such example
+   * @throws UncheckedIOException if a file cannot be read or written
+   */
+  public static List<Path> copy(String name, Path target) {
+    URL url = ExampleProjects.class.getResource(ROOT + name + "/floe.yaml");
+    if (url == null) {
+      throw new IllegalArgumentException("Cannot find example project '" + name + "' on the class path");
+    }
+    try {
+      URI uri = url.toURI();
+      if ("jar".equals(uri.getScheme())) {
+        FileSystem jar;
+        boolean opened;
+        try {
+          jar = FileSystems.newFileSystem(uri, Map.of());
+          opened = true;
+        } catch (FileSystemAlreadyExistsException e) {
+          jar = FileSystems.getFileSystem(uri); // opened elsewhere in this JVM: leave it open for its owner
+          opened = false;
+        }
+        try {
+          return copyTree(jar.getPath(ROOT + name), target);
+        } finally {
+          if (opened) {
+            jar.close();
+          }
+        }
+      }
+      return copyTree(Path.of(uri).getParent(), target);
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException("Cannot locate example project " + name + " at " + url, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot copy example project " + name + " to " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static List<Path> copyTree(Path source, Path target) throws IOException {
+    try (Stream<Path> walk = Files.walk(source)) {
+      List<Path> files = walk.filter(Files::isRegularFile).sorted().toList();
+      for (Path file : files) {
+        Path destination = target.resolve(source.relativize(file).toString());
+        Files.createDirectories(destination.getParent());
+        Files.copy(file, destination);
+      }
+      return files.stream().map(file -> Path.of(source.relativize(file).toString())).toList();
+    }
+  }
+}
