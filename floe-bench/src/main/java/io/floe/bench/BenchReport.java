@@ -32,7 +32,8 @@ record BenchReport(Instant started, double totalSeconds, MachineDescription mach
     Map<String, String> titles = new LinkedHashMap<>();
     titles.put(CsvToBronzeBenchmark.ID, "1. CSV -> bronze");
     titles.put(PostgresToBronzeBenchmark.ID, "2. PostgreSQL -> bronze");
-    titles.put(BenchRun.ECOMMERCE_BUILD, "3. e-commerce build (bronze, silver, gold)");
+    titles.put(BenchRun.ECOMMERCE_BUILD, "3. e-commerce build (ingest, bronze, silver, gold, tests)");
+    titles.put(EcommerceBuildBenchmark.MODELS, "3. e-commerce build, seconds per model");
     titles.put(BenchRun.INCREMENTAL_RERUN, "4. incremental rerun with 1% new rows");
     titles.put(SparkMergeBenchmark.ID, "5. MERGE of 10% changes into the largest table");
     return titles;
@@ -41,7 +42,7 @@ record BenchReport(Instant started, double totalSeconds, MachineDescription mach
   /** The figures as a fixed-width table, one line per figure, grouped by benchmark. */
   String terminalTable() {
     StringBuilder out = new StringBuilder();
-    String format = "%-18s %-13s %9s %9s %9s %9s %9s  %s%n";
+    String format = "%-18s %-28s %9s %9s %9s %9s %9s  %s%n";
     out.append(String.format(format, "benchmark", "tool", "median s", "min s", "max s", "heap MB", "RSS MB",
         "median vs peers"));
     for (Figure figure : figures) {
@@ -50,7 +51,7 @@ record BenchReport(Instant started, double totalSeconds, MachineDescription mach
             seconds(figure.min()), seconds(figure.max()), megabytes(figure.peakHeapBytes()),
             megabytes(figure.peakRssBytes()), ratios(figure)));
       } else {
-        out.append(String.format("%-18s %-13s %s%n", figure.benchmark(), figure.tool(), figure.notAvailable()));
+        out.append(String.format("%-18s %-28s %s%n", figure.benchmark(), figure.tool(), figure.notAvailable()));
       }
     }
     return out.toString();

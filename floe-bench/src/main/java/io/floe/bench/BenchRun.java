@@ -46,11 +46,8 @@ final class BenchRun {
         meter = postgres.counts();
         figures.addAll(postgres.run());
       }
-      figures.add(Figure.notAvailable(ECOMMERCE_BUILD, "floe", "Floe build of the e-commerce models",
-          "n/a (models not built yet)"));
-      figures.add(Figure.notAvailable(INCREMENTAL_RERUN, "floe", "Floe rerun after 1% new rows",
-          "n/a (models not built yet)"));
-      figures.addAll(new SparkMergeBenchmark(runs, spark, csv.largest()).run());
+      figures.addAll(new EcommerceBuildBenchmark(runs, csv, work, options.seed()).run());
+      figures.addAll(new SparkMergeBenchmark(runs, spark, floe, csv.largest()).run());
     }
     BenchFiles.deleteRecursively(work);
     return new BenchReport(started, (System.nanoTime() - start) / 1e9, machine, options, csv, meter,

@@ -20,7 +20,7 @@ final class BenchmarksDoc {
         .append("- Run: ").append(report.started()).append(", ").append(report.options().runs())
         .append(" measured runs per figure, seed ").append(report.options().seed()).append(", ")
         .append(String.format("%.0f s in all", report.totalSeconds())).append('\n');
-    md.append(String.format("- CSV files (benchmarks 1 and 5): %,d rows, %.0f MB: ", report.csv().totalRows(),
+    md.append(String.format("- CSV files (benchmarks 1, 3, 4 and 5): %,d rows, %.0f MB: ", report.csv().totalRows(),
         report.csv().totalBytes() / 1e6));
     md.append(report.csv().files().stream()
         .map(file -> String.format("%s %,d rows (%.0f MB)", file.table(), file.rows(), file.bytes() / 1e6))
@@ -60,7 +60,14 @@ final class BenchmarksDoc {
         .append("- DuckDB detects column types; plain Spark without `inferSchema` writes every column as a string;\n")
         .append("  Floe infers types and adds its metadata columns. Spark and Floe commit Iceberg tables, DuckDB\n")
         .append("  writes bare Parquet files. Plain Spark uses the same shuffle partitions as Floe (4).\n")
-        .append("- The MERGE changes 10% of the keys of customer_events: 6% updated, 2% deleted, 2% inserted.\n");
+        .append("- The MERGE changes 10% of the keys of customer_events: 6% updated, 2% deleted, 2% inserted.\n")
+        .append("  Floe's merge also compares the changes with the table first (identical rows are left out, so a\n")
+        .append("  rerun commits nothing) and adds the changes' `op` column to the table (schema evolution).\n")
+        .append("- Benchmarks 3 and 4 run `floe build` on examples/ecommerce: `floe` in a new JVM, as typed (JVM\n")
+        .append("  and engine start included, its memory not sampled), `floe_warm` in the bench's JVM with the\n")
+        .append("  engine up, as a scheduler would. Each rerun adds a new 1% increment to every source. The\n")
+        .append("  per-model seconds come from the builds' run history; models of one layer run concurrently, so\n")
+        .append("  they overlap and do not add up to the build's total.\n");
     return md.toString();
   }
 }

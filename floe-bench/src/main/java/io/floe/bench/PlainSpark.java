@@ -15,9 +15,11 @@ final class PlainSpark {
   static final String CATALOG = "plain";
 
   private final SparkSession session;
+  private final Path warehouse;
 
-  private PlainSpark(SparkSession session) {
+  private PlainSpark(SparkSession session, Path warehouse) {
     this.session = session;
+    this.warehouse = warehouse;
   }
 
   /**
@@ -32,12 +34,18 @@ final class PlainSpark {
         .config("spark.ui.enabled", "false")
         .getOrCreate();
     SparkSession session = base.newSession();
-    session.conf().set("spark.sql.catalog." + CATALOG, "org.apache.iceberg.spark.SparkCatalog");
-    session.conf().set("spark.sql.catalog." + CATALOG + ".type", "hadoop");
-    session.conf().set("spark.sql.catalog." + CATALOG + ".warehouse", warehouse.toAbsolutePath().toUri().toString());
+    PlainSpark spark = new PlainSpark(session, warehouse);
+    spark.registerCatalogIn(session);
     session.conf().set("spark.sql.shuffle.partitions", "4");
     session.conf().set("spark.sql.session.timeZone", "UTC");
-    return new PlainSpark(session);
+    return spark;
+  }
+
+  /** Makes this catalog's tables readable in another session (Floe's), as {@code plain.<ns>.<table>}. */
+  void registerCatalogIn(SparkSession other) {
+    other.conf().set("spark.sql.catalog." + CATALOG, "org.apache.iceberg.spark.SparkCatalog");
+    other.conf().set("spark.sql.catalog." + CATALOG + ".type", "hadoop");
+    other.conf().set("spark.sql.catalog." + CATALOG + ".warehouse", warehouse.toAbsolutePath().toUri().toString());
   }
 
   SparkSession session() {

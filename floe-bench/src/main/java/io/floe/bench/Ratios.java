@@ -9,15 +9,22 @@ import java.util.Map;
 final class Ratios {
   private Ratios() {}
 
-  /** The figures, in the same order, with their ratios filled in. */
+  /**
+   * The figures, in the same order, with their ratios filled in. The per-model seconds of a build
+   * have no peers; an incremental rerun is also compared with the full build by the same tool.
+   */
   static List<Figure> compute(List<Figure> figures) {
     List<Figure> withRatios = new ArrayList<>();
     for (Figure figure : figures) {
       Map<String, Double> ratios = new LinkedHashMap<>();
-      if (figure.isMeasured()) {
+      if (figure.isMeasured() && !figure.benchmark().equals(EcommerceBuildBenchmark.MODELS)) {
         for (Figure peer : figures) {
           if (peer != figure && peer.isMeasured() && peer.benchmark().equals(figure.benchmark())) {
             ratios.put(peer.tool(), figure.median() / peer.median());
+          }
+          if (figure.benchmark().equals(BenchRun.INCREMENTAL_RERUN) && peer.isMeasured()
+              && peer.benchmark().equals(BenchRun.ECOMMERCE_BUILD) && peer.tool().equals(figure.tool())) {
+            ratios.put("full build (" + peer.tool() + ")", figure.median() / peer.median());
           }
         }
       }

@@ -21,6 +21,8 @@ import org.apache.spark.sql.types.StructField;
  */
 public final class IncrementalMergeMaterialization implements Materialization {
   static final String DELETE_FLAG = "__floe_delete";
+  // Up to this many new rows are broadcast to find the rows they meet (a few hundred MB at most).
+  private static final long BROADCAST_MAX_ROWS = 500_000;
 
   @Override
   public MaterializeResult materialize(FloeEngine engine, MaterializeSpec spec, String select, WriteTarget target) {
@@ -36,36 +38,60 @@ public final class IncrementalMergeMaterialization implements Materialization {
           () -> table.aligned(rows.where(functions.not(deletes))).writeTo(target.identifier()).append());
       return table.result();
     }
-    Dataset<Row> flagged = table.aligned(rows.withColumn(DELETE_FLAG, deletes), DELETE_FLAG);
+    // The new rows are computed once: every step below reads them, and none reads the model's SQL again.
+    Dataset<Row> flagged = SparkErrors.translate("run model SQL for " + spec.table(),
+        () -> table.aligned(rows.withColumn(DELETE_FLAG, deletes), DELETE_FLAG).localCheckpoint());
+    long incoming = flagged.count();
+    if (incoming == 0) {
+      return table.result();
+    }
     String source = "floe_merge_source_" + UUID.randomUUID().toString().replace("-", "");
+    String existing = source + "_existing";
+    String changed = source + "_changes";
     flagged.createOrReplaceTempView(source);
     try {
       List<String> columns = new ArrayList<>();
       for (StructField field : table.schema().fields()) {
         columns.add(quote(field.name()));
       }
-      // Computed once, before the merge: the merge's source then no longer reads the table it writes.
+      List<String> keys = spec.uniqueKey().stream().map(TargetTable::quote).toList();
+      // The table's rows whose keys arrive. An incremental run brings few rows: broadcast, they
+      // select them in one scan of the table, with no shuffle of the table's rows.
+      String hint = incoming <= BROADCAST_MAX_ROWS ? "/*+ BROADCAST(s) */ " : "";
+      SparkErrors.translate("find the rows of " + spec.table() + " the new rows meet",
+          () -> engine.session().sql("SELECT " + hint + "t.* FROM " + target.identifier() + " t LEFT SEMI JOIN "
+              + source + " s ON " + match(keys, "=")).localCheckpoint()).createOrReplaceTempView(existing);
       Dataset<Row> changes = SparkErrors.translate("compare new rows with " + spec.table(),
-          () -> engine.session().sql(changesOnly(source, target.identifier(), columns, spec.uniqueKey()))
-              .localCheckpoint());
+          () -> engine.session().sql(changesOnly(source, existing, columns, keys)).localCheckpoint());
       if (!changes.isEmpty()) {
-        changes.createOrReplaceTempView(source + "_changes");
-        TargetTable.run(engine, "merge into " + spec.table(), merge(source + "_changes", target.identifier(),
-            columns, spec.uniqueKey()));
+        changes.createOrReplaceTempView(changed);
+        boolean meetsTable = !engine.session().sql("SELECT 1 FROM " + changed + " s LEFT SEMI JOIN " + existing
+            + " t ON " + match(keys, "=")).isEmpty();
+        if (meetsTable) {
+          TargetTable.run(engine, "merge into " + spec.table(), merge(changed, target.identifier(), columns,
+              keys));
+        } else {
+          // Only new keys (no update, no delete): an append commits the same rows without the
+          // MERGE's join against the whole table.
+          TargetTable.write("append to " + spec.table(),
+              () -> changes.drop(DELETE_FLAG).writeTo(target.identifier()).append());
+        }
       }
     } finally {
       engine.session().catalog().dropTempView(source);
-      engine.session().catalog().dropTempView(source + "_changes");
+      engine.session().catalog().dropTempView(existing);
+      engine.session().catalog().dropTempView(changed);
     }
     return table.result();
   }
 
   // New and changed rows (no identical row in the table), and deletes of keys the table holds.
-  private static String changesOnly(String source, String table, List<String> columns, List<String> keys) {
-    return "SELECT s.* FROM " + source + " s LEFT ANTI JOIN " + table + " t ON " + match(columns, "<=>")
+  // `existing` holds the table's rows with the incoming keys: enough to tell new from unchanged.
+  private static String changesOnly(String source, String existing, List<String> columns, List<String> keys) {
+    return "SELECT s.* FROM " + source + " s LEFT ANTI JOIN " + existing + " t ON " + match(columns, "<=>")
         + " WHERE NOT s." + DELETE_FLAG
-        + " UNION ALL SELECT s.* FROM " + source + " s LEFT SEMI JOIN " + table + " t ON "
-        + match(keys.stream().map(TargetTable::quote).toList(), "=") + " WHERE s." + DELETE_FLAG;
+        + " UNION ALL SELECT s.* FROM " + source + " s LEFT SEMI JOIN " + existing + " t ON "
+        + match(keys, "=") + " WHERE s." + DELETE_FLAG;
   }
 
   private static String merge(String changes, String table, List<String> columns, List<String> keys) {
@@ -76,7 +102,7 @@ public final class IncrementalMergeMaterialization implements Materialization {
       values.add("s." + column);
     }
     return "MERGE INTO " + table + " t USING " + changes + " s ON "
-        + match(keys.stream().map(TargetTable::quote).toList(), "=")
+        + match(keys, "=")
         + " WHEN MATCHED AND s." + DELETE_FLAG + " THEN DELETE"
         + " WHEN MATCHED THEN UPDATE SET " + String.join(", ", updates)
         + " WHEN NOT MATCHED AND NOT s." + DELETE_FLAG + " THEN INSERT (" + String.join(", ", columns)

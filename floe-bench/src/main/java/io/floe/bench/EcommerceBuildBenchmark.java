@@ -1,0 +1,127 @@
+package io.floe.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.floe.cli.FloeCli;
+import io.floe.examples.ecommerce.EcommerceDataGenerator;
+import io.floe.examples.ecommerce.GeneratedData;
+import io.floe.examples.ecommerce.GeneratedFile;
+import io.floe.examples.projects.ExampleProjects;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Benchmarks 3 and 4: {@code floe build} of examples/ecommerce (seed 002: ingest, bronze, silver,
+ * gold, 80 tests, publish) on the bench's CSV files, and the rebuild after 1% new rows arrive.
+ *
+ * <p>Each is measured two ways: {@code floe} runs the command in a new JVM, as a user types it, so
+ * the figure includes JVM and engine start; {@code floe_warm} runs it in this JVM, whose Spark
+ * context is already up, as a long-running scheduler would. Per-model seconds come from the
+ * build's own run history ({@code .floe/runs.jsonl}). The new JVM's memory is not sampled: the heap
+ * and RSS columns of {@code floe} rows are this JVM's.
+ */
+final class EcommerceBuildBenchmark {
+  static final String MODELS = "ecommerce_models";
+  static final double INCREMENT_FRACTION = 0.01;
+
+  private final Runs runs;
+  private final GeneratedData csv;
+  private final Path project;
+  private final long seed;
+  private int increments;
+
+  EcommerceBuildBenchmark(Runs runs, GeneratedData csv, Path work, long seed) {
+    this.runs = runs;
+    this.csv = csv;
+    this.project = work.resolve("ecommerce");
+    this.seed = seed;
+  }
+
+  List<Figure> run() throws IOException {
+    ExampleProjects.copy(ExampleProjects.ECOMMERCE, project);
+    Files.createDirectories(project.resolve("landing"));
+    for (GeneratedFile file : csv.files()) {
+      Files.createLink(project.resolve("landing").resolve(file.path().getFileName()), file.path());
+    }
+    List<Figure> figures = new ArrayList<>();
+    Map<String, List<Double>> modelSeconds = new LinkedHashMap<>();
+    figures.add(runs.measure(BenchRun.ECOMMERCE_BUILD, "floe",
+        "floe build in a new JVM (JVM and engine start included)", this::reset, () -> build(false),
+        () -> recordModels(modelSeconds)));
+    figures.add(runs.measure(BenchRun.ECOMMERCE_BUILD, "floe_warm", "floe build in the bench's JVM (engine up)",
+        this::reset, () -> build(true), () -> recordModels(modelSeconds)));
+    modelSeconds.forEach((model, seconds) -> figures.add(Figure.measured(MODELS, model,
+        "seconds of model " + model + " inside the build (both ways)", seconds, -1, -1)));
+    // Reruns start from the last full build; each adds a new 1% increment of every source.
+    figures.add(runs.measure(BenchRun.INCREMENTAL_RERUN, "floe", "floe build in a new JVM after 1% new rows",
+        this::addIncrement, () -> build(false), () -> { }));
+    figures.add(runs.measure(BenchRun.INCREMENTAL_RERUN, "floe_warm",
+        "floe build in the bench's JVM after 1% new rows", this::addIncrement, () -> build(true), () -> { }));
+    return figures;
+  }
+
+  // A full build starts from nothing: no tables, no run history, only the base files.
+  private void reset() throws IOException {
+    BenchFiles.deleteRecursively(project.resolve(".floe"));
+    try (Stream<Path> files = Files.list(project.resolve("landing"))) {
+      for (Path file : files.filter(f -> f.getFileName().toString().contains("_increment_")).toList()) {
+        Files.delete(file);
+      }
+    }
+  }
+
+  private void addIncrement() {
+    increments++;
+    EcommerceDataGenerator.generateIncrement(project.resolve("landing"), csv.totalRows(), INCREMENT_FRACTION,
+        increments, seed);
+  }
+
+  private void build(boolean inThisJvm) throws IOException, InterruptedException {
+    if (inThisJvm) {
+      StringWriter out = new StringWriter();
+      int exit = FloeCli.newCommandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(out))
+          .execute("-p", project.toString(), "build");
+      check(exit, out.toString());
+      return;
+    }
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), FloeCli.class.getName(), "-p",
+        project.toString(), "build"));
+    Path log = project.resolve("build.log");
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    check(process.waitFor(), Files.readString(log, StandardCharsets.UTF_8));
+  }
+
+  private static void check(int exit, String output) {
+    if (exit != 0 || !output.contains("Published to main.")) {
+      throw new BenchException("Cannot trust the figure of floe build: it exited with " + exit
+          + " and did not publish. Its output:\n" + output);
+    }
+  }
+
+  // The models of the last run in the build's history, with their seconds.
+  private void recordModels(Map<String, List<Double>> modelSeconds) throws IOException {
+    List<String> lines = Files.readAllLines(project.resolve(".floe/runs.jsonl"), StandardCharsets.UTF_8);
+    ObjectMapper json = new ObjectMapper();
+    String lastRun = json.readTree(lines.get(lines.size() - 1)).get("run_id").asText();
+    for (String line : lines) {
+      JsonNode entry = json.readTree(line);
+      if (entry.get("run_id").asText().equals(lastRun)) {
+        modelSeconds.computeIfAbsent(entry.get("model").asText(), model -> new ArrayList<>())
+            .add(entry.get("millis").asLong() / 1e3);
+      }
+    }
+  }
+}
