@@ -9,7 +9,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,11 +31,19 @@ class QuickBenchTest {
     JsonNode report = new ObjectMapper().readTree(json.toFile());
     Map<String, JsonNode> figures = new LinkedHashMap<>();
     report.get("figures").forEach(f -> figures.put(f.get("benchmark").asText() + "/" + f.get("tool").asText(), f));
-    assertThat(figures).containsOnlyKeys("csv_to_bronze/duckdb", "csv_to_bronze/spark", "csv_to_bronze/floe",
-        "postgres_to_bronze/postgres_copy", "postgres_to_bronze/floe", "ecommerce_build/floe",
-        "incremental_rerun/floe", "merge_10pct/spark", "merge_10pct/floe");
+    List<String> models = List.of("bronze_customer_events", "bronze_inventory_snapshots",
+        "bronze_payment_transactions", "bronze_support_tickets", "silver_customer_sessions",
+        "silver_inventory_health", "silver_payment_analysis", "silver_support_metrics", "gold_customer_summary",
+        "gold_daily_metrics", "gold_product_summary");
+    List<String> expected = new ArrayList<>(List.of("csv_to_bronze/duckdb", "csv_to_bronze/spark",
+        "csv_to_bronze/floe", "postgres_to_bronze/postgres_copy", "postgres_to_bronze/floe", "ecommerce_build/floe",
+        "ecommerce_build/floe_warm", "incremental_rerun/floe", "incremental_rerun/floe_warm", "merge_10pct/spark",
+        "merge_10pct/floe"));
+    models.forEach(model -> expected.add("ecommerce_models/" + model));
+    assertThat(figures).containsOnlyKeys(expected);
     for (String measured : new String[] {"csv_to_bronze/duckdb", "csv_to_bronze/spark", "csv_to_bronze/floe",
-        "postgres_to_bronze/postgres_copy", "merge_10pct/spark"}) {
+        "postgres_to_bronze/postgres_copy", "ecommerce_build/floe", "ecommerce_build/floe_warm",
+        "incremental_rerun/floe", "incremental_rerun/floe_warm", "merge_10pct/spark", "merge_10pct/floe"}) {
       assertMeasured(figures.get(measured));
     }
     JsonNode floePostgres = figures.get("postgres_to_bronze/floe");
@@ -42,18 +52,21 @@ class QuickBenchTest {
     } else {
       assertThat(floePostgres.get("status").asText()).isEqualTo("n/a (floe-ingest-postgres not available)");
     }
-    assertThat(figures.get("ecommerce_build/floe").get("status").asText()).isEqualTo("n/a (models not built yet)");
-    assertThat(figures.get("incremental_rerun/floe").get("status").asText()).isEqualTo("n/a (models not built yet)");
-    assertThat(figures.get("merge_10pct/floe").get("status").asText())
-        .isEqualTo("n/a (merge materialization not built yet)");
+    // Each model's seconds come from the run history of both builds (new JVM and warm).
+    for (String model : models) {
+      assertThat(figures.get("ecommerce_models/" + model).get("seconds")).as(model).hasSize(2);
+    }
+    assertThat(figures.get("incremental_rerun/floe").get("ratio_to").fieldNames()).toIterable()
+        .containsExactly("full build (floe)", "floe_warm");
+    assertThat(figures.get("merge_10pct/floe").get("ratio_to").fieldNames()).toIterable().containsExactly("spark");
     assertThat(figures.get("csv_to_bronze/floe").get("ratio_to").fieldNames()).toIterable()
         .containsExactly("duckdb", "spark");
     assertThat(report.get("machine").get("cores").asInt()).isPositive();
     assertThat(report.get("data").get("csv_files").get("total").get("rows").asLong())
         .isEqualTo(BenchOptions.QUICK_CSV_ROWS);
 
-    assertThat(terminal.toString(StandardCharsets.UTF_8)).contains("csv_to_bronze", "merge_10pct",
-        "n/a (models not built yet)");
+    assertThat(terminal.toString(StandardCharsets.UTF_8)).contains("csv_to_bronze", "ecommerce_models",
+        "silver_customer_sessions", "incremental_rerun", "merge_10pct");
     assertThat(Files.readString(docs)).contains("# Benchmarks", "## 1. CSV -> bronze", "| duckdb |",
         report.get("machine").get("cpu").asText());
     assertThat(dir.resolve("out/work")).doesNotExist();
