@@ -55,9 +55,20 @@ public final class IncrementalMergeMaterialization implements Materialization {
         columns.add(quote(field.name()));
       }
       List<String> keys = spec.uniqueKey().stream().map(TargetTable::quote).toList();
-      // The table's rows whose keys arrive. An incremental run brings few rows: broadcast, they
-      // select them in one scan of the table, with no shuffle of the table's rows.
+      // An incremental run brings few rows: broadcast, they meet the table in one scan of it, with
+      // no shuffle of the table's rows. The keys alone tell whether any row of the table is met.
       String hint = incoming <= BROADCAST_MAX_ROWS ? "/*+ BROADCAST(s) */ " : "";
+      boolean meetsKeys = !SparkErrors.translate("look up the new keys in " + spec.table(),
+          () -> engine.session().sql("SELECT " + hint + String.join(", ", prefixed("t.", keys)) + " FROM "
+              + target.identifier() + " t LEFT SEMI JOIN " + source + " s ON " + match(keys, "=") + " LIMIT 1")
+              .isEmpty());
+      if (!meetsKeys) {
+        // Only new keys: no update, no delete, nothing identical to leave out. An append commits
+        // the same rows without the MERGE's join against the whole table.
+        TargetTable.write("append to " + spec.table(), () -> flagged.where(functions.not(functions.col(DELETE_FLAG)))
+            .drop(DELETE_FLAG).writeTo(target.identifier()).append());
+        return table.result();
+      }
       SparkErrors.translate("find the rows of " + spec.table() + " the new rows meet",
           () -> engine.session().sql("SELECT " + hint + "t.* FROM " + target.identifier() + " t LEFT SEMI JOIN "
               + source + " s ON " + match(keys, "=")).localCheckpoint()).createOrReplaceTempView(existing);
@@ -65,17 +76,7 @@ public final class IncrementalMergeMaterialization implements Materialization {
           () -> engine.session().sql(changesOnly(source, existing, columns, keys)).localCheckpoint());
       if (!changes.isEmpty()) {
         changes.createOrReplaceTempView(changed);
-        boolean meetsTable = !engine.session().sql("SELECT 1 FROM " + changed + " s LEFT SEMI JOIN " + existing
-            + " t ON " + match(keys, "=")).isEmpty();
-        if (meetsTable) {
-          TargetTable.run(engine, "merge into " + spec.table(), merge(changed, target.identifier(), columns,
-              keys));
-        } else {
-          // Only new keys (no update, no delete): an append commits the same rows without the
-          // MERGE's join against the whole table.
-          TargetTable.write("append to " + spec.table(),
-              () -> changes.drop(DELETE_FLAG).writeTo(target.identifier()).append());
-        }
+        TargetTable.run(engine, "merge into " + spec.table(), merge(changed, target.identifier(), columns, keys));
       }
     } finally {
       engine.session().catalog().dropTempView(source);
@@ -107,6 +108,10 @@ public final class IncrementalMergeMaterialization implements Materialization {
         + " WHEN MATCHED THEN UPDATE SET " + String.join(", ", updates)
         + " WHEN NOT MATCHED AND NOT s." + DELETE_FLAG + " THEN INSERT (" + String.join(", ", columns)
         + ") VALUES (" + String.join(", ", values) + ")";
+  }
+
+  private static List<String> prefixed(String prefix, List<String> columns) {
+    return columns.stream().map(column -> prefix + column).toList();
   }
 
   static String match(List<String> columns, String operator) {

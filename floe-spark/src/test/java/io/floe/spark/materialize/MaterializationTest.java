@@ -66,6 +66,18 @@ class MaterializationTest {
   }
 
   @Test
+  void mergeOfOnlyNewKeysAppendsThemAndIgnoresDeletesOfUnknownKeys() {
+    MaterializeSpec spec = spec(Kind.INCREMENTAL, Strategy.MERGE, List.of("id"), Optional.of("op = 'D'"));
+    run(spec, "SELECT * FROM VALUES (1, 'a', 'I'), (2, 'b', 'I') AS v(id, name, op)");
+    MaterializeResult result = run(spec, "SELECT * FROM VALUES (3, 'c', 'I'), (4, 'd', 'I'), (9, 'x', 'D') AS v(id, name, op)");
+
+    assertThat(result.rowsWritten()).isEqualTo(2);
+    assertThat(rows("SELECT id, name FROM silver.t ORDER BY id")).containsExactly("[1,a]", "[2,b]", "[3,c]", "[4,d]");
+    // No existing row was touched: one append, no file of the table rewritten.
+    assertThat(engine.table("silver.t").currentSnapshot().operation()).isEqualTo("append");
+  }
+
+  @Test
   void appendAndInsertOverwriteByPartition() {
     MaterializeSpec append = spec(Kind.INCREMENTAL, Strategy.APPEND, List.of(), Optional.empty());
     run(append, "SELECT 1 AS id, DATE '2026-01-01' AS day");
