@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.spark.sql.SparkSession;
@@ -64,15 +65,19 @@ public final class DataTestRunner {
       List<DataTestDefinition> tests = model.properties().map(ModelProperties::tests).orElse(List.of());
       String table = relations.apply(model);
       List<DataTestDefinition> rowTests = new ArrayList<>();
+      DataTestDefinition unique = null;
       for (DataTestDefinition test : tests) {
         if (isRowTest(test, model)) {
           rowTests.add(test);
+        } else if (unique == null && test.kind().equals("unique") && test.column().isPresent()) {
+          unique = test; // counted in the same pass as the row tests, grouped by its column
         } else {
           tasks.add(() -> List.of(check(test, model, table, relations)));
         }
       }
-      if (!rowTests.isEmpty()) {
-        tasks.add(() -> checkRowTests(rowTests, model, table, relations));
+      if (!rowTests.isEmpty() || unique != null) {
+        Optional<DataTestDefinition> byKey = Optional.ofNullable(unique);
+        tasks.add(() -> checkInOnePass(rowTests, byKey, model, table, relations));
       }
     }
     for (SingularTest test : project.singularTests()) {
@@ -120,22 +125,42 @@ public final class DataTestRunner {
     }
   }
 
-  // One scan counts the failures of every row test; only the failing ones are read again for rows.
-  private List<TestResult> checkRowTests(List<DataTestDefinition> tests, Model model, String table,
-      Function<Model, String> relations) {
+  // One pass counts the failures of every row test and, grouped by its column, of one unique test;
+  // only the failing ones are read again for their rows.
+  private List<TestResult> checkInOnePass(List<DataTestDefinition> rowTests, Optional<DataTestDefinition> unique,
+      Model model, String table, Function<Model, String> relations) {
+    List<DataTestDefinition> tests = new ArrayList<>(rowTests);
+    unique.ifPresent(tests::add);
     if (tests.size() == 1) {
       return List.of(check(tests.get(0), model, table, relations));
     }
     List<String> counts = new ArrayList<>();
-    for (DataTestDefinition test : tests) {
+    for (DataTestDefinition test : rowTests) {
       counts.add("count_if(" + DataTestQueries.rowCondition(test, model.name()).orElseThrow() + ")");
+    }
+    String sql;
+    if (unique.isPresent()) {
+      // Per key: its rows and each row test's failures; then the keys seen twice, and the sums.
+      String key = "`" + unique.get().column().orElseThrow().replace("`", "``") + "`";
+      List<String> perKey = new ArrayList<>();
+      List<String> totals = new ArrayList<>();
+      for (int i = 0; i < counts.size(); i++) {
+        perKey.add(counts.get(i) + " AS __failures_" + i);
+        totals.add("coalesce(sum(__failures_" + i + "), 0)");
+      }
+      totals.add("count_if(__key IS NOT NULL AND __rows > 1)");
+      sql = "SELECT " + String.join(", ", totals) + " FROM (SELECT " + key + " AS __key, count(*) AS __rows"
+          + perKey.stream().map(column -> ", " + column).reduce("", String::concat) + " FROM " + table
+          + " GROUP BY " + key + ")";
+    } else {
+      sql = "SELECT " + String.join(", ", counts) + " FROM " + table;
     }
     QueryResult result;
     try {
-      result = engine.sql("SELECT " + String.join(", ", counts) + " FROM " + table, 1);
+      result = engine.sql(sql, 1);
     } catch (FloeException e) {
-      // One bad expression fails the whole scan: run each alone, so the error lands on its test.
-      LOG.debug("Row tests of {} could not run together; running each alone", model.name(), e);
+      // One bad expression fails the whole pass: run each alone, so the error lands on its test.
+      LOG.debug("Tests of {} could not run together; running each alone", model.name(), e);
       return tests.stream().map(test -> check(test, model, table, relations)).toList();
     }
     List<TestResult> results = new ArrayList<>();
