@@ -42,8 +42,9 @@ abstract class ModelRunCommand extends ProjectCommand {
       }
     }
     long failedTests = report.tests().stream().filter(TestResult::blocks).count();
-    out().printf("Run %s: %d models, %d tests (%d failed). %s%n", report.runId(), report.models().size(),
-        report.tests().size(), failedTests, report.published()
+    out().printf(Locale.ROOT, "Run %s: %d models in %.1f s, %d tests (%d failed) in %.1f s. %s%n", report.runId(),
+        report.models().size(), report.modelsTime().toMillis() / 1e3, report.tests().size(), failedTests,
+        report.testsTime().toMillis() / 1e3, report.published()
             ? "Published to main."
             : "Nothing published: main of every table is unchanged.");
     out().flush();

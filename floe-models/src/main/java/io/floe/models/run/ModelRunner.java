@@ -16,6 +16,7 @@ import io.floe.spark.materialize.RunBranch;
 import io.floe.spark.materialize.ViewMaterialization;
 import io.floe.spark.materialize.WriteTarget;
 import io.floe.spark.sql.SparkErrors;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -66,6 +67,7 @@ public final class ModelRunner {
    */
   public RunReport run(Set<String> selected, boolean withTests) {
     Instant started = Instant.now();
+    long startNanos = System.nanoTime();
     String runId = RUN_ID.format(started);
     String branch = "floe_run_" + runId;
     Map<String, WriteTarget> written = new ConcurrentHashMap<>();
@@ -89,9 +91,12 @@ public final class ModelRunner {
     } finally {
       pool.shutdownNow();
     }
+    long testsStart = System.nanoTime();
     List<TestResult> tests = withTests
         ? new DataTestRunner(engine, project).run(selected, model -> relation(model, written))
         : List.of();
+    Duration modelsTime = Duration.ofNanos(testsStart - startNanos);
+    Duration testsTime = Duration.ofNanos(System.nanoTime() - testsStart);
     boolean ok = models.stream().allMatch(model -> model.status() == Status.SUCCESS)
         && tests.stream().noneMatch(TestResult::blocks);
     if (ok) {
@@ -99,7 +104,7 @@ public final class ModelRunner {
     } else {
       discard(written, results);
     }
-    return new RunReport(runId, started, models, tests, ok);
+    return new RunReport(runId, started, models, tests, ok, modelsTime, testsTime);
   }
 
   private ModelResult runModel(Model model, String branch, Map<String, WriteTarget> written,
