@@ -50,7 +50,7 @@ class IngestCliTest {
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err()).isEqualTo(
-        "error: floe.yaml:3: Cannot read source 'orders': landing/orders.csv does not exist.\n");
+        "error: floe.yaml:3: Cannot read source 'orders': landing/orders.csv does not exist. Fix the source's path.\n");
   }
 
   @Test

@@ -47,8 +47,13 @@ record FileMatcher(Path root, String written, Path base, PathMatcher glob, Sourc
       return List.of(base);
     }
     if (!Files.isDirectory(base)) {
-      throw FloeException.user("%s: Cannot read source '%s': %s does not exist.", location, sourceName,
-          glob == null ? written : base);
+      if (glob == null) {
+        throw FloeException.user("%s: Cannot read source '%s': %s does not exist. Fix the source's path.",
+            location, sourceName, written);
+      }
+      throw FloeException.user("%s: Cannot read source '%s': the directory %s does not exist, so nothing can match"
+          + " '%s'. Create it and put the files there, or fix the source's path.", location, sourceName,
+          root.relativize(base), written);
     }
     List<Path> files;
     try (Stream<Path> walk = glob == null ? Files.list(base) : Files.walk(base)) {

@@ -82,8 +82,20 @@ class BadInputTest extends IngestProjectTest {
 
     assertThatThrownBy(() -> fixture.ingest())
         .isInstanceOf(FloeException.class)
-        .hasMessage("floe.yaml:3: Cannot read source 'orders': in/missing.csv does not exist.")
+        .hasMessage("floe.yaml:3: Cannot read source 'orders': in/missing.csv does not exist. Fix the source's path.")
         .satisfies(e -> assertThat(((FloeException) e).category()).isEqualTo(ErrorCategory.USER));
+  }
+
+  @Test
+  void aGlobInAMissingDirectorySaysWhatToCreate() {
+    project("""
+          orders: {type: csv, path: landing/orders*.csv}
+        """);
+
+    assertThatThrownBy(() -> fixture.ingest())
+        .isInstanceOf(FloeException.class)
+        .hasMessage("floe.yaml:3: Cannot read source 'orders': the directory landing does not exist, so nothing can"
+            + " match 'landing/orders*.csv'. Create it and put the files there, or fix the source's path.");
   }
 
   @Test
