@@ -7,7 +7,6 @@ import io.floe.ingest.spi.SourceDefinition;
 import io.floe.models.run.ModelRunner;
 import io.floe.spark.FloeEngine;
 import java.util.List;
-import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -33,7 +32,6 @@ final class BuildCommand extends ModelRunCommand {
       return;
     }
     sources = ProjectSources.load(project);
-    Set<String> selected = selection.select(models);
     // With no selector, everything floe.yaml declares; otherwise the sources whose tables the
     // selection reaches (dbt's `build -s +model` also builds the model's upstream).
     toIngest = selection.selectors.isEmpty()
@@ -51,6 +49,6 @@ final class BuildCommand extends ModelRunCommand {
         out().flush();
       }
     }
-    return report(engine.project(), new ModelRunner(engine, models).run(selection.select(models), true));
+    return report(engine.project(), new ModelRunner(engine, models).run(selected, true));
   }
 }

@@ -12,6 +12,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.Mixin;
 
 /** What {@code floe run} and {@code floe build} share: load the models, run, record, print the summary. */
@@ -19,11 +20,13 @@ abstract class ModelRunCommand extends ProjectCommand {
   @Mixin ModelSelection selection;
 
   ModelProject models;
+  /** The selected node names, resolved before the engine starts so that a bad selector fails fast. */
+  Set<String> selected;
 
   @Override
   void check(Project project) {
     models = ModelProject.load(project);
-    selection.select(models); // a bad selector fails before the engine starts
+    selected = selection.select(models);
   }
 
   /** Records the run and prints its summary; returns the exit code. */
