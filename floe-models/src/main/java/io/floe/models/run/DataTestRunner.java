@@ -134,27 +134,7 @@ public final class DataTestRunner {
     if (tests.size() == 1) {
       return List.of(check(tests.get(0), model, table, relations));
     }
-    List<String> counts = new ArrayList<>();
-    for (DataTestDefinition test : rowTests) {
-      counts.add("count_if(" + DataTestQueries.rowCondition(test, model.name()).orElseThrow() + ")");
-    }
-    String sql;
-    if (unique.isPresent()) {
-      // Per key: its rows and each row test's failures; then the keys seen twice, and the sums.
-      String key = "`" + unique.get().column().orElseThrow().replace("`", "``") + "`";
-      List<String> perKey = new ArrayList<>();
-      List<String> totals = new ArrayList<>();
-      for (int i = 0; i < counts.size(); i++) {
-        perKey.add(counts.get(i) + " AS __failures_" + i);
-        totals.add("coalesce(sum(__failures_" + i + "), 0)");
-      }
-      totals.add("count_if(__key IS NOT NULL AND __rows > 1)");
-      sql = "SELECT " + String.join(", ", totals) + " FROM (SELECT " + key + " AS __key, count(*) AS __rows"
-          + perKey.stream().map(column -> ", " + column).reduce("", String::concat) + " FROM " + table
-          + " GROUP BY " + key + ")";
-    } else {
-      sql = "SELECT " + String.join(", ", counts) + " FROM " + table;
-    }
+    String sql = DataTestQueries.failureCounts(rowTests, unique, model.name(), table);
     QueryResult result;
     try {
       result = engine.sql(sql, 1);

@@ -69,6 +69,32 @@ public final class DataTestQueries {
     };
   }
 
+  /**
+   * One query whose single row counts the failures of each row test (see {@link #rowCondition}), in
+   * order, then of the {@code unique} test if given: the row tests are counted per key and summed, and
+   * the keys seen more than once are counted, so that one pass over the table serves them all.
+   */
+  public static String failureCounts(List<DataTestDefinition> rowTests, Optional<DataTestDefinition> unique,
+      String model, String table) {
+    List<String> counts = new ArrayList<>();
+    for (DataTestDefinition test : rowTests) {
+      counts.add("count_if(" + rowCondition(test, model).orElseThrow() + ")");
+    }
+    if (unique.isEmpty()) {
+      return "SELECT " + String.join(", ", counts) + " FROM " + table;
+    }
+    String key = requireColumn(unique.get(), unique.get().column().map(DataTestQueries::quote).orElse(null));
+    List<String> perKey = new ArrayList<>(List.of(key + " AS __key", "count(*) AS __rows"));
+    List<String> totals = new ArrayList<>();
+    for (int i = 0; i < counts.size(); i++) {
+      perKey.add(counts.get(i) + " AS __failures_" + i);
+      totals.add("coalesce(sum(__failures_" + i + "), 0)");
+    }
+    totals.add("count_if(__key IS NOT NULL AND __rows > 1)");
+    return "SELECT " + String.join(", ", totals) + " FROM (SELECT " + String.join(", ", perKey) + " FROM " + table
+        + " GROUP BY " + key + ")";
+  }
+
   /** A short name for reports: {@code not_null(orders.id)}. */
   public static String name(DataTestDefinition test, String model) {
     return test.kind() + "(" + model + test.column().map(column -> "." + column).orElse("") + ")";
