@@ -44,8 +44,8 @@ final class BuildCommand extends ModelRunCommand {
     if (!toIngest.isEmpty()) {
       Ingestion ingestion = new Ingestion(engine, sources);
       for (SourceDefinition source : toIngest) {
-        out().println(IngestCommand.summary(ingestion.run(source, (definition, batch, result, done, total, bytes,
-            bytesTotal, elapsed) -> { })));
+        out().println(IngestCommand.summary(ingestion.run(source,
+            IngestCommand.progressTo(spec.commandLine().getErr()))));
         out().flush();
       }
     }

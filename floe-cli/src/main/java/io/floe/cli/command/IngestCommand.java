@@ -5,12 +5,9 @@ import io.floe.core.project.Project;
 import io.floe.ingest.Ingestion;
 import io.floe.ingest.ProjectSources;
 import io.floe.ingest.SourceRun;
-import io.floe.ingest.bronze.BatchResult;
-import io.floe.ingest.spi.Batch;
 import io.floe.ingest.spi.SourceDefinition;
 import io.floe.spark.FloeEngine;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,7 +42,7 @@ final class IngestCommand extends ProjectCommand {
     Ingestion ingestion = new Ingestion(engine, sources);
     List<Map<String, Object>> results = new ArrayList<>();
     for (SourceDefinition definition : selected) {
-      SourceRun run = ingestion.run(definition, this::progress);
+      SourceRun run = ingestion.run(definition, progressTo(spec.commandLine().getErr()));
       if (output == OutputFormat.JSON) {
         results.add(asJson(run));
       } else {
@@ -59,19 +56,22 @@ final class IngestCommand extends ProjectCommand {
     return 0;
   }
 
-  // On stderr, so that stdout stays the summary (or JSON) a script reads.
-  private void progress(SourceDefinition source, Batch batch, BatchResult result, int done, int total,
-      long bytesDone, long bytesTotal, Duration elapsed) {
-    if (total < 2) {
-      return;
-    }
-    double seconds = Math.max(elapsed.toNanos() / 1e9, 1e-3);
-    double rate = bytesDone / 1e6 / seconds;
-    long eta = bytesDone == 0 ? 0 : Math.round(seconds * (bytesTotal - bytesDone) / bytesDone);
-    PrintWriter err = spec.commandLine().getErr();
-    err.printf(Locale.ROOT, "%s: batch %d/%d (%s), %,d rows, %.1f MB/s, ETA %ds%n", source.name(), done, total,
-        batch.description(), result.rowsWritten(), rate, eta);
-    err.flush();
+  /**
+   * Batch progress of sources with more than one batch, on {@code err}: stdout stays the summary (or
+   * JSON) a script reads.
+   */
+  static Ingestion.Progress progressTo(PrintWriter err) {
+    return (source, batch, result, done, total, bytesDone, bytesTotal, elapsed) -> {
+      if (total < 2) {
+        return;
+      }
+      double seconds = Math.max(elapsed.toNanos() / 1e9, 1e-3);
+      double rate = bytesDone / 1e6 / seconds;
+      long eta = bytesDone == 0 ? 0 : Math.round(seconds * (bytesTotal - bytesDone) / bytesDone);
+      err.printf(Locale.ROOT, "%s: batch %d/%d (%s), %,d rows, %.1f MB/s, ETA %ds%n", source.name(), done, total,
+          batch.description(), result.rowsWritten(), rate, eta);
+      err.flush();
+    };
   }
 
   static String summary(SourceRun run) {
