@@ -99,9 +99,13 @@ final class FloeIngestBenchmark {
     }
     BenchChecks.rows(what, runs.stream().mapToLong(SourceRun::rowsWritten).sum(), expectedRows);
     for (SourceRun run : runs) {
-      Object count = engine.sql("SELECT count(*) FROM " + run.table(), 1).rows().get(0).get(0);
-      BenchChecks.rows("Floe's " + run.table(), ((Number) count).longValue(), run.rowsWritten());
+      BenchChecks.rows("Floe's " + run.table(), count(engine, run.table()), run.rowsWritten());
     }
+  }
+
+  /** The rows of one of Floe's tables. */
+  static long count(FloeEngine engine, String table) {
+    return ((Number) engine.sql("SELECT count(*) FROM " + table, 1).rows().get(0).get(0)).longValue();
   }
 
   private static Project writeProject(Path projectDir, String yaml) throws IOException {

@@ -64,8 +64,7 @@ final class SparkMergeBenchmark {
         },
         () -> Materialization.of(spec).materialize(floe, spec, "SELECT * FROM " + CHANGES,
             new WriteTarget(FLOE_TARGET, Optional.empty())),
-        () -> BenchChecks.rows("Floe's merged " + FLOE_TARGET,
-            ((Number) floe.sql("SELECT count(*) FROM " + FLOE_TARGET, 1).rows().get(0).get(0)).longValue(),
+        () -> BenchChecks.rows("Floe's merged " + FLOE_TARGET, FloeIngestBenchmark.count(floe, FLOE_TARGET),
             expectedRows)));
     return figures;
   }
