@@ -49,6 +49,6 @@ final class BuildCommand extends ModelRunCommand {
         out().flush();
       }
     }
-    return report(engine.project(), new ModelRunner(engine, models).run(selected, true));
+    return report(engine.project(), new ModelRunner(engine, models, root().verbosity() > 0).run(selected, true));
   }
 }

@@ -11,6 +11,6 @@ import picocli.CommandLine.Command;
 final class RunCommand extends ModelRunCommand {
   @Override
   int run(FloeEngine engine) {
-    return report(engine.project(), new ModelRunner(engine, models).run(selected, false));
+    return report(engine.project(), new ModelRunner(engine, models, root().verbosity() > 0).run(selected, false));
   }
 }

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 final class TestCommand extends ModelRunCommand {
   @Override
   int run(FloeEngine engine) {
-    List<TestResult> tests = new DataTestRunner(engine, models).run(selected, Model::table);
+    List<TestResult> tests = new DataTestRunner(engine, models, root().verbosity() > 0).run(selected, Model::table);
     printTests(tests);
     long failed = tests.stream().filter(TestResult::blocks).count();
     out().printf("%d tests, %d failed.%n", tests.size(), failed);

@@ -41,15 +41,26 @@ public final class DataTestRunner {
 
   private final FloeEngine engine;
   private final ModelProject project;
+  private final boolean warningRows;
 
+  /** A runner that reads the offending rows of failing tests only; warnings report their count. */
   public DataTestRunner(FloeEngine engine, ModelProject project) {
+    this(engine, project, false);
+  }
+
+  /**
+   * @param warningRows whether warnings, too, show their offending rows: one more query each, a full
+   *     aggregation for {@code unique} (dbt reports only the count of a warning)
+   */
+  public DataTestRunner(FloeEngine engine, ModelProject project, boolean warningRows) {
     this.engine = requireNonNull(engine, "engine is null");
     this.project = requireNonNull(project, "project is null");
+    this.warningRows = warningRows;
   }
 
   /**
    * Runs the tests. The row tests of a model (not_null, accepted_values, expression) are counted
-   * together in one scan of its table; a failing one then reads its offending rows on its own. The
+   * together in one scan of its table; a failing one then reads its first offending rows. The
    * scans of different models, and the other tests, run concurrently.
    *
    * @param relations where each model's rows are read (its branch during a run, main otherwise)
@@ -150,9 +161,22 @@ public final class DataTestRunner {
       results.add(failures == 0
           ? new TestResult(DataTestQueries.name(test, model.name()), model.name(), test.severity(), Status.PASS, 0,
               List.of(), "")
-          : check(test, model, table, relations));
+          : sampled(test, model, table, relations, failures));
     }
     return results;
+  }
+
+  // A test the one pass found failing: only its first offending rows are read, not its count again.
+  private TestResult sampled(DataTestDefinition test, Model model, String table, Function<Model, String> relations,
+      long failures) {
+    String name = DataTestQueries.name(test, model.name());
+    try {
+      String sql = DataTestQueries.failures(test, model.name(), table, ref -> relations.apply(project.model(ref)));
+      return failed(name, model.name(), test.severity(), sql, failures);
+    } catch (FloeException e) {
+      LOG.debug("Test {} could not run", name, e);
+      return new TestResult(name, model.name(), test.severity(), Status.ERROR, 0, List.of(), e.getMessage());
+    }
   }
 
   private TestResult check(DataTestDefinition test, Model model, String table, Function<Model, String> relations) {
@@ -170,11 +194,20 @@ public final class DataTestRunner {
     try {
       QueryResult count = engine.sql("SELECT count(*) FROM (" + sql + ")", 1);
       long failures = ((Number) count.rows().get(0).get(0)).longValue();
-      if (failures == 0) {
-        return new TestResult(name, model, severity, Status.PASS, 0, List.of(), "");
-      }
+      return failures == 0
+          ? new TestResult(name, model, severity, Status.PASS, 0, List.of(), "")
+          : failed(name, model, severity, sql, failures);
+    } catch (FloeException e) {
+      LOG.debug("Test {} could not run", name, e);
+      return new TestResult(name, model, severity, Status.ERROR, 0, List.of(), e.getMessage());
+    }
+  }
+
+  private TestResult failed(String name, String model, Severity severity, String sql, long failures) {
+    LOG.info("Test {} found {} offending rows", name, failures);
+    List<String> rows = new ArrayList<>();
+    if (severity == Severity.ERROR || warningRows) {
       QueryResult sample = engine.sql(sql, SAMPLE_ROWS);
-      List<String> rows = new ArrayList<>();
       for (List<Object> row : sample.rows()) {
         List<String> cells = new ArrayList<>();
         for (int i = 0; i < row.size(); i++) {
@@ -182,12 +215,8 @@ public final class DataTestRunner {
         }
         rows.add(String.join(", ", cells));
       }
-      LOG.info("Test {} found {} offending rows", name, failures);
-      return new TestResult(name, model, severity, severity == Severity.ERROR ? Status.FAIL : Status.WARN, failures,
-          rows, "");
-    } catch (FloeException e) {
-      LOG.debug("Test {} could not run", name, e);
-      return new TestResult(name, model, severity, Status.ERROR, 0, List.of(), e.getMessage());
     }
+    return new TestResult(name, model, severity, severity == Severity.ERROR ? Status.FAIL : Status.WARN, failures,
+        rows, "");
   }
 }

@@ -53,10 +53,17 @@ public final class ModelRunner {
 
   private final FloeEngine engine;
   private final ModelProject project;
+  private final boolean warningRows;
 
   public ModelRunner(FloeEngine engine, ModelProject project) {
+    this(engine, project, false);
+  }
+
+  /** @param warningRows whether tests that warn show their offending rows too (see {@link DataTestRunner}) */
+  public ModelRunner(FloeEngine engine, ModelProject project, boolean warningRows) {
     this.engine = requireNonNull(engine, "engine is null");
     this.project = requireNonNull(project, "project is null");
+    this.warningRows = warningRows;
   }
 
   /**
@@ -93,7 +100,7 @@ public final class ModelRunner {
     }
     long testsStart = System.nanoTime();
     List<TestResult> tests = withTests
-        ? new DataTestRunner(engine, project).run(selected, model -> relation(model, written))
+        ? new DataTestRunner(engine, project, warningRows).run(selected, model -> relation(model, written))
         : List.of();
     Duration modelsTime = Duration.ofNanos(testsStart - startNanos);
     Duration testsTime = Duration.ofNanos(System.nanoTime() - testsStart);

@@ -59,6 +59,12 @@ class DataTestRunnerTest {
       assertThat(byName.get("accepted_values(orders.status)").sample()).singleElement().asString()
           .contains("status=lost");
       assertThat(byName.get("expression(orders.amount)").status()).isEqualTo(TestResult.Status.WARN);
+      assertThat(byName.get("expression(orders.amount)").failures()).isEqualTo(1);
+      // A warning reports its count; its rows are read only when asked for (floe -v).
+      assertThat(byName.get("expression(orders.amount)").sample()).isEmpty();
+      assertThat(new DataTestRunner(engine, models, true).run(Set.of("orders"), Model::table))
+          .filteredOn(result -> result.name().equals("expression(orders.amount)")).singleElement()
+          .satisfies(warning -> assertThat(warning.sample()).singleElement().asString().contains("amount=-5"));
       assertThat(byName.get("expression(orders)").status()).isEqualTo(TestResult.Status.PASS);
     }
   }
