@@ -5,7 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * {@code ./bench [--quick] [--rows N] [--readings N] [--runs N] [--seed S] [--out DIR] [--write-docs]}:
+ * {@code ./bench [--quick] [--rows N] [--readings N] [--runs N] [--seed S] [--out DIR] [--write-docs]
+ * [--only NAME[,NAME]]}:
  * measures Floe, plain Spark, DuckDB and PostgreSQL's COPY side by side; prints a table, writes
  * {@code DIR/benchmarks.json} (default bench-out/) and, with --write-docs, docs/benchmarks.md.
  */

@@ -3,6 +3,8 @@ package io.floe.bench;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 
 /**
  * What one bench run does.
@@ -14,9 +16,13 @@ import java.nio.file.Path;
  * @param writeDocs whether to regenerate docs/benchmarks.md
  * @param docs the docs file to regenerate
  * @param quick the tiny, one-run scale CI runs
+ * @param only the benchmarks to run ({@link #BENCHMARKS}); all of them when empty
  */
 record BenchOptions(long csvRows, long readings, int runs, long seed, Path out, boolean writeDocs, Path docs,
-    boolean quick) {
+    boolean quick, Set<String> only) {
+  /** The names {@code --only} takes: ecommerce_build covers the full build and the 1% rerun. */
+  static final List<String> BENCHMARKS = List.of("csv_to_bronze", "postgres_to_bronze", "ecommerce_build",
+      "merge_10pct");
   static final long DEFAULT_CSV_ROWS = 1_000_000;
   static final long DEFAULT_READINGS = 1_000_000;
   static final long QUICK_CSV_ROWS = 4_000;
@@ -25,13 +31,27 @@ record BenchOptions(long csvRows, long readings, int runs, long seed, Path out, 
   BenchOptions {
     requireNonNull(out, "out is null");
     requireNonNull(docs, "docs is null");
+    only = Set.copyOf(requireNonNull(only, "only is null"));
+    for (String name : only) {
+      if (!BENCHMARKS.contains(name)) {
+        throw new IllegalArgumentException("Cannot run benchmark '" + name + "' given to --only: there is no such"
+            + " benchmark. Known: " + String.join(", ", BENCHMARKS));
+      }
+    }
+    if (writeDocs && !only.isEmpty()) {
+      throw new IllegalArgumentException("Cannot write docs/benchmarks.md from a part of the bench: leave out"
+          + " --only, or --write-docs");
+    }
     if (csvRows < 4 || readings < 1 || runs < 1) {
       throw new IllegalArgumentException("Cannot run the bench with " + csvRows + " CSV rows, " + readings
           + " readings and " + runs + " runs: give at least 4 rows, 1 reading and 1 run");
     }
   }
 
-  /** Parses {@code --rows N --readings N --runs N --seed S --out DIR --write-docs --docs FILE --quick}. */
+  /**
+   * Parses {@code --rows N --readings N --runs N --seed S --out DIR --write-docs --docs FILE --only NAME[,NAME]
+   * --quick}.
+   */
   static BenchOptions parse(String... args) {
     long rows = DEFAULT_CSV_ROWS;
     long readings = DEFAULT_READINGS;
@@ -44,6 +64,7 @@ record BenchOptions(long csvRows, long readings, int runs, long seed, Path out, 
     boolean rowsGiven = false;
     boolean readingsGiven = false;
     boolean runsGiven = false;
+    Set<String> only = Set.of();
     for (int i = 0; i < args.length; i++) {
       String option = args[i];
       switch (option) {
@@ -64,8 +85,9 @@ record BenchOptions(long csvRows, long readings, int runs, long seed, Path out, 
         case "--seed" -> seed = number(option, value(args, ++i, option));
         case "--out" -> out = Path.of(value(args, ++i, option));
         case "--docs" -> docs = Path.of(value(args, ++i, option));
+        case "--only" -> only = Set.of(value(args, ++i, option).split(","));
         default -> throw new IllegalArgumentException("Cannot parse argument '" + option + "': expected --rows N, "
-            + "--readings N, --runs N, --seed S, --out DIR, --write-docs, --docs FILE or --quick");
+            + "--readings N, --runs N, --seed S, --out DIR, --write-docs, --docs FILE, --only NAME[,NAME] or --quick");
       }
     }
     if (quick) {
@@ -73,7 +95,12 @@ record BenchOptions(long csvRows, long readings, int runs, long seed, Path out, 
       readings = readingsGiven ? readings : QUICK_READINGS;
       runs = runsGiven ? runs : 1;
     }
-    return new BenchOptions(rows, readings, runs, seed, out, writeDocs, docs, quick);
+    return new BenchOptions(rows, readings, runs, seed, out, writeDocs, docs, quick, only);
+  }
+
+  /** Whether {@code benchmark} (one of {@link #BENCHMARKS}) is to run. */
+  boolean runs(String benchmark) {
+    return only.isEmpty() || only.contains(benchmark);
   }
 
   Path workDir() {

@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  * The figures of one bench run with what they were measured on, as a terminal table and as JSON.
  *
  * @param csv the CSV files benchmarks 1 and 5 read
- * @param meter the rows of meter_data benchmark 2 read
+ * @param meter the rows of meter_data benchmark 2 read; null when it did not run (--only)
  */
 record BenchReport(Instant started, double totalSeconds, MachineDescription machine, BenchOptions options,
     GeneratedData csv, MeterCounts meter, List<Figure> figures) {
@@ -106,14 +106,16 @@ record BenchReport(Instant started, double totalSeconds, MachineDescription mach
       files.put(file.table(), Map.of("rows", file.rows(), "bytes", file.bytes()));
     }
     files.put("total", Map.of("rows", csv.totalRows(), "bytes", csv.totalBytes()));
-    Map<String, Object> meterData = new LinkedHashMap<>();
-    meterData.put("customers", meter.customers());
-    meterData.put("accounts", meter.accounts());
-    meterData.put("assets", meter.assets());
-    meterData.put("readings", meter.readings());
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("csv_files", files);
-    data.put("meter_data", meterData);
+    if (meter != null) {
+      Map<String, Object> meterData = new LinkedHashMap<>();
+      meterData.put("customers", meter.customers());
+      meterData.put("accounts", meter.accounts());
+      meterData.put("assets", meter.assets());
+      meterData.put("readings", meter.readings());
+      data.put("meter_data", meterData);
+    }
     return data;
   }
 

@@ -37,17 +37,25 @@ final class BenchRun {
         options.seed());
     LOG.info("Generated {} CSV rows ({} MB)", csv.totalRows(), csv.totalBytes() / 1_000_000);
     List<Figure> figures = new ArrayList<>();
-    MeterCounts meter;
+    MeterCounts meter = null;
     try (FloeEngine floe = FloeEngine.open(FloeIngestBenchmark.csvProject(floeProject, csv.files()))) {
       PlainSpark spark = PlainSpark.open(work.resolve("spark-warehouse"));
-      figures.addAll(new CsvToBronzeBenchmark(runs, csv, work, spark, floe, !options.quick()).run());
-      try (PostgresToBronzeBenchmark postgres =
-          PostgresToBronzeBenchmark.start(runs, work, options.readings(), options.seed())) {
-        meter = postgres.counts();
-        figures.addAll(postgres.run());
+      if (options.runs("csv_to_bronze")) {
+        figures.addAll(new CsvToBronzeBenchmark(runs, csv, work, spark, floe, !options.quick()).run());
       }
-      figures.addAll(new EcommerceBuildBenchmark(runs, csv, work, options.seed()).run());
-      figures.addAll(new SparkMergeBenchmark(runs, spark, floe, csv.largest()).run());
+      if (options.runs("postgres_to_bronze")) {
+        try (PostgresToBronzeBenchmark postgres =
+            PostgresToBronzeBenchmark.start(runs, work, options.readings(), options.seed())) {
+          meter = postgres.counts();
+          figures.addAll(postgres.run());
+        }
+      }
+      if (options.runs(ECOMMERCE_BUILD)) {
+        figures.addAll(new EcommerceBuildBenchmark(runs, csv, work, options.seed()).run());
+      }
+      if (options.runs("merge_10pct")) {
+        figures.addAll(new SparkMergeBenchmark(runs, spark, floe, csv.largest()).run());
+      }
     }
     BenchFiles.deleteRecursively(work);
     return new BenchReport(started, (System.nanoTime() - start) / 1e9, machine, options, csv, meter,
