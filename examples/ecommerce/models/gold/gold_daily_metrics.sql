@@ -2,13 +2,14 @@
 -- One row per day: revenue, orders, average order value, customers and fraud flags from payments,
 -- with the day's sessions and conversions. Incremental: only the days that received new payments
 -- or sessions are recomputed, and merged in by metric_date.
+{% if is_incremental() %}
+{% set since = max_of(this, 'last_ingested_at') %}
 {% set changed_days %}
-  select transaction_date from {{ ref('silver_payment_analysis') }}
-  where ingested_at > (select max(last_ingested_at) from {{ this }})
+  select transaction_date from {{ ref('silver_payment_analysis') }} where ingested_at > {{ since }}
   union
-  select session_date from {{ ref('silver_customer_sessions') }}
-  where last_ingested_at > (select max(last_ingested_at) from {{ this }})
+  select session_date from {{ ref('silver_customer_sessions') }} where last_ingested_at > {{ since }}
 {% endset %}
+{% endif %}
 with payments as (
   select
     transaction_date as metric_date,

@@ -8,7 +8,7 @@
    {% if is_incremental() %}
    where session_id in (
      select session_id from {{ ref('bronze_customer_events') }}
-     where ingested_at > (select max(last_ingested_at) from {{ this }}))
+     where ingested_at > {{ max_of(this, 'last_ingested_at') }})
    {% endif %})
 {% endset %}
 with events as (

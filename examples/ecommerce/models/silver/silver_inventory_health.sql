@@ -9,7 +9,7 @@
    {% if is_incremental() %}
    where snapshot_date >= (
      select date_sub(min(snapshot_date), 28) from {{ ref('bronze_inventory_snapshots') }}
-     where ingested_at > (select max(ingested_at) from {{ this }}))
+     where ingested_at > {{ max_of(this, 'ingested_at') }})
    {% endif %})
 {% endset %}
 with snapshots as (
@@ -43,5 +43,5 @@ select
   ingested_at
 from with_sales
 {% if is_incremental() %}
-where ingested_at > (select max(ingested_at) from {{ this }})
+where ingested_at > {{ max_of(this, 'ingested_at') }}
 {% endif %}

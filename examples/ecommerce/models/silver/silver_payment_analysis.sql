@@ -3,7 +3,7 @@
 -- are left out (the bronze test reports them). Incremental: new payments merged by transaction_id.
 {% set arrived %}
   (select * from {{ ref('bronze_payment_transactions') }}
-   {% if is_incremental() %} where ingested_at > (select max(ingested_at) from {{ this }}) {% endif %})
+   {% if is_incremental() %} where ingested_at > {{ max_of(this, 'ingested_at') }} {% endif %})
 {% endset %}
 with payments as (
   select * from {{ latest_per_key(arrived, 'transaction_id', 'ingested_at desc, transaction_timestamp desc') }}

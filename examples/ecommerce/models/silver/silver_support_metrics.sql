@@ -4,7 +4,7 @@
 -- Tickets change status over time: an incremental run merges the new versions by ticket_id.
 {% set arrived %}
   (select * from {{ ref('bronze_support_tickets') }}
-   {% if is_incremental() %} where ingested_at > (select max(ingested_at) from {{ this }}) {% endif %})
+   {% if is_incremental() %} where ingested_at > {{ max_of(this, 'ingested_at') }} {% endif %})
 {% endset %}
 with tickets as (
   select * from {{ latest_per_key(arrived, 'ticket_id', 'ingested_at desc, created_timestamp desc') }}

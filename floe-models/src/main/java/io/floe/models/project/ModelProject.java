@@ -10,6 +10,7 @@ import io.floe.core.project.Project;
 import io.floe.models.render.ModelRenderer;
 import io.floe.models.render.ModelRenderer.MacroFile;
 import io.floe.models.render.ModelRenderer.Resolution;
+import io.floe.models.render.ModelRenderer.Values;
 import io.floe.models.render.RenderedModel;
 import io.floe.models.test.DataTestDefinition.Severity;
 import java.io.IOException;
@@ -145,18 +146,28 @@ public final class ModelProject {
    * @param tables where each model's table is read from (a run reads tables it wrote on its branch)
    */
   public String compile(Model model, boolean incremental, java.util.function.Function<Model, String> tables) {
-    return render(model.name(), model.path(), model.template(), model.table(), incremental, tables).sql();
+    return compile(model, incremental, tables, Values.DEFERRED);
+  }
+
+  /**
+   * Renders a model for execution, with {@code max_of()} rendered by {@code values} (a run finds
+   * the value first).
+   */
+  public String compile(Model model, boolean incremental, java.util.function.Function<Model, String> tables,
+      Values values) {
+    return render(model.name(), model.path(), model.template(), model.table(), incremental, tables, values).sql();
   }
 
   /** Renders a singular test; {@code tables} as in {@link #compile}. */
   public String compile(SingularTest test, java.util.function.Function<Model, String> tables) {
-    return render(test.name(), test.path(), test.template(), "", false, tables).sql();
+    return render(test.name(), test.path(), test.template(), "", false, tables, Values.DEFERRED).sql();
   }
 
   private RenderedModel render(String name, String path, String template, String self, boolean incremental,
-      java.util.function.Function<Model, String> tables) {
+      java.util.function.Function<Model, String> tables, Values values) {
     Resolution resolution = new Resolution(self, incremental, ref -> tables.apply(model(ref)),
-        (source, table) -> resolveSource(sources, Set.copyOf(project.config().namespaces()), path, source, table));
+        (source, table) -> resolveSource(sources, Set.copyOf(project.config().namespaces()), path, source, table),
+        values);
     return renderer.render(name, path, template, resolution);
   }
 

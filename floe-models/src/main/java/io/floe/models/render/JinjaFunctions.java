@@ -73,6 +73,21 @@ public final class JinjaFunctions {
     return "";
   }
 
+  /**
+   * {@code max_of(this, 'ingested_at')}: the largest value of a column (or expression) in a relation,
+   * as a SQL literal found before the model's query runs (NULL for an empty relation). An
+   * incremental model's watermark written this way is a constant that the scan of its input can
+   * prune files with; the same filter against {@code (select max(..) from this)} reads every file.
+   */
+  public static String maxOf(Object... args) {
+    RenderState state = state();
+    if (args.length != 2 || args[0] == null || args[1] == null || String.valueOf(args[1]).isBlank()) {
+      return state.fail(FloeException.user("%s: Cannot render max_of(): expected max_of(relation, 'column'), such as"
+          + " max_of(this, 'ingested_at').", where(state)));
+    }
+    return state.values.max(String.valueOf(args[0]), String.valueOf(args[1]));
+  }
+
   /** {@code is_incremental()}: true when an incremental model's table exists and is not being rebuilt. */
   public static boolean isIncremental() {
     return state().incremental;

@@ -16,7 +16,8 @@ import java.util.function.Function;
 
 /**
  * Renders model templates with Jinjava and dbt's functions: {@code ref}, {@code source},
- * {@code var}, {@code config}, {@code is_incremental} and the variable {@code this}; the project's
+ * {@code var}, {@code config}, {@code is_incremental}, Floe's {@code max_of} and the variable
+ * {@code this}; the project's
  * macros ({@code macros/*.sql}) are defined before every model. Thread-safe: each render has its
  * own interpreter.
  */
@@ -39,19 +40,39 @@ public final class ModelRenderer {
   }
 
   /**
+   * Renders {@code max_of(relation, expression)}: the largest value of an expression over a
+   * relation, as SQL that yields it.
+   */
+  public interface Values {
+    /**
+     * Renders the scalar subquery itself: the same value, found when the SQL runs. What a render
+     * without an engine ({@code floe compile}, parsing) shows.
+     */
+    Values DEFERRED = (relation, expression) -> "(SELECT max(" + expression + ") FROM " + relation + ")";
+
+    String max(String relation, String expression);
+  }
+
+  /**
    * How the names in one render resolve.
    *
    * @param self the model's own table, what {@code this} renders to
    * @param incremental what {@code is_incremental()} returns
    * @param refs a model's name to its table
    * @param sources {@code source_name, table_name} to its table
+   * @param values what {@code max_of()} renders
    */
   public record Resolution(String self, boolean incremental, Function<String, String> refs,
-      SourceResolver sources) {
+      SourceResolver sources, Values values) {
     public Resolution {
       requireNonNull(self, "self is null");
       requireNonNull(refs, "refs is null");
       requireNonNull(sources, "sources is null");
+      requireNonNull(values, "values is null");
+    }
+
+    public Resolution(String self, boolean incremental, Function<String, String> refs, SourceResolver sources) {
+      this(self, incremental, refs, sources, Values.DEFERRED);
     }
   }
 
@@ -68,6 +89,7 @@ public final class ModelRenderer {
     register("source", "source");
     register("var", "var");
     register("config", "config");
+    register("max_of", "maxOf");
     this.jinjava.getGlobalContext().registerFunction(
         new ELFunctionDefinition("", "is_incremental", JinjaFunctions.class, "isIncremental"));
   }
@@ -85,7 +107,7 @@ public final class ModelRenderer {
    */
   public RenderedModel render(String model, String where, String template, Resolution resolution) {
     RenderState state = new RenderState(model, where, resolution.incremental(), resolution.refs(),
-        resolution.sources(), vars);
+        resolution.sources(), resolution.values(), vars);
     JinjavaInterpreter interpreter = jinjava.newInterpreter();
     interpreter.getContext().put(RenderState.CONTEXT_KEY, state);
     interpreter.getContext().put("this", resolution.self());

@@ -21,6 +21,7 @@ final class RenderState {
   final boolean incremental;
   final Function<String, String> refs;
   final ModelRenderer.SourceResolver sources;
+  final ModelRenderer.Values values;
   final Map<String, Object> vars;
   final Set<String> refsSeen = new LinkedHashSet<>();
   final Set<String> sourcesSeen = new LinkedHashSet<>();
@@ -28,12 +29,13 @@ final class RenderState {
   final List<FloeException> failures = new ArrayList<>();
 
   RenderState(String model, String where, boolean incremental, Function<String, String> refs,
-      ModelRenderer.SourceResolver sources, Map<String, Object> vars) {
+      ModelRenderer.SourceResolver sources, ModelRenderer.Values values, Map<String, Object> vars) {
     this.model = model;
     this.where = where;
     this.incremental = incremental;
     this.refs = refs;
     this.sources = sources;
+    this.values = values;
     this.vars = vars;
   }
 

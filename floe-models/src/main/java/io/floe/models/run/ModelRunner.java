@@ -132,7 +132,7 @@ public final class ModelRunner {
       boolean exists = engine.icebergCatalog().tableExists(TableIdentifier.parse(model.table()));
       existed = exists;
       String sql = project.compile(model, spec.kind() == MaterializeSpec.Kind.INCREMENTAL && exists,
-          ref -> relation(ref, written));
+          ref -> relation(ref, written), (relation, expression) -> maxLiteral(model, relation, expression));
       if (Contract.enforced(model)) {
         Map<String, String> columns = new LinkedHashMap<>();
         StructType schema = SparkErrors.translate("run model SQL for " + model.table(),
@@ -157,6 +157,15 @@ public final class ModelRunner {
       return new ModelResult(model.name(), model.table(), Status.ERROR, 0, (System.nanoTime() - start) / 1_000_000,
           Optional.empty(), "Cannot run model " + model.name() + " (" + model.path() + "): " + e.getMessage());
     }
+  }
+
+  // max_of() during a run: the value is found now, so the model's SQL holds a constant its scans can prune by.
+  private String maxLiteral(Model model, String relation, String expression) {
+    String what = "max_of(" + relation + ", '" + expression + "') in " + model.path();
+    Object value = engine.sql("SELECT max(" + expression + ") FROM " + relation, 1).rows().get(0).get(0);
+    String literal = SqlLiterals.of(value, what);
+    LOG.debug("Model {}: {} is {}", model.name(), what, literal);
+    return literal;
   }
 
   // A model that failed after creating its table leaves nothing behind: main never had the table.

@@ -89,6 +89,21 @@ class ModelProjectTest {
   }
 
   @Test
+  void maxOfRendersAsItsSubqueryWhereNoEngineFindsTheValue() {
+    write(dir, "models/gold/latest.sql",
+        "select * from {{ ref('stg_orders') }}\nwhere id > {{ max_of(this, 'id') }}");
+    ModelProject models = ModelProject.load(Project.load(dir));
+    assertThat(models.compile(models.model("latest"), false, Model::table))
+        .endsWith("where id > (SELECT max(id) FROM gold.latest)");
+
+    write(dir, "models/gold/latest.sql", "select 1 as id\nwhere 2 > {{ max_of(this) }}");
+    assertThatThrownBy(() -> ModelProject.load(Project.load(dir)))
+        .isInstanceOf(FloeException.class)
+        .hasMessageContaining("models/gold/latest.sql:2")
+        .hasMessageContaining("expected max_of(relation, 'column')");
+  }
+
+  @Test
   void aCycleIsAnErrorThatNamesIt() {
     write(dir, "models/a.sql", "select * from {{ ref('b') }}");
     write(dir, "models/b.sql", "select * from {{ ref('a') }}");
