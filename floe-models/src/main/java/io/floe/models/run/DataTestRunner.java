@@ -77,18 +77,21 @@ public final class DataTestRunner {
       String table = relations.apply(model);
       List<DataTestDefinition> rowTests = new ArrayList<>();
       DataTestDefinition unique = null;
+      List<DataTestDefinition> rowCounts = new ArrayList<>();
       for (DataTestDefinition test : tests) {
         if (isRowTest(test, model)) {
           rowTests.add(test);
         } else if (unique == null && test.kind().equals("unique") && test.column().isPresent()) {
           unique = test; // counted in the same pass as the row tests, grouped by its column
+        } else if (test.kind().equals("row_count") && isValidRowCount(test, model)) {
+          rowCounts.add(test); // the same pass counts the rows
         } else {
           tasks.add(() -> List.of(check(test, model, table, relations)));
         }
       }
-      if (!rowTests.isEmpty() || unique != null) {
+      if (!rowTests.isEmpty() || unique != null || !rowCounts.isEmpty()) {
         Optional<DataTestDefinition> byKey = Optional.ofNullable(unique);
-        tasks.add(() -> checkInOnePass(rowTests, byKey, model, table, relations));
+        tasks.add(() -> checkInOnePass(rowTests, byKey, rowCounts, model, table, relations));
       }
     }
     for (SingularTest test : project.singularTests()) {
@@ -136,14 +139,23 @@ public final class DataTestRunner {
     }
   }
 
-  // One pass counts the failures of every row test and, grouped by its column, of one unique test;
-  // only the failing ones are read again for their rows.
+  private static boolean isValidRowCount(DataTestDefinition test, Model model) {
+    try {
+      DataTestQueries.rowCountFails(test, model.name(), 0);
+      return true;
+    } catch (FloeException e) {
+      return false; // a bad definition: run alone, where its error is reported against it
+    }
+  }
+
+  // One pass counts the failures of every row test and, grouped by its column, of one unique test,
+  // and the rows for the row_count tests; only the failing ones are read again for their rows.
   private List<TestResult> checkInOnePass(List<DataTestDefinition> rowTests, Optional<DataTestDefinition> unique,
-      Model model, String table, Function<Model, String> relations) {
+      List<DataTestDefinition> rowCounts, Model model, String table, Function<Model, String> relations) {
     List<DataTestDefinition> tests = new ArrayList<>(rowTests);
     unique.ifPresent(tests::add);
-    if (tests.size() == 1) {
-      return List.of(check(tests.get(0), model, table, relations));
+    if (tests.size() + rowCounts.size() == 1) {
+      return List.of(check(tests.isEmpty() ? rowCounts.get(0) : tests.get(0), model, table, relations));
     }
     String sql = DataTestQueries.failureCounts(rowTests, unique, model.name(), table);
     QueryResult result;
@@ -152,18 +164,34 @@ public final class DataTestRunner {
     } catch (FloeException e) {
       // One bad expression fails the whole pass: run each alone, so the error lands on its test.
       LOG.debug("Tests of {} could not run together; running each alone", model.name(), e);
-      return tests.stream().map(test -> check(test, model, table, relations)).toList();
+      List<DataTestDefinition> all = new ArrayList<>(tests);
+      all.addAll(rowCounts);
+      return all.stream().map(test -> check(test, model, table, relations)).toList();
     }
+    List<Object> counts = result.rows().get(0);
     List<TestResult> results = new ArrayList<>();
     for (int i = 0; i < tests.size(); i++) {
       DataTestDefinition test = tests.get(i);
-      long failures = ((Number) result.rows().get(0).get(i)).longValue();
-      results.add(failures == 0
-          ? new TestResult(DataTestQueries.name(test, model.name()), model.name(), test.severity(), Status.PASS, 0,
-              List.of(), "")
-          : sampled(test, model, table, relations, failures));
+      long failures = ((Number) counts.get(i)).longValue();
+      results.add(failures == 0 ? passed(test, model) : sampled(test, model, table, relations, failures));
+    }
+    long rows = ((Number) counts.get(tests.size())).longValue();
+    for (DataTestDefinition test : rowCounts) {
+      if (!DataTestQueries.rowCountFails(test, model.name(), rows)) {
+        results.add(passed(test, model));
+      } else {
+        String name = DataTestQueries.name(test, model.name());
+        LOG.info("Test {} found {} rows", name, rows);
+        results.add(new TestResult(name, model.name(), test.severity(),
+            test.severity() == Severity.ERROR ? Status.FAIL : Status.WARN, 1, List.of("row_count=" + rows), ""));
+      }
     }
     return results;
+  }
+
+  private static TestResult passed(DataTestDefinition test, Model model) {
+    return new TestResult(DataTestQueries.name(test, model.name()), model.name(), test.severity(), Status.PASS, 0,
+        List.of(), "");
   }
 
   // A test the one pass found failing: only its first offending rows are read, not its count again.

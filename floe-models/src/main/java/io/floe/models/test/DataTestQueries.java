@@ -71,8 +71,9 @@ public final class DataTestQueries {
 
   /**
    * One query whose single row counts the failures of each row test (see {@link #rowCondition}), in
-   * order, then of the {@code unique} test if given: the row tests are counted per key and summed, and
-   * the keys seen more than once are counted, so that one pass over the table serves them all.
+   * order, then of the {@code unique} test if given, then the table's rows: the row tests are counted
+   * per key and summed, and the keys seen more than once are counted, so that one pass over the table
+   * serves them all and its {@code row_count} tests (see {@link #rowCountFails}).
    */
   public static String failureCounts(List<DataTestDefinition> rowTests, Optional<DataTestDefinition> unique,
       String model, String table) {
@@ -81,6 +82,7 @@ public final class DataTestQueries {
       counts.add("count_if(" + rowCondition(test, model).orElseThrow() + ")");
     }
     if (unique.isEmpty()) {
+      counts.add("count(*)");
       return "SELECT " + String.join(", ", counts) + " FROM " + table;
     }
     String key = requireColumn(unique.get(), unique.get().column().map(DataTestQueries::quote).orElse(null));
@@ -91,8 +93,17 @@ public final class DataTestQueries {
       totals.add("coalesce(sum(__failures_" + i + "), 0)");
     }
     totals.add("count_if(__key IS NOT NULL AND __rows > 1)");
+    totals.add("coalesce(sum(__rows), 0)");
     return "SELECT " + String.join(", ", totals) + " FROM (SELECT " + String.join(", ", perKey) + " FROM " + table
         + " GROUP BY " + key + ")";
+  }
+
+  /** Whether a {@code row_count} test fails for a table of {@code rows} rows (the query's rule, in Java). */
+  public static boolean rowCountFails(DataTestDefinition test, String model, long rows) {
+    rowCountBounds(test, model); // the same checks of min and max
+    Object min = test.arguments().get("min");
+    Object max = test.arguments().get("max");
+    return (min != null && rows < number(test, min)) || (max != null && rows > number(test, max));
   }
 
   /** A short name for reports: {@code not_null(orders.id)}. */

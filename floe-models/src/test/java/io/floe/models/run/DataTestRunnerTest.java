@@ -38,6 +38,7 @@ class DataTestRunnerTest {
                   - expression: {expression: '>= 0', config: {severity: warn}}
             tests:
               - expression: {expression: 'amount < 1000'}
+              - row_count: {min: 1, max: 6}
         """);
     ModelProject models = ModelProject.load(Project.load(dir));
     try (FloeEngine engine = FloeEngine.open(Project.load(dir))) {
@@ -50,7 +51,10 @@ class DataTestRunnerTest {
 
       Map<String, TestResult> byName = new LinkedHashMap<>();
       results.forEach(result -> byName.put(result.name(), result));
-      assertThat(byName).hasSize(5);
+      assertThat(byName).hasSize(6);
+      // The same pass counts the rows: 7 is more than row_count's max.
+      assertThat(byName.get("row_count(orders)").status()).isEqualTo(TestResult.Status.FAIL);
+      assertThat(byName.get("row_count(orders)").sample()).containsExactly("row_count=7");
       assertThat(byName.get("not_null(orders.id)").failures()).isEqualTo(2);
       assertThat(byName.get("not_null(orders.id)").status()).isEqualTo(TestResult.Status.FAIL);
       // Two NULL ids are not a duplicate; id 2 is.
