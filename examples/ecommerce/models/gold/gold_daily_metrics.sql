@@ -4,14 +4,16 @@
 -- or sessions are recomputed, and merged in by metric_date.
 {% if is_incremental() %}
 {% set since = max_of(this, 'last_ingested_at') %}
+{# the days with new payments or sessions: few, so they are broadcast to the scans below #}
 {% set changed_days %}
-  select transaction_date from {{ ref('silver_payment_analysis') }} where ingested_at > {{ since }}
-  union
-  select session_date from {{ ref('silver_customer_sessions') }} where last_ingested_at > {{ since }}
+  left semi join (
+    select transaction_date as day from {{ ref('silver_payment_analysis') }} where ingested_at > {{ since }}
+    union
+    select session_date from {{ ref('silver_customer_sessions') }} where last_ingested_at > {{ since }}) changed
 {% endset %}
 {% endif %}
 with payments as (
-  select
+  select {% if is_incremental() %}/*+ BROADCAST(changed) */{% endif %}
     transaction_date as metric_date,
     sum(case when is_successful then amount else 0 end) as total_revenue,
     count(distinct case when is_successful then order_id end) as total_orders,
@@ -21,17 +23,17 @@ with payments as (
     count_if(is_high_value) as high_value_payments,
     max(ingested_at) as last_ingested_at
   from {{ ref('silver_payment_analysis') }}
-  {% if is_incremental() %} where transaction_date in ({{ changed_days }}) {% endif %}
+  {% if is_incremental() %} {{ changed_days }} on transaction_date = changed.day {% endif %}
   group by transaction_date
 ),
 sessions as (
-  select
+  select {% if is_incremental() %}/*+ BROADCAST(changed) */{% endif %}
     session_date as metric_date,
     count(*) as total_sessions,
     count_if(is_converted) as converted_sessions,
     max(last_ingested_at) as last_ingested_at
   from {{ ref('silver_customer_sessions') }}
-  {% if is_incremental() %} where session_date in ({{ changed_days }}) {% endif %}
+  {% if is_incremental() %} {{ changed_days }} on session_date = changed.day {% endif %}
   group by session_date
 )
 select

@@ -3,12 +3,15 @@
 -- Incremental: only sessions that received new events are recomputed (from all of their events)
 -- and merged in by session_id.
 {% set session_events %}
-  (select event_id, customer_id, session_id, event_type, event_timestamp, device_type, referrer_source, ingested_at
-   from {{ ref('bronze_customer_events') }}
+  (select {% if is_incremental() %}/*+ BROADCAST(touched) */{% endif %}
+     event_id, customer_id, session_id, event_type, event_timestamp, device_type, referrer_source, ingested_at
+   from {{ ref('bronze_customer_events') }} e
    {% if is_incremental() %}
-   where session_id in (
-     select session_id from {{ ref('bronze_customer_events') }}
-     where ingested_at > {{ max_of(this, 'last_ingested_at') }})
+   -- the sessions with new events: few, so they are broadcast rather than the events shuffled
+   left semi join (
+     select distinct session_id from {{ ref('bronze_customer_events') }}
+     where ingested_at > {{ max_of(this, 'last_ingested_at') }}) touched
+   on e.session_id = touched.session_id
    {% endif %})
 {% endset %}
 with events as (
