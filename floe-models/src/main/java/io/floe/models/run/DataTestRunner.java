@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.spark.sql.SparkSession;
@@ -173,7 +174,8 @@ public final class DataTestRunner {
     for (int i = 0; i < tests.size(); i++) {
       DataTestDefinition test = tests.get(i);
       long failures = ((Number) counts.get(i)).longValue();
-      results.add(failures == 0 ? passed(test, model) : sampled(test, model, table, relations, failures));
+      results.add(failures == 0 ? passed(test, model)
+          : check(test, model, table, relations, OptionalLong.of(failures)));
     }
     long rows = ((Number) counts.get(tests.size())).longValue();
     for (DataTestDefinition test : rowCounts) {
@@ -194,24 +196,18 @@ public final class DataTestRunner {
         List.of(), "");
   }
 
-  // A test the one pass found failing: only its first offending rows are read, not its count again.
-  private TestResult sampled(DataTestDefinition test, Model model, String table, Function<Model, String> relations,
-      long failures) {
-    String name = DataTestQueries.name(test, model.name());
-    try {
-      String sql = DataTestQueries.failures(test, model.name(), table, ref -> relations.apply(project.model(ref)));
-      return failed(name, model.name(), test.severity(), sql, failures);
-    } catch (FloeException e) {
-      LOG.debug("Test {} could not run", name, e);
-      return new TestResult(name, model.name(), test.severity(), Status.ERROR, 0, List.of(), e.getMessage());
-    }
+  private TestResult check(DataTestDefinition test, Model model, String table, Function<Model, String> relations) {
+    return check(test, model, table, relations, OptionalLong.empty());
   }
 
-  private TestResult check(DataTestDefinition test, Model model, String table, Function<Model, String> relations) {
+  // With failures already counted (by the one pass), only the first offending rows are read.
+  private TestResult check(DataTestDefinition test, Model model, String table, Function<Model, String> relations,
+      OptionalLong counted) {
     String name = DataTestQueries.name(test, model.name());
     try {
       String sql = DataTestQueries.failures(test, model.name(), table, ref -> relations.apply(project.model(ref)));
-      return check(name, model.name(), test.severity(), sql);
+      return counted.isPresent() ? failed(name, model.name(), test.severity(), sql, counted.getAsLong())
+          : check(name, model.name(), test.severity(), sql);
     } catch (FloeException e) {
       LOG.debug("Test {} could not run", name, e);
       return new TestResult(name, model.name(), test.severity(), Status.ERROR, 0, List.of(), e.getMessage());
