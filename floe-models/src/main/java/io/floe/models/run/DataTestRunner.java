@@ -184,8 +184,8 @@ public final class DataTestRunner {
       } else {
         String name = DataTestQueries.name(test, model.name());
         LOG.info("Test {} found {} rows", name, rows);
-        results.add(new TestResult(name, model.name(), test.severity(),
-            test.severity() == Severity.ERROR ? Status.FAIL : Status.WARN, 1, List.of("row_count=" + rows), ""));
+        results.add(new TestResult(name, model.name(), test.severity(), failing(test.severity()), 1,
+            List.of("row_count=" + rows), ""));
       }
     }
     return results;
@@ -240,7 +240,11 @@ public final class DataTestRunner {
         rows.add(String.join(", ", cells));
       }
     }
-    return new TestResult(name, model, severity, severity == Severity.ERROR ? Status.FAIL : Status.WARN, failures,
-        rows, "");
+    return new TestResult(name, model, severity, failing(severity), failures, rows, "");
+  }
+
+  // A failing test blocks the publish at error severity and only warns at warn.
+  private static Status failing(Severity severity) {
+    return severity == Severity.ERROR ? Status.FAIL : Status.WARN;
   }
 }
