@@ -20,7 +20,7 @@ import java.util.Set;
  */
 record BenchOptions(long csvRows, long readings, int runs, long seed, Path out, boolean writeDocs, Path docs,
     boolean quick, Set<String> only) {
-  /** The names {@code --only} takes: ecommerce_build covers the full build and the 1% rerun. */
+  /** The names {@code --only} takes: ecommerce_build covers the full build and both reruns. */
   static final List<String> BENCHMARKS = List.of("csv_to_bronze", "postgres_to_bronze", "ecommerce_build",
       "merge_10pct");
   static final long DEFAULT_CSV_ROWS = 1_000_000;

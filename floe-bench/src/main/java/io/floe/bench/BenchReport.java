@@ -16,10 +16,12 @@ import java.util.stream.Collectors;
 /**
  * The figures of one bench run with what they were measured on, as a terminal table and as JSON.
  *
+ * @param reference how fast the machine was at the start and at the end
  * @param csv the CSV files benchmarks 1 and 5 read
  * @param meter the rows of meter_data benchmark 2 read; null when it did not run (--only)
  */
-record BenchReport(Instant started, double totalSeconds, MachineDescription machine, BenchOptions options,
+record BenchReport(Instant started, double totalSeconds, MachineDescription machine, ReferenceWork reference,
+    BenchOptions options,
     GeneratedData csv, MeterCounts meter, List<Figure> figures) {
   /** The benchmarks in report order, with their titles. */
   static final Map<String, String> TITLES = titles();
@@ -35,6 +37,7 @@ record BenchReport(Instant started, double totalSeconds, MachineDescription mach
     titles.put(BenchRun.ECOMMERCE_BUILD, "3. e-commerce build (ingest, bronze, silver, gold, tests)");
     titles.put(EcommerceBuildBenchmark.MODELS, "3. e-commerce build, seconds per model");
     titles.put(BenchRun.INCREMENTAL_RERUN, "4. incremental rerun with 1% new rows");
+    titles.put(BenchRun.NOTHING_NEW_RERUN, "4. rerun with no new rows (the cost of any build)");
     titles.put(SparkMergeBenchmark.ID, "5. MERGE of 10% changes into the largest table");
     return titles;
   }
@@ -63,6 +66,11 @@ record BenchReport(Instant started, double totalSeconds, MachineDescription mach
     root.put("started", started.toString());
     root.put("total_seconds", round(totalSeconds));
     root.put("machine", machine.asMap());
+    Map<String, Object> referenceWork = new LinkedHashMap<>();
+    referenceWork.put("what", ReferenceWork.WHAT);
+    referenceWork.put("seconds_at_start", round(reference.secondsAtStart()));
+    referenceWork.put("seconds_at_end", round(reference.secondsAtEnd()));
+    root.put("reference_work", referenceWork);
     Map<String, Object> opts = new LinkedHashMap<>();
     opts.put("csv_rows", options.csvRows());
     opts.put("readings", options.readings());

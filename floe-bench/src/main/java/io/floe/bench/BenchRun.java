@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 final class BenchRun {
   static final String ECOMMERCE_BUILD = "ecommerce_build";
   static final String INCREMENTAL_RERUN = "incremental_rerun";
+  static final String NOTHING_NEW_RERUN = "nothing_new_rerun";
   private static final Logger LOG = LoggerFactory.getLogger(BenchRun.class);
 
   private BenchRun() {}
@@ -28,6 +29,7 @@ final class BenchRun {
     Instant started = Instant.now();
     long start = System.nanoTime();
     MachineDescription machine = MachineDescription.current();
+    double referenceAtStart = ReferenceWork.measure();
     Path work = options.workDir();
     BenchFiles.deleteRecursively(work);
     Files.createDirectories(work);
@@ -58,7 +60,8 @@ final class BenchRun {
       }
     }
     BenchFiles.deleteRecursively(work);
-    return new BenchReport(started, (System.nanoTime() - start) / 1e9, machine, options, csv, meter,
+    ReferenceWork reference = new ReferenceWork(referenceAtStart, ReferenceWork.measure());
+    return new BenchReport(started, (System.nanoTime() - start) / 1e9, machine, reference, options, csv, meter,
         Ratios.compute(figures));
   }
 }

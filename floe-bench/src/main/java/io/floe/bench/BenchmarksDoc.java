@@ -17,6 +17,9 @@ final class BenchmarksDoc {
         .append("`./bench --quick` runs the same harness at a tiny scale (CI runs it in `./mvnw verify`).\n\n")
         .append("## Machine and data\n\n")
         .append("- Machine: ").append(report.machine().oneLine()).append('\n')
+        .append(String.format("- Machine speed: the reference work (%s) took %.2f s at the start and %.2f s"
+            + " at the end%n", ReferenceWork.WHAT, report.reference().secondsAtStart(),
+            report.reference().secondsAtEnd()))
         .append("- Run: ").append(report.started()).append(", ").append(report.options().runs())
         .append(" measured runs per figure, seed ").append(report.options().seed()).append(", ")
         .append(String.format("%.0f s in all", report.totalSeconds())).append('\n');
@@ -57,6 +60,9 @@ final class BenchmarksDoc {
         .append("- Every run's output is checked (rows written) before its time counts.\n")
         .append("- The load average at start shows other work on the machine: above the number of cores, every\n")
         .append("  figure is slower and noisier than on a quiet machine.\n")
+        .append("- The reference work is the same fixed CPU work at every run. On a shared virtual machine its\n")
+        .append("  time can drift by tens of percent within one hour, and every figure drifts with it: compare two\n")
+        .append("  runs of the bench one to one only when their reference seconds are close.\n")
         .append("- DuckDB detects column types; plain Spark without `inferSchema` writes every column as a string;\n")
         .append("  Floe infers types and adds its metadata columns. Spark and Floe commit Iceberg tables, DuckDB\n")
         .append("  writes bare Parquet files. Plain Spark uses the same shuffle partitions as Floe (4).\n")
@@ -65,9 +71,12 @@ final class BenchmarksDoc {
         .append("  rerun commits nothing) and adds the changes' `op` column to the table (schema evolution).\n")
         .append("- Benchmarks 3 and 4 run `floe build` on examples/ecommerce: `floe` in a new JVM, as typed (JVM\n")
         .append("  and engine start included, its memory not sampled), `floe_warm` in the bench's JVM with the\n")
-        .append("  engine up, as a scheduler would. Each rerun adds a new 1% increment to every source. The\n")
+        .append("  engine up, as a scheduler would. Each 1% rerun adds a new 1% increment to every source. The\n")
         .append("  per-model seconds come from the builds' run history; models of one layer run concurrently, so\n")
-        .append("  they overlap and do not add up to the build's total.\n");
+        .append("  they overlap and do not add up to the build's total.\n")
+        .append("- The rerun with no new rows measures what every build costs whatever it reads: planning and\n")
+        .append("  compiling each query, the watermark lookups, the full rebuild of the two gold tables whose\n")
+        .append("  metrics are global, and the 80 tests on whole tables. In a new JVM, add the JVM's own warm-up.\n");
     return md.toString();
   }
 }

@@ -11,7 +11,7 @@ final class Ratios {
 
   /**
    * The figures, in the same order, with their ratios filled in. The per-model seconds of a build
-   * have no peers; an incremental rerun is also compared with the full build by the same tool.
+   * have no peers; a rerun is also compared with the full build by the same tool.
    */
   static List<Figure> compute(List<Figure> figures) {
     List<Figure> withRatios = new ArrayList<>();
@@ -22,7 +22,7 @@ final class Ratios {
           if (peer != figure && peer.isMeasured() && peer.benchmark().equals(figure.benchmark())) {
             ratios.put(peer.tool(), figure.median() / peer.median());
           }
-          if (figure.benchmark().equals(BenchRun.INCREMENTAL_RERUN) && peer.isMeasured()
+          if (isRerun(figure) && peer.isMeasured()
               && peer.benchmark().equals(BenchRun.ECOMMERCE_BUILD) && peer.tool().equals(figure.tool())) {
             ratios.put("full build (" + peer.tool() + ")", figure.median() / peer.median());
           }
@@ -31,5 +31,10 @@ final class Ratios {
       withRatios.add(figure.withRatios(ratios));
     }
     return withRatios;
+  }
+
+  private static boolean isRerun(Figure figure) {
+    return figure.benchmark().equals(BenchRun.INCREMENTAL_RERUN)
+        || figure.benchmark().equals(BenchRun.NOTHING_NEW_RERUN);
   }
 }

@@ -37,13 +37,14 @@ class QuickBenchTest {
         "gold_daily_metrics", "gold_product_summary");
     List<String> expected = new ArrayList<>(List.of("csv_to_bronze/duckdb", "csv_to_bronze/spark",
         "csv_to_bronze/floe", "postgres_to_bronze/postgres_copy", "postgres_to_bronze/floe", "ecommerce_build/floe",
-        "ecommerce_build/floe_warm", "incremental_rerun/floe", "incremental_rerun/floe_warm", "merge_10pct/spark",
-        "merge_10pct/floe"));
+        "ecommerce_build/floe_warm", "incremental_rerun/floe", "incremental_rerun/floe_warm", "nothing_new_rerun/floe",
+        "nothing_new_rerun/floe_warm", "merge_10pct/spark", "merge_10pct/floe"));
     models.forEach(model -> expected.add("ecommerce_models/" + model));
     assertThat(figures).containsOnlyKeys(expected);
     for (String measured : new String[] {"csv_to_bronze/duckdb", "csv_to_bronze/spark", "csv_to_bronze/floe",
         "postgres_to_bronze/postgres_copy", "ecommerce_build/floe", "ecommerce_build/floe_warm",
-        "incremental_rerun/floe", "incremental_rerun/floe_warm", "merge_10pct/spark", "merge_10pct/floe"}) {
+        "incremental_rerun/floe", "incremental_rerun/floe_warm", "nothing_new_rerun/floe",
+        "nothing_new_rerun/floe_warm", "merge_10pct/spark", "merge_10pct/floe"}) {
       assertMeasured(figures.get(measured));
     }
     JsonNode floePostgres = figures.get("postgres_to_bronze/floe");
@@ -58,16 +59,22 @@ class QuickBenchTest {
     }
     assertThat(figures.get("incremental_rerun/floe").get("ratio_to").fieldNames()).toIterable()
         .containsExactly("full build (floe)", "floe_warm");
+    assertThat(figures.get("nothing_new_rerun/floe_warm").get("ratio_to").fieldNames()).toIterable()
+        .containsExactly("full build (floe_warm)", "floe");
     assertThat(figures.get("merge_10pct/floe").get("ratio_to").fieldNames()).toIterable().containsExactly("spark");
     assertThat(figures.get("csv_to_bronze/floe").get("ratio_to").fieldNames()).toIterable()
         .containsExactly("duckdb", "spark");
     assertThat(report.get("machine").get("cores").asInt()).isPositive();
+    // The machine's speed, timed by the same fixed work before and after the figures.
+    assertThat(report.get("reference_work").get("seconds_at_start").asDouble()).isPositive();
+    assertThat(report.get("reference_work").get("seconds_at_end").asDouble()).isPositive();
     assertThat(report.get("data").get("csv_files").get("total").get("rows").asLong())
         .isEqualTo(BenchOptions.QUICK_CSV_ROWS);
 
     assertThat(terminal.toString(StandardCharsets.UTF_8)).contains("csv_to_bronze", "ecommerce_models",
         "silver_customer_sessions", "incremental_rerun", "merge_10pct");
     assertThat(Files.readString(docs)).contains("# Benchmarks", "## 1. CSV -> bronze", "| duckdb |",
+        "- Machine speed: the reference work (SHA-256 of 256 MB", "## 4. rerun with no new rows",
         report.get("machine").get("cpu").asText());
     assertThat(dir.resolve("out/work")).doesNotExist();
   }
