@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Lay out the e-commerce lakehouse example (examples/ecommerce, seed 002) in a scratch directory,",
       "generate its four CSV sources, build it (ingest, bronze, silver, gold, tests, publish) and print",
-      "the gold tables; then add 1% new rows, build again incrementally, and time travel."
+      "the gold tables; then add 1%% new rows, build again incrementally, and time travel."
     })
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
