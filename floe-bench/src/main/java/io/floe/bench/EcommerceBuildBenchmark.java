@@ -59,14 +59,12 @@ final class EcommerceBuildBenchmark {
     for (GeneratedFile file : csv.files()) {
       Files.createLink(project.resolve("landing").resolve(file.path().getFileName()), file.path());
     }
-    if (launcher != null) {
-      // Untimed: the launcher builds what is stale and prepares its class-data archive on first use.
-      runLauncher("ls");
-    }
+    prepareLauncher();
+    String newJvm = (launcher != null ? "./floe build" : "floe build") + " in a new JVM";
     List<Figure> figures = new ArrayList<>();
     Map<String, List<Double>> modelSeconds = new LinkedHashMap<>();
     figures.add(runs.measure(BenchRun.ECOMMERCE_BUILD, "floe",
-        (launcher != null ? "./floe build" : "floe build") + " in a new JVM (JVM and engine start included)",
+        newJvm + " (JVM and engine start included)",
         this::reset, () -> build(false),
         () -> recordModels(modelSeconds)));
     figures.add(runs.measure(BenchRun.ECOMMERCE_BUILD, "floe_warm", "floe build in the bench's JVM (engine up)",
@@ -74,24 +72,32 @@ final class EcommerceBuildBenchmark {
     modelSeconds.forEach((model, seconds) -> figures.add(Figure.measured(MODELS, model,
         "seconds of model " + model + " inside the build (both ways)", seconds, -1, -1)));
     // Reruns start from the last full build; each adds a new 1% increment of every source.
-    figures.add(runs.measure(BenchRun.INCREMENTAL_RERUN, "floe", "floe build in a new JVM after 1% new rows",
+    figures.add(runs.measure(BenchRun.INCREMENTAL_RERUN, "floe", newJvm + " after 1% new rows",
         this::addIncrement, () -> build(false), () -> { }));
     figures.add(runs.measure(BenchRun.INCREMENTAL_RERUN, "floe_warm",
         "floe build in the bench's JVM after 1% new rows", this::addIncrement, () -> build(true), () -> { }));
     // With nothing new, a build still plans and runs every model and test: its floor.
-    figures.add(runs.measure(BenchRun.NOTHING_NEW_RERUN, "floe", "floe build in a new JVM, no new rows",
+    figures.add(runs.measure(BenchRun.NOTHING_NEW_RERUN, "floe", newJvm + ", no new rows",
         () -> { }, () -> build(false), () -> { }));
     figures.add(runs.measure(BenchRun.NOTHING_NEW_RERUN, "floe_warm", "floe build in the bench's JVM, no new rows",
         () -> { }, () -> build(true), () -> { }));
     return figures;
   }
 
-  // A full build starts from nothing: no tables, no run history, only the base files.
   private static Path launcher() {
     String path = System.getProperty("floe.launcher");
     return path == null || !Files.isExecutable(Path.of(path)) ? null : Path.of(path);
   }
 
+  // Untimed: on first use the launcher builds what is stale and prepares its class-data archive.
+  private void prepareLauncher() throws IOException, InterruptedException {
+    if (launcher != null && runLogged(List.of(launcher.toString(), "-p", project.toString(), "ls")) != 0) {
+      throw new BenchException("Cannot run " + launcher + " ls. Its output:\n"
+          + Files.readString(project.resolve("build.log"), StandardCharsets.UTF_8));
+    }
+  }
+
+  // A full build starts from nothing: no tables, no run history, only the base files.
   private void reset() throws IOException {
     BenchFiles.deleteRecursively(project.resolve(".floe"));
     try (Stream<Path> files = Files.list(project.resolve("landing"))) {
@@ -115,26 +121,17 @@ final class EcommerceBuildBenchmark {
       check(exit, out.toString());
       return;
     }
-    if (launcher != null) {
-      check(runLauncher("build"), Files.readString(project.resolve("build.log"), StandardCharsets.UTF_8));
-      return;
-    }
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), FloeCli.class.getName(), "-p",
-        project.toString(), "build"));
-    check(runLogged(command), Files.readString(project.resolve("build.log"), StandardCharsets.UTF_8));
-  }
-
-  // The checkout's ./floe, as a user types it (its JVM options and class-data archive included).
-  private int runLauncher(String command) throws IOException, InterruptedException {
-    int exit = runLogged(List.of(launcher.toString(), "-p", project.toString(), command));
-    if (exit != 0) {
-      throw new BenchException("Cannot run " + launcher + " " + command + ": it exited with " + exit
-          + ". Its output:\n" + Files.readString(project.resolve("build.log"), StandardCharsets.UTF_8));
+    if (launcher != null) {
+      // The checkout's ./floe, as a user types it (its JVM options and class-data archive included).
+      command.add(launcher.toString());
+    } else {
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+      command.addAll(List.of("-cp", System.getProperty("java.class.path"), FloeCli.class.getName()));
     }
-    return exit;
+    command.addAll(List.of("-p", project.toString(), "build"));
+    check(runLogged(command), Files.readString(project.resolve("build.log"), StandardCharsets.UTF_8));
   }
 
   private int runLogged(List<String> command) throws IOException, InterruptedException {
