@@ -1,6 +1,9 @@
 package io.floe.bench;
 
+import io.floe.cli.JavaRuntimeCheck;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -14,6 +17,7 @@ public final class BenchMain {
   private BenchMain() {}
 
   public static void main(String[] args) throws Exception {
+    JavaRuntimeCheck.exitIfUnsupported(new PrintWriter(System.err, true, StandardCharsets.UTF_8));
     BenchOptions options;
     try {
       options = BenchOptions.parse(args);

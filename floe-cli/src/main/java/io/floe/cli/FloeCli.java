@@ -11,7 +11,9 @@ public final class FloeCli {
   private FloeCli() {}
 
   public static void main(String[] args) {
-    int exitCode = newCommandLine().execute(args);
+    CommandLine commandLine = newCommandLine();
+    JavaRuntimeCheck.exitIfUnsupported(commandLine.getErr());
+    int exitCode = commandLine.execute(args);
     // Spark leaves non-daemon threads behind; the exit code is the contract, so exit explicitly.
     System.exit(exitCode);
   }
