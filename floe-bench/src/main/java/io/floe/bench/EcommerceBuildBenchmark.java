@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import io.floe.runtime.history.RunStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ import java.util.stream.Stream;
  * options and class-data archive, when {@code ./bench} names it in {@code floe.launcher}; else with
  * this JVM's java command and class path); {@code floe_warm} runs it in this JVM, whose Spark
  * context is already up, as a long-running scheduler would. Per-model seconds come from the
- * build's own run history ({@code .floe/runs.jsonl}). The new JVM's memory is not sampled: the heap
+ * build's own run history ({@code .floe/runs.db}). The new JVM's memory is not sampled: the heap
  * and RSS columns of {@code floe} rows are this JVM's.
  */
 final class EcommerceBuildBenchmark {
@@ -147,15 +148,13 @@ final class EcommerceBuildBenchmark {
   }
 
   // The models of the last run in the build's history, with their seconds.
-  private void recordModels(Map<String, List<Double>> modelSeconds) throws IOException {
-    List<String> lines = Files.readAllLines(project.resolve(".floe/runs.jsonl"), StandardCharsets.UTF_8);
-    ObjectMapper json = new ObjectMapper();
-    String lastRun = json.readTree(lines.get(lines.size() - 1)).get("run_id").asText();
-    for (String line : lines) {
-      JsonNode entry = json.readTree(line);
-      if (entry.get("run_id").asText().equals(lastRun)) {
-        modelSeconds.computeIfAbsent(entry.get("model").asText(), model -> new ArrayList<>())
-            .add(entry.get("millis").asLong() / 1e3);
+  private void recordModels(Map<String, List<Double>> modelSeconds) {
+    try (RunStore store = RunStore.open(project.resolve(".floe"))) {
+      List<RunStore.Run> runs = store.runs(1);
+      for (RunStore.Node node : store.nodes(runs.get(runs.size() - 1).id())) {
+        if (node.kind().equals("model")) {
+          modelSeconds.computeIfAbsent(node.name(), model -> new ArrayList<>()).add(node.millis() / 1e3);
+        }
       }
     }
   }

@@ -65,6 +65,7 @@ public final class Ingestion {
   public SourceRun run(SourceDefinition definition, Progress progress) {
     long start = System.nanoTime();
     Source source = sources.create(definition);
+    writer.recover(definition);
     Position committed = writer.state(definition).position();
     List<Batch> batches = source.plan(committed);
     long bytesTotal = batches.stream().mapToLong(Batch::bytes).sum();

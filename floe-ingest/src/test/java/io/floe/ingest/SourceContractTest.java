@@ -75,7 +75,10 @@ public abstract class SourceContractTest {
     SourceRun run = fixture.ingest(SOURCE).get(0);
 
     Table table = fixture.engine().table(TABLE);
-    List<Snapshot> snapshots = com.google.common.collect.Lists.newArrayList(table.snapshots());
+    // On the Spark path a new table's first batch branch starts from an empty snapshot; it holds nothing.
+    List<Snapshot> snapshots = com.google.common.collect.Lists.newArrayList(table.snapshots()).stream()
+        .filter(snapshot -> snapshot.parentId() != null || !"0".equals(snapshot.summary().get("total-records")))
+        .toList();
     assertThat(snapshots).hasSize(run.batches());
     assertThat(snapshots).allSatisfy(snapshot ->
         assertThat(snapshot.summary()).containsKeys(SourceState.positionKey(SOURCE), SourceState.batchIdKey(SOURCE)));
@@ -150,7 +153,7 @@ public abstract class SourceContractTest {
 
     // A second run planned from the start, before the first committed: its batch must not load again.
     assertThatThrownBy(() -> writer.write(definition, first, Position.START, 0, 0))
-        .hasMessageContaining("another run committed the source since this run started");
+        .hasMessageContaining("another run committed the source since this run planned the batch");
     assertThat(fixture.engine().table(TABLE).currentSnapshot().snapshotId()).isEqualTo(snapshot);
   }
 

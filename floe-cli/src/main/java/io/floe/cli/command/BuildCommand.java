@@ -1,10 +1,9 @@
 package io.floe.cli.command;
 
 import io.floe.core.project.Project;
-import io.floe.ingest.Ingestion;
 import io.floe.ingest.ProjectSources;
 import io.floe.ingest.spi.SourceDefinition;
-import io.floe.models.run.ModelRunner;
+import io.floe.runtime.FloeRuntime;
 import io.floe.spark.FloeEngine;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -41,14 +40,13 @@ final class BuildCommand extends ModelRunCommand {
 
   @Override
   int run(FloeEngine engine) {
+    FloeRuntime runtime = runtime(engine);
     if (!toIngest.isEmpty()) {
-      Ingestion ingestion = new Ingestion(engine, sources);
-      for (SourceDefinition source : toIngest) {
-        out().println(IngestCommand.summary(ingestion.run(source,
-            IngestCommand.progressTo(spec.commandLine().getErr()))));
+      runtime.ingest(sources, toIngest, IngestCommand.printing(spec.commandLine().getErr(), run -> {
+        out().println(IngestCommand.summary(run));
         out().flush();
-      }
+      }));
     }
-    return report(engine.project(), new ModelRunner(engine, models, root().verbosity() > 0).run(selected, true));
+    return report(runtime.models(models, selected, true, root().verbosity() > 0));
   }
 }

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import io.floe.runtime.FloeRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -24,9 +25,10 @@ import picocli.CommandLine.Parameters;
       "Each batch's rows and the source's position go into one Iceberg snapshot, so a run that stops",
       "(an error, a kill) resumes after the last batch committed."
     })
-final class IngestCommand extends ProjectCommand {
+final class IngestCommand extends WritingCommand {
   @Parameters(arity = "0..*", paramLabel = "SOURCE", description = "Sources to load (default: all, in floe.yaml order).")
   List<String> names = new ArrayList<>();
+
 
   private ProjectSources sources;
   private List<SourceDefinition> selected;
@@ -39,21 +41,37 @@ final class IngestCommand extends ProjectCommand {
 
   @Override
   int run(FloeEngine engine) {
-    Ingestion ingestion = new Ingestion(engine, sources);
     List<Map<String, Object>> results = new ArrayList<>();
-    for (SourceDefinition definition : selected) {
-      SourceRun run = ingestion.run(definition, progressTo(spec.commandLine().getErr()));
+    runtime(engine).ingest(sources, selected, printing(spec.commandLine().getErr(), run -> {
       if (output == OutputFormat.JSON) {
         results.add(asJson(run));
       } else {
         out().println(summary(run));
         out().flush();
       }
-    }
+    }));
     if (output == OutputFormat.JSON) {
       confirm("", results);
     }
     return 0;
+  }
+
+  /** Batch progress on {@code err} (see {@link #progressTo}); each finished source to {@code finished}. */
+  static FloeRuntime.Listener printing(PrintWriter err, java.util.function.Consumer<SourceRun> finished) {
+    Ingestion.Progress progress = progressTo(err);
+    return new FloeRuntime.Listener() {
+      @Override
+      public void batchCommitted(SourceDefinition source, io.floe.ingest.spi.Batch batch,
+          io.floe.ingest.bronze.BatchResult result, int done, int total, long bytesDone, long bytesTotal,
+          java.time.Duration elapsed) {
+        progress.batchCommitted(source, batch, result, done, total, bytesDone, bytesTotal, elapsed);
+      }
+
+      @Override
+      public void sourceFinished(SourceRun run) {
+        finished.accept(run);
+      }
+    };
   }
 
   /**

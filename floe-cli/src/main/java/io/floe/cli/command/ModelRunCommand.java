@@ -4,7 +4,6 @@ import io.floe.cli.output.Tabular;
 import io.floe.core.project.Project;
 import io.floe.models.project.ModelProject;
 import io.floe.models.run.ModelResult;
-import io.floe.models.run.RunHistory;
 import io.floe.models.run.RunReport;
 import io.floe.models.run.TestResult;
 import java.util.ArrayList;
@@ -16,7 +15,7 @@ import java.util.Set;
 import picocli.CommandLine.Mixin;
 
 /** What {@code floe run} and {@code floe build} share: load the models, run, record, print the summary. */
-abstract class ModelRunCommand extends ProjectCommand {
+abstract class ModelRunCommand extends WritingCommand {
   @Mixin ModelSelection selection;
 
   ModelProject models;
@@ -29,9 +28,8 @@ abstract class ModelRunCommand extends ProjectCommand {
     selected = selection.select(models);
   }
 
-  /** Records the run and prints its summary; returns the exit code. */
-  int report(Project project, RunReport report) {
-    RunHistory.record(project, report);
+  /** Prints the run's summary; returns the exit code. */
+  int report(RunReport report) {
     List<List<Object>> rows = new ArrayList<>();
     for (ModelResult model : report.models()) {
       rows.add(Tabular.row(model.model(), status(model.status()), model.table(), model.rowsWritten(),

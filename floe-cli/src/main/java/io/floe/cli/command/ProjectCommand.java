@@ -4,7 +4,12 @@ import io.floe.cli.output.OutputFormat;
 import io.floe.cli.output.Tabular;
 import io.floe.cli.output.TabularPrinter;
 import io.floe.core.project.Project;
+import io.floe.runtime.FloeRuntime;
+import io.floe.runtime.ProjectRun;
 import io.floe.spark.FloeEngine;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,13 +27,57 @@ abstract class ProjectCommand implements Callable<Integer> {
       description = "Output format: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
   OutputFormat output = OutputFormat.TABLE;
 
+  /** The run of a command that writes ({@link #writes()}), while it runs; else null. */
+  ProjectRun projectRun;
+
   @Override
   public final Integer call() {
     Project project = Project.load(root().projectDir());
     check(project);
-    try (FloeEngine engine = FloeEngine.open(project)) {
-      return run(engine);
+    if (!writes()) {
+      try (FloeEngine engine = FloeEngine.open(project)) {
+        return run(engine);
+      }
     }
+    // One writer per project: the lock is taken before the engine starts, so a conflict costs nothing.
+    try (ProjectRun run = ProjectRun.start(project, commandText(), waitForLock())) {
+      projectRun = run;
+      try (FloeEngine engine = FloeEngine.open(project)) {
+        run.recover(engine);
+        int exitCode = run(engine);
+        run.finish(exitCode == 0, exitCode == 0 ? "" : "exit code " + exitCode);
+        return exitCode;
+      } catch (RuntimeException e) {
+        run.finish(false, String.valueOf(e.getMessage()));
+        throw e;
+      }
+    } finally {
+      projectRun = null;
+    }
+  }
+
+  /** Whether the command writes to the project: then it runs as a recorded {@link ProjectRun}. */
+  boolean writes() {
+    return false;
+  }
+
+  /** How long a writing command waits for another run to release the project. */
+  Duration waitForLock() {
+    return Duration.ZERO;
+  }
+
+  /** The runtime of this command's run (only for commands that {@link #writes()}). */
+  FloeRuntime runtime(FloeEngine engine) {
+    return new FloeRuntime(engine, projectRun);
+  }
+
+  // What the run history shows as the run's command: the name and the arguments the user gave.
+  private String commandText() {
+    List<String> words = new ArrayList<>();
+    words.add(spec.name());
+    words.addAll(spec.commandLine().getParseResult().originalArgs().stream()
+        .dropWhile(arg -> !arg.equals(spec.name())).skip(1).toList());
+    return String.join(" ", words);
   }
 
   /** Checks what the command needs from the project before the engine starts (it takes seconds). */

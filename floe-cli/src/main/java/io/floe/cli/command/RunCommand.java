@@ -1,6 +1,5 @@
 package io.floe.cli.command;
 
-import io.floe.models.run.ModelRunner;
 import io.floe.spark.FloeEngine;
 import picocli.CommandLine.Command;
 
@@ -11,6 +10,6 @@ import picocli.CommandLine.Command;
 final class RunCommand extends ModelRunCommand {
   @Override
   int run(FloeEngine engine) {
-    return report(engine.project(), new ModelRunner(engine, models, root().verbosity() > 0).run(selected, false));
+    return report(runtime(engine).models(models, selected, false, root().verbosity() > 0));
   }
 }

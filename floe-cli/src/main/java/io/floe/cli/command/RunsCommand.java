@@ -3,20 +3,30 @@ package io.floe.cli.command;
 import io.floe.cli.output.OutputFormat;
 import io.floe.cli.output.Tabular;
 import io.floe.cli.output.TabularPrinter;
+import io.floe.core.error.FloeException;
 import io.floe.core.project.Project;
-import io.floe.models.run.RunHistory;
+import io.floe.runtime.history.RunStore;
+import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
     name = "runs",
     mixinStandardHelpOptions = true,
-    description = "Run history: per model of each run its status, rows written, duration and snapshot id.")
+    subcommands = RunsCommand.Show.class,
+    description = {
+      "Run history (.floe/runs.db): each build, run, test and ingest with its status and duration.",
+      "'floe runs show ID' shows one run: its ingest batches, models, tests and log."
+    })
 final class RunsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -25,20 +35,99 @@ final class RunsCommand implements Callable<Integer> {
   OutputFormat output = OutputFormat.TABLE;
 
   @Option(names = {"-n", "--last"}, paramLabel = "N", defaultValue = "50",
-      description = "Show the last N entries. Default: ${DEFAULT-VALUE}.")
+      description = "Show the last N runs. Default: ${DEFAULT-VALUE}.")
   int last = 50;
 
   @Override
   public Integer call() {
     Project project = Project.load(((FloeCommand) spec.root().userObject()).projectDir());
-    List<RunHistory.Entry> entries = RunHistory.read(project);
     List<List<Object>> rows = new ArrayList<>();
-    for (RunHistory.Entry entry : entries.subList(Math.max(0, entries.size() - last), entries.size())) {
-      rows.add(Tabular.row(entry.runId(), entry.model(), entry.status(), entry.rowsWritten(), entry.millis(),
-          entry.snapshotId().isEmpty() ? null : entry.snapshotId(), entry.published()));
+    try (RunStore store = RunStore.open(project.stateDir())) {
+      for (RunStore.Run run : store.runs(last)) {
+        rows.add(Tabular.row(run.id(), run.command(), run.status().label(), run.startedAt().toString(),
+            seconds(run), run.message().isEmpty() ? null : run.message()));
+      }
     }
     TabularPrinter.print(spec.commandLine().getOut(), output, new Tabular(
-        List.of("run", "model", "status", "rows", "millis", "snapshot", "published"), rows));
+        List.of("run", "command", "status", "started", "seconds", "message"), rows));
     return 0;
+  }
+
+  private static Object seconds(RunStore.Run run) {
+    return run.finishedAt().map(end -> String.format(java.util.Locale.ROOT, "%.1f",
+        Duration.between(run.startedAt(), end).toMillis() / 1e3)).orElse(null);
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true,
+      description = "One run: its status, then each node (ingest batch, source, model, test) in order, then its log.")
+  static final class Show implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "ID", description = "The run's id, as 'floe runs' lists it.")
+    String id;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
+        description = "Output format: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
+    OutputFormat output = OutputFormat.TABLE;
+
+    @Override
+    public Integer call() {
+      Project project = Project.load(((FloeCommand) spec.root().userObject()).projectDir());
+      PrintWriter out = spec.commandLine().getOut();
+      try (RunStore store = RunStore.open(project.stateDir())) {
+        RunStore.Run run = store.run(id).orElseThrow(() -> FloeException.user(
+            "Cannot show run '%s': there is no such run in %s. Run 'floe runs' to list them.", id,
+            project.stateDir().resolve(RunStore.FILE_NAME)));
+        List<List<Object>> rows = new ArrayList<>();
+        List<Map<String, Object>> nodes = new ArrayList<>();
+        for (RunStore.Node node : store.nodes(id)) {
+          rows.add(Tabular.row(node.kind(), node.name(), node.target(), node.status(), node.rows(),
+              node.bytes() == 0 ? null : node.bytes(), node.millis(), blank(node.snapshotId()),
+              blank(shorten(node.position())), blank(node.detail().lines().findFirst().orElse(""))));
+          Map<String, Object> json = new LinkedHashMap<>();
+          json.put("kind", node.kind());
+          json.put("name", node.name());
+          json.put("target", node.target());
+          json.put("status", node.status());
+          json.put("rows", node.rows());
+          json.put("bytes", node.bytes());
+          json.put("millis", node.millis());
+          json.put("snapshot_id", node.snapshotId());
+          json.put("position", node.position());
+          json.put("detail", node.detail());
+          nodes.add(json);
+        }
+        List<String> log = store.log(id);
+        if (output == OutputFormat.JSON) {
+          Map<String, Object> json = new LinkedHashMap<>();
+          json.put("run", run.id());
+          json.put("command", run.command());
+          json.put("status", run.status().label());
+          json.put("started_at", run.startedAt().toString());
+          json.put("finished_at", run.finishedAt().map(Object::toString).orElse(null));
+          json.put("message", run.message());
+          json.put("nodes", nodes);
+          json.put("log", log);
+          TabularPrinter.printJson(out, json);
+          return 0;
+        }
+        out.printf("Run %s: %s, %s%s%n", run.id(), run.command(), run.status().label(),
+            run.message().isEmpty() ? "" : " (" + run.message() + ")");
+        TabularPrinter.print(out, output, new Tabular(List.of("kind", "name", "table", "status", "rows", "bytes",
+            "millis", "snapshot", "position", "detail"), rows));
+        log.forEach(line -> out.println("log: " + line));
+        out.flush();
+        return 0;
+      }
+    }
+
+    private static Object blank(String text) {
+      return text.isEmpty() ? null : text;
+    }
+
+    // A file source's position lists every file loaded: the table shows its start.
+    private static String shorten(String position) {
+      return position.length() <= 60 ? position : position.substring(0, 57) + "...";
+    }
   }
 }

@@ -1,7 +1,5 @@
 package io.floe.cli.command;
 
-import io.floe.models.project.Model;
-import io.floe.models.run.DataTestRunner;
 import io.floe.models.run.TestResult;
 import io.floe.spark.FloeEngine;
 import java.util.List;
@@ -14,7 +12,7 @@ import picocli.CommandLine.Command;
 final class TestCommand extends ModelRunCommand {
   @Override
   int run(FloeEngine engine) {
-    List<TestResult> tests = new DataTestRunner(engine, models, root().verbosity() > 0).run(selected, Model::table);
+    List<TestResult> tests = runtime(engine).test(models, selected, root().verbosity() > 0);
     printTests(tests);
     long failed = tests.stream().filter(TestResult::blocks).count();
     out().printf("%d tests, %d failed.%n", tests.size(), failed);

@@ -8,7 +8,12 @@ public enum ErrorCategory {
   /** The user's input is wrong (configuration, SQL, arguments): fix it and retry. */
   USER(1),
   /** Something outside Floe failed (catalog, object store, source database): retry or fix it there. */
-  EXTERNAL(1),
+  EXTERNAL(3),
+  /**
+   * Another run holds the project or committed the same table first: nothing of this run's failed
+   * step was written; run it again (or pass {@code --wait}).
+   */
+  CONFLICT(4),
   /** A bug in Floe. */
   INTERNAL(2);
 

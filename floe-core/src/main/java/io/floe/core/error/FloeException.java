@@ -44,6 +44,16 @@ public class FloeException extends RuntimeException {
     return new FloeException(ErrorCategory.EXTERNAL, format(format, args), cause);
   }
 
+  /** A {@link ErrorCategory#CONFLICT}: another run got there first; the message is formatted with the args. */
+  public static FloeException conflict(String format, Object... args) {
+    return new FloeException(ErrorCategory.CONFLICT, format(format, args));
+  }
+
+  /** A {@link ErrorCategory#CONFLICT} caused by {@code cause}. */
+  public static FloeException conflict(Throwable cause, String format, Object... args) {
+    return new FloeException(ErrorCategory.CONFLICT, format(format, args), cause);
+  }
+
   /** An {@link ErrorCategory#INTERNAL} failure (a bug); the message is formatted with the args. */
   public static FloeException internal(String format, Object... args) {
     return new FloeException(ErrorCategory.INTERNAL, format(format, args));

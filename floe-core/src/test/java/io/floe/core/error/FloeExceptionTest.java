@@ -14,6 +14,7 @@ class FloeExceptionTest {
     assertThat(user.category()).isEqualTo(ErrorCategory.USER);
     assertThat(FloeException.external("x").category()).isEqualTo(ErrorCategory.EXTERNAL);
     assertThat(FloeException.internal("x").category()).isEqualTo(ErrorCategory.INTERNAL);
+    assertThat(FloeException.conflict("x").category()).isEqualTo(ErrorCategory.CONFLICT);
   }
 
   @Test
@@ -31,7 +32,8 @@ class FloeExceptionTest {
   @Test
   void categoriesMapToExitCodes() {
     assertThat(ErrorCategory.USER.exitCode()).isEqualTo(1);
-    assertThat(ErrorCategory.EXTERNAL.exitCode()).isEqualTo(1);
     assertThat(ErrorCategory.INTERNAL.exitCode()).isEqualTo(2);
+    assertThat(ErrorCategory.EXTERNAL.exitCode()).isEqualTo(3);
+    assertThat(ErrorCategory.CONFLICT.exitCode()).isEqualTo(4);
   }
 }

@@ -9,8 +9,10 @@ import java.util.List;
  * @param rowsWritten rows committed to the table
  * @param rejects rows written to the rejects table instead
  * @param schemaChanges the table's schema changes, e.g. {@code added region string}
+ * @param snapshotId the snapshot of main that holds the batch and the position after it
  */
-public record BatchResult(long rowsRead, long rowsWritten, long rejects, List<String> schemaChanges) {
+public record BatchResult(long rowsRead, long rowsWritten, long rejects, List<String> schemaChanges,
+    long snapshotId) {
   public BatchResult {
     schemaChanges = List.copyOf(schemaChanges);
   }

@@ -52,6 +52,18 @@ public final class BronzeWriter {
   }
 
   /**
+   * Before a source loads: drops what an interrupted run of it left behind (batch branches, and
+   * rejects of batches whose rows never committed), so the replay starts from the table's state.
+   */
+  public void recover(SourceDefinition definition) {
+    Table target = exists(definition.target()) ? engine.table(definition.target()) : null;
+    if (target != null) {
+      BronzeCommit.removeStaleBranches(target);
+    }
+    RejectsTable.removeOrphans(engine, definition, target);
+  }
+
+  /**
    * Reads and commits one batch. Nothing is committed to the table when this throws.
    *
    * @param before the position the batch was planned from, which the table must still hold
@@ -90,7 +102,7 @@ public final class BronzeWriter {
       List<SchemaDrift.Change> changes = table == null ? List.of()
           : SchemaDrift.changes(table, target, parsed.columns(), definition.name());
       if (rejects > 0) {
-        RejectsTable.write(engine, definition, batch.id(), now, rejected, encodingOf(batch));
+        RejectsTable.write(engine, definition, batch, now, rejected, encodingOf(batch));
       }
       if (table == null) {
         table = create(definition, parsed.columns());
@@ -100,22 +112,11 @@ public final class BronzeWriter {
       }
       Dataset<Row> good = rows.filter(col(ParsedBatch.REASON).isNull());
       Dataset<Row> projected = project(definition, table, parsed.columns(), good, batch.id(), now);
-      checkNotMoved(definition, table, batch, before);
-      commit(definition, batch, projected);
-      return new BatchResult(read, read - rejects, rejects, changes.stream().map(Object::toString).toList());
+      long snapshotId = commit(definition, table, batch, before, projected);
+      return new BatchResult(read, read - rejects, rejects, changes.stream().map(Object::toString).toList(),
+          snapshotId);
     } finally {
       rows.unpersist();
-    }
-  }
-
-  // Two runs of one source would both load the same batch. This check narrows that to the moment
-  // between it and the commit; a commit-time validation needs Iceberg's API instead of Spark's writer.
-  static void checkNotMoved(SourceDefinition definition, Table table, Batch batch, Position before) {
-    table.refresh();
-    if (!SourceState.of(table, definition.name()).position().equals(before)) {
-      throw FloeException.user("Cannot commit batch %s of source '%s' to %s: another run committed the source "
-          + "since this run started; nothing of this batch was committed. Run floe ingest again.",
-          batch.description(), definition.name(), definition.target());
     }
   }
 
@@ -131,31 +132,31 @@ public final class BronzeWriter {
       table.refresh();
     }
     Dataset<Row> projected = project(definition, table, parsed.columns(), parsed.rows(), batch.id(), now);
-    checkNotMoved(definition, table, batch, before);
-    commit(definition, batch, projected);
+    long snapshotId = commit(definition, table, batch, before, projected);
     table.refresh();
-    long written = Long.parseLong(table.currentSnapshot().summary().getOrDefault("added-records", "0"));
-    return new BatchResult(written, written, 0, changes.stream().map(Object::toString).toList());
+    long written = Long.parseLong(table.snapshot(snapshotId).summary().getOrDefault("added-records", "0"));
+    return new BatchResult(written, written, 0, changes.stream().map(Object::toString).toList(), snapshotId);
   }
 
-  private void commit(SourceDefinition definition, Batch batch, Dataset<Row> rows) {
-    Map<String, String> summary = new LinkedHashMap<>();
-    summary.put(SourceState.positionKey(definition.name()), batch.after().value());
-    summary.put(SourceState.batchIdKey(definition.name()), batch.id());
+  // The batch's rows and position in one snapshot, published to main only if main still holds the
+  // position the batch was planned from (see BronzeCommit).
+  private long commit(SourceDefinition definition, Table table, Batch batch, Position before, Dataset<Row> rows) {
     // Iceberg's Spark writer adds these properties to the summary of the snapshot it commits.
-    SparkWork.run("commit batch " + batch.description() + " to " + definition.target(),
-        () -> CommitMetadata.withCommitProperties(summary, () -> {
-          if (definition.mode() == WriteMode.UPSERT) {
-            merge(definition, rows);
-          } else {
-            rows.writeTo(definition.target()).append();
-          }
-          return null;
-        }, Exception.class));
+    Map<String, String> summary = BronzeCommit.summary(definition, batch);
+    return BronzeCommit.write(engine, table, definition, batch, before, identifier ->
+        SparkWork.run("commit batch " + batch.description() + " to " + definition.target(),
+            () -> CommitMetadata.withCommitProperties(summary, () -> {
+              if (definition.mode() == WriteMode.UPSERT) {
+                merge(definition, identifier, rows);
+              } else {
+                rows.writeTo(identifier).append();
+              }
+              return null;
+            }, Exception.class)));
   }
 
   // The last row of a key in the batch wins: MERGE rejects a target row matched by two source rows.
-  private void merge(SourceDefinition definition, Dataset<Row> rows) {
+  private void merge(SourceDefinition definition, String identifier, Dataset<Row> rows) {
     String view = "floe_batch_" + definition.name();
     Column[] key = definition.primaryKey().stream().map(name -> col(TextColumns.quoted(name))).toArray(Column[]::new);
     org.apache.spark.sql.expressions.WindowSpec latest = org.apache.spark.sql.expressions.Window.partitionBy(key)
@@ -170,7 +171,7 @@ public final class BronzeWriter {
     String on = definition.primaryKey().stream()
         .map(name -> "t." + TextColumns.quoted(name) + " = s." + TextColumns.quoted(name))
         .collect(Collectors.joining(" AND "));
-    engine.session().sql("MERGE INTO " + definition.target() + " t USING " + view + " s ON " + on
+    engine.session().sql("MERGE INTO " + identifier + " t USING " + view + " s ON " + on
         + " WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *");
   }
 
@@ -221,7 +222,8 @@ public final class BronzeWriter {
     String partitioning = definition.partitionBy().isEmpty() ? ""
         : " PARTITIONED BY (" + String.join(", ", definition.partitionBy()) + ")";
     SparkWork.run("create table " + definition.target() + " for source '" + definition.name() + "'", () -> {
-      engine.session().sql("CREATE TABLE " + definition.target() + " (" + ddl + ") USING iceberg" + partitioning);
+      // IF NOT EXISTS: a concurrent first run may create it too; the commit decides which run loads.
+      engine.session().sql("CREATE TABLE IF NOT EXISTS " + definition.target() + " (" + ddl + ") USING iceberg" + partitioning);
       if (!definition.sortBy().isEmpty()) {
         engine.session().sql("ALTER TABLE " + definition.target() + " WRITE ORDERED BY "
             + String.join(", ", definition.sortBy()));

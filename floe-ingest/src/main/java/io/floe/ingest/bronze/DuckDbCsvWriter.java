@@ -29,7 +29,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.MetricsConfig;
@@ -105,7 +104,7 @@ final class DuckDbCsvWriter {
       List<SchemaDrift.Change> changes = existing == null ? List.of()
           : SchemaDrift.changes(existing, definition.target(), source, definition.name());
       if (!rejected.isEmpty()) {
-        RejectsTable.write(engine, definition, batch.id(), now, engine.session().createDataFrame(rejected,
+        RejectsTable.write(engine, definition, batch, now, engine.session().createDataFrame(rejected,
             REJECT_ROWS), csv.encoding());
       }
       Table table = existing == null ? writer.create(definition, source) : existing;
@@ -115,14 +114,10 @@ final class DuckDbCsvWriter {
       }
       target.requireMatches(table);
       List<DataFile> files = dataFiles(table, staging);
-      BronzeWriter.checkNotMoved(definition, table, batch, before);
-      AppendFiles append = table.newAppend();
-      files.forEach(append::appendFile);
-      append.set(SourceState.positionKey(definition.name()), batch.after().value());
-      append.set(SourceState.batchIdKey(definition.name()), batch.id());
-      append.commit();
+      long snapshotId = BronzeCommit.appendFiles(table, definition, batch, before, files);
       LOG.debug("Source {}: committed {} rows in {} files through DuckDB", definition.name(), written, files.size());
-      return new BatchResult(read, written, rejected.size(), changes.stream().map(Object::toString).toList());
+      return new BatchResult(read, written, rejected.size(), changes.stream().map(Object::toString).toList(),
+          snapshotId);
     } catch (SQLException e) {
       throw FloeException.user(e, "Cannot read batch %s of source '%s': %s", batch.description(),
           definition.name(), SparkErrors.firstLine(e.getMessage()));

@@ -2,6 +2,7 @@ package io.floe.ingest.bronze;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.floe.ingest.spi.Batch;
 import io.floe.ingest.spi.SourceDefinition;
 import io.floe.spark.FloeEngine;
 import java.net.URI;
@@ -9,6 +10,18 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.spark.CommitMetadata;
+import org.apache.iceberg.util.SnapshotUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -16,18 +29,21 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * {@code <table>__rejects}: one row per rejected record with the file, line, raw record and reason.
- * A batch's rejects replace those of an earlier attempt of the same batch (same id), so a run
- * replayed after a crash does not list a reject twice.
+ * A batch's rejects are committed once per batch id, so a run replayed after a crash does not list a
+ * reject twice; rejects of a batch whose rows never committed are removed before the source loads
+ * again ({@link #removeOrphans}).
  */
 final class RejectsTable {
+  private static final Logger LOG = LoggerFactory.getLogger(RejectsTable.class);
   static final StructType SCHEMA = StructType.fromDDL(
       "_source STRING, _batch_id STRING, _ingested_at TIMESTAMP, file STRING, line BIGINT, raw STRING, reason STRING");
 
   private RejectsTable() {}
 
   /** The first rejects, as {@code file:line: reason}, for messages. */
-  static List<String> write(FloeEngine engine, SourceDefinition definition, String batchId, Instant now,
+  static List<String> write(FloeEngine engine, SourceDefinition definition, Batch batch, Instant now,
       Dataset<Row> rejected, String encoding) {
+    String batchId = batch.id();
     List<Row> collected = rejected.select(col(ParsedBatch.FILE), col(ParsedBatch.RAW), col(ParsedBatch.REASON))
         .collectAsList();
     List<String[]> located = new ArrayList<>();
@@ -44,11 +60,60 @@ final class RejectsTable {
       }
     }
     String table = definition.rejectsTable();
-    SparkWork.run("write rejected rows to " + table, () -> {
-      engine.session().sql("CREATE TABLE IF NOT EXISTS " + table + " (" + SCHEMA.toDDL() + ") USING iceberg");
-      engine.session().createDataFrame(rows, SCHEMA).writeTo(table).overwrite(col("_batch_id").equalTo(batchId));
-    });
+    SparkWork.run("create " + table, () ->
+        engine.session().sql("CREATE TABLE IF NOT EXISTS " + table + " (" + SCHEMA.toDDL() + ") USING iceberg"));
+    // Once per batch id: a replay after a kill between these rejects and the batch's rows finds them
+    // (the commit's summary names the batch) and writes nothing.
+    Map<String, String> summary = Map.of(SourceState.batchIdKey(definition.name()), batchId);
+    BronzeCommit.writeRejectsOnce(engine.table(table), table, definition, batch, identifier ->
+        SparkWork.run("write rejected rows to " + table, () -> CommitMetadata.withCommitProperties(summary, () -> {
+          engine.session().createDataFrame(rows, SCHEMA).writeTo(identifier).append();
+          return null;
+        }, Exception.class)));
     return firsts;
+  }
+
+  /**
+   * Removes the rejects of batches whose rows never reached the target's main: a run killed between
+   * a batch's rejects and its rows that is then replanned (say, with more files) under another batch
+   * id would otherwise list those rejects twice. Also drops batch branches a killed run left.
+   */
+  static void removeOrphans(FloeEngine engine, SourceDefinition definition, Table target) {
+    String name = definition.rejectsTable();
+    if (!engine.icebergCatalog().tableExists(TableIdentifier.parse(name))) {
+      return;
+    }
+    Table rejects = engine.table(name);
+    BronzeCommit.removeStaleBranches(rejects);
+    String batchKey = SourceState.batchIdKey(definition.name());
+    String removedKey = "floe.source." + definition.name() + ".rejects-removed";
+    Set<String> orphans = new TreeSet<>();
+    Set<String> removed = new TreeSet<>();
+    for (Snapshot snapshot : SnapshotUtil.currentAncestors(rejects)) {
+      Optional.ofNullable(snapshot.summary().get(batchKey)).ifPresent(orphans::add);
+      Optional.ofNullable(snapshot.summary().get(removedKey)).ifPresent(ids -> removed.addAll(List.of(ids.split(","))));
+    }
+    orphans.removeAll(removed);
+    if (orphans.isEmpty()) {
+      return;
+    }
+    if (target != null) {
+      for (Snapshot snapshot : SnapshotUtil.currentAncestors(target)) {
+        Optional.ofNullable(snapshot.summary().get(batchKey)).ifPresent(orphans::remove);
+      }
+    }
+    if (orphans.isEmpty()) {
+      return;
+    }
+    String ids = orphans.stream().map(id -> "'" + id.replace("'", "''") + "'").collect(Collectors.joining(", "));
+    SparkWork.run("remove rejects of batches never committed from " + name,
+        () -> CommitMetadata.withCommitProperties(Map.of(removedKey, String.join(",", orphans)), () -> {
+          engine.session().sql("DELETE FROM " + name + " WHERE _source = '" + definition.name().replace("'", "''")
+              + "' AND _batch_id IN (" + ids + ")");
+          return null;
+        }, Exception.class));
+    LOG.info("Removed the rejects of {} batches of source {} that were never committed", orphans.size(),
+        definition.name());
   }
 
   static String relative(Path projectRoot, String fileUri) {

@@ -37,6 +37,18 @@ public record SourceState(Position position, Optional<Instant> lastCommit, Optio
     return "floe.source." + sourceName + ".batch-id";
   }
 
+  /** The newest position of the source in {@code ancestors} (newest first); {@link Position#START} when none. */
+  static Position positionIn(Iterable<Snapshot> ancestors, String sourceName) {
+    String key = positionKey(sourceName);
+    for (Snapshot snapshot : ancestors) {
+      Map<String, String> summary = snapshot.summary();
+      if (summary != null && summary.containsKey(key)) {
+        return new Position(summary.get(key));
+      }
+    }
+    return Position.START;
+  }
+
   /** The source's state in {@code table}: the newest snapshot of main that carries its position. */
   public static SourceState of(Table table, String sourceName) {
     String key = positionKey(sourceName);

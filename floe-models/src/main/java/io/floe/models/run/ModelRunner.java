@@ -73,45 +73,65 @@ public final class ModelRunner {
    * @param withTests false for {@code floe run}: models only, published when they all ran
    */
   public RunReport run(Set<String> selected, boolean withTests) {
+    return run(RUN_ID.format(Instant.now()), selected, withTests);
+  }
+
+  /**
+   * Runs the selected models and then their tests as run {@code runId} (its branch is
+   * {@code floe_run_<runId>}); publishes when all is well, and otherwise, or when anything throws,
+   * discards the run's branches.
+   */
+  public RunReport run(String runId, Set<String> selected, boolean withTests) {
     Instant started = Instant.now();
     long startNanos = System.nanoTime();
-    String runId = RUN_ID.format(started);
     String branch = "floe_run_" + runId;
     Map<String, WriteTarget> written = new ConcurrentHashMap<>();
     Map<String, MaterializeResult> results = new ConcurrentHashMap<>();
     List<ModelResult> models = new ArrayList<>();
     Set<String> failed = ConcurrentHashMap.newKeySet();
-    ExecutorService pool = Executors.newFixedThreadPool(MAX_PARALLEL);
+    Set<String> published = ConcurrentHashMap.newKeySet();
     try {
-      for (List<Node> level : project.graph().levels(selected)) {
-        List<Future<ModelResult>> futures = new ArrayList<>();
-        for (Node node : level) {
-          if (node.kind() == Node.Kind.MODEL) {
-            Model model = project.model(node.name());
-            futures.add(pool.submit(() -> runModel(model, branch, written, results, failed)));
+      ExecutorService pool = Executors.newFixedThreadPool(MAX_PARALLEL);
+      try {
+        for (List<Node> level : project.graph().levels(selected)) {
+          List<Future<ModelResult>> futures = new ArrayList<>();
+          for (Node node : level) {
+            if (node.kind() == Node.Kind.MODEL) {
+              Model model = project.model(node.name());
+              futures.add(pool.submit(() -> runModel(model, branch, written, results, failed)));
+            }
+          }
+          for (Future<ModelResult> future : futures) {
+            models.add(await(future));
           }
         }
-        for (Future<ModelResult> future : futures) {
-          models.add(await(future));
-        }
+      } finally {
+        pool.shutdownNow();
       }
-    } finally {
-      pool.shutdownNow();
+      long testsStart = System.nanoTime();
+      List<TestResult> tests = withTests
+          ? new DataTestRunner(engine, project, warningRows).run(selected, model -> relation(model, written))
+          : List.of();
+      Duration modelsTime = Duration.ofNanos(testsStart - startNanos);
+      Duration testsTime = Duration.ofNanos(System.nanoTime() - testsStart);
+      boolean ok = models.stream().allMatch(model -> model.status() == Status.SUCCESS)
+          && tests.stream().noneMatch(TestResult::blocks);
+      if (ok) {
+        publish(written, published);
+      } else {
+        discard(written, results, published);
+      }
+      return new RunReport(runId, started, models, tests, ok, modelsTime, testsTime);
+    } catch (RuntimeException e) {
+      // A model, a test or the publish itself threw: no run branch outlives its run, and a failure
+      // to clean up never hides the first failure.
+      try {
+        discard(written, results, published);
+      } catch (RuntimeException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
     }
-    long testsStart = System.nanoTime();
-    List<TestResult> tests = withTests
-        ? new DataTestRunner(engine, project, warningRows).run(selected, model -> relation(model, written))
-        : List.of();
-    Duration modelsTime = Duration.ofNanos(testsStart - startNanos);
-    Duration testsTime = Duration.ofNanos(System.nanoTime() - testsStart);
-    boolean ok = models.stream().allMatch(model -> model.status() == Status.SUCCESS)
-        && tests.stream().noneMatch(TestResult::blocks);
-    if (ok) {
-      publish(written);
-    } else {
-      discard(written, results);
-    }
-    return new RunReport(runId, started, models, tests, ok, modelsTime, testsTime);
   }
 
   private ModelResult runModel(Model model, String branch, Map<String, WriteTarget> written,
@@ -185,11 +205,12 @@ public final class ModelRunner {
         : target.identifier();
   }
 
-  private void publish(Map<String, WriteTarget> written) {
+  private void publish(Map<String, WriteTarget> written, Set<String> published) {
     for (Map.Entry<String, WriteTarget> entry : written.entrySet()) {
       Model model = project.model(entry.getKey());
       if (model.spec().kind() != MaterializeSpec.Kind.VIEW) {
         RunBranch.publish(engine, model.table(), entry.getValue().branch().orElseThrow());
+        published.add(entry.getKey());
       }
     }
     // Views last: they read the published tables, so they are rendered against main.
@@ -203,10 +224,12 @@ public final class ModelRunner {
     }
   }
 
-  private void discard(Map<String, WriteTarget> written, Map<String, MaterializeResult> results) {
+  // Tables already published (a publish that failed half-way) keep their new main.
+  private void discard(Map<String, WriteTarget> written, Map<String, MaterializeResult> results,
+      Set<String> published) {
     for (Map.Entry<String, WriteTarget> entry : written.entrySet()) {
       Model model = project.model(entry.getKey());
-      if (model.spec().kind() != MaterializeSpec.Kind.VIEW) {
+      if (model.spec().kind() != MaterializeSpec.Kind.VIEW && !published.contains(entry.getKey())) {
         RunBranch.discard(engine, model.table(), entry.getValue().branch().orElseThrow(),
             results.get(entry.getKey()).created());
       }

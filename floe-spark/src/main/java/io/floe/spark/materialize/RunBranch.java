@@ -28,22 +28,26 @@ public final class RunBranch {
     if (staged == null) {
       return;
     }
-    SparkErrors.translate("publish " + name + " (branch " + branch + ")", () -> {
+    try {
       if (table.currentSnapshot() == null) {
         table.manageSnapshots().createBranch(SnapshotRef.MAIN_BRANCH, staged.snapshotId()).removeBranch(branch)
             .commit();
       } else {
         table.manageSnapshots().fastForwardBranch(SnapshotRef.MAIN_BRANCH, branch).removeBranch(branch).commit();
       }
-      return null;
-    });
+    } catch (IllegalArgumentException | org.apache.iceberg.exceptions.CommitFailedException e) {
+      // Main moved since the branch was made (a writer outside this project's lock): not a user error.
+      throw io.floe.core.error.FloeException.conflict(e, "Cannot publish %s (branch %s): main changed since this "
+          + "run started; its main was left as the other writer made it. Run the build again.", name, branch);
+    }
     LOG.info("Published {}: main is snapshot {}", name, staged.snapshotId());
   }
 
   /** Removes the branch; drops the table when the run created it. Main is not touched. */
   public static void discard(FloeEngine engine, String name, String branch, boolean created) {
     if (created) {
-      TargetTable.run(engine, "drop table " + name + " created by the failed run", "DROP TABLE IF EXISTS " + name);
+      TargetTable.run(engine, "drop table " + name + " created by the failed run", "DROP TABLE IF EXISTS " + name
+          + " PURGE");
       return;
     }
     Table table = engine.table(name);

@@ -1,0 +1,238 @@
+package io.floe.ingest.bronze;
+
+import io.floe.core.error.FloeException;
+import io.floe.ingest.spi.Batch;
+import io.floe.ingest.spi.Position;
+import io.floe.ingest.spi.SourceDefinition;
+import io.floe.spark.FloeEngine;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotRef;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.util.SnapshotUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that commits to a bronze table (and its rejects table), with exactly-once checked
+ * inside the commit, not before it: two runs that load the same batch cannot both commit it.
+ *
+ * <ul>
+ *   <li>Files written outside Spark (the DuckDB path) are appended with Iceberg's ancestry
+ *       validation: on every commit attempt, against the metadata the catalog swap compares, the
+ *       newest position on main must be the one the batch was planned from.
+ *   <li>Spark's writer has no such hook, so Spark writes on a batch branch pinned at main's
+ *       snapshot; main is then fast-forwarded to it in one reference commit whose base is the
+ *       metadata in which main was checked. If main moved meanwhile, the swap or the fast-forward
+ *       fails, and the branch is dropped.
+ * </ul>
+ *
+ * A branch left by a killed run carries nothing main reads; {@link #removeStaleBranches} drops them.
+ */
+final class BronzeCommit {
+  private static final Logger LOG = LoggerFactory.getLogger(BronzeCommit.class);
+  /** Prefix of the branches Spark writes a batch on before it is published to main. */
+  static final String BATCH_BRANCH_PREFIX = "floe_batch_";
+  private static final int ATTEMPTS = 5;
+
+  private BronzeCommit() {}
+
+  /**
+   * Appends files written outside Spark, with the source's position checked inside the commit.
+   *
+   * @return the id of the snapshot committed
+   */
+  static long appendFiles(Table table, SourceDefinition definition, Batch batch, Position before,
+      List<DataFile> files) {
+    AppendFiles append = table.newAppend();
+    files.forEach(append::appendFile);
+    summary(definition, batch).forEach(append::set);
+    append.validateWith(new PositionValidator(definition.name(), before));
+    try {
+      append.commit();
+      return table.currentSnapshot().snapshotId();
+    } catch (ValidationException e) {
+      // Refused by the validation, so certainly not committed: the files are nobody's.
+      for (DataFile file : files) {
+        deleteQuietly(table, file.location());
+      }
+      throw moved(definition, batch, table, e);
+    }
+  }
+
+  /**
+   * Runs a Spark write on a batch branch and publishes it to main, if main still holds the position
+   * the batch was planned from.
+   *
+   * @param write writes the batch to the identifier it is given ({@code ns.t.branch_<b>})
+   * @return the id of the snapshot main now points to
+   */
+  static long write(FloeEngine engine, Table table, SourceDefinition definition, Batch batch, Position before,
+      Consumer<String> write) {
+    String branch = BATCH_BRANCH_PREFIX + UUID.randomUUID().toString().replace("-", "");
+    Long base = publishable(table, ancestors -> SourceState.positionIn(ancestors, definition.name()).equals(before))
+        .orElseThrow(() -> moved(definition, batch, table, null));
+    return onBranch(table, definition.target(), branch, base, write, () -> moved(definition, batch, table, null));
+  }
+
+  /**
+   * Appends a batch's rejects to the rejects table once: when the table already holds the batch's
+   * rejects (a run killed after them replays the batch), nothing is written.
+   *
+   * @return false when the batch's rejects were already there
+   */
+  static boolean writeRejectsOnce(Table rejects, String rejectsName, SourceDefinition definition, Batch batch,
+      Consumer<String> write) {
+    String key = SourceState.batchIdKey(definition.name());
+    Predicate<Iterable<Snapshot>> absent = ancestors -> {
+      for (Snapshot snapshot : ancestors) {
+        if (batch.id().equals(snapshot.summary().get(key))) {
+          return false;
+        }
+      }
+      return true;
+    };
+    java.util.Optional<Long> base = publishable(rejects, absent);
+    if (base.isEmpty()) {
+      LOG.debug("Rejects of batch {} are already in {}", batch.id(), rejectsName);
+      return false;
+    }
+    String branch = BATCH_BRANCH_PREFIX + UUID.randomUUID().toString().replace("-", "");
+    onBranch(rejects, rejectsName, branch, base.get(), write, () -> FloeException.conflict(
+        "Cannot write the rejects of batch %s of source '%s' to %s: another run wrote to it at the same time; "
+            + "nothing of this batch was committed. Run floe ingest again.", batch.description(), definition.name(),
+        rejectsName));
+    return true;
+  }
+
+  /** The snapshot properties a batch's commit carries: the source's position after it and the batch id. */
+  static Map<String, String> summary(SourceDefinition definition, Batch batch) {
+    return Map.of(SourceState.positionKey(definition.name()), batch.after().value(),
+        SourceState.batchIdKey(definition.name()), batch.id());
+  }
+
+  /** Drops batch branches a killed run left on {@code table}; main never read them. */
+  static void removeStaleBranches(Table table) {
+    List<String> stale = table.refs().keySet().stream().filter(name -> name.startsWith(BATCH_BRANCH_PREFIX)).toList();
+    if (stale.isEmpty()) {
+      return;
+    }
+    org.apache.iceberg.ManageSnapshots remove = table.manageSnapshots();
+    stale.forEach(remove::removeBranch);
+    remove.commit();
+    LOG.info("Removed {} batch branches left by an interrupted run from {}", stale.size(), table.name());
+  }
+
+  // Main's snapshot id (0 for a table with no snapshot yet: Iceberg's ids are never 0) when the condition holds on main's
+  // ancestry; empty when it does not. The table has been refreshed.
+  private static java.util.Optional<Long> publishable(Table table, Predicate<Iterable<Snapshot>> condition) {
+    table.refresh();
+    Snapshot main = table.currentSnapshot();
+    Iterable<Snapshot> ancestors = main == null ? List.of() : SnapshotUtil.currentAncestors(table);
+    return condition.test(ancestors) ? java.util.Optional.of(main == null ? 0L : main.snapshotId())
+        : java.util.Optional.empty();
+  }
+
+  // Writes on a branch pinned at main's snapshot `base`, then moves main to it in one reference
+  // commit that succeeds only while main is still `base`.
+  private static long onBranch(Table table, String name, String branch, long base, Consumer<String> write,
+      java.util.function.Supplier<FloeException> conflict) {
+    if (base != 0L) {
+      table.manageSnapshots().createBranch(branch, base).commit();
+    } else {
+      // A table without snapshots: Iceberg starts the branch from an empty snapshot of its own.
+      table.manageSnapshots().createBranch(branch).commit();
+    }
+    table.refresh();
+    long branchStart = table.snapshot(branch).snapshotId();
+    long published = 0L;
+    try {
+      write.accept(name + ".branch_" + branch);
+      published = publish(table, branch, base, branchStart);
+    } finally {
+      if (published == 0L) {
+        dropBranch(table, branch);
+      }
+    }
+    if (published == 0L) {
+      throw conflict.get();
+    }
+    return published;
+  }
+
+  // The published snapshot's id, or 0 when main moved away from `base` (the branch started at
+  // `branchStart`, which is `base` unless the table had no snapshot).
+  private static long publish(Table table, String branch, long base, long branchStart) {
+    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      table.refresh();
+      Snapshot main = table.currentSnapshot();
+      Snapshot staged = table.snapshot(branch);
+      long mainId = main == null ? 0L : main.snapshotId();
+      long stagedParent = staged == null || staged.parentId() == null ? 0L : staged.parentId();
+      if (staged == null || mainId != base || stagedParent != branchStart) {
+        return 0L;
+      }
+      try {
+        // The operation's base is the metadata just refreshed; the catalog swaps only from it.
+        if (main == null) {
+          table.manageSnapshots().createBranch(SnapshotRef.MAIN_BRANCH, staged.snapshotId()).removeBranch(branch)
+              .commit();
+        } else {
+          table.manageSnapshots().fastForwardBranch(SnapshotRef.MAIN_BRANCH, branch).removeBranch(branch).commit();
+        }
+        return staged.snapshotId();
+      } catch (CommitFailedException e) {
+        LOG.debug("Publishing branch {} of {} raced another commit (attempt {}); checking main again", branch,
+            table.name(), attempt, e);
+      }
+    }
+    return 0L;
+  }
+
+  private static void deleteQuietly(Table table, String location) {
+    try {
+      table.io().deleteFile(location);
+    } catch (RuntimeException e) {
+      LOG.warn("Cannot remove data file {} of a batch that was not committed: {}", location, e.getMessage());
+    }
+  }
+
+  private static void dropBranch(Table table, String branch) {
+    try {
+      table.refresh();
+      if (table.refs().containsKey(branch)) {
+        table.manageSnapshots().removeBranch(branch).commit();
+      }
+    } catch (RuntimeException e) {
+      // The first failure is what the user must see; a branch left here is removed by the next run.
+      LOG.warn("Cannot remove batch branch {} of {}: {}", branch, table.name(), e.getMessage());
+    }
+  }
+
+  private static FloeException moved(SourceDefinition definition, Batch batch, Table table, Exception cause) {
+    return FloeException.conflict(cause, "Cannot commit batch %s of source '%s' to %s: another run committed the "
+        + "source since this run planned the batch; nothing of this batch was committed. Run floe ingest again.",
+        batch.description(), definition.name(), definition.target());
+  }
+
+  /** Iceberg calls this on every commit attempt with main's ancestry, newest first. */
+  private record PositionValidator(String source, Position expected) implements org.apache.iceberg.SnapshotAncestryValidator {
+    @Override
+    public boolean validate(Iterable<Snapshot> ancestors) {
+      return SourceState.positionIn(ancestors, source).equals(expected);
+    }
+
+    @Override
+    public String errorMessage() {
+      return "the position of source '" + source + "' on main is no longer the one the batch was planned from";
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package io.floe.runtime;
+
+import static java.util.Objects.requireNonNull;
+
+import io.floe.core.error.FloeException;
+import io.floe.ingest.Ingestion;
+import io.floe.ingest.ProjectSources;
+import io.floe.ingest.SourceRun;
+import io.floe.ingest.spi.SourceDefinition;
+import io.floe.models.project.Model;
+import io.floe.models.project.ModelProject;
+import io.floe.models.run.DataTestRunner;
+import io.floe.models.run.ModelResult;
+import io.floe.models.run.ModelRunner;
+import io.floe.models.run.RunReport;
+import io.floe.models.run.TestResult;
+import io.floe.runtime.history.RunStore;
+import io.floe.spark.FloeEngine;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The work of one {@link ProjectRun}: ingest, models, tests, each node recorded in the run history
+ * as it finishes. The CLI's {@code ingest}, {@code build}, {@code run} and {@code test} are thin
+ * calls to it; it prints nothing (the {@link Listener} hears the events).
+ */
+public final class FloeRuntime {
+  /** Hears a run's events as they happen. */
+  public interface Listener extends Ingestion.Progress {
+    /** A source finished loading (all its batches committed). */
+    default void sourceFinished(SourceRun run) {}
+  }
+
+  private final FloeEngine engine;
+  private final ProjectRun run;
+
+  public FloeRuntime(FloeEngine engine, ProjectRun run) {
+    this.engine = requireNonNull(engine, "engine is null");
+    this.run = requireNonNull(run, "run is null");
+  }
+
+  /** The run this runtime records into. */
+  public ProjectRun run() {
+    return run;
+  }
+
+  /**
+   * Loads what is new in each selected source, in order; each committed batch is a {@code batch}
+   * node with its rows, bytes, position and snapshot id.
+   *
+   * @throws FloeException when a source fails; its committed batches stay, and the failure is recorded
+   */
+  public List<SourceRun> ingest(ProjectSources sources, List<SourceDefinition> selected, Listener listener) {
+    Ingestion ingestion = new Ingestion(engine, sources);
+    List<SourceRun> runs = new ArrayList<>();
+    for (SourceDefinition definition : selected) {
+      long start = System.nanoTime();
+      long[] lastBatchNanos = {start};
+      Ingestion.Progress recording = (source, batch, result, done, total, bytesDone, bytesTotal, elapsed) -> {
+        long now = System.nanoTime();
+        run.record(new RunStore.Node("batch", source.name(), source.target(), "success", result.rowsWritten(),
+            batch.bytes(), (now - lastBatchNanos[0]) / 1_000_000, Long.toString(result.snapshotId()),
+            batch.after().value(), result.rejects() == 0 ? "" : result.rejects() + " rejected"));
+        lastBatchNanos[0] = now;
+        listener.batchCommitted(source, batch, result, done, total, bytesDone, bytesTotal, elapsed);
+      };
+      try {
+        SourceRun sourceRun = ingestion.run(definition, recording);
+        run.record(new RunStore.Node("source", sourceRun.source(), sourceRun.table(), "success",
+            sourceRun.rowsWritten(), sourceRun.bytes(), sourceRun.elapsed().toMillis(), "", sourceRun.position(),
+            sourceRun.batches() == 0 ? "nothing new" : sourceRun.batches() + " batches"));
+        runs.add(sourceRun);
+        listener.sourceFinished(sourceRun);
+      } catch (RuntimeException e) {
+        run.record(new RunStore.Node("source", definition.name(), definition.target(), "error", 0, 0,
+            Duration.ofNanos(System.nanoTime() - start).toMillis(), "", "", String.valueOf(e.getMessage())));
+        throw e;
+      }
+    }
+    return runs;
+  }
+
+  /**
+   * Runs the selected models as this run (branch {@code floe_run_<run id>}) and, with
+   * {@code withTests}, their tests; publishes when all pass. Records every model and test.
+   */
+  public RunReport models(ModelProject models, Set<String> selected, boolean withTests, boolean warningRows) {
+    RunReport report = new ModelRunner(engine, models, warningRows).run(run.id(), selected, withTests);
+    for (ModelResult model : report.models()) {
+      run.record(new RunStore.Node("model", model.model(), model.table(), label(model.status()), model.rowsWritten(),
+          0, model.millis(), model.snapshotId().map(String::valueOf).orElse(""), "", model.message()));
+    }
+    recordTests(report.tests());
+    run.log(String.format(Locale.ROOT, "%d models, %d tests; %s", report.models().size(), report.tests().size(),
+        report.published() ? "published to main" : "nothing published"));
+    return report;
+  }
+
+  /** Runs the tests of the selected models against main, recording each. */
+  public List<TestResult> test(ModelProject models, Set<String> selected, boolean warningRows) {
+    List<TestResult> tests = new DataTestRunner(engine, models, warningRows).run(selected, Model::table);
+    recordTests(tests);
+    return tests;
+  }
+
+  private void recordTests(List<TestResult> tests) {
+    for (TestResult test : tests) {
+      String detail = test.message().isEmpty() ? String.join("\n", test.sample()) : test.message();
+      run.record(new RunStore.Node("test", test.name(), test.model(), label(test.status()), test.failures(), 0, 0,
+          "", "", detail));
+    }
+  }
+
+  private static String label(Enum<?> status) {
+    return status.name().toLowerCase(Locale.ROOT);
+  }
+}

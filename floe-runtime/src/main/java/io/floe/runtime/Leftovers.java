@@ -1,0 +1,49 @@
+package io.floe.runtime;
+
+import io.floe.spark.FloeEngine;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.iceberg.ManageSnapshots;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What killed runs leave in the catalog, and its removal: the branches a run writes before it
+ * publishes ({@code floe_run_*} for models, {@code floe_batch_*} for ingest batches), which main
+ * never reads, and tables that such a run created and never published (no main branch once its
+ * branches are gone), dropped with their files. Only run while holding the project's lock: then no
+ * live run owns any of these.
+ */
+final class Leftovers {
+  private static final Logger LOG = LoggerFactory.getLogger(Leftovers.class);
+  static final List<String> RUN_BRANCH_PREFIXES = List.of("floe_run_", "floe_batch_");
+
+  private Leftovers() {}
+
+  /** Removes the leftovers of every table; returns the tables it changed, as {@code ns.t}. */
+  static List<String> remove(FloeEngine engine) {
+    List<String> cleaned = new ArrayList<>();
+    for (TableIdentifier identifier : engine.tables()) {
+      Table table = engine.icebergCatalog().loadTable(identifier);
+      List<String> stale = table.refs().keySet().stream()
+          .filter(name -> RUN_BRANCH_PREFIXES.stream().anyMatch(name::startsWith)).sorted().toList();
+      if (stale.isEmpty()) {
+        continue;
+      }
+      cleaned.add(identifier.toString());
+      if (table.currentSnapshot() == null) {
+        // Never published: the table exists only because a killed run created it.
+        engine.icebergCatalog().dropTable(identifier, true);
+        LOG.info("Dropped {}: created by an interrupted run and never published", identifier);
+        continue;
+      }
+      ManageSnapshots remove = table.manageSnapshots();
+      stale.forEach(remove::removeBranch);
+      remove.commit();
+      LOG.info("Removed branches {} of {} left by interrupted runs", stale, identifier);
+    }
+    return cleaned;
+  }
+}

@@ -1,0 +1,129 @@
+package io.floe.runtime;
+
+import static java.util.Objects.requireNonNull;
+
+import io.floe.core.project.Project;
+import io.floe.runtime.history.RunStore;
+import io.floe.runtime.history.RunStore.RunStatus;
+import io.floe.runtime.lock.ProjectLock;
+import io.floe.spark.FloeEngine;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of a project that writes to it ({@code floe build}, {@code run}, {@code test},
+ * {@code ingest}): it holds the project's writer lock for its whole life, records itself and each
+ * of its nodes in the run history as they happen, and, when it finds runs that a kill interrupted,
+ * first removes what they left in the catalog ({@link Leftovers}).
+ */
+public final class ProjectRun implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ProjectRun.class);
+  private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss_SSS")
+      .withZone(ZoneOffset.UTC);
+
+  private final String id;
+  private final ProjectLock lock;
+  private final RunStore store;
+  private final List<String> interrupted;
+  private final boolean firstRecordedRun;
+  private boolean finished;
+
+  private ProjectRun(String id, ProjectLock lock, RunStore store, List<String> interrupted, boolean firstRecordedRun) {
+    this.id = id;
+    this.lock = lock;
+    this.store = store;
+    this.interrupted = List.copyOf(interrupted);
+    this.firstRecordedRun = firstRecordedRun;
+  }
+
+  /**
+   * Takes the project's lock (waiting up to {@code wait}) and records the run as started.
+   *
+   * @param command what the user ran, e.g. {@code build -s orders+}
+   * @throws io.floe.core.error.FloeException a conflict when another run holds the project
+   */
+  public static ProjectRun start(Project project, String command, Duration wait) {
+    requireNonNull(command, "command is null");
+    String id = RUN_ID.format(Instant.now());
+    ProjectLock lock = ProjectLock.acquire(project.stateDir(), "floe " + command + " (run " + id + ")", wait);
+    try {
+      boolean first = !Files.exists(project.stateDir().resolve(RunStore.FILE_NAME));
+      RunStore store = RunStore.open(project.stateDir());
+      try {
+        List<String> interrupted = store.markInterrupted();
+        if (!interrupted.isEmpty()) {
+          LOG.info("Runs {} were interrupted (their process stopped); this run cleans up after them", interrupted);
+        }
+        store.start(id, command);
+        return new ProjectRun(id, lock, store, interrupted, first);
+      } catch (RuntimeException e) {
+        store.close();
+        throw e;
+      }
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  /** The run's id, e.g. {@code 20261130_101500_123}; model branches are {@code floe_run_<id>}. */
+  public String id() {
+    return id;
+  }
+
+  /** Runs found interrupted when this one started. */
+  public List<String> interrupted() {
+    return interrupted;
+  }
+
+  /**
+   * Removes what interrupted runs left (run and batch branches, tables only they created), when
+   * there were any, or when this is the project's first recorded run (history began after them).
+   *
+   * @return tables cleaned
+   */
+  public List<String> recover(FloeEngine engine) {
+    if (interrupted.isEmpty() && !firstRecordedRun) {
+      return List.of();
+    }
+    List<String> cleaned = Leftovers.remove(engine);
+    if (!cleaned.isEmpty()) {
+      log("recovered from interrupted runs: cleaned " + String.join(", ", cleaned));
+    }
+    return cleaned;
+  }
+
+  /** Records a node of this run. */
+  public void record(RunStore.Node node) {
+    store.node(id, node);
+  }
+
+  /** Adds a line to this run's log. */
+  public void log(String line) {
+    store.log(id, line);
+  }
+
+  /** Records how the run ended; {@link #close()} records a failure when this was never called. */
+  public void finish(boolean succeeded, String message) {
+    store.finish(id, succeeded ? RunStatus.SUCCESS : RunStatus.FAILED, message);
+    finished = true;
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (!finished) {
+        store.finish(id, RunStatus.FAILED, "stopped by an error");
+      }
+      store.close();
+    } finally {
+      lock.close();
+    }
+  }
+}
