@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,17 +62,7 @@ class KillDuringIngestTest {
 
   /** Starts {@code floe ingest} in a new JVM and SIGKILLs it once it has reported {@code batches} commits. */
   private void killAfter(int batches) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (argument.startsWith("--add-") || argument.startsWith("-XX:+Ignore") || argument.startsWith("-Djdk.")
-          || argument.startsWith("-Dio.netty")) {
-        command.add(argument);
-      }
-    }
-    command.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path"), FloeCli.class.getName(),
-        "-p", project.toString(), "ingest"));
-    Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Process process = FloeProcess.start(project, false, "ingest");
     List<String> seen = new ArrayList<>();
     try (BufferedReader err = new BufferedReader(
         new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {

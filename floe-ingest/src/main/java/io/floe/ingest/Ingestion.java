@@ -4,6 +4,7 @@ import io.floe.ingest.bronze.BatchResult;
 import io.floe.ingest.bronze.BronzeWriter;
 import io.floe.ingest.bronze.SourceState;
 import io.floe.ingest.spi.Batch;
+import io.floe.ingest.spi.BatchStream;
 import io.floe.ingest.spi.Position;
 import io.floe.ingest.spi.Source;
 import io.floe.ingest.spi.SourceDefinition;
@@ -11,6 +12,7 @@ import io.floe.spark.FloeEngine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +29,7 @@ public final class Ingestion {
   public interface Progress {
     /**
      * @param done batches committed so far in this run, including this one
+     * @param total batches this run plans, or -1 for a stream that cannot tell
      * @param bytesDone input bytes read so far in this run
      */
     void batchCommitted(SourceDefinition source, Batch batch, BatchResult result, int done, int total,
@@ -64,34 +67,44 @@ public final class Ingestion {
    */
   public SourceRun run(SourceDefinition definition, Progress progress) {
     long start = System.nanoTime();
-    Source source = sources.create(definition);
-    writer.recover(definition);
-    Position committed = writer.state(definition).position();
-    List<Batch> batches = source.plan(committed);
-    long bytesTotal = batches.stream().mapToLong(Batch::bytes).sum();
-    LOG.info("Source {}: {} batches to load ({} MB)", definition.name(), batches.size(), bytesTotal / 1_000_000);
-    long read = 0;
-    long written = 0;
-    long rejects = 0;
-    long bytes = 0;
-    List<String> changes = new ArrayList<>();
-    int done = 0;
-    Position position = committed;
-    for (Batch batch : batches) {
-      BatchResult result = writer.write(definition, batch, position, rejects, read);
-      done++;
-      read += result.rowsRead();
-      written += result.rowsWritten();
-      rejects += result.rejects();
-      bytes += batch.bytes();
-      changes.addAll(result.schemaChanges());
-      position = batch.after();
-      Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-      LOG.debug("Source {}: committed batch {} ({} rows, {} rejects)", definition.name(), batch.id(),
-          result.rowsWritten(), result.rejects());
-      progress.batchCommitted(definition, batch, result, done, batches.size(), bytes, bytesTotal, elapsed);
+    try (Source source = sources.create(definition)) {
+      writer.recover(definition);
+      Position committed = writer.state(definition).position();
+      if (!committed.isStart()) {
+        // A run killed between a commit and its acknowledgement: the table holds it, say so first.
+        source.committed(committed);
+      }
+      try (BatchStream batches = source.open(committed)) {
+        int total = batches.plannedBatches();
+        long bytesTotal = batches.plannedBytes();
+        LOG.info("Source {}: {} batches to load ({} MB)", definition.name(), total < 0 ? "streamed" : total,
+            bytesTotal / 1_000_000);
+        long read = 0;
+        long written = 0;
+        long rejects = 0;
+        long bytes = 0;
+        List<String> changes = new ArrayList<>();
+        int done = 0;
+        Position position = committed;
+        for (Optional<Batch> next = batches.next(); next.isPresent(); next = batches.next()) {
+          Batch batch = next.get();
+          BatchResult result = writer.write(definition, batch, position, rejects, read);
+          position = result.after();
+          source.committed(position);
+          done++;
+          read += result.rowsRead();
+          written += result.rowsWritten();
+          rejects += result.rejects();
+          bytes += batch.bytes();
+          changes.addAll(result.schemaChanges());
+          Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+          LOG.debug("Source {}: committed batch {} ({} rows, {} rejects)", definition.name(), batch.id(),
+              result.rowsWritten(), result.rejects());
+          progress.batchCommitted(definition, batch, result, done, total, bytes, bytesTotal, elapsed);
+        }
+        return new SourceRun(definition.name(), definition.target(), done, read, written, rejects, bytes,
+            Duration.ofNanos(System.nanoTime() - start), changes, describe(definition, position));
+      }
     }
-    return new SourceRun(definition.name(), definition.target(), done, read, written, rejects, bytes,
-        Duration.ofNanos(System.nanoTime() - start), changes, describe(definition, position));
   }
 }

@@ -80,7 +80,14 @@ final class IngestCommand extends WritingCommand {
    */
   static Ingestion.Progress progressTo(PrintWriter err) {
     return (source, batch, result, done, total, bytesDone, bytesTotal, elapsed) -> {
-      if (total < 2) {
+      if (total == 0 || total == 1) {
+        return;
+      }
+      if (total < 0) {
+        // A stream: no plan to count against, the rows so far instead.
+        err.printf(Locale.ROOT, "%s: batch %d (%s), %,d rows%n", source.name(), done, batch.description(),
+            result.rowsWritten());
+        err.flush();
         return;
       }
       double seconds = Math.max(elapsed.toNanos() / 1e9, 1e-3);

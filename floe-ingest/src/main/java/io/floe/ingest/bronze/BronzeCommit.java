@@ -51,10 +51,10 @@ final class BronzeCommit {
    * @return the id of the snapshot committed
    */
   static long appendFiles(Table table, SourceDefinition definition, Batch batch, Position before,
-      List<DataFile> files) {
+      Position after, List<DataFile> files) {
     AppendFiles append = table.newAppend();
     files.forEach(append::appendFile);
-    summary(definition, batch).forEach(append::set);
+    summary(definition, batch, after).forEach(append::set);
     append.validateWith(new PositionValidator(definition.name(), before));
     try {
       append.commit();
@@ -114,8 +114,8 @@ final class BronzeCommit {
   }
 
   /** The snapshot properties a batch's commit carries: the source's position after it and the batch id. */
-  static Map<String, String> summary(SourceDefinition definition, Batch batch) {
-    return Map.of(SourceState.positionKey(definition.name()), batch.after().value(),
+  static Map<String, String> summary(SourceDefinition definition, Batch batch, Position after) {
+    return Map.of(SourceState.positionKey(definition.name()), after.value(),
         SourceState.batchIdKey(definition.name()), batch.id());
   }
 

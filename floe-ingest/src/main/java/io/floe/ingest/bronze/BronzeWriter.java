@@ -112,9 +112,9 @@ public final class BronzeWriter {
       }
       Dataset<Row> good = rows.filter(col(ParsedBatch.REASON).isNull());
       Dataset<Row> projected = project(definition, table, parsed.columns(), good, batch.id(), now);
-      long snapshotId = commit(definition, table, batch, before, projected);
+      long snapshotId = commit(definition, table, batch, before, parsed.after(batch), projected);
       return new BatchResult(read, read - rejects, rejects, changes.stream().map(Object::toString).toList(),
-          snapshotId);
+          snapshotId, parsed.after(batch));
     } finally {
       rows.unpersist();
     }
@@ -132,17 +132,19 @@ public final class BronzeWriter {
       table.refresh();
     }
     Dataset<Row> projected = project(definition, table, parsed.columns(), parsed.rows(), batch.id(), now);
-    long snapshotId = commit(definition, table, batch, before, projected);
+    long snapshotId = commit(definition, table, batch, before, parsed.after(batch), projected);
     table.refresh();
     long written = Long.parseLong(table.snapshot(snapshotId).summary().getOrDefault("added-records", "0"));
-    return new BatchResult(written, written, 0, changes.stream().map(Object::toString).toList(), snapshotId);
+    return new BatchResult(written, written, 0, changes.stream().map(Object::toString).toList(), snapshotId,
+        parsed.after(batch));
   }
 
   // The batch's rows and position in one snapshot, published to main only if main still holds the
   // position the batch was planned from (see BronzeCommit).
-  private long commit(SourceDefinition definition, Table table, Batch batch, Position before, Dataset<Row> rows) {
+  private long commit(SourceDefinition definition, Table table, Batch batch, Position before, Position after,
+      Dataset<Row> rows) {
     // Iceberg's Spark writer adds these properties to the summary of the snapshot it commits.
-    Map<String, String> summary = BronzeCommit.summary(definition, batch);
+    Map<String, String> summary = BronzeCommit.summary(definition, batch, after);
     return BronzeCommit.write(engine, table, definition, batch, before, identifier ->
         SparkWork.run("commit batch " + batch.description() + " to " + definition.target(),
             () -> CommitMetadata.withCommitProperties(summary, () -> {

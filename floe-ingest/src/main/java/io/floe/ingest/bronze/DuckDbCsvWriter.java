@@ -114,10 +114,10 @@ final class DuckDbCsvWriter {
       }
       target.requireMatches(table);
       List<DataFile> files = dataFiles(table, staging);
-      long snapshotId = BronzeCommit.appendFiles(table, definition, batch, before, files);
+      long snapshotId = BronzeCommit.appendFiles(table, definition, batch, before, batch.after(), files);
       LOG.debug("Source {}: committed {} rows in {} files through DuckDB", definition.name(), written, files.size());
       return new BatchResult(read, written, rejected.size(), changes.stream().map(Object::toString).toList(),
-          snapshotId);
+          snapshotId, batch.after());
     } catch (SQLException e) {
       throw FloeException.user(e, "Cannot read batch %s of source '%s': %s", batch.description(),
           definition.name(), SparkErrors.firstLine(e.getMessage()));

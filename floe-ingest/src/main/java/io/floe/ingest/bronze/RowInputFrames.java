@@ -31,20 +31,48 @@ final class RowInputFrames {
     }
     StructType schema = DataTypes.createStructType(fields);
     List<Row> rows = new ArrayList<>();
+    java.util.Optional<io.floe.ingest.spi.Position> end;
     try (RowStream stream = input.open()) {
       while (stream.hasNext()) {
-        Object[] values = stream.next();
-        if (values.length != fields.size()) {
-          throw new IllegalStateException("Invalid row from connector: expected " + fields.size()
-              + " values, but was: " + values.length);
-        }
-        rows.add(RowFactory.create(values));
+        rows.add(row(stream.next(), schema));
       }
+      end = stream.endPosition();
     }
     Dataset<Row> frame = spark.createDataFrame(rows, schema)
         .withColumn(ParsedBatch.FILE, lit(null).cast(DataTypes.StringType))
         .withColumn(ParsedBatch.RAW, lit(null).cast(DataTypes.StringType))
         .withColumn(ParsedBatch.REASON, lit(null).cast(DataTypes.StringType));
-    return new ParsedBatch(frame, schema);
+    return new ParsedBatch(frame, schema, end);
+  }
+
+  // A struct's values come as Object[] (see SourceColumn); Spark wants a Row, at any depth.
+  private static Row row(Object[] values, StructType type) {
+    if (values.length != type.size()) {
+      throw new IllegalStateException("Invalid row from connector: expected " + type.size()
+          + " values, but was: " + values.length);
+    }
+    Object[] converted = new Object[values.length];
+    for (int i = 0; i < values.length; i++) {
+      converted[i] = value(values[i], type.fields()[i].dataType());
+    }
+    return RowFactory.create(converted);
+  }
+
+  private static Object value(Object value, DataType type) {
+    if (value == null) {
+      return null;
+    }
+    if (type instanceof StructType struct && value instanceof Object[] fields) {
+      return row(fields, struct);
+    }
+    if (type instanceof org.apache.spark.sql.types.ArrayType array && value instanceof java.util.List<?> list) {
+      return list.stream().map(element -> value(element, array.elementType())).toList();
+    }
+    if (type instanceof org.apache.spark.sql.types.MapType map && value instanceof java.util.Map<?, ?> entries) {
+      java.util.Map<Object, Object> converted = new java.util.LinkedHashMap<>();
+      entries.forEach((k, v) -> converted.put(value(k, map.keyType()), value(v, map.valueType())));
+      return converted;
+    }
+    return value;
   }
 }

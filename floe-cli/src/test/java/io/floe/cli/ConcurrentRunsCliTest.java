@@ -1,0 +1,145 @@
+package io.floe.cli;
+
+import static io.floe.cli.CliRun.floe;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.floe.runtime.lock.ProjectLock;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Writers that run at the same time, each in its own JVM as users start them: two ingests of one
+ * source never load a batch twice (the check is inside the commit), and two builds of one project
+ * never run at once (the project's lock).
+ */
+class ConcurrentRunsCliTest {
+  private static final int ROUNDS = 3;
+  private static final int FILES_PER_ROUND = 3;
+  private static final int ROWS_PER_FILE = 20;
+
+  @TempDir Path workspace;
+
+  /**
+   * Two projects share one catalog and warehouse, so their locks do not meet: only the commit's own
+   * validation stands between two runs and a double load. Both load the same sources (the DuckDB
+   * CSV path and the Spark JSON path) at the same time, round after round as new files land.
+   */
+  @Test
+  void twoIngestsOfOneSourceInTwoJvmsNeverLoadABatchTwice() throws Exception {
+    Path landing = Files.createDirectories(workspace.resolve("landing"));
+    Path shared = Files.createDirectories(workspace.resolve("shared"));
+    Path first = project("first", landing, shared);
+    Path second = project("second", landing, shared);
+
+    int files = 0;
+    for (int round = 0; round < ROUNDS; round++) {
+      for (int i = 0; i < FILES_PER_ROUND; i++, files++) {
+        land(landing, files);
+      }
+      Process a = FloeProcess.start(first, false, "ingest");
+      Process b = FloeProcess.start(second, false, "ingest");
+      for (Process process : List.of(a, b)) {
+        assertThat(process.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        // The loser of a race stops with the conflict code; nothing of its batch was committed.
+        assertThat(process.exitValue()).as("floe ingest printed: %s", err).isIn(0, 4);
+        if (process.exitValue() == 4) {
+          assertThat(err).contains("another run committed the source since this run planned the batch");
+        }
+      }
+      for (String table : List.of("bronze.events_csv", "bronze.events_json")) {
+        assertThat(count(first, "SELECT count(*) - count(DISTINCT id) FROM " + table)).as("duplicates in " + table)
+            .isZero();
+      }
+    }
+
+    floe(first, "ingest").ok();
+    for (String table : List.of("bronze.events_csv", "bronze.events_json")) {
+      assertThat(count(second, "SELECT count(*) FROM " + table)).isEqualTo((long) files * ROWS_PER_FILE);
+      assertThat(count(second, "SELECT count(DISTINCT id) FROM " + table)).isEqualTo((long) files * ROWS_PER_FILE);
+      assertThat(count(second, "SELECT count(*) FROM " + table + ".refs WHERE name LIKE 'floe_batch_%'")).isZero();
+    }
+  }
+
+  /**
+   * One project, two builds: the second stops at once with exit code 4 and the holder's name, and
+   * a third with --wait queues behind the first and then builds.
+   */
+  @Test
+  void aSecondBuildOfAProjectStopsOrWaitsWhileTheFirstRuns() throws Exception {
+    Path project = workspace.resolve("shop");
+    floe("init", project.toString()).ok();
+    // Long enough (seconds) for the other builds to meet it while it runs.
+    Files.writeString(project.resolve("models/slow.sql"), """
+        {{ config(materialized='table') }}
+        select count(*) as n from range(0, 400000000)
+        """);
+    Process running = FloeProcess.start(project, false, "build");
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (!ProjectLock.isHeld(project.resolve(".floe")) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(running.isAlive()).as("the first build is still running").isTrue();
+
+      CliRun second = floe(project, "build");
+      Process waiting = FloeProcess.start(project, false, "build", "--wait");
+
+      assertThat(second.exitCode()).isEqualTo(4);
+      assertThat(second.err()).startsWith("error: Cannot start: another Floe run is writing to this project (floe build")
+          .contains("pass --wait to queue behind it");
+      assertThat(running.isAlive()).as("the first build still ran when the second stopped").isTrue();
+      assertThat(running.waitFor(180, TimeUnit.SECONDS)).isTrue();
+      assertThat(running.exitValue()).isZero();
+      assertThat(waiting.waitFor(180, TimeUnit.SECONDS)).isTrue();
+      assertThat(waiting.exitValue()).as(new String(waiting.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
+          .isZero();
+    } finally {
+      running.destroyForcibly();
+    }
+    String runs = floe(project, "runs", "-o", "csv").ok();
+    assertThat(runs.lines().skip(1).filter(line -> line.contains(",build") && line.contains(",success,"))).hasSize(2);
+  }
+
+  private Path project(String name, Path landing, Path shared) throws IOException {
+    Path project = Files.createDirectories(workspace.resolve(name));
+    Files.writeString(project.resolve("floe.yaml"), """
+        name: %s
+        engine: {master: "local[2]"}
+        catalog: {type: jdbc, uri: "jdbc:sqlite:%s", warehouse: "%s"}
+        sources:
+          events_csv:
+            type: csv
+            path: %s/events_*.csv
+            batch: {max-files: 1}
+          events_json:
+            type: json
+            path: %s/events_*.jsonl
+            batch: {max-files: 1}
+        """.formatted(name, shared.resolve("catalog.db"), shared.resolve("warehouse"), landing, landing));
+    return project;
+  }
+
+  private static void land(Path landing, int file) throws IOException {
+    StringBuilder csv = new StringBuilder("id,payload\n");
+    StringBuilder json = new StringBuilder();
+    for (int row = 0; row < ROWS_PER_FILE; row++) {
+      long id = (long) file * ROWS_PER_FILE + row;
+      csv.append(id).append(",p").append(row).append('\n');
+      json.append("{\"id\":").append(id).append(",\"payload\":\"p").append(row).append("\"}\n");
+    }
+    Files.writeString(landing.resolve(String.format("events_%03d.csv", file)), csv);
+    Files.writeString(landing.resolve(String.format("events_%03d.jsonl", file)), json);
+  }
+
+  private static long count(Path project, String sql) {
+    String csv = floe(project, "sql", "-o", "csv", sql).ok();
+    return Long.parseLong(csv.lines().skip(1).findFirst().orElseThrow().trim());
+  }
+}

@@ -1,0 +1,117 @@
+package io.floe.cli;
+
+import static io.floe.cli.CliRun.floe;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The run history a user reads with {@code floe runs}: an ingest + build run with its batches,
+ * models and tests, and a build killed with SIGKILL, marked interrupted by the next run, which also
+ * removes what it left (run branches, a table it created and never published).
+ */
+class RunHistoryCliTest {
+  @TempDir Path project;
+
+  @Test
+  void runsShowListsTheBatchesModelsAndTestsOfABuild() throws IOException {
+    layout();
+
+    floe(project, "build").ok();
+
+    String runs = floe(project, "runs", "-o", "csv").ok();
+    String runId = runs.lines().skip(1).reduce((a, b) -> b).orElseThrow().split(",")[0];
+    assertThat(runs).contains(runId + ",build,success,");
+    String show = floe(project, "runs", "show", runId).ok();
+    assertThat(show).startsWith("Run " + runId + ": build, success");
+    assertThat(show).containsPattern("\\| batch +\\| orders +\\| raw\\.orders +\\| success +\\| 3 ");
+    assertThat(show).containsPattern("\\| source +\\| orders +\\| raw\\.orders +\\| success +\\| 3 ");
+    assertThat(show).containsPattern("\\| model +\\| order_totals +\\| gold\\.order_totals +\\| success ");
+    assertThat(show).containsPattern("\\| test +\\| not_null_order_totals_id +\\| order_totals +\\| pass ");
+    assertThat(floe(project, "runs", "show", runId, "-o", "json").ok())
+        .contains("\"kind\" : \"batch\"", "\"position\" : \"[\\\"landing/orders_1.csv\\\"]\"");
+    CliRun unknown = floe(project, "runs", "show", "nope");
+    assertThat(unknown.exitCode()).isEqualTo(1);
+    assertThat(unknown.err()).contains("Cannot show run 'nope': there is no such run");
+  }
+
+  @Test
+  void aKilledFirstBuildIsMarkedInterruptedAndTheNextBuildLeavesNoBranchBehind() throws Exception {
+    layout();
+    // A second model after a slow one: the kill lands while the run's branch of the first exists.
+    Files.writeString(project.resolve("models/gold/slow.sql"), """
+        {{ config(materialized='table') }}
+        select o.id, count(*) as n from {{ ref('order_totals') }} o cross join range(0, 150000000) group by o.id
+        """);
+    killDuringModels();
+
+    floe(project, "build").ok();
+
+    assertThat(floe(project, "runs", "-o", "csv").ok().lines().skip(1).toList())
+        .hasSize(2).first().asString().contains(",build,interrupted,");
+    for (String table : List.of("gold.order_totals", "gold.slow", "raw.orders")) {
+      assertThat(floe(project, "sql", "-o", "csv", "SELECT count(*) FROM " + table
+          + ".refs WHERE name LIKE 'floe_%'").ok()).endsWith("0\n");
+    }
+    assertThat(floe(project, "sql", "-o", "csv", "SELECT id, total FROM gold.order_totals ORDER BY id").ok())
+        .isEqualTo("id,total\n1,10.50\n2,20.00\n3,7.25\n");
+  }
+
+  private void killDuringModels() throws IOException, InterruptedException {
+    Process process = FloeProcess.start(project, false, "-v", "build");
+    List<String> seen = new ArrayList<>();
+    try (BufferedReader err = new BufferedReader(
+        new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = err.readLine()) != null) {
+        seen.add(line);
+        if (line.contains("Model order_totals -> gold.order_totals")) {
+          break;
+        }
+      }
+      assertThat(process.isAlive()).as("the build was running models; it printed: %s", seen).isTrue();
+      process.destroyForcibly();
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      process.destroyForcibly();
+    }
+    assertThat(process.exitValue()).as("killed by SIGKILL").isEqualTo(137);
+  }
+
+  private void layout() throws IOException {
+    Files.createDirectories(project.resolve("landing"));
+    Files.createDirectories(project.resolve("models/gold"));
+    Files.writeString(project.resolve("floe.yaml"), """
+        name: history
+        engine: {master: "local[2]"}
+        namespaces: [raw, gold]
+        sources:
+          orders:
+            type: csv
+            path: landing/orders_*.csv
+            target: raw.orders
+        """);
+    Files.writeString(project.resolve("landing/orders_1.csv"), "id,amount\n1,10.50\n2,20.00\n3,7.25\n");
+    Files.writeString(project.resolve("models/gold/order_totals.sql"), """
+        {{ config(materialized='table') }}
+        select id, cast(amount as decimal(10,2)) as total from {{ source('raw', 'orders') }}
+        """);
+    Files.writeString(project.resolve("models/gold/schema.yml"), """
+        models:
+          - name: order_totals
+            columns:
+              - name: id
+                tests: [not_null]
+        """);
+  }
+}
