@@ -48,7 +48,7 @@ class ErrorsCliTest {
     write("name: shop\ncatalog:\n  uri: jdbc:postgresql://127.0.0.1:1/floe?password=${file:pw.txt}\n"
         + "  user: floe\n  password: hunter2-very-secret\n");
     CliRun run = floe(project, "tables");
-    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.exitCode()).as("external errors exit with 3").isEqualTo(3);
     assertThat(run.err().strip().lines()).hasSize(1);
     assertThat(run.err()).startsWith("error: Cannot open catalog 'floe'").contains("****");
     CliRun verbose = floe(project, "-v", "tables");

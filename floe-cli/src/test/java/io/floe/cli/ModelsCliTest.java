@@ -82,7 +82,11 @@ class ModelsCliTest {
     assertThat(snapshots(project)).as("main is exactly as it was").isEqualTo(mart);
     assertThat(query(project, "SELECT count(*) AS n FROM gold.customers")).contains("| 2 |");
 
-    assertThat(floe(project, "runs").ok()).contains("customers_history", "success");
+    String runs = floe(project, "runs", "-o", "csv").ok();
+    assertThat(runs).contains(",build,success,", ",build,failed,");
+    String firstRun = runs.lines().skip(1).findFirst().orElseThrow().split(",")[0];
+    assertThat(floe(project, "runs", "show", firstRun).ok()).containsPattern("\\| model +\\| customers_history +\\| "
+        + "gold\\.customers_history +\\| success ");
     assertThat(floe(project, "ls", "--select", "+customers").ok()).contains("stg_customers", "incremental")
         .doesNotContain("customers_history");
     assertThat(floe(project, "compile", "--select", "customers").ok()).contains("from silver.stg_customers");

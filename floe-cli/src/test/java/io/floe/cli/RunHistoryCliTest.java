@@ -37,7 +37,7 @@ class RunHistoryCliTest {
     assertThat(show).containsPattern("\\| batch +\\| orders +\\| raw\\.orders +\\| success +\\| 3 ");
     assertThat(show).containsPattern("\\| source +\\| orders +\\| raw\\.orders +\\| success +\\| 3 ");
     assertThat(show).containsPattern("\\| model +\\| order_totals +\\| gold\\.order_totals +\\| success ");
-    assertThat(show).containsPattern("\\| test +\\| not_null_order_totals_id +\\| order_totals +\\| pass ");
+    assertThat(show).containsPattern("\\| test +\\| not_null\\(order_totals\\.id\\) +\\| order_totals +\\| pass ");
     assertThat(floe(project, "runs", "show", runId, "-o", "json").ok())
         .contains("\"kind\" : \"batch\"", "\"position\" : \"[\\\"landing/orders_1.csv\\\"]\"");
     CliRun unknown = floe(project, "runs", "show", "nope");
@@ -51,7 +51,7 @@ class RunHistoryCliTest {
     // A second model after a slow one: the kill lands while the run's branch of the first exists.
     Files.writeString(project.resolve("models/gold/slow.sql"), """
         {{ config(materialized='table') }}
-        select o.id, count(*) as n from {{ ref('order_totals') }} o cross join range(0, 150000000) group by o.id
+        select o.id, count(*) as n from {{ ref('order_totals') }} o cross join range(0, 30000000) group by o.id
         """);
     killDuringModels();
 

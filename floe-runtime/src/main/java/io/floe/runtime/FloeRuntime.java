@@ -71,7 +71,8 @@ public final class FloeRuntime {
         SourceRun sourceRun = ingestion.run(definition, recording);
         run.record(new RunStore.Node("source", sourceRun.source(), sourceRun.table(), "success",
             sourceRun.rowsWritten(), sourceRun.bytes(), sourceRun.elapsed().toMillis(), "", sourceRun.position(),
-            sourceRun.batches() == 0 ? "nothing new" : sourceRun.batches() + " batches"));
+            sourceRun.batches() == 0 ? "nothing new"
+                : sourceRun.batches() + (sourceRun.batches() == 1 ? " batch" : " batches")));
         runs.add(sourceRun);
         listener.sourceFinished(sourceRun);
       } catch (RuntimeException e) {
@@ -85,17 +86,19 @@ public final class FloeRuntime {
 
   /**
    * Runs the selected models as this run (branch {@code floe_run_<run id>}) and, with
-   * {@code withTests}, their tests; publishes when all pass. Records every model and test.
+   * {@code withTests}, the tests of the models that ran; publishes when all pass. A model whose
+   * fingerprint is unchanged is not run ({@code fullRefresh} runs every one). Records every model and test.
    */
-  public RunReport models(ModelProject models, Set<String> selected, boolean withTests, boolean warningRows) {
-    RunReport report = new ModelRunner(engine, models, warningRows).run(run.id(), selected, withTests);
+  public RunReport models(ModelProject models, Set<String> selected, boolean withTests, boolean warningRows,
+      boolean fullRefresh) {
+    RunReport report = new ModelRunner(engine, models, warningRows, fullRefresh).run(run.id(), selected, withTests);
     for (ModelResult model : report.models()) {
       run.record(new RunStore.Node("model", model.model(), model.table(), label(model.status()), model.rowsWritten(),
           0, model.millis(), model.snapshotId().map(String::valueOf).orElse(""), "", model.message()));
     }
     recordTests(report.tests());
     run.log(String.format(Locale.ROOT, "%d models, %d tests; %s", report.models().size(), report.tests().size(),
-        report.published() ? "published to main" : "nothing published"));
+        report.nothingChanged() ? "nothing changed" : report.published() ? "published to main" : "nothing published"));
     return report;
   }
 

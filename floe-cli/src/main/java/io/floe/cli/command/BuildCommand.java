@@ -18,6 +18,8 @@ import picocli.CommandLine.Option;
       "test fails. Ingested batches are committed as they load (exactly once), whatever the tests say."
     })
 final class BuildCommand extends ModelRunCommand {
+  @picocli.CommandLine.Mixin FullRefreshOption refresh;
+
   @Option(names = "--no-ingest", description = "Run the models and tests on the tables as they are; load nothing.")
   boolean noIngest;
 
@@ -47,6 +49,6 @@ final class BuildCommand extends ModelRunCommand {
         out().flush();
       }));
     }
-    return report(runtime.models(models, selected, true, root().verbosity() > 0));
+    return report(runtime.models(models, selected, true, root().verbosity() > 0, refresh.fullRefresh));
   }
 }

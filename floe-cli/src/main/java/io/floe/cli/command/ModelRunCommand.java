@@ -42,6 +42,13 @@ abstract class ModelRunCommand extends WritingCommand {
         out().println(model.model() + ": " + model.message());
       }
     }
+    if (report.nothingChanged()) {
+      out().printf(Locale.ROOT, "Run %s: nothing changed: %d models have the SQL, config and inputs they were "
+          + "published with; no model ran, no test ran, nothing was committed.%n", report.runId(),
+          report.models().size());
+      out().flush();
+      return 0;
+    }
     long failedTests = report.tests().stream().filter(TestResult::blocks).count();
     out().printf(Locale.ROOT, "Run %s: %d models in %.1f s, %d tests (%d failed) in %.1f s. %s%n", report.runId(),
         report.models().size(), report.modelsTime().toMillis() / 1e3, report.tests().size(), failedTests,

@@ -8,8 +8,10 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = "Run the models (no tests) in graph order, independent ones in parallel; publish when all succeed.")
 final class RunCommand extends ModelRunCommand {
+  @picocli.CommandLine.Mixin FullRefreshOption refresh;
+
   @Override
   int run(FloeEngine engine) {
-    return report(runtime(engine).models(models, selected, false, root().verbosity() > 0));
+    return report(runtime(engine).models(models, selected, false, root().verbosity() > 0, refresh.fullRefresh));
   }
 }

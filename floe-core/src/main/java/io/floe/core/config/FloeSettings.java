@@ -51,6 +51,9 @@ public final class FloeSettings {
   public static final ConfigField ENGINE_SHUFFLE_PARTITIONS = new ConfigField("engine.shuffle-partitions",
       ConfigType.INT, 4, "Partitions Spark uses for joins and aggregations (spark.sql.shuffle.partitions).",
       List.of(), false);
+  public static final ConfigField ENGINE_THREADS = new ConfigField("engine.threads",
+      ConfigType.INT, 4, "How many independent models a run executes at once, like dbt's"
+          + " threads.", List.of(), false);
   public static final ConfigField ENGINE_CONF = map("engine.conf",
       "Extra Spark settings passed through as they are, e.g. spark.sql.ansi.enabled: true.");
 
@@ -68,7 +71,8 @@ public final class FloeSettings {
       CATALOG_CREDENTIAL, CATALOG_TOKEN,
       STORAGE_TYPE, STORAGE_ENDPOINT, STORAGE_REGION, STORAGE_PATH_STYLE_ACCESS, STORAGE_ACCESS_KEY_ID,
       STORAGE_SECRET_ACCESS_KEY,
-      ENGINE_MASTER, ENGINE_DRIVER_MEMORY, ENGINE_EXECUTOR_MEMORY, ENGINE_SHUFFLE_PARTITIONS, ENGINE_CONF,
+      ENGINE_MASTER, ENGINE_DRIVER_MEMORY, ENGINE_EXECUTOR_MEMORY, ENGINE_SHUFFLE_PARTITIONS, ENGINE_THREADS,
+      ENGINE_CONF,
       NAMESPACES, MODELS_PATH, SOURCES, VARS);
 
   private static final Map<String, ConfigField> BY_KEY =

@@ -13,9 +13,11 @@ import java.util.Map;
  * @param driverMemory e.g. {@code 4g}; null for Spark's default
  * @param executorMemory e.g. {@code 8g}; null for Spark's default
  * @param conf extra {@code spark.*} settings, in the order written
+ * @param threads how many independent models of a run execute at once
  */
 public record EngineConfig(
-    String master, String driverMemory, String executorMemory, int shufflePartitions, Map<String, String> conf) {
+    String master, String driverMemory, String executorMemory, int shufflePartitions, Map<String, String> conf,
+    int threads) {
   public EngineConfig {
     requireNonNull(master, "master is null");
     requireNonNull(conf, "conf is null");
@@ -24,6 +26,9 @@ public record EngineConfig(
     }
     if (shufflePartitions < 1) {
       throw new IllegalArgumentException("Invalid shuffle partitions: must be positive, but was: " + shufflePartitions);
+    }
+    if (threads < 1) {
+      throw new IllegalArgumentException("Invalid engine threads: must be positive, but was: " + threads);
     }
     conf.forEach((key, value) -> {
       requireNonNull(key, "conf key is null");

@@ -61,8 +61,12 @@ final class ProjectConfigReader {
     if (shufflePartitions < 1) {
       throw document.invalid(ENGINE_SHUFFLE_PARTITIONS, "a positive integer");
     }
+    int threads = document.integer(ENGINE_THREADS);
+    if (threads < 1) {
+      throw document.invalid(ENGINE_THREADS, "a positive integer");
+    }
     return new EngineConfig(text(ENGINE_MASTER), text(ENGINE_DRIVER_MEMORY), text(ENGINE_EXECUTOR_MEMORY),
-        shufflePartitions, sparkConf());
+        shufflePartitions, sparkConf(), threads);
   }
 
   private Map<String, String> sparkConf() {

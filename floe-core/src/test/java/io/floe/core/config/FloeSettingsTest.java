@@ -19,7 +19,7 @@ class FloeSettingsTest {
         "catalog.warehouse", "catalog.credential", "catalog.token", "storage.type", "storage.endpoint",
         "storage.region", "storage.path-style-access", "storage.access-key-id", "storage.secret-access-key",
         "engine.master", "engine.driver-memory", "engine.executor-memory", "engine.shuffle-partitions",
-        "engine.conf", "namespaces", "models.path", "sources", "vars");
+        "engine.threads", "engine.conf", "namespaces", "models.path", "sources", "vars");
     assertThat(defaults).containsEntry("catalog.type", "jdbc")
         .containsEntry("catalog.name", "floe")
         .containsEntry("catalog.warehouse", ".floe/warehouse")
@@ -27,6 +27,7 @@ class FloeSettingsTest {
         .containsEntry("storage.path-style-access", false)
         .containsEntry("engine.master", "local[*]")
         .containsEntry("engine.shuffle-partitions", 4)
+        .containsEntry("engine.threads", 4)
         .containsEntry("namespaces", List.of("bronze", "silver", "gold"))
         .containsEntry("models.path", "models");
     assertThat(FloeSettings.all()).filteredOn(ConfigField::required).containsExactly(FloeSettings.NAME);

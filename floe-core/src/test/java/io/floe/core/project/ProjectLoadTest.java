@@ -40,7 +40,7 @@ class ProjectLoadTest {
     assertThat(storage.accessKeyId()).isNull();
     assertThat(storage.secretAccessKey()).isNull();
 
-    assertThat(config.engine()).isEqualTo(new EngineConfig("local[*]", null, null, 4, Map.of()));
+    assertThat(config.engine()).isEqualTo(new EngineConfig("local[*]", null, null, 4, Map.of(), 4));
     assertThat(config.namespaces()).containsExactly("bronze", "silver", "gold");
     assertThat(config.modelsPath()).isEqualTo("models");
     assertThat(config.sources()).isEmpty();

@@ -158,6 +158,17 @@ public final class ModelProject {
     return render(model.name(), model.path(), model.template(), model.table(), incremental, tables, values).sql();
   }
 
+  /** The relations ({@code namespace.table}) the model reads with {@code source()}, in its order. */
+  public List<String> sourceRelations(Model model) {
+    List<String> relations = new ArrayList<>();
+    for (String key : model.sources()) {
+      int dot = key.indexOf('.');
+      relations.add(resolveSource(sources, Set.copyOf(project.config().namespaces()), model.path(),
+          key.substring(0, dot), key.substring(dot + 1)));
+    }
+    return relations;
+  }
+
   /** Renders a singular test; {@code tables} as in {@link #compile}. */
   public String compile(SingularTest test, java.util.function.Function<Model, String> tables) {
     return render(test.name(), test.path(), test.template(), "", false, tables, Values.DEFERRED).sql();

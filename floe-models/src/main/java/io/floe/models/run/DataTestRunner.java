@@ -69,7 +69,8 @@ public final class DataTestRunner {
    */
   public List<TestResult> run(Set<String> selected, Function<Model, String> relations) {
     List<Callable<List<TestResult>>> tasks = new ArrayList<>();
-    for (String name : selected) {
+    // Sorted: the same selection lists its tests in the same order on every run.
+    for (String name : new java.util.TreeSet<>(selected)) {
       Model model = project.models().get(name);
       if (model == null) {
         continue;

@@ -16,8 +16,15 @@ public record ModelResult(String model, String table, Status status, long rowsWr
   /** A model's outcome. */
   public enum Status {
     SUCCESS,
+    /** Not run: its fingerprint (SQL, config, inputs) equals the one its table was published with. */
+    UNCHANGED,
     ERROR,
     SKIPPED
+  }
+
+  /** True when the model holds what this run asked of it: it ran, or had nothing to do. */
+  public boolean ok() {
+    return status == Status.SUCCESS || status == Status.UNCHANGED;
   }
 
   public ModelResult {

@@ -49,21 +49,26 @@ public final class ModelRunner {
   private static final Logger LOG = LoggerFactory.getLogger(ModelRunner.class);
   private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss_SSS")
       .withZone(ZoneOffset.UTC);
-  private static final int MAX_PARALLEL = 4;
 
   private final FloeEngine engine;
   private final ModelProject project;
   private final boolean warningRows;
+  private final boolean fullRefresh;
 
   public ModelRunner(FloeEngine engine, ModelProject project) {
-    this(engine, project, false);
+    this(engine, project, false, false);
   }
 
-  /** @param warningRows whether tests that warn show their offending rows too (see {@link DataTestRunner}) */
-  public ModelRunner(FloeEngine engine, ModelProject project, boolean warningRows) {
+  /**
+   * @param warningRows whether tests that warn show their offending rows too (see {@link DataTestRunner})
+   * @param fullRefresh run every selected model whatever its fingerprint, and rebuild incremental
+   *     tables from their whole SELECT (dbt's {@code --full-refresh})
+   */
+  public ModelRunner(FloeEngine engine, ModelProject project, boolean warningRows, boolean fullRefresh) {
     this.engine = requireNonNull(engine, "engine is null");
     this.project = requireNonNull(project, "project is null");
     this.warningRows = warningRows;
+    this.fullRefresh = fullRefresh;
   }
 
   /**
@@ -90,15 +95,18 @@ public final class ModelRunner {
     List<ModelResult> models = new ArrayList<>();
     Set<String> failed = ConcurrentHashMap.newKeySet();
     Set<String> published = ConcurrentHashMap.newKeySet();
+    Fingerprints fingerprints = new Fingerprints(engine, project);
+    Map<String, String> computed = new ConcurrentHashMap<>();
     try {
-      ExecutorService pool = Executors.newFixedThreadPool(MAX_PARALLEL);
+      ExecutorService pool = Executors.newFixedThreadPool(engine.project().config().engine().threads());
       try {
         for (List<Node> level : project.graph().levels(selected)) {
           List<Future<ModelResult>> futures = new ArrayList<>();
           for (Node node : level) {
             if (node.kind() == Node.Kind.MODEL) {
               Model model = project.model(node.name());
-              futures.add(pool.submit(() -> runModel(model, branch, written, results, failed)));
+              futures.add(pool.submit(() -> runModel(model, branch, written, results, failed, fingerprints,
+                  computed)));
             }
           }
           for (Future<ModelResult> future : futures) {
@@ -109,15 +117,16 @@ public final class ModelRunner {
         pool.shutdownNow();
       }
       long testsStart = System.nanoTime();
-      List<TestResult> tests = withTests
-          ? new DataTestRunner(engine, project, warningRows).run(selected, model -> relation(model, written))
+      // Tests of the models that ran: an unchanged model's table is what its tests saw last time.
+      Set<String> ran = new java.util.TreeSet<>(written.keySet());
+      List<TestResult> tests = withTests && !ran.isEmpty()
+          ? new DataTestRunner(engine, project, warningRows).run(ran, model -> relation(model, written))
           : List.of();
       Duration modelsTime = Duration.ofNanos(testsStart - startNanos);
       Duration testsTime = Duration.ofNanos(System.nanoTime() - testsStart);
-      boolean ok = models.stream().allMatch(model -> model.status() == Status.SUCCESS)
-          && tests.stream().noneMatch(TestResult::blocks);
+      boolean ok = models.stream().allMatch(ModelResult::ok) && tests.stream().noneMatch(TestResult::blocks);
       if (ok) {
-        publish(written, published);
+        publish(written, published, computed);
       } else {
         discard(written, results, published);
       }
@@ -135,7 +144,8 @@ public final class ModelRunner {
   }
 
   private ModelResult runModel(Model model, String branch, Map<String, WriteTarget> written,
-      Map<String, MaterializeResult> results, Set<String> failed) {
+      Map<String, MaterializeResult> results, Set<String> failed, Fingerprints fingerprints,
+      Map<String, String> computed) {
     SparkSession.setActiveSession(engine.session());
     long start = System.nanoTime();
     for (String parent : model.refs()) {
@@ -148,10 +158,24 @@ public final class ModelRunner {
     boolean existed = true;
     try {
       MaterializeSpec spec = model.spec();
-      createNamespace(model.table());
+      boolean isView = spec.kind() == MaterializeSpec.Kind.VIEW;
       boolean exists = engine.icebergCatalog().tableExists(TableIdentifier.parse(model.table()));
       existed = exists;
-      String sql = project.compile(model, spec.kind() == MaterializeSpec.Kind.INCREMENTAL && exists,
+      boolean incremental = spec.kind() == MaterializeSpec.Kind.INCREMENTAL && exists && !fullRefresh;
+      String fingerprint = fingerprints.of(model, incremental);
+      if (!fullRefresh && fingerprints.stored(model).filter(fingerprint::equals).isPresent()) {
+        if (isView) {
+          fingerprints.settledView(model, fingerprint);
+        } else {
+          fingerprints.settledTable(model, Optional.empty());
+        }
+        LOG.info("Model {} -> {}: unchanged (same SQL, config and inputs as published)", model.name(), model.table());
+        return new ModelResult(model.name(), model.table(), Status.UNCHANGED, 0,
+            (System.nanoTime() - start) / 1_000_000, Optional.empty(), "");
+      }
+      computed.put(model.name(), fingerprint);
+      createNamespace(model.table());
+      String sql = project.compile(model, incremental,
           ref -> relation(ref, written), (relation, expression) -> maxLiteral(model, relation, expression));
       if (Contract.enforced(model)) {
         Map<String, String> columns = new LinkedHashMap<>();
@@ -163,9 +187,17 @@ public final class ModelRunner {
         Contract.check(model, columns);
       }
       WriteTarget target = new WriteTarget(model.table(), Optional.of(branch));
-      MaterializeResult result = Materialization.of(spec).materialize(engine, spec, sql, target);
+      // A full refresh rebuilds an incremental table from its whole SELECT, like dbt's.
+      Materialization materialization = fullRefresh && spec.kind() == MaterializeSpec.Kind.INCREMENTAL && exists
+          ? new io.floe.spark.materialize.TableReplaceMaterialization() : Materialization.of(spec);
+      MaterializeResult result = materialization.materialize(engine, spec, sql, target);
       written.put(model.name(), target);
       results.put(model.name(), result);
+      if (isView) {
+        fingerprints.settledView(model, fingerprint);
+      } else {
+        fingerprints.settledTable(model, Optional.of(branch));
+      }
       long millis = (System.nanoTime() - start) / 1_000_000;
       LOG.info("Model {} -> {}: {} rows in {} ms", model.name(), model.table(), result.rowsWritten(), millis);
       return new ModelResult(model.name(), model.table(), Status.SUCCESS, result.rowsWritten(), millis,
@@ -205,21 +237,29 @@ public final class ModelRunner {
         : target.identifier();
   }
 
-  private void publish(Map<String, WriteTarget> written, Set<String> published) {
-    for (Map.Entry<String, WriteTarget> entry : written.entrySet()) {
+  private void publish(Map<String, WriteTarget> written, Set<String> published, Map<String, String> fingerprints) {
+    for (Map.Entry<String, WriteTarget> entry : new java.util.TreeMap<>(written).entrySet()) {
       Model model = project.model(entry.getKey());
       if (model.spec().kind() != MaterializeSpec.Kind.VIEW) {
-        RunBranch.publish(engine, model.table(), entry.getValue().branch().orElseThrow());
+        String fingerprint = fingerprints.get(entry.getKey());
+        RunBranch.publish(engine, model.table(), entry.getValue().branch().orElseThrow(), snapshotId -> Map.of(
+            Fingerprints.PROPERTY, Fingerprints.stamp(fingerprint, snapshotId)));
         published.add(entry.getKey());
       }
     }
-    // Views last: they read the published tables, so they are rendered against main.
-    for (String name : written.keySet()) {
-      Model model = project.model(name);
-      if (model.spec().kind() == MaterializeSpec.Kind.VIEW) {
-        String sql = project.compile(model, false, Model::table);
-        new ViewMaterialization().materialize(engine, model.spec(), sql, new WriteTarget(model.table(),
-            Optional.empty()));
+    // Views last: they read the published tables, so they are rendered against main; in graph
+    // order, so a view that reads another view finds it.
+    for (List<Node> level : project.graph().levels(written.keySet())) {
+      for (Node node : level) {
+        if (node.kind() != Node.Kind.MODEL) {
+          continue;
+        }
+        Model model = project.model(node.name());
+        if (model.spec().kind() == MaterializeSpec.Kind.VIEW) {
+          String sql = project.compile(model, false, Model::table);
+          ViewMaterialization.publish(engine, model.table(), sql,
+              Map.of(Fingerprints.PROPERTY, fingerprints.get(node.name())));
+        }
       }
     }
   }

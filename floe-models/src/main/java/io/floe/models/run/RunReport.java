@@ -24,9 +24,14 @@ public record RunReport(String runId, Instant startedAt, List<ModelResult> model
     requireNonNull(testsTime, "testsTime is null");
   }
 
-  /** True when every model ran and no error-severity test failed. */
+  /** True when nothing changed: every model was unchanged and no test ran. */
+  public boolean nothingChanged() {
+    return tests.isEmpty() && models.stream().allMatch(model -> model.status() == ModelResult.Status.UNCHANGED);
+  }
+
+  /** True when every model ran (or was unchanged) and no error-severity test failed. */
   public boolean succeeded() {
-    return models.stream().noneMatch(model -> model.status() != ModelResult.Status.SUCCESS)
+    return models.stream().allMatch(ModelResult::ok)
         && tests.stream().noneMatch(TestResult::blocks);
   }
 }

@@ -2,9 +2,12 @@ package io.floe.spark.materialize;
 
 import io.floe.spark.FloeEngine;
 import io.floe.spark.sql.SparkErrors;
+import java.util.Map;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.Transaction;
+import org.apache.iceberg.UpdateProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,18 +26,36 @@ public final class RunBranch {
    * overwritten.
    */
   public static void publish(FloeEngine engine, String name, String branch) {
+    publish(engine, name, branch, snapshotId -> Map.of());
+  }
+
+  /**
+   * Publishes like {@link #publish(FloeEngine, String, String)} and sets table properties in the
+   * same commit (one transaction): {@code properties} gets the id of the snapshot main moves to.
+   */
+  public static void publish(FloeEngine engine, String name, String branch,
+      java.util.function.LongFunction<Map<String, String>> properties) {
     Table table = engine.table(name);
     Snapshot staged = table.snapshot(branch);
     if (staged == null) {
       return;
     }
     try {
+      Transaction transaction = table.newTransaction();
       if (table.currentSnapshot() == null) {
-        table.manageSnapshots().createBranch(SnapshotRef.MAIN_BRANCH, staged.snapshotId()).removeBranch(branch)
+        transaction.manageSnapshots().createBranch(SnapshotRef.MAIN_BRANCH, staged.snapshotId()).removeBranch(branch)
             .commit();
       } else {
-        table.manageSnapshots().fastForwardBranch(SnapshotRef.MAIN_BRANCH, branch).removeBranch(branch).commit();
+        transaction.manageSnapshots().fastForwardBranch(SnapshotRef.MAIN_BRANCH, branch).removeBranch(branch)
+            .commit();
       }
+      Map<String, String> values = properties.apply(staged.snapshotId());
+      if (!values.isEmpty()) {
+        UpdateProperties update = transaction.updateProperties();
+        values.forEach(update::set);
+        update.commit();
+      }
+      transaction.commitTransaction();
     } catch (IllegalArgumentException | org.apache.iceberg.exceptions.CommitFailedException e) {
       // Main moved since the branch was made (a writer outside this project's lock): not a user error.
       throw io.floe.core.error.FloeException.conflict(e, "Cannot publish %s (branch %s): main changed since this "

@@ -1,6 +1,7 @@
 package io.floe.spark.materialize;
 
 import io.floe.spark.FloeEngine;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,6 +19,14 @@ public final class ViewMaterialization implements Materialization {
       TargetTable.run(engine, "create view " + spec.table(), "CREATE OR REPLACE VIEW " + spec.table() + " AS " + select);
     }
     return new MaterializeResult(spec.table(), 0, Optional.empty(), false);
+  }
+
+  /** Creates (or replaces) the catalog view with {@code properties} (e.g. a fingerprint). */
+  public static void publish(FloeEngine engine, String view, String select, Map<String, String> properties) {
+    String tblProperties = properties.isEmpty() ? "" : properties.entrySet().stream()
+        .map(entry -> "'" + entry.getKey().replace("'", "\\'") + "' = '" + entry.getValue().replace("'", "\\'") + "'")
+        .collect(java.util.stream.Collectors.joining(", ", " TBLPROPERTIES (", ")"));
+    TargetTable.run(engine, "create view " + view, "CREATE OR REPLACE VIEW " + view + tblProperties + " AS " + select);
   }
 
   /** The session view that stands for the view while a run is staged. */

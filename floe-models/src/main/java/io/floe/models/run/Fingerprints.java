@@ -1,0 +1,134 @@
+package io.floe.models.run;
+
+import static java.util.Objects.requireNonNull;
+
+import io.floe.models.project.Model;
+import io.floe.models.project.ModelProject;
+import io.floe.spark.FloeEngine;
+import io.floe.spark.materialize.MaterializeSpec;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.catalog.ViewCatalog;
+
+/**
+ * Whether a model must run. A model's fingerprint is a SHA-256 of everything its result depends
+ * on: its SQL as rendered (with {@code max_of()} as a subquery, not a value), its config, and the
+ * state of each input: a table's snapshot id on main (or on the run's branch, when this run wrote
+ * it), a view's own fingerprint. The fingerprint a run computed is stored with what it published:
+ * a table's in the table property {@value #PROPERTY}, set in the same commit that moves main; a
+ * view's in the view's properties. When the fingerprint of a model equals the stored one, its table
+ * already holds what it would write: it is not run. No separate state to keep in step: the tables
+ * are the state.
+ */
+final class Fingerprints {
+  /** The table or view property that holds the fingerprint of what main holds. */
+  static final String PROPERTY = "floe.fingerprint";
+
+  private final FloeEngine engine;
+  private final ModelProject project;
+  // What each model's output is in this run, once settled: "snapshot:<id>" or "view:<fingerprint>".
+  private final Map<String, String> states = new ConcurrentHashMap<>();
+
+  Fingerprints(FloeEngine engine, ModelProject project) {
+    this.engine = requireNonNull(engine, "engine is null");
+    this.project = requireNonNull(project, "project is null");
+  }
+
+  /** The fingerprint of {@code model} given the state of its inputs now. */
+  String of(Model model, boolean incremental) {
+    StringBuilder text = new StringBuilder();
+    text.append("sql:").append(project.compile(model, incremental, Model::table)).append('\n');
+    text.append("incremental:").append(incremental).append('\n');
+    text.append("config:").append(new TreeMap<>(model.config().values())).append('\n');
+    for (String ref : model.refs().stream().sorted().toList()) {
+      text.append("ref:").append(ref).append('=').append(state(project.model(ref))).append('\n');
+    }
+    for (String relation : project.sourceRelations(model).stream().sorted().toList()) {
+      text.append("source:").append(relation).append('=').append(tableState(relation)).append('\n');
+    }
+    return sha256(text.toString());
+  }
+
+  /** The fingerprint stored with the model's published table or view, if any. */
+  Optional<String> stored(Model model) {
+    TableIdentifier id = TableIdentifier.parse(model.table());
+    Catalog catalog = engine.icebergCatalog();
+    if (model.spec().kind() == MaterializeSpec.Kind.VIEW) {
+      return catalog instanceof ViewCatalog views && views.viewExists(id)
+          ? Optional.ofNullable(views.loadView(id).properties().get(PROPERTY)) : Optional.empty();
+    }
+    if (!catalog.tableExists(id)) {
+      return Optional.empty();
+    }
+    Table table = catalog.loadTable(id);
+    // Stored as <fingerprint>@<snapshot id>: valid only while main is still that snapshot (a
+    // rollback or a write by hand makes the model run again).
+    String value = table.properties().get(PROPERTY);
+    Snapshot main = table.currentSnapshot();
+    if (value == null || main == null || !value.endsWith("@" + main.snapshotId())) {
+      return Optional.empty();
+    }
+    return Optional.of(value.substring(0, value.lastIndexOf('@')));
+  }
+
+  /** The property value to store when main moves to {@code snapshotId} for a model with {@code fingerprint}. */
+  static String stamp(String fingerprint, long snapshotId) {
+    return fingerprint + "@" + snapshotId;
+  }
+
+  /** Records what a settled table model holds for this run's later models: its snapshot. */
+  void settledTable(Model model, Optional<String> branch) {
+    Table table = engine.icebergCatalog().loadTable(TableIdentifier.parse(model.table()));
+    Snapshot snapshot = branch.map(table::snapshot).orElse(table.currentSnapshot());
+    states.put(model.name(), "snapshot:" + (snapshot == null ? "none" : snapshot.snapshotId()));
+  }
+
+  /** Records what a settled view model is for this run's later models: its fingerprint. */
+  void settledView(Model model, String fingerprint) {
+    states.put(model.name(), "view:" + fingerprint);
+  }
+
+  private String state(Model model) {
+    String settled = states.get(model.name());
+    if (settled != null) {
+      return settled;
+    }
+    // Not part of this run: as published.
+    if (model.spec().kind() == MaterializeSpec.Kind.VIEW) {
+      return "view:" + stored(model).orElse("unknown");
+    }
+    return tableState(model.table());
+  }
+
+  private String tableState(String relation) {
+    TableIdentifier id = TableIdentifier.parse(relation);
+    Catalog catalog = engine.icebergCatalog();
+    if (catalog.tableExists(id)) {
+      Snapshot snapshot = catalog.loadTable(id).currentSnapshot();
+      return "snapshot:" + (snapshot == null ? "none" : snapshot.snapshotId());
+    }
+    if (catalog instanceof ViewCatalog views && views.viewExists(id)) {
+      return "view:" + views.loadView(id).currentVersion().versionId() + ":"
+          + views.loadView(id).properties().getOrDefault(PROPERTY, "");
+    }
+    return "absent";
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+}
