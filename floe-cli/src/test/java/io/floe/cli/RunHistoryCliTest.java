@@ -54,8 +54,13 @@ class RunHistoryCliTest {
         select o.id, count(*) as n from {{ ref('order_totals') }} o cross join range(0, 30000000) group by o.id
         """);
     killDuringModels();
+    // What a fast-path load killed mid-batch leaves: Parquet files no commit references.
+    Path staged = Files.createDirectories(project.resolve(".floe/staging/batch-1")).resolve("part-0.parquet");
+    Files.writeString(staged, "not referenced");
 
     floe(project, "build").ok();
+
+    assertThat(project.resolve(".floe/staging")).isEmptyDirectory();
 
     assertThat(floe(project, "runs", "-o", "csv").ok().lines().skip(1).toList())
         .hasSize(2).first().asString().contains(",build,interrupted,");

@@ -22,6 +22,32 @@ final class Leftovers {
 
   private Leftovers() {}
 
+  /**
+   * Removes the files a killed fast-path load left in {@code .floe/staging} (Parquet files DuckDB
+   * wrote that no commit references).
+   *
+   * @return whether there were any
+   */
+  static boolean removeStagingFiles(java.nio.file.Path stateDir) {
+    java.nio.file.Path staging = stateDir.resolve("staging");
+    if (!java.nio.file.Files.isDirectory(staging)) {
+      return false;
+    }
+    try (java.util.stream.Stream<java.nio.file.Path> walk = java.nio.file.Files.walk(staging)) {
+      List<java.nio.file.Path> paths = walk.sorted(java.util.Comparator.reverseOrder())
+          .filter(path -> !path.equals(staging)).toList();
+      for (java.nio.file.Path path : paths) {
+        java.nio.file.Files.deleteIfExists(path);
+      }
+      if (!paths.isEmpty()) {
+        LOG.info("Removed {} staging files and directories left by interrupted runs", paths.size());
+      }
+      return !paths.isEmpty();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot remove the staging files in " + staging, e);
+    }
+  }
+
   /** Removes the leftovers of every table; returns the tables it changed, as {@code ns.t}. */
   static List<String> remove(FloeEngine engine) {
     List<String> cleaned = new ArrayList<>();

@@ -92,7 +92,10 @@ public final class ProjectRun implements AutoCloseable {
     if (interrupted.isEmpty() && !firstRecordedRun) {
       return List.of();
     }
-    List<String> cleaned = Leftovers.remove(engine);
+    List<String> cleaned = new java.util.ArrayList<>(Leftovers.remove(engine));
+    if (Leftovers.removeStagingFiles(engine.project().stateDir())) {
+      cleaned.add("staging files");
+    }
     if (!cleaned.isEmpty()) {
       log("recovered from interrupted runs: cleaned " + String.join(", ", cleaned));
     }

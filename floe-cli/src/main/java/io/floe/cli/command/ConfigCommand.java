@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "config",
     mixinStandardHelpOptions = true,
-    description = "Print every floe.yaml setting, sources included, with its type, default and description (Markdown).")
+    description = "Print every floe.yaml setting, sources included, and every model config key, with its type,"
+        + " default and description (Markdown).")
 final class ConfigCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -18,6 +19,7 @@ final class ConfigCommand implements Callable<Integer> {
   public Integer call() {
     spec.commandLine().getOut().print(FloeSettings.referenceMarkdown());
     spec.commandLine().getOut().print(SourceSettingsReference.markdown());
+    spec.commandLine().getOut().print(io.floe.models.project.ModelSettings.referenceMarkdown());
     spec.commandLine().getOut().flush();
     return 0;
   }

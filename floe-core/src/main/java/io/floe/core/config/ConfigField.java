@@ -24,7 +24,7 @@ public record ConfigField(
     String description,
     List<String> allowedValues,
     boolean required) {
-  private static final Pattern KEY = Pattern.compile("[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)*");
+  private static final Pattern KEY = Pattern.compile("[a-z][a-z0-9_-]*(\\.[a-z][a-z0-9_-]*)*");
 
   public ConfigField {
     requireNonNull(key, "key is null");

@@ -68,7 +68,10 @@ final class BatchReader {
     for (Path file : input.files()) {
       List<String> names = input.schema().isPresent() && !csv.header()
           ? input.schema().get().stream().map(SourceColumn::name).toList()
-          : FileHeaders.csvHeader(file, csv);
+          : FileHeaders.checkedCsvHeader(file, csv, declaredNames(input));
+      if (names.isEmpty()) {
+        continue; // an empty file: no header, no rows
+      }
       filesByHeader.computeIfAbsent(names, key -> new ArrayList<>()).add(file.toString());
     }
     Dataset<Row> text = null;
@@ -88,10 +91,19 @@ final class BatchReader {
       Dataset<Row> read = withOrigin(reader.load(group.getValue().toArray(String[]::new)), names,
           concat_ws(csv.delimiter(), names.stream().map(name -> coalesce(col(TextColumns.quoted(name)), lit("")))
               .toArray(Column[]::new)),
-          "malformed line: expected " + names.size() + " fields as in the header");
+          "malformed line: expected " + names.size() + " fields as in the header", csv.encoding());
       text = text == null ? read : text.unionByName(read, true);
     }
-    List<String> names = declaredNames(input).orElse(List.copyOf(allNames));
+    List<String> names = declaredNames(input).orElse(List.copyOf(allNames.isEmpty() ? tableTypes.keySet() : allNames));
+    if (text == null) {
+      // Every file of the batch is empty: no rows, and the batch still commits its position.
+      List<StructField> fields = new ArrayList<>();
+      names.forEach(name -> fields.add(DataTypes.createStructField(name, DataTypes.StringType, true)));
+      fields.add(DataTypes.createStructField(ParsedBatch.FILE, DataTypes.StringType, true));
+      fields.add(DataTypes.createStructField(ParsedBatch.RAW, DataTypes.StringType, true));
+      fields.add(DataTypes.createStructField(ParsedBatch.REASON, DataTypes.StringType, true));
+      text = spark.createDataFrame(List.<Row>of(), DataTypes.createStructType(fields));
+    }
     text = TextColumns.nullMarkers(text, names, csv.nullValues());
     return typed(input, text, names, tableTypes);
   }
@@ -112,7 +124,7 @@ final class BatchReader {
     columns.add(col(ParsedBatch.FILE));
     columns.add(col("value").as(ParsedBatch.RAW));
     columns.add(when(col("parsed." + CORRUPT).isNotNull().or(col("parsed").isNull()), lit("malformed JSON line"))
-        .as(ParsedBatch.REASON));
+        .when(undecodable(col("value"), "UTF-8"), lit(UNDECODABLE + "UTF-8")).as(ParsedBatch.REASON));
     Dataset<Row> text = lines.withColumn("parsed", parsed).select(columns.toArray(Column[]::new));
     return typed(input, text, names, tableTypes);
   }
@@ -140,13 +152,23 @@ final class BatchReader {
   }
 
   // The file, the raw record (the line for a malformed one) and the reason for a malformed record.
-  private static Dataset<Row> withOrigin(Dataset<Row> read, List<String> names, Column rebuilt, String malformed) {
+  private static Dataset<Row> withOrigin(Dataset<Row> read, List<String> names, Column rebuilt, String malformed,
+      String encoding) {
     List<Column> columns = new ArrayList<>();
     names.forEach(name -> columns.add(col(TextColumns.quoted(name))));
     columns.add(col("_metadata.file_path").as(ParsedBatch.FILE));
-    columns.add(coalesce(col(CORRUPT), rebuilt).as(ParsedBatch.RAW));
-    columns.add(when(col(CORRUPT).isNotNull(), lit(malformed)).as(ParsedBatch.REASON));
+    Column raw = coalesce(col(CORRUPT), rebuilt);
+    columns.add(raw.as(ParsedBatch.RAW));
+    columns.add(when(col(CORRUPT).isNotNull(), lit(malformed))
+        .when(undecodable(raw, encoding), lit(UNDECODABLE + encoding)).as(ParsedBatch.REASON));
     return read.select(columns.toArray(Column[]::new));
+  }
+
+  private static final String UNDECODABLE = "bytes that are not valid ";
+
+  // Spark's decoder replaces bytes it cannot decode with U+FFFD: such a record is a reject, not text.
+  private static Column undecodable(Column raw, String encoding) {
+    return encoding.equalsIgnoreCase("UTF-8") ? instr(raw, "\uFFFD").gt(0) : lit(false);
   }
 
   private static StructType textSchema(List<String> names) {

@@ -92,8 +92,14 @@ final class BronzeCommit {
   static boolean writeRejectsOnce(Table rejects, String rejectsName, SourceDefinition definition, Batch batch,
       Consumer<String> write) {
     String key = SourceState.batchIdKey(definition.name());
+    String removedKey = SourceState.rejectsRemovedKey(definition.name());
+    // Newest first: rejects removed since they were written (their rows never committed) are absent.
     Predicate<Iterable<Snapshot>> absent = ancestors -> {
       for (Snapshot snapshot : ancestors) {
+        String removed = snapshot.summary().get(removedKey);
+        if (removed != null && List.of(removed.split(",")).contains(batch.id())) {
+          return true;
+        }
         if (batch.id().equals(snapshot.summary().get(key))) {
           return false;
         }

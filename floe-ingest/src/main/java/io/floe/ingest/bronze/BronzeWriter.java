@@ -37,6 +37,8 @@ import org.apache.spark.storage.StorageLevel;
  * and remembers it, or neither. Rows that cannot be read go to {@code <table>__rejects}.
  */
 public final class BronzeWriter {
+  private static final String ORDER_FILE = "_floe_order_file";
+  private static final String ORDER_ROW = "_floe_order_row";
   private final FloeEngine engine;
   private final BatchReader reader;
 
@@ -111,6 +113,13 @@ public final class BronzeWriter {
         table.refresh();
       }
       Dataset<Row> good = rows.filter(col(ParsedBatch.REASON).isNull());
+      if (definition.mode() == WriteMode.UPSERT) {
+        // Source order, which the last-row-wins rule speaks of: the batch's files in path order (file
+        // paths sort as the batch lists them), then the rows of a file in order. Spark's partition ids
+        // alone follow split sizes, so a larger older file would win over a newer one.
+        good = good.withColumn(ORDER_FILE, coalesce(col(ParsedBatch.FILE), lit("")))
+            .withColumn(ORDER_ROW, monotonically_increasing_id());
+      }
       Dataset<Row> projected = project(definition, table, parsed.columns(), good, batch.id(), now);
       long snapshotId = commit(definition, table, batch, before, parsed.after(batch), projected);
       return new BatchResult(read, read - rejects, rejects, changes.stream().map(Object::toString).toList(),
@@ -162,11 +171,12 @@ public final class BronzeWriter {
     String view = "floe_batch_" + definition.name();
     Column[] key = definition.primaryKey().stream().map(name -> col(TextColumns.quoted(name))).toArray(Column[]::new);
     org.apache.spark.sql.expressions.WindowSpec latest = org.apache.spark.sql.expressions.Window.partitionBy(key)
-        .orderBy(col("_floe_order").desc());
-    rows.withColumn("_floe_order", monotonically_increasing_id())
-        .withColumn("_floe_rank", row_number().over(latest))
+        .orderBy(col(ORDER_FILE).desc(), col(ORDER_ROW).desc());
+    Dataset<Row> ordered = List.of(rows.columns()).contains(ORDER_FILE) ? rows
+        : rows.withColumn(ORDER_FILE, lit("")).withColumn(ORDER_ROW, monotonically_increasing_id());
+    ordered.withColumn("_floe_rank", row_number().over(latest))
         .filter(col("_floe_rank").equalTo(1))
-        .drop("_floe_order", "_floe_rank")
+        .drop(ORDER_FILE, ORDER_ROW, "_floe_rank")
         // MERGE needs a deterministic source; the arrival order above is not, so pin the rows.
         .localCheckpoint()
         .createOrReplaceTempView(view);
@@ -193,6 +203,10 @@ public final class BronzeWriter {
         default -> sourceNames.contains(name) ? col(TextColumns.quoted(name)) : lit(null);
       };
       columns.add(value.cast(field.dataType()).as(name));
+    }
+    if (List.of(good.columns()).contains(ORDER_FILE)) {
+      columns.add(col(ORDER_FILE));
+      columns.add(col(ORDER_ROW));
     }
     return good.select(columns.toArray(Column[]::new));
   }

@@ -73,9 +73,13 @@ final class DuckDbCsvWriter {
         && (table == null || table.spec().isUnpartitioned()) && sameHeader(input, csv);
   }
 
+  // Also checks each header (duplicates, declared columns); an empty file takes the Spark path.
   private static boolean sameHeader(FileInput input, FileFormat.Csv csv) {
-    List<String> first = FileHeaders.csvHeader(input.files().get(0), csv);
-    return input.files().stream().allMatch(file -> FileHeaders.csvHeader(file, csv).equals(first));
+    java.util.Optional<List<String>> declared = input.schema()
+        .map(columns -> columns.stream().map(SourceColumn::name).toList());
+    List<String> first = FileHeaders.checkedCsvHeader(input.files().get(0), csv, declared);
+    return !first.isEmpty() && input.files().stream()
+        .allMatch(file -> FileHeaders.checkedCsvHeader(file, csv, declared).equals(first));
   }
 
   BatchResult write(SourceDefinition definition, Batch batch, Position before, long rejectsBefore,

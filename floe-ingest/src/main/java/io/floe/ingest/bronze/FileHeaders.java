@@ -42,6 +42,34 @@ final class FileHeaders {
     }
   }
 
+  /**
+   * The columns of a CSV file's header, checked: no name twice (Spark and Iceberg compare names
+   * without case), and every declared column present. Empty for an empty file, which has no rows.
+   *
+   * @param declared the columns the source declares, if it does
+   * @throws FloeException a user error naming the file, what it has and what was expected
+   */
+  static List<String> checkedCsvHeader(Path file, FileFormat.Csv csv, java.util.Optional<List<String>> declared) {
+    List<String> header = csvHeader(file, csv);
+    if (header.isEmpty()) {
+      return header;
+    }
+    java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+    for (int i = 0; i < header.size(); i++) {
+      Integer earlier = seen.putIfAbsent(header.get(i).toLowerCase(java.util.Locale.ROOT), i + 1);
+      if (earlier != null) {
+        throw FloeException.user("Cannot read %s: its header names the column '%s' twice (fields %d and %d); "
+            + "column names must differ (ignoring case). Rename one in the file.", file, header.get(i), earlier, i + 1);
+      }
+    }
+    if (declared.isPresent() && !header.containsAll(declared.get())) {
+      throw FloeException.user("Cannot read %s: its header has the columns %s, but the source declares %s (the "
+          + "delimiter is '%s'). Fix the source's csv.delimiter or schema in floe.yaml, or the file.", file, header,
+          declared.get(), csv.delimiter());
+    }
+    return header;
+  }
+
   /** The keys of the objects on the first lines of a JSON lines file, in the order first seen. */
   static Set<String> jsonKeys(Path file, String encoding) {
     Set<String> keys = new LinkedHashSet<>();
@@ -49,6 +77,14 @@ final class FileHeaders {
       String line;
       for (int read = 0; read < JSON_SAMPLE_LINES && (line = reader.readLine()) != null; read++) {
         keysOf(line).forEachRemaining(keys::add);
+      }
+      java.util.Map<String, String> byLowerCase = new java.util.HashMap<>();
+      for (String key : keys) {
+        String other = byLowerCase.putIfAbsent(key.toLowerCase(java.util.Locale.ROOT), key);
+        if (other != null) {
+          throw FloeException.user("Cannot read %s: its objects have the keys '%s' and '%s', which differ only in "
+              + "case; column names must differ ignoring case. Rename one in the data.", file, other, key);
+        }
       }
     } catch (IOException e) {
       throw FloeException.external(e, "Cannot read %s: %s", file, e.getMessage());

@@ -86,7 +86,7 @@ final class RejectsTable {
     Table rejects = engine.table(name);
     BronzeCommit.removeStaleBranches(rejects);
     String batchKey = SourceState.batchIdKey(definition.name());
-    String removedKey = "floe.source." + definition.name() + ".rejects-removed";
+    String removedKey = SourceState.rejectsRemovedKey(definition.name());
     Set<String> orphans = new TreeSet<>();
     Set<String> removed = new TreeSet<>();
     for (Snapshot snapshot : SnapshotUtil.currentAncestors(rejects)) {

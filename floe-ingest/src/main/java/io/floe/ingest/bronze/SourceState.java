@@ -37,6 +37,11 @@ public record SourceState(Position position, Optional<Instant> lastCommit, Optio
     return "floe.source." + sourceName + ".batch-id";
   }
 
+  /** The rejects-table snapshot key listing the batch ids whose rejects were removed (never committed). */
+  static String rejectsRemovedKey(String sourceName) {
+    return "floe.source." + sourceName + ".rejects-removed";
+  }
+
   /** The newest position of the source in {@code ancestors} (newest first); {@link Position#START} when none. */
   static Position positionIn(Iterable<Snapshot> ancestors, String sourceName) {
     String key = positionKey(sourceName);

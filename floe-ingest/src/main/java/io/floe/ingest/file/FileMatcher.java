@@ -14,7 +14,8 @@ import java.util.stream.Stream;
 /**
  * The files a source's {@code path} names: one file, the files of a directory, or the files a glob
  * matches ({@code *} within a directory, {@code **} across directories). Hidden files and files
- * starting with {@code _} are skipped, as Spark and Hadoop do.
+ * starting with {@code _} are skipped, as Spark and Hadoop do; a skipped one that looks like data is
+ * reported, and one named on its own is an error.
  *
  * @param root the project directory, which relative paths and the names in positions are relative to
  * @param written the path as written in floe.yaml
@@ -22,6 +23,7 @@ import java.util.stream.Stream;
  * @param glob the matcher for a glob, or null
  */
 record FileMatcher(Path root, String written, Path base, PathMatcher glob, SourceLocation location) {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FileMatcher.class);
   private static final String GLOB_CHARACTERS = "*?[{";
 
   static FileMatcher of(Path root, String written, SourceLocation location) {
@@ -44,6 +46,10 @@ record FileMatcher(Path root, String written, Path base, PathMatcher glob, Sourc
    */
   List<Path> files(String sourceName) {
     if (glob == null && Files.isRegularFile(base)) {
+      if (isHidden(base)) {
+        throw FloeException.user("%s: Cannot read source '%s': %s is a hidden file (its name starts with '_' or "
+            + "'.'), which Spark's readers skip. Rename it.", location, sourceName, written);
+      }
       return List.of(base);
     }
     if (!Files.isDirectory(base)) {
@@ -57,11 +63,15 @@ record FileMatcher(Path root, String written, Path base, PathMatcher glob, Sourc
     }
     List<Path> files;
     try (Stream<Path> walk = glob == null ? Files.list(base) : Files.walk(base)) {
-      files = walk.filter(Files::isRegularFile)
-          .filter(file -> !isHidden(file))
+      List<Path> matched = walk.filter(Files::isRegularFile)
           .filter(file -> glob == null || glob.matches(file))
           .sorted()
           .toList();
+      files = matched.stream().filter(file -> !isHidden(file)).toList();
+      // Markers such as _SUCCESS are skipped quietly; a data file skipped for its name is reported.
+      matched.stream().filter(FileMatcher::isHidden).filter(FileMatcher::looksLikeData).forEach(file ->
+          LOG.warn("Source {}: skipping {}: its name starts with '_' or '.', which marks a hidden file that Spark's "
+              + "readers skip; rename it to load it.", sourceName, nameOf(file)));
     } catch (IOException | UncheckedIOException e) {
       throw FloeException.external(e, "Cannot list files of source '%s' in %s: %s", sourceName, base, e.getMessage());
     }
@@ -79,6 +89,12 @@ record FileMatcher(Path root, String written, Path base, PathMatcher glob, Sourc
   private static boolean isHidden(Path file) {
     String name = file.getFileName().toString();
     return name.startsWith(".") || name.startsWith("_");
+  }
+
+  private static boolean looksLikeData(Path file) {
+    String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    return List.of(".csv", ".tsv", ".txt", ".json", ".jsonl", ".ndjson", ".parquet", ".gz").stream()
+        .anyMatch(name::endsWith);
   }
 
   private static int indexOfGlob(String path) {

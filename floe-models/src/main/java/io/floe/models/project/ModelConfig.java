@@ -2,6 +2,8 @@ package io.floe.models.project;
 
 import static java.util.Objects.requireNonNull;
 
+import io.floe.core.config.ConfigField;
+import io.floe.core.config.ConfigType;
 import io.floe.core.error.DidYouMean;
 import io.floe.core.error.FloeException;
 import io.floe.spark.materialize.MaterializeSpec;
@@ -24,10 +26,9 @@ import java.util.Set;
  * @param values the merged settings, as written
  */
 public record ModelConfig(Map<String, Object> values) {
-  /** Every key a model's config may hold; anything else is an error with a suggestion. */
-  public static final Set<String> KEYS = Set.of("materialized", "schema", "alias", "tags", "enabled",
-      "unique_key", "incremental_strategy", "delete_condition", "partition_by", "sort_by",
-      "tblproperties", "on_schema_change", "strategy", "updated_at", "check_cols", "description", "contract");
+  /** Every key a model's config may hold ({@link ModelSettings}); anything else is an error with a suggestion. */
+  public static final Set<String> KEYS = ModelSettings.all().stream().map(ConfigField::key)
+      .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
   public ModelConfig {
     values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(values, "values is null")));
@@ -44,14 +45,39 @@ public record ModelConfig(Map<String, Object> values) {
    * @throws FloeException (user) for an unknown key
    */
   public ModelConfig with(Map<String, Object> overrides, String where) {
-    for (String key : overrides.keySet()) {
-      if (!KEYS.contains(key)) {
-        throw FloeException.user("%s: Unknown config '%s'.%s", where, key, DidYouMean.hint(key, KEYS));
+    for (Map.Entry<String, Object> entry : overrides.entrySet()) {
+      ConfigField field = ModelSettings.field(entry.getKey());
+      if (field == null) {
+        throw FloeException.user("%s: Unknown config '%s'.%s", where, entry.getKey(),
+            DidYouMean.hint(entry.getKey(), KEYS));
       }
+      checkType(field, entry.getValue(), where);
     }
     Map<String, Object> merged = new LinkedHashMap<>(values);
     merged.putAll(overrides);
     return new ModelConfig(merged);
+  }
+
+  // The value's type against the declaration, so a mistake names the file (and line) it was written in.
+  private static void checkType(ConfigField field, Object value, String where) {
+    if (value == null) {
+      return;
+    }
+    String text = value.toString().trim();
+    boolean ok = switch (field.type()) {
+      case BOOLEAN -> value instanceof Boolean || text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false");
+      case ENUM -> field.allowedValues().contains(text.toLowerCase(Locale.ROOT));
+      case STRING_LIST -> value instanceof List<?> || !(value instanceof Map<?, ?>);
+      case MAP -> value instanceof Map<?, ?>;
+      case STRING, SECRET -> !(value instanceof Map<?, ?>) && !(value instanceof List<?>);
+      case INT -> value instanceof Number || text.matches("-?\\d+");
+    };
+    if (!ok) {
+      String expected = field.type() == ConfigType.ENUM ? "one of " + field.allowedValues()
+          : "a " + field.type().displayName();
+      throw FloeException.user("%s: Invalid config %s: expected %s, but was: %s.%s", where, field.key(), expected,
+          value, field.type() == ConfigType.ENUM ? DidYouMean.hint(text, field.allowedValues()) : "");
+    }
   }
 
   public Optional<String> string(String key) {

@@ -197,7 +197,7 @@ public final class ModelProject {
     if (described.isPresent()) {
       config = config.with(described.get().config(), described.get().where());
     }
-    config = config.with(rendered.config(), path);
+    config = config.with(rendered.config(), path + lineOf(template, "config("));
     String schema = config.string("schema").orElseGet(() -> folderSchema(project.modelsDir(), file, namespaces));
     String table = schema + "." + config.string("alias").orElse(name);
     Model model = new Model(name, path, template, described, config, table, rendered.refs(), rendered.sources());
@@ -280,6 +280,12 @@ public final class ModelProject {
     } catch (IOException e) {
       throw FloeException.user(e, "Cannot read %s: %s", file, e.getMessage());
     }
+  }
+
+  // ":<line>" of the first occurrence of `text` in `template`, or "" when it does not occur.
+  private static String lineOf(String template, String text) {
+    int at = template.indexOf(text);
+    return at < 0 ? "" : ":" + (template.substring(0, at).chars().filter(c -> c == '\n').count() + 1);
   }
 
   private static String stem(Path file) {

@@ -95,6 +95,7 @@ public final class ModelRunner {
     List<ModelResult> models = new ArrayList<>();
     Set<String> failed = ConcurrentHashMap.newKeySet();
     Set<String> published = ConcurrentHashMap.newKeySet();
+    createNamespaces(selected);
     Fingerprints fingerprints = new Fingerprints(engine, project);
     Map<String, String> computed = new ConcurrentHashMap<>();
     try {
@@ -174,7 +175,6 @@ public final class ModelRunner {
             (System.nanoTime() - start) / 1_000_000, Optional.empty(), "");
       }
       computed.put(model.name(), fingerprint);
-      createNamespace(model.table());
       String sql = project.compile(model, incremental,
           ref -> relation(ref, written), (relation, expression) -> maxLiteral(model, relation, expression));
       if (Contract.enforced(model)) {
@@ -277,9 +277,28 @@ public final class ModelRunner {
     LOG.info("Run not published: main of every table is unchanged");
   }
 
-  private void createNamespace(String table) {
-    String namespace = table.substring(0, table.lastIndexOf('.'));
-    engine.sql("CREATE NAMESPACE IF NOT EXISTS " + namespace, 0);
+  // Up front and one at a time: models of one namespace running in parallel raced to create it.
+  private void createNamespaces(Set<String> selected) {
+    if (!(engine.icebergCatalog() instanceof org.apache.iceberg.catalog.SupportsNamespaces catalog)) {
+      return;
+    }
+    java.util.SortedSet<String> namespaces = new java.util.TreeSet<>();
+    for (String name : selected) {
+      Model model = project.models().get(name);
+      if (model != null) {
+        namespaces.add(model.table().substring(0, model.table().lastIndexOf('.')));
+      }
+    }
+    for (String namespace : namespaces) {
+      org.apache.iceberg.catalog.Namespace id = org.apache.iceberg.catalog.Namespace.of(namespace.split("\\."));
+      if (!catalog.namespaceExists(id)) {
+        try {
+          catalog.createNamespace(id);
+        } catch (org.apache.iceberg.exceptions.AlreadyExistsException e) {
+          LOG.debug("Namespace {} was created by another run meanwhile", namespace, e);
+        }
+      }
+    }
   }
 
   private static ModelResult await(Future<ModelResult> future) {

@@ -125,7 +125,16 @@ class ModelProjectTest {
 
     write(dir, "models/bad.sql", "{{ config(materialised='table') }} select 1");
     assertThatThrownBy(() -> ModelProject.load(Project.load(dir)))
-        .hasMessage("models/bad.sql: Unknown config 'materialised'. Did you mean 'materialized'?");
+        .hasMessage("models/bad.sql:1: Unknown config 'materialised'. Did you mean 'materialized'?");
+
+    write(dir, "models/bad.sql", "select 1\n{{ config(materialized='incremantal') }}");
+    assertThatThrownBy(() -> ModelProject.load(Project.load(dir)))
+        .hasMessage("models/bad.sql:2: Invalid config materialized: expected one of [view, table, incremental, scd2],"
+            + " but was: incremantal. Did you mean 'incremental'?");
+
+    write(dir, "models/bad.sql", "{{ config(enabled='maybe', materialized='table') }} select 1");
+    assertThatThrownBy(() -> ModelProject.load(Project.load(dir)))
+        .hasMessage("models/bad.sql:1: Invalid config enabled: expected a boolean, but was: maybe.");
 
     write(dir, "models/bad.sql", "select * from {{ ref('stg_order') }}");
     assertThatThrownBy(() -> ModelProject.load(Project.load(dir)))

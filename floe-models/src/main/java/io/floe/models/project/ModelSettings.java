@@ -1,0 +1,88 @@
+package io.floe.models.project;
+
+import io.floe.core.config.ConfigField;
+import io.floe.core.config.ConfigType;
+import io.floe.core.config.SettingsReference;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Every key of a model's config ({@code config(...)} or {@code config:} in a property file),
+ * declared once with its type, default and description, dbt's names. {@link ModelConfig} checks a
+ * config against these, and {@code floe config} prints them.
+ */
+public final class ModelSettings {
+  public static final ConfigField MATERIALIZED = choice("materialized", "view",
+      List.of("view", "table", "incremental", "scd2"),
+      "How the result becomes a table: an Iceberg view, a table replaced on each run, an incremental table, or an"
+          + " SCD2 history of the SELECT's rows.");
+  public static final ConfigField SCHEMA = string("schema",
+      "The namespace of the model's table; default: its first folder under models/ when that is a namespace, else"
+          + " silver.");
+  public static final ConfigField ALIAS = string("alias", "The table's name; default: the model's file name.");
+  public static final ConfigField TAGS = list("tags", "Tags to select the model by (-s tag:NAME).");
+  public static final ConfigField ENABLED = new ConfigField("enabled", ConfigType.BOOLEAN, true,
+      "false leaves the model out of every run.", List.of(), false);
+  public static final ConfigField DESCRIPTION = string("description", "What the model holds, for people.");
+  public static final ConfigField UNIQUE_KEY = list("unique_key",
+      "The key column or columns: needed by incremental merge and scd2.");
+  public static final ConfigField INCREMENTAL_STRATEGY = choice("incremental_strategy", null,
+      List.of("append", "merge", "insert_overwrite"),
+      "How an incremental model writes its new rows; default: merge with a unique_key, else append.");
+  public static final ConfigField DELETE_CONDITION = string("delete_condition",
+      "Incremental merge: a condition on the new rows; a row that meets it deletes its key, e.g. op = 'D'.");
+  public static final ConfigField PARTITION_BY = list("partition_by",
+      "Partitioning of the table as Iceberg transforms, e.g. [days(ts), bucket(16, id)].");
+  public static final ConfigField SORT_BY = list("sort_by", "Sort order of the table's files, e.g. [ts, id].");
+  public static final ConfigField TBLPROPERTIES = new ConfigField("tblproperties", ConfigType.MAP, null,
+      "Iceberg table properties, e.g. {write.merge.mode: merge-on-read}.", List.of(), false);
+  public static final ConfigField ON_SCHEMA_CHANGE = choice("on_schema_change", "append_new_columns",
+      List.of("append_new_columns", "sync", "fail"),
+      "What a table does when the SELECT's columns change: add new ones, follow them, or fail.");
+  public static final ConfigField STRATEGY = choice("strategy", null, List.of("timestamp", "check"),
+      "scd2: how a changed row is found: a newer updated_at (timestamp), or different check_cols (check).");
+  public static final ConfigField UPDATED_AT = string("updated_at", "scd2 timestamp strategy: the column that says"
+      + " when a row changed.");
+  public static final ConfigField CHECK_COLS = list("check_cols", "scd2 check strategy: the columns compared.");
+  public static final ConfigField CONTRACT = new ConfigField("contract", ConfigType.MAP, null,
+      "{enforced: true}: the SELECT must return exactly the declared columns with their data_types.", List.of(),
+      false);
+
+  private static final List<ConfigField> ALL = List.of(MATERIALIZED, SCHEMA, ALIAS, TAGS, ENABLED, DESCRIPTION,
+      UNIQUE_KEY, INCREMENTAL_STRATEGY, DELETE_CONDITION, PARTITION_BY, SORT_BY, TBLPROPERTIES, ON_SCHEMA_CHANGE,
+      STRATEGY, UPDATED_AT, CHECK_COLS, CONTRACT);
+  private static final Map<String, ConfigField> BY_KEY =
+      ALL.stream().collect(Collectors.toUnmodifiableMap(ConfigField::key, Function.identity()));
+
+  private ModelSettings() {}
+
+  /** Every model config key, in the order of the documentation. */
+  public static List<ConfigField> all() {
+    return ALL;
+  }
+
+  /** The declaration of {@code key}, or null when there is none. */
+  public static ConfigField field(String key) {
+    return BY_KEY.get(key);
+  }
+
+  /** The reference, as a Markdown section. */
+  public static String referenceMarkdown() {
+    return "\n## Model config\n\nIn a model's `{{ config(...) }}` (which wins) or under `config:` in a property file."
+        + "\n\n" + SettingsReference.markdown(ALL);
+  }
+
+  private static ConfigField string(String key, String description) {
+    return new ConfigField(key, ConfigType.STRING, null, description, List.of(), false);
+  }
+
+  private static ConfigField list(String key, String description) {
+    return new ConfigField(key, ConfigType.STRING_LIST, null, description, List.of(), false);
+  }
+
+  private static ConfigField choice(String key, String defaultValue, List<String> allowed, String description) {
+    return new ConfigField(key, ConfigType.ENUM, defaultValue, description, allowed, false);
+  }
+}
