@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * never run at once (the project's lock).
  */
 class ConcurrentRunsCliTest {
-  private static final int ROUNDS = 3;
-  private static final int FILES_PER_ROUND = 3;
+  private static final int ROUNDS = 2;
+  private static final int FILES_PER_ROUND = 2;
   private static final int ROWS_PER_FILE = 20;
 
   @TempDir Path workspace;
@@ -78,7 +78,7 @@ class ConcurrentRunsCliTest {
     // Long enough (seconds) for the other builds to meet it while it runs.
     Files.writeString(project.resolve("models/slow.sql"), """
         {{ config(materialized='table') }}
-        select count(*) as n from range(0, 400000000)
+        select count(*) as n from range(0, 250000000)
         """);
     Process running = FloeProcess.start(project, false, "build");
     try {

@@ -72,6 +72,38 @@ class RunHistoryCliTest {
         .isEqualTo("id,total\n1,10.50\n2,20.00\n3,7.25\n");
   }
 
+  @Test
+  void aBuildStoppedWithSigtermIsCancelledPublishesNothingAndLeavesNoBranch() throws Exception {
+    layout();
+    floe(project, "build").ok();
+    String main = "SELECT snapshot_id FROM gold.order_totals.refs WHERE name = 'main'";
+    String before = floe(project, "sql", "-o", "csv", main).ok();
+    Files.writeString(project.resolve("landing/orders_2.csv"), "id,amount\n4,1.00\n");
+    Files.writeString(project.resolve("models/gold/slow.sql"), """
+        {{ config(materialized='table') }}
+        select o.id, count(*) as n from {{ ref('order_totals') }} o cross join range(0, 200000000) group by o.id
+        """);
+    Process process = FloeProcess.start(project, false, "-v", "build");
+    try (BufferedReader err = new BufferedReader(
+        new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = err.readLine()) != null && !line.contains("Model order_totals -> gold.order_totals")) {
+        continue;
+      }
+      process.destroy(); // SIGTERM, as a service manager stops a process
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      process.destroyForcibly();
+    }
+
+    String runs = floe(project, "runs", "-o", "csv").ok();
+    assertThat(runs.lines().reduce((a, b) -> b).orElseThrow()).contains(",build,cancelled,");
+    assertThat(floe(project, "sql", "-o", "csv", main).ok())
+        .as("main of order_totals as before: the cancelled run published nothing").isEqualTo(before);
+    assertThat(floe(project, "sql", "-o", "csv", "SELECT count(*) FROM gold.order_totals.refs WHERE name LIKE "
+        + "'floe_%'").ok()).endsWith("0\n");
+  }
+
   private void killDuringModels() throws IOException, InterruptedException {
     Process process = FloeProcess.start(project, false, "-v", "build");
     List<String> seen = new ArrayList<>();

@@ -30,8 +30,16 @@ import java.util.Set;
 public final class FloeRuntime {
   /** Hears a run's events as they happen. */
   public interface Listener extends Ingestion.Progress {
+    @Override
+    default void batchCommitted(SourceDefinition source, io.floe.ingest.spi.Batch batch,
+        io.floe.ingest.bronze.BatchResult result, int done, int total, long bytesDone, long bytesTotal,
+        Duration elapsed) {}
+
     /** A source finished loading (all its batches committed). */
     default void sourceFinished(SourceRun run) {}
+
+    /** A model finished: ran, unchanged, failed or skipped. */
+    default void modelFinished(ModelResult result) {}
   }
 
   private final FloeEngine engine;
@@ -57,6 +65,7 @@ public final class FloeRuntime {
     Ingestion ingestion = new Ingestion(engine, sources);
     List<SourceRun> runs = new ArrayList<>();
     for (SourceDefinition definition : selected) {
+      throwIfCancelled();
       long start = System.nanoTime();
       long[] lastBatchNanos = {start};
       Ingestion.Progress recording = (source, batch, result, done, total, bytesDone, bytesTotal, elapsed) -> {
@@ -66,6 +75,8 @@ public final class FloeRuntime {
             batch.after().value(), result.rejects() == 0 ? "" : result.rejects() + " rejected"));
         lastBatchNanos[0] = now;
         listener.batchCommitted(source, batch, result, done, total, bytesDone, bytesTotal, elapsed);
+        // Between batches: the one just committed stays, the next one is not read.
+        throwIfCancelled();
       };
       try {
         SourceRun sourceRun = ingestion.run(definition, recording);
@@ -91,14 +102,42 @@ public final class FloeRuntime {
    */
   public RunReport models(ModelProject models, Set<String> selected, boolean withTests, boolean warningRows,
       boolean fullRefresh) {
-    RunReport report = new ModelRunner(engine, models, warningRows, fullRefresh).run(run.id(), selected, withTests);
-    for (ModelResult model : report.models()) {
-      run.record(new RunStore.Node("model", model.model(), model.table(), label(model.status()), model.rowsWritten(),
-          0, model.millis(), model.snapshotId().map(String::valueOf).orElse(""), "", model.message()));
+    return models(models, selected, withTests, warningRows, fullRefresh, new Listener() { });
+  }
+
+  /** As above, telling {@code listener} of each model as it finishes. */
+  public RunReport models(ModelProject models, Set<String> selected, boolean withTests, boolean warningRows,
+      boolean fullRefresh, Listener listener) {
+    throwIfCancelled();
+    ModelRunner.Listener events = new ModelRunner.Listener() {
+      @Override
+      public void modelFinished(ModelResult model) {
+        run.record(new RunStore.Node("model", model.model(), model.table(), label(model.status()),
+            model.rowsWritten(), 0, model.millis(), model.snapshotId().map(String::valueOf).orElse(""), "",
+            model.message()));
+        listener.modelFinished(model);
+      }
+
+      @Override
+      public boolean cancelled() {
+        return run.isCancelled();
+      }
+    };
+    // Every Spark job of the run carries its tag (threads the run starts inherit it): a cancel stops them.
+    String tag = "floe-run-" + run.id();
+    org.apache.spark.SparkContext spark = engine.session().sparkContext();
+    spark.addJobTag(tag);
+    run.onCancel(() -> spark.cancelJobsWithTag(tag));
+    RunReport report;
+    try {
+      report = new ModelRunner(engine, models, warningRows, fullRefresh, events).run(run.id(), selected, withTests);
+    } finally {
+      spark.removeJobTag(tag);
     }
     recordTests(report.tests());
     run.log(String.format(Locale.ROOT, "%d models, %d tests; %s", report.models().size(), report.tests().size(),
         report.nothingChanged() ? "nothing changed" : report.published() ? "published to main" : "nothing published"));
+    throwIfCancelled();
     return report;
   }
 
@@ -107,6 +146,13 @@ public final class FloeRuntime {
     List<TestResult> tests = new DataTestRunner(engine, models, warningRows).run(selected, Model::table);
     recordTests(tests);
     return tests;
+  }
+
+  private void throwIfCancelled() {
+    if (run.isCancelled()) {
+      throw FloeException.cancelled("Run %s was cancelled: what it had not published was discarded; batches it "
+          + "had committed stay.", run.id());
+    }
   }
 
   private void recordTests(List<TestResult> tests) {

@@ -33,6 +33,8 @@ public final class ProjectRun implements AutoCloseable {
   private final List<String> interrupted;
   private final boolean firstRecordedRun;
   private boolean finished;
+  private volatile boolean cancelled;
+  private final List<Runnable> onCancel = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private ProjectRun(String id, ProjectLock lock, RunStore store, List<String> interrupted, boolean firstRecordedRun) {
     this.id = id;
@@ -112,9 +114,32 @@ public final class ProjectRun implements AutoCloseable {
     store.log(id, line);
   }
 
+  /**
+   * Cancels the run, from any thread: what has not started does not start, running Spark jobs are
+   * cancelled, and nothing not yet published is published (the run's branches are discarded).
+   * Batches already committed stay, as after a failure.
+   */
+  public void cancel() {
+    cancelled = true;
+    onCancel.forEach(Runnable::run);
+  }
+
+  /** Whether {@link #cancel()} was called. */
+  public boolean isCancelled() {
+    return cancelled;
+  }
+
+  /** Runs {@code action} when the run is cancelled (at once if it already was). */
+  void onCancel(Runnable action) {
+    onCancel.add(action);
+    if (cancelled) {
+      action.run();
+    }
+  }
+
   /** Records how the run ended; {@link #close()} records a failure when this was never called. */
   public void finish(boolean succeeded, String message) {
-    store.finish(id, succeeded ? RunStatus.SUCCESS : RunStatus.FAILED, message);
+    store.finish(id, cancelled ? RunStatus.CANCELLED : succeeded ? RunStatus.SUCCESS : RunStatus.FAILED, message);
     finished = true;
   }
 
@@ -122,7 +147,8 @@ public final class ProjectRun implements AutoCloseable {
   public void close() {
     try {
       if (!finished) {
-        store.finish(id, RunStatus.FAILED, "stopped by an error");
+        store.finish(id, cancelled ? RunStatus.CANCELLED : RunStatus.FAILED,
+            cancelled ? "cancelled" : "stopped by an error");
       }
       store.close();
     } finally {

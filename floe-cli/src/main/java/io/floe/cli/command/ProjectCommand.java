@@ -42,6 +42,18 @@ abstract class ProjectCommand implements Callable<Integer> {
     // One writer per project: the lock is taken before the engine starts, so a conflict costs nothing.
     try (ProjectRun run = ProjectRun.start(project, commandText(), waitForLock())) {
       projectRun = run;
+      // Ctrl-C or SIGTERM cancels the run: the hook waits (briefly) for it to discard what it had
+      // not published and to record itself as cancelled.
+      java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+      Thread cancelOnExit = new Thread(() -> {
+        run.cancel();
+        try {
+          ended.await(CANCEL_GRACE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "floe-cancel-on-exit");
+      Runtime.getRuntime().addShutdownHook(cancelOnExit);
       try (FloeEngine engine = FloeEngine.open(project)) {
         run.recover(engine);
         int exitCode = run(engine);
@@ -50,9 +62,24 @@ abstract class ProjectCommand implements Callable<Integer> {
       } catch (RuntimeException e) {
         run.finish(false, String.valueOf(e.getMessage()));
         throw e;
+      } finally {
+        ended.countDown();
+        removeHook(cancelOnExit);
       }
     } finally {
       projectRun = null;
+    }
+  }
+
+  private static final Duration CANCEL_GRACE = Duration.ofSeconds(20);
+
+  // During shutdown the hook is running and cannot be removed; that is the one case to ignore.
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // The JVM is exiting: the hook itself is what runs now.
+      return;
     }
   }
 

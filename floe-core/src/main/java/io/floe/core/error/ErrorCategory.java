@@ -14,6 +14,8 @@ public enum ErrorCategory {
    * step was written; run it again (or pass {@code --wait}).
    */
   CONFLICT(4),
+  /** The run was cancelled (Ctrl-C, or a cancel from the server): what it had not published is discarded. */
+  CANCELLED(130),
   /** A bug in Floe. */
   INTERNAL(2);
 

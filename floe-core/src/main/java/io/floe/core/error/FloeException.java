@@ -54,6 +54,11 @@ public class FloeException extends RuntimeException {
     return new FloeException(ErrorCategory.CONFLICT, format(format, args), cause);
   }
 
+  /** A {@link ErrorCategory#CANCELLED} run; the message is formatted with the args. */
+  public static FloeException cancelled(String format, Object... args) {
+    return new FloeException(ErrorCategory.CANCELLED, format(format, args));
+  }
+
   /** An {@link ErrorCategory#INTERNAL} failure (a bug); the message is formatted with the args. */
   public static FloeException internal(String format, Object... args) {
     return new FloeException(ErrorCategory.INTERNAL, format(format, args));

@@ -11,6 +11,7 @@ import io.floe.models.run.ModelResult.Status;
 import io.floe.spark.FloeEngine;
 import io.floe.spark.materialize.MaterializeResult;
 import io.floe.spark.materialize.MaterializeSpec;
+import io.floe.spark.materialize.MultiTablePublish;
 import io.floe.spark.materialize.Materialization;
 import io.floe.spark.materialize.RunBranch;
 import io.floe.spark.materialize.ViewMaterialization;
@@ -54,6 +55,18 @@ public final class ModelRunner {
   private final ModelProject project;
   private final boolean warningRows;
   private final boolean fullRefresh;
+  private final Listener listener;
+
+  /** Hears each model as it finishes, and is asked before each model whether the run goes on. */
+  public interface Listener {
+    /** A model finished (ran, was unchanged, failed or was skipped). Called from the model's thread. */
+    default void modelFinished(ModelResult result) {}
+
+    /** True when the run was cancelled: models not started yet are skipped, and nothing is published. */
+    default boolean cancelled() {
+      return false;
+    }
+  }
 
   public ModelRunner(FloeEngine engine, ModelProject project) {
     this(engine, project, false, false);
@@ -65,10 +78,17 @@ public final class ModelRunner {
    *     tables from their whole SELECT (dbt's {@code --full-refresh})
    */
   public ModelRunner(FloeEngine engine, ModelProject project, boolean warningRows, boolean fullRefresh) {
+    this(engine, project, warningRows, fullRefresh, new Listener() { });
+  }
+
+  /** A runner as above that tells {@code listener} of each model and asks it whether to go on. */
+  public ModelRunner(FloeEngine engine, ModelProject project, boolean warningRows, boolean fullRefresh,
+      Listener listener) {
     this.engine = requireNonNull(engine, "engine is null");
     this.project = requireNonNull(project, "project is null");
     this.warningRows = warningRows;
     this.fullRefresh = fullRefresh;
+    this.listener = requireNonNull(listener, "listener is null");
   }
 
   /**
@@ -111,7 +131,9 @@ public final class ModelRunner {
             }
           }
           for (Future<ModelResult> future : futures) {
-            models.add(await(future));
+            ModelResult result = await(future);
+            models.add(result);
+            listener.modelFinished(result);
           }
         }
       } finally {
@@ -120,12 +142,13 @@ public final class ModelRunner {
       long testsStart = System.nanoTime();
       // Tests of the models that ran: an unchanged model's table is what its tests saw last time.
       Set<String> ran = new java.util.TreeSet<>(written.keySet());
-      List<TestResult> tests = withTests && !ran.isEmpty()
+      List<TestResult> tests = withTests && !ran.isEmpty() && !listener.cancelled()
           ? new DataTestRunner(engine, project, warningRows).run(ran, model -> relation(model, written))
           : List.of();
       Duration modelsTime = Duration.ofNanos(testsStart - startNanos);
       Duration testsTime = Duration.ofNanos(System.nanoTime() - testsStart);
-      boolean ok = models.stream().allMatch(ModelResult::ok) && tests.stream().noneMatch(TestResult::blocks);
+      boolean ok = models.stream().allMatch(ModelResult::ok) && tests.stream().noneMatch(TestResult::blocks)
+          && !listener.cancelled();
       if (ok) {
         publish(written, published, computed);
       } else {
@@ -149,6 +172,10 @@ public final class ModelRunner {
       Map<String, String> computed) {
     SparkSession.setActiveSession(engine.session());
     long start = System.nanoTime();
+    if (listener.cancelled()) {
+      failed.add(model.name());
+      return new ModelResult(model.name(), model.table(), Status.SKIPPED, 0, 0, Optional.empty(), "the run was cancelled");
+    }
     for (String parent : model.refs()) {
       if (failed.contains(parent)) {
         failed.add(model.name());
@@ -204,7 +231,7 @@ public final class ModelRunner {
           result.snapshotId(), "");
     } catch (FloeException e) {
       failed.add(model.name());
-      dropIfCreatedBy(model, existed);
+      discardFailed(model, branch, existed, e);
       LOG.debug("Model {} failed", model.name(), e);
       return new ModelResult(model.name(), model.table(), Status.ERROR, 0, (System.nanoTime() - start) / 1_000_000,
           Optional.empty(), "Cannot run model " + model.name() + " (" + model.path() + "): " + e.getMessage());
@@ -220,10 +247,15 @@ public final class ModelRunner {
     return literal;
   }
 
-  // A model that failed after creating its table leaves nothing behind: main never had the table.
-  private void dropIfCreatedBy(Model model, boolean existed) {
-    if (!existed && engine.icebergCatalog().tableExists(TableIdentifier.parse(model.table()))) {
-      RunBranch.discard(engine, model.table(), "", true);
+  // A model that failed leaves nothing behind: its branch goes, and a table it created (main never
+  // had it) is dropped. A failure here is added to the model's, not thrown over it.
+  private void discardFailed(Model model, String branch, boolean existed, FloeException failure) {
+    try {
+      if (engine.icebergCatalog().tableExists(TableIdentifier.parse(model.table()))) {
+        RunBranch.discard(engine, model.table(), existed ? branch : "", !existed);
+      }
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
     }
   }
 
@@ -237,14 +269,27 @@ public final class ModelRunner {
         : target.identifier();
   }
 
+  // Tables first, all at once where the catalog allows it (one transaction), else one after another.
   private void publish(Map<String, WriteTarget> written, Set<String> published, Map<String, String> fingerprints) {
+    List<MultiTablePublish.Move> moves = new ArrayList<>();
+    List<String> names = new ArrayList<>();
     for (Map.Entry<String, WriteTarget> entry : new java.util.TreeMap<>(written).entrySet()) {
       Model model = project.model(entry.getKey());
       if (model.spec().kind() != MaterializeSpec.Kind.VIEW) {
         String fingerprint = fingerprints.get(entry.getKey());
-        RunBranch.publish(engine, model.table(), entry.getValue().branch().orElseThrow(), snapshotId -> Map.of(
-            Fingerprints.PROPERTY, Fingerprints.stamp(fingerprint, snapshotId)));
-        published.add(entry.getKey());
+        moves.add(new MultiTablePublish.Move(model.table(), entry.getValue().branch().orElseThrow(),
+            snapshotId -> Map.of(Fingerprints.PROPERTY, Fingerprints.stamp(fingerprint, snapshotId))));
+        names.add(entry.getKey());
+      }
+    }
+    if (MultiTablePublish.supported(engine)) {
+      MultiTablePublish.publish(engine, moves);
+      published.addAll(names);
+    } else {
+      for (int i = 0; i < moves.size(); i++) {
+        MultiTablePublish.Move move = moves.get(i);
+        RunBranch.publish(engine, move.table(), move.branch(), move.properties());
+        published.add(names.get(i));
       }
     }
     // Views last: they read the published tables, so they are rendered against main; in graph
@@ -267,12 +312,25 @@ public final class ModelRunner {
   // Tables already published (a publish that failed half-way) keep their new main.
   private void discard(Map<String, WriteTarget> written, Map<String, MaterializeResult> results,
       Set<String> published) {
+    // Every table is tried; the first failure is thrown after, with the others suppressed.
+    RuntimeException first = null;
     for (Map.Entry<String, WriteTarget> entry : written.entrySet()) {
       Model model = project.model(entry.getKey());
       if (model.spec().kind() != MaterializeSpec.Kind.VIEW && !published.contains(entry.getKey())) {
-        RunBranch.discard(engine, model.table(), entry.getValue().branch().orElseThrow(),
-            results.get(entry.getKey()).created());
+        try {
+          RunBranch.discard(engine, model.table(), entry.getValue().branch().orElseThrow(),
+              results.get(entry.getKey()).created());
+        } catch (RuntimeException e) {
+          if (first == null) {
+            first = e;
+          } else {
+            first.addSuppressed(e);
+          }
+        }
       }
+    }
+    if (first != null) {
+      throw first;
     }
     LOG.info("Run not published: main of every table is unchanged");
   }

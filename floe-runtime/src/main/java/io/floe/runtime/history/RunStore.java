@@ -30,7 +30,7 @@ public final class RunStore implements AutoCloseable {
 
   /** Where a run stands. */
   public enum RunStatus {
-    RUNNING, SUCCESS, FAILED, INTERRUPTED;
+    RUNNING, SUCCESS, FAILED, CANCELLED, INTERRUPTED;
 
     public String label() {
       return name().toLowerCase(Locale.ROOT);

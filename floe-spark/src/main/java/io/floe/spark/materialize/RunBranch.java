@@ -66,9 +66,14 @@ public final class RunBranch {
 
   /** Removes the branch; drops the table when the run created it. Main is not touched. */
   public static void discard(FloeEngine engine, String name, String branch, boolean created) {
+    org.apache.iceberg.catalog.TableIdentifier id = org.apache.iceberg.catalog.TableIdentifier.parse(name);
     if (created) {
-      TargetTable.run(engine, "drop table " + name + " created by the failed run", "DROP TABLE IF EXISTS " + name
-          + " PURGE");
+      // Through Iceberg, not Spark SQL: it works while Spark shuts down (a cancelled run), and purges the files.
+      SparkErrors.translate("drop table " + name + " created by the failed run", () ->
+          engine.icebergCatalog().dropTable(id, true));
+      return;
+    }
+    if (!engine.icebergCatalog().tableExists(id)) {
       return;
     }
     Table table = engine.table(name);
