@@ -85,6 +85,17 @@ class ErrorsCliTest {
   }
 
   @Test
+  void aRuntimeErrorInAQueryIsOneLineWithoutSparksLogs() throws Exception {
+    floe("init", project.toString()).ok();
+    Process process = FloeProcess.start(project, false, "sql", "SELECT 1 / 0 AS x");
+    String err = new String(process.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+
+    assertThat(process.waitFor()).isEqualTo(1);
+    assertThat(err.strip().lines()).as(err).hasSize(1);
+    assertThat(err).startsWith("error: Cannot run SQL").contains("DIVIDE_BY_ZERO");
+  }
+
+  @Test
   void versionHelpAndUsageErrors() {
     assertThat(floe("--version").ok()).contains("floe ").contains("Spark 4.1").contains("Iceberg 1.11");
     assertThat(floe("--help").ok()).contains("sql").contains("snapshots").contains("rollback");

@@ -168,8 +168,16 @@ public final class FloeEngine implements AutoCloseable {
     for (String name : project.config().namespaces()) {
       Namespace namespace = Namespace.of(name);
       if (!namespaces.namespaceExists(namespace)) {
-        namespaces.createNamespace(namespace);
-        LOG.info("Created namespace {}", name);
+        try {
+          namespaces.createNamespace(namespace);
+          LOG.info("Created namespace {}", name);
+        } catch (RuntimeException e) {
+          // Two processes opening a new catalog race to create it: the loser's insert fails.
+          if (!namespaces.namespaceExists(namespace)) {
+            throw e;
+          }
+          LOG.debug("Namespace {} was created by another process meanwhile", name, e);
+        }
       }
     }
   }

@@ -21,12 +21,23 @@ public record SourceColumn(String name, String type) {
       "boolean|int|integer|bigint|long|float|double|string|date|timestamp|timestamp_ntz|binary"
           + "|decimal\\(\\s*\\d+\\s*,\\s*\\d+\\s*\\)");
 
+  private static final Pattern DECIMAL = Pattern.compile("decimal\\(\\s*(\\d+)\\s*,\\s*(\\d+)\\s*\\)");
+
   public SourceColumn {
     requireNonNull(name, "name is null");
     requireNonNull(type, "type is null");
     type = type.strip().toLowerCase(java.util.Locale.ROOT);
     if (name.isBlank()) {
       throw new IllegalArgumentException("Invalid column name: the name is blank");
+    }
+    java.util.regex.Matcher decimal = DECIMAL.matcher(type);
+    while (decimal.find()) {
+      int precision = Integer.parseInt(decimal.group(1));
+      int scale = Integer.parseInt(decimal.group(2));
+      if (precision < 1 || precision > 38 || scale > precision) {
+        throw new IllegalArgumentException("Invalid type for column " + name + ": " + decimal.group()
+            + " must have a precision from 1 to 38 (Iceberg's limit) and a scale no larger than it");
+      }
     }
     if (!valid(type)) {
       throw new IllegalArgumentException("Invalid type for column " + name + ": expected one of boolean, int, "

@@ -22,8 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place that commits to a bronze table (and its rejects table), with exactly-once checked
- * inside the commit, not before it: two runs that load the same batch cannot both commit it.
+ * The one place that holds the bronze commit rules, for both write paths (DuckDB and Spark): the
+ * reject limit, rejects written once per batch, the table created or evolved (schema drift), and
+ * the commit of rows and position with exactly-once checked inside the commit, not before it: two
+ * runs that load the same batch cannot both commit it.
  *
  * <ul>
  *   <li>Files written outside Spark (the DuckDB path) are appended with Iceberg's ancestry
@@ -44,6 +46,49 @@ final class BronzeCommit {
   private static final int ATTEMPTS = 5;
 
   private BronzeCommit() {}
+
+  /**
+   * The {@code max-rejects} rule: fails the batch, before anything of it is committed, when the
+   * run's rejects with this batch's pass the limit.
+   *
+   * @param firstReject the first rejected row's file URI and reason, read only when the limit is passed
+   */
+  static void checkRejectLimit(SourceDefinition definition, Batch batch, long rejects, long read, long rejectsBefore,
+      long rowsBefore, java.util.function.Supplier<String[]> firstReject) {
+    if (definition.maxRejects().isExceeded(rejectsBefore + rejects, rowsBefore + read)) {
+      String[] first = firstReject.get();
+      throw FloeException.user("Cannot ingest source '%s' into %s: %d rejected rows of %d exceed max-rejects %s "
+          + "(first: %s: %s); nothing of batch %s was committed.", definition.name(), definition.target(),
+          rejectsBefore + rejects, rowsBefore + read, definition.maxRejects(),
+          RejectsTable.relative(definition.projectRoot(), first[0]), first[1], batch.description());
+    }
+  }
+
+  /** The batch's schema changes to the table (none for a new table); fails on one Iceberg cannot follow. */
+  static List<SchemaDrift.Change> drift(Table existing, SourceDefinition definition,
+      org.apache.spark.sql.types.StructType columns) {
+    return existing == null ? List.of() : SchemaDrift.changes(existing, definition.target(), columns, definition.name());
+  }
+
+  /**
+   * Makes the table ready for the batch's rows, in the order that keeps a replay exact: the
+   * batch's rejects first (once per batch id), then the table created for the batch's columns or
+   * evolved by its schema changes. The rows and the position follow in one commit.
+   *
+   * @param writeRejects writes the batch's rejects; null when it has none
+   */
+  static Table prepareTable(BronzeWriter writer, SourceDefinition definition, Table existing,
+      org.apache.spark.sql.types.StructType columns, List<SchemaDrift.Change> changes, Runnable writeRejects) {
+    if (writeRejects != null) {
+      writeRejects.run();
+    }
+    if (existing == null) {
+      return writer.create(definition, columns);
+    }
+    SchemaDrift.apply(existing, changes);
+    existing.refresh();
+    return existing;
+  }
 
   /**
    * Appends files written outside Spark, with the source's position checked inside the commit.

@@ -93,25 +93,13 @@ public final class BronzeWriter {
       long read = counts.getLong(0);
       long rejects = counts.getLong(1);
       Dataset<Row> rejected = rows.filter(col(ParsedBatch.REASON).isNotNull());
-      if (definition.maxRejects().isExceeded(rejectsBefore + rejects, rowsBefore + read)) {
+      BronzeCommit.checkRejectLimit(definition, batch, rejects, read, rejectsBefore, rowsBefore, () -> {
         Row first = rejected.select(ParsedBatch.FILE, ParsedBatch.REASON).first();
-        throw FloeException.user("Cannot ingest source '%s' into %s: %d rejected rows of %d exceed max-rejects %s "
-            + "(first: %s: %s); nothing of batch %s was committed.", definition.name(), target,
-            rejectsBefore + rejects, rowsBefore + read, definition.maxRejects(),
-            RejectsTable.relative(definition.projectRoot(), first.getString(0)), first.getString(1),
-            batch.description());
-      }
-      List<SchemaDrift.Change> changes = table == null ? List.of()
-          : SchemaDrift.changes(table, target, parsed.columns(), definition.name());
-      if (rejects > 0) {
-        RejectsTable.write(engine, definition, batch, now, rejected, encodingOf(batch));
-      }
-      if (table == null) {
-        table = create(definition, parsed.columns());
-      } else {
-        SchemaDrift.apply(table, changes);
-        table.refresh();
-      }
+        return new String[] {first.getString(0), first.getString(1)};
+      });
+      List<SchemaDrift.Change> changes = BronzeCommit.drift(table, definition, parsed.columns());
+      table = BronzeCommit.prepareTable(this, definition, table, parsed.columns(), changes, rejects == 0 ? null
+          : () -> RejectsTable.write(engine, definition, batch, now, rejected, encodingOf(batch)));
       Dataset<Row> good = rows.filter(col(ParsedBatch.REASON).isNull());
       if (definition.mode() == WriteMode.UPSERT) {
         // Source order, which the last-row-wins rule speaks of: the batch's files in path order (file
@@ -133,13 +121,8 @@ public final class BronzeWriter {
   // the append, read once, and the count comes from the snapshot the append committed.
   private BatchResult appendTyped(SourceDefinition definition, Batch batch, Position before, Table existing,
       ParsedBatch parsed, Instant now) {
-    List<SchemaDrift.Change> changes = existing == null ? List.of()
-        : SchemaDrift.changes(existing, definition.target(), parsed.columns(), definition.name());
-    Table table = existing == null ? create(definition, parsed.columns()) : existing;
-    if (existing != null) {
-      SchemaDrift.apply(table, changes);
-      table.refresh();
-    }
+    List<SchemaDrift.Change> changes = BronzeCommit.drift(existing, definition, parsed.columns());
+    Table table = BronzeCommit.prepareTable(this, definition, existing, parsed.columns(), changes, null);
     Dataset<Row> projected = project(definition, table, parsed.columns(), parsed.rows(), batch.id(), now);
     long snapshotId = commit(definition, table, batch, before, parsed.after(batch), projected);
     table.refresh();

@@ -98,24 +98,12 @@ final class DuckDbCsvWriter {
       long written = copy(duck, input, csv, source, target, definition, batch, now, staging);
       List<Row> rejected = rejects(duck, source);
       long read = written + rejected.size();
-      if (definition.maxRejects().isExceeded(rejectsBefore + rejected.size(), rowsBefore + read)) {
-        throw FloeException.user("Cannot ingest source '%s' into %s: %d rejected rows of %d exceed max-rejects %s "
-            + "(first: %s: %s); nothing of batch %s was committed.", definition.name(), definition.target(),
-            rejectsBefore + rejected.size(), rowsBefore + read, definition.maxRejects(),
-            RejectsTable.relative(definition.projectRoot(), rejected.get(0).getString(0)),
-            rejected.get(0).getString(2), batch.description());
-      }
-      List<SchemaDrift.Change> changes = existing == null ? List.of()
-          : SchemaDrift.changes(existing, definition.target(), source, definition.name());
-      if (!rejected.isEmpty()) {
-        RejectsTable.write(engine, definition, batch, now, engine.session().createDataFrame(rejected,
-            REJECT_ROWS), csv.encoding());
-      }
-      Table table = existing == null ? writer.create(definition, source) : existing;
-      if (existing != null) {
-        SchemaDrift.apply(table, changes);
-        table.refresh();
-      }
+      BronzeCommit.checkRejectLimit(definition, batch, rejected.size(), read, rejectsBefore, rowsBefore,
+          () -> new String[] {rejected.get(0).getString(0), rejected.get(0).getString(2)});
+      List<SchemaDrift.Change> changes = BronzeCommit.drift(existing, definition, source);
+      Table table = BronzeCommit.prepareTable(writer, definition, existing, source, changes, rejected.isEmpty() ? null
+          : () -> RejectsTable.write(engine, definition, batch, now, engine.session().createDataFrame(rejected,
+              REJECT_ROWS), csv.encoding()));
       target.requireMatches(table);
       List<DataFile> files = dataFiles(table, staging);
       long snapshotId = BronzeCommit.appendFiles(table, definition, batch, before, batch.after(), files);

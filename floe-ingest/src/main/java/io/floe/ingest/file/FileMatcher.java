@@ -27,6 +27,12 @@ record FileMatcher(Path root, String written, Path base, PathMatcher glob, Sourc
   private static final String GLOB_CHARACTERS = "*?[{";
 
   static FileMatcher of(Path root, String written, SourceLocation location) {
+    // A relative path stays in the project (so "../../etc/passwd" is refused); files elsewhere are
+    // named by an absolute path, on purpose. Symbolic links inside the project are followed.
+    if (!Path.of(written).isAbsolute() && !root.resolve(written).normalize().startsWith(root.normalize())) {
+      throw FloeException.user("%s: Cannot use path '%s': a relative path must stay inside the project directory."
+          + " Write an absolute path to read files outside it.", location, written);
+    }
     int firstGlob = indexOfGlob(written);
     if (firstGlob < 0) {
       return new FileMatcher(root, written, root.resolve(written).normalize(), null, location);

@@ -155,4 +155,28 @@ class NoSilentLossTest extends IngestProjectTest {
         .hasMessageContaining("in/_first.csv is a hidden file (its name starts with '_' or '.'), which Spark's "
             + "readers skip. Rename it.");
   }
+
+  @Test
+  void aDecimalBeyondIcebergsPrecisionIsAConfigErrorWithItsLine() {
+    assertThatThrownBy(() -> {
+      project("""
+            orders: {type: csv, path: in/orders.csv, schema: {amount: "decimal(99,2)"}}
+          """);
+      fixture.ingest();
+    }).isInstanceOf(FloeException.class)
+        .hasMessageContaining("floe.yaml:")
+        .hasMessageContaining("decimal(99,2) must have a precision from 1 to 38 (Iceberg's limit)");
+  }
+
+  @Test
+  void aRelativePathThatLeavesTheProjectIsRefused() {
+    assertThatThrownBy(() -> {
+      project("""
+            secrets: {type: csv, path: ../../etc/passwd}
+          """);
+      fixture.ingest();
+    }).isInstanceOf(FloeException.class)
+        .hasMessageContaining("Cannot use path '../../etc/passwd': a relative path must stay inside the project "
+            + "directory. Write an absolute path to read files outside it.");
+  }
 }

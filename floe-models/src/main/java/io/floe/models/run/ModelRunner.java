@@ -352,7 +352,11 @@ public final class ModelRunner {
       if (!catalog.namespaceExists(id)) {
         try {
           catalog.createNamespace(id);
-        } catch (org.apache.iceberg.exceptions.AlreadyExistsException e) {
+        } catch (RuntimeException e) {
+          // Another process created it meanwhile (its insert won the race): only then go on.
+          if (!catalog.namespaceExists(id)) {
+            throw e;
+          }
           LOG.debug("Namespace {} was created by another run meanwhile", namespace, e);
         }
       }
