@@ -118,8 +118,8 @@ final class Fingerprints {
       return "snapshot:" + (snapshot == null ? "none" : snapshot.snapshotId());
     }
     if (catalog instanceof ViewCatalog views && views.viewExists(id)) {
-      return "view:" + views.loadView(id).currentVersion().versionId() + ":"
-          + views.loadView(id).properties().getOrDefault(PROPERTY, "");
+      org.apache.iceberg.view.View view = views.loadView(id);
+      return "view:" + view.currentVersion().versionId() + ":" + view.properties().getOrDefault(PROPERTY, "");
     }
     return "absent";
   }

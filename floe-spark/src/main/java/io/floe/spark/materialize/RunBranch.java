@@ -21,17 +21,10 @@ public final class RunBranch {
   private RunBranch() {}
 
   /**
-   * Moves main to the branch's snapshot and removes the branch, in one metadata commit. Main must
-   * not have moved since the branch was made (a fast-forward), so a concurrent writer is never
-   * overwritten.
-   */
-  public static void publish(FloeEngine engine, String name, String branch) {
-    publish(engine, name, branch, snapshotId -> Map.of());
-  }
-
-  /**
-   * Publishes like {@link #publish(FloeEngine, String, String)} and sets table properties in the
-   * same commit (one transaction): {@code properties} gets the id of the snapshot main moves to.
+   * Moves main to the branch's snapshot, removes the branch and sets table properties, in one
+   * transaction. Main must not have moved since the branch was made (a fast-forward), so a
+   * concurrent writer is never overwritten. {@code properties} gets the id of the snapshot main
+   * moves to.
    */
   public static void publish(FloeEngine engine, String name, String branch,
       java.util.function.LongFunction<Map<String, String>> properties) {
