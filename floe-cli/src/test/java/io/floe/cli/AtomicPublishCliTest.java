@@ -14,7 +14,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -64,16 +63,17 @@ class AtomicPublishCliTest {
     });
     String out = floe(project, "build").ok();
     building.set(false);
+    List<Map<String, Long>> states = seen.get();
     Map<String, Long> after = mains();
 
     assertThat(out).contains("Published to main.");
     assertThat(after).allSatisfy((table, snapshot) -> assertThat(snapshot).isNotEqualTo(before.get(table)));
-    List<Map<String, Long>> states = seen.get();
     assertThat(states).isNotEmpty().allSatisfy(state ->
         assertThat(state).as("each observed state is all old or all new").isIn(before, after));
   }
 
-  private final Map<String, Long> snapshotOfMetadata = new HashMap<>();
+  // Filled by the reader thread and by the test's thread.
+  private final Map<String, Long> snapshotOfMetadata = new java.util.concurrent.ConcurrentHashMap<>();
 
   // Main's snapshot of each table, read from the catalog's database in one statement (one consistent view).
   private Map<String, Long> mains() {
