@@ -96,6 +96,19 @@ class ErrorsCliTest {
   }
 
   @Test
+  void aCsvFileNamedParquetIsOneLineWithExitCodeOne() throws Exception {
+    write("name: shop\nsources:\n  readings: {type: parquet, path: in/*.parquet}\n");
+    Files.createDirectories(project.resolve("in"));
+    Files.writeString(project.resolve("in/readings.parquet"), "id,value\n1,2\n");
+
+    CliRun run = floe(project, "ingest");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err().strip().lines()).as(run.err()).hasSize(1);
+    assertThat(run.err()).startsWith("error: Cannot read ").contains("readings.parquet: it is not a Parquet file");
+  }
+
+  @Test
   void versionHelpAndUsageErrors() {
     assertThat(floe("--version").ok()).contains("floe ").contains("Spark 4.1").contains("Iceberg 1.11");
     assertThat(floe("--help").ok()).contains("sql").contains("snapshots").contains("rollback");

@@ -130,6 +130,7 @@ final class BatchReader {
   }
 
   private ParsedBatch parquet(FileInput input) {
+    input.files().forEach(FileHeaders::checkParquet);
     Dataset<Row> read = spark.read().option("mergeSchema", "true")
         .parquet(input.files().stream().map(Path::toString).toArray(String[]::new));
     StructType columns = read.schema();

@@ -177,7 +177,7 @@ final class DuckDbCsvWriter {
         String key = result.getString(1) + ":" + result.getLong(2);
         if (!byLine.containsKey(key)) {
           byLine.put(key, RowFactory.create(Path.of(result.getString(1)).toUri().toString(), result.getString(3),
-              reason(result.getString(4), result.getString(5), result.getString(6), source)));
+              reason(result.getString(4), result.getString(5), result.getString(6), result.getString(3), source)));
         }
       }
     }
@@ -187,7 +187,15 @@ final class DuckDbCsvWriter {
   private static final java.util.regex.Pattern CAST_VALUE =
       java.util.regex.Pattern.compile("Could not convert string \"(.*)\" to", java.util.regex.Pattern.DOTALL);
 
-  private static String reason(String errorType, String column, String message, StructType source) {
+  private static String reason(String errorType, String column, String message, String raw, StructType source) {
+    if (message != null && message.contains("unterminated quote")) {
+      // A quoted value may span lines (RFC 4180), so an unclosed quote takes the rest of the file:
+      // say so, or the lines it took look lost.
+      long lines = raw == null ? 1 : raw.lines().count();
+      return lines <= 1 ? "malformed line: a quoted value is never closed"
+          : "malformed line: a quoted value opened on this line is never closed, so the rest of the file (" + lines
+              + " lines) was read as one record; close the quote";
+    }
     if (errorType.equals("CAST") && column != null) {
       java.util.regex.Matcher value = CAST_VALUE.matcher(message);
       String type = source.apply(column).dataType().simpleString();

@@ -70,6 +70,48 @@ final class FileHeaders {
     return header;
   }
 
+  private static final byte[] PARQUET_MAGIC = "PAR1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  /**
+   * Checks that a file is Parquet by its magic bytes at both ends ({@code PAR1}), so a truncated
+   * file or a CSV named {@code .parquet} is one clear error, not a reader's stack trace.
+   *
+   * @throws FloeException a user error naming the file, what it starts with and what to do
+   */
+  static void checkParquet(Path file) {
+    try (java.nio.channels.SeekableByteChannel channel = Files.newByteChannel(file)) {
+      long size = channel.size();
+      java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate((int) Math.min(size, 16));
+      channel.read(head);
+      java.nio.ByteBuffer tail = java.nio.ByteBuffer.allocate(PARQUET_MAGIC.length);
+      if (size >= 2L * PARQUET_MAGIC.length) {
+        channel.position(size - PARQUET_MAGIC.length);
+        channel.read(tail);
+      }
+      boolean starts = head.position() >= PARQUET_MAGIC.length
+          && java.util.Arrays.equals(java.util.Arrays.copyOf(head.array(), PARQUET_MAGIC.length), PARQUET_MAGIC);
+      boolean ends = tail.position() == PARQUET_MAGIC.length && java.util.Arrays.equals(tail.array(), PARQUET_MAGIC);
+      if (size == 0) {
+        throw FloeException.user("Cannot read %s: the file is empty, which is not a Parquet file (a Parquet file "
+            + "starts and ends with 'PAR1'). Remove it or replace it with the complete file.", file);
+      }
+      if (!starts) {
+        String seen = new String(head.array(), 0, head.position(), java.nio.charset.StandardCharsets.ISO_8859_1)
+            .replaceAll("[^\\x20-\\x7e]", "?");
+        throw FloeException.user("Cannot read %s: it is not a Parquet file (a Parquet file starts with 'PAR1'; "
+            + "this one starts with '%s'). If it is CSV or JSON, declare a source of that type for it, or remove it.",
+            file, seen);
+      }
+      if (!ends) {
+        throw FloeException.user("Cannot read %s: the Parquet file is incomplete (it has %d bytes and does not end "
+            + "with 'PAR1', the end of its footer): it was truncated or is still being written. Replace it with the "
+            + "complete file, or remove it.", file, size);
+      }
+    } catch (IOException e) {
+      throw FloeException.external(e, "Cannot read %s: %s", file, e.getMessage());
+    }
+  }
+
   /** The keys of the objects on the first lines of a JSON lines file, in the order first seen. */
   static Set<String> jsonKeys(Path file, String encoding) {
     Set<String> keys = new LinkedHashSet<>();

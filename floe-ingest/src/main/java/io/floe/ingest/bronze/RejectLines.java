@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * Finds the line numbers of rejected records. Spark does not report them, so the files that have
  * rejects are read once more on the driver and each raw record is matched to the first unclaimed
- * line with the same text; records rebuilt from quoted fields may not match and get no line.
+ * line with the same text (a record spanning lines by its first line); records rebuilt from quoted
+ * fields may not match and get no line.
  */
 final class RejectLines {
   private RejectLines() {}
@@ -31,11 +32,18 @@ final class RejectLines {
       String[] reject = rejects.get(i);
       if (reject[0] != null && reject[1] != null) {
         wantedByFile.computeIfAbsent(reject[0], file -> new HashMap<>())
-            .computeIfAbsent(reject[1], raw -> new ArrayDeque<>()).add(i);
+            .computeIfAbsent(firstLine(reject[1]), raw -> new ArrayDeque<>()).add(i);
       }
     }
     wantedByFile.forEach((file, wanted) -> scan(file, wanted, encoding, lines));
     return lines;
+  }
+
+  // A record with a quoted line break starts on the line that holds its first physical line.
+  private static String firstLine(String raw) {
+    int end = raw.indexOf('\n');
+    String first = end < 0 ? raw : raw.substring(0, end);
+    return first.endsWith("\r") ? first.substring(0, first.length() - 1) : first;
   }
 
   private static void scan(String fileUri, Map<String, Deque<Integer>> wanted, String encoding, Long[] lines) {

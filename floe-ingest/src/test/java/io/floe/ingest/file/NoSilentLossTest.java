@@ -179,4 +179,63 @@ class NoSilentLossTest extends IngestProjectTest {
         .hasMessageContaining("Cannot use path '../../etc/passwd': a relative path must stay inside the project "
             + "directory. Write an absolute path to read files outside it.");
   }
+
+  @Test
+  void anUnterminatedQuoteOnTheFastPathIsOneRejectHoldingTheRestOfTheFileAtItsLine() {
+    project("""
+          events: {type: csv, path: in/events.csv, schema: {id: int, name: string}}
+        """);
+    fixture.write("in/events.csv", "id,name\n1,a\n2,b\n3,c\n4,\"d\n5,e\n6,f\n7,g\n8,h\n");
+
+    SourceRun run = fixture.ingest().get(0);
+
+    assertThat(run.rowsWritten()).isEqualTo(3);
+    assertThat(run.rejects()).isEqualTo(1);
+    assertThat(fixture.rows("SELECT line, raw, reason FROM bronze.events__rejects")).containsExactly(List.of(5L,
+        "4,\"d\n5,e\n6,f\n7,g\n8,h\n", "malformed line: a quoted value opened on this line is never closed, so "
+            + "the rest of the file (5 lines) was read as one record; close the quote"));
+  }
+
+  @Test
+  void anUnterminatedQuoteOnTheSparkPathLosesNoLine() {
+    project("""
+          events: {type: csv, path: in/events.csv, mode: upsert, primary-key: [id], schema: {id: int, name: string}}
+        """);
+    fixture.write("in/events.csv", "id,name\n1,a\n2,\"b\n3,c\n");
+
+    SourceRun run = fixture.ingest().get(0);
+
+    assertThat(run.rowsWritten() + run.rejects()).isEqualTo(3);
+    assertThat(fixture.rows("SELECT id FROM bronze.events ORDER BY id")).containsExactly(List.of(1), List.of(2),
+        List.of(3));
+  }
+
+  @Test
+  void aCsvFileNamedParquetIsAnErrorSayingWhatItStartsWith() {
+    project("""
+          readings: {type: parquet, path: in/readings.parquet}
+        """);
+    fixture.write("in/readings.parquet", "id,value\n1,2\n");
+
+    assertThatThrownBy(() -> fixture.ingest())
+        .isInstanceOf(FloeException.class)
+        .hasMessageContaining("in/readings.parquet: it is not a Parquet file (a Parquet file starts with 'PAR1'; "
+            + "this one starts with 'id,value?1,2?'). If it is CSV or JSON, declare a source of that type for it");
+  }
+
+  @Test
+  void aTruncatedParquetFileIsAnErrorSayingItIsIncomplete() throws Exception {
+    project("""
+          readings: {type: parquet, path: in/readings.parquet}
+        """);
+    Files.createDirectories(fixture.root().resolve("in"));
+    Files.write(fixture.root().resolve("in/readings.parquet"), "PAR1\u0015\u0000\u0015cut here".getBytes(
+        StandardCharsets.ISO_8859_1));
+
+    assertThatThrownBy(() -> fixture.ingest())
+        .isInstanceOf(FloeException.class)
+        .satisfies(e -> assertThat(((FloeException) e).category()).isEqualTo(ErrorCategory.USER))
+        .hasMessageContaining("in/readings.parquet: the Parquet file is incomplete (it has 15 bytes and does not end "
+            + "with 'PAR1', the end of its footer): it was truncated or is still being written.");
+  }
 }
