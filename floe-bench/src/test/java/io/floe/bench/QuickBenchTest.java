@@ -13,10 +13,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code ./bench --quick}, as CI runs it: every figure is a number or says why it is not one. */
+/**
+ * {@code ./bench --quick}, as CI runs it: every figure is a number or says why it is not one. Tagged
+ * {@code bench-smoke}: {@code .ci/run} runs it after {@code ./mvnw -B verify}, outside verify's time.
+ */
+@Tag("bench-smoke")
 class QuickBenchTest {
   @TempDir
   Path dir;

@@ -27,11 +27,13 @@ class ConcurrentRunsCliTest {
 
   /**
    * Two projects share one catalog and warehouse, so their locks do not meet: only the commit's own
-   * validation stands between two runs and a double load. Both load the same sources (the DuckDB
-   * CSV path and the Spark JSON path) at the same time, round after round as new files land.
+   * validation stands between two runs and a double load. Both build at the same time, round after
+   * round as new files land: the first round is both projects' first build (they create the same
+   * namespaces, one of them declared by neither), and both load the same sources (the DuckDB CSV
+   * path and the Spark JSON path).
    */
   @Test
-  void twoIngestsOfOneSourceInTwoJvmsNeverLoadABatchTwice() throws Exception {
+  void twoBuildsLoadingOneSourceInTwoJvmsNeverLoadABatchTwice() throws Exception {
     Path landing = Files.createDirectories(workspace.resolve("landing"));
     Path shared = Files.createDirectories(workspace.resolve("shared"));
     Path first = project("first", landing, shared);
@@ -42,13 +44,13 @@ class ConcurrentRunsCliTest {
       for (int i = 0; i < FILES_PER_ROUND; i++, files++) {
         land(landing, files);
       }
-      Process a = FloeProcess.start(first, false, "ingest");
-      Process b = FloeProcess.start(second, false, "ingest");
+      Process a = FloeProcess.start(first, false, "build");
+      Process b = FloeProcess.start(second, false, "build");
       for (Process process : List.of(a, b)) {
         assertThat(process.waitFor(180, TimeUnit.SECONDS)).isTrue();
         String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         // The loser of a race stops with the conflict code; nothing of its batch was committed.
-        assertThat(process.exitValue()).as("floe ingest printed: %s", err).isIn(0, 4);
+        assertThat(process.exitValue()).as("floe build printed: %s", err).isIn(0, 4);
         if (process.exitValue() == 4) {
           assertThat(err).contains("another run committed the source since this run planned the batch");
         }
@@ -59,7 +61,10 @@ class ConcurrentRunsCliTest {
       }
     }
 
-    floe(first, "ingest").ok();
+    floe(first, "build").ok();
+    floe(second, "build").ok();
+    assertThat(count(first, "SELECT sum(n) FROM marts.first_counts")).isEqualTo((long) files * ROWS_PER_FILE);
+    assertThat(count(second, "SELECT sum(n) FROM marts.second_counts")).isEqualTo((long) files * ROWS_PER_FILE);
     for (String table : List.of("bronze.events_csv", "bronze.events_json")) {
       assertThat(count(second, "SELECT count(*) FROM " + table)).isEqualTo((long) files * ROWS_PER_FILE);
       assertThat(count(second, "SELECT count(DISTINCT id) FROM " + table)).isEqualTo((long) files * ROWS_PER_FILE);
@@ -123,6 +128,12 @@ class ConcurrentRunsCliTest {
             path: %s/events_*.jsonl
             batch: {max-files: 1}
         """.formatted(name, shared.resolve("catalog.db"), shared.resolve("warehouse"), landing, landing));
+    // A namespace neither project declares: both builds create it on first use.
+    Files.createDirectories(project.resolve("models"));
+    Files.writeString(project.resolve("models/" + name + "_counts.sql"), """
+        {{ config(materialized='table', schema='marts') }}
+        select payload, count(*) as n from {{ source('bronze', 'events_csv') }} group by payload
+        """);
     return project;
   }
 
