@@ -52,7 +52,7 @@ final class SparkMergeBenchmark {
         () -> BenchChecks.rows("Spark's merged " + TARGET, spark.count(TARGET), expectedRows)));
     // Floe reads the same base and changes through the plain catalog, and writes a table of its own.
     spark.registerCatalogIn(floe.session());
-    MaterializeSpec spec = new MaterializeSpec(FLOE_TARGET, MaterializeSpec.Kind.INCREMENTAL,
+    MaterializeSpec spec = new MaterializeSpec(FLOE_TARGET, io.floe.spark.materialize.Materializations.INCREMENTAL,
         MaterializeSpec.Strategy.MERGE, List.of(key), Optional.of("op = 'D'"), List.of(), List.of(), Map.of(),
         MaterializeSpec.OnSchemaChange.APPEND_NEW_COLUMNS, Optional.empty());
     figures.add(runs.measure(ID, "floe", "Floe merge materialization (unique_key, delete_condition op = 'D')",

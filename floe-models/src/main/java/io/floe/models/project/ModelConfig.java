@@ -6,8 +6,9 @@ import io.floe.core.config.ConfigField;
 import io.floe.core.config.ConfigType;
 import io.floe.core.error.DidYouMean;
 import io.floe.core.error.FloeException;
+import io.floe.spark.materialize.Materialization;
 import io.floe.spark.materialize.MaterializeSpec;
-import io.floe.spark.materialize.MaterializeSpec.Kind;
+import io.floe.spark.materialize.Materializations;
 import io.floe.spark.materialize.MaterializeSpec.OnSchemaChange;
 import io.floe.spark.materialize.MaterializeSpec.Scd2;
 import io.floe.spark.materialize.MaterializeSpec.Strategy;
@@ -112,22 +113,14 @@ public record ModelConfig(Map<String, Object> values) {
    * @throws FloeException (user) for a value that is not one of the accepted ones
    */
   public MaterializeSpec toSpec(String model, String table) {
-    Kind kind = choice(model, "materialized", Kind.class, "view");
+    String materialized = string("materialized").orElse(Materializations.VIEW).trim().toLowerCase(Locale.ROOT);
     Strategy strategy = choice(model, "incremental_strategy", Strategy.class,
         list("unique_key").isEmpty() ? "append" : "merge");
     OnSchemaChange onSchemaChange = choice(model, "on_schema_change", OnSchemaChange.class,
         "append_new_columns");
     List<String> uniqueKey = list("unique_key");
-    if ((strategy == Strategy.MERGE && kind == Kind.INCREMENTAL || kind == Kind.SCD2) && uniqueKey.isEmpty()) {
-      throw FloeException.user("Cannot materialize model %s as %s: it needs unique_key. Add it to its config.",
-          model, kind == Kind.SCD2 ? "scd2" : "incremental merge");
-    }
-    if (kind == Kind.INCREMENTAL && strategy == Strategy.INSERT_OVERWRITE && list("partition_by").isEmpty()) {
-      throw FloeException.user("Cannot materialize model %s with insert_overwrite: it needs partition_by."
-          + " Add it to its config, or use merge.", model);
-    }
     Optional<Scd2> scd2 = Optional.empty();
-    if (kind == Kind.SCD2) {
+    if (materialized.equals(Materializations.SCD2)) {
       String history = string("strategy").orElse(string("updated_at").isPresent() ? "timestamp" : "check");
       if (history.equals("timestamp") && string("updated_at").isPresent()) {
         scd2 = Optional.of(new Scd2(string("updated_at"), List.of()));
@@ -142,8 +135,13 @@ public record ModelConfig(Map<String, Object> values) {
     if (values.get("tblproperties") instanceof Map<?, ?> map) {
       map.forEach((key, value) -> properties.put(String.valueOf(key), String.valueOf(value)));
     }
-    return new MaterializeSpec(table, kind, strategy, uniqueKey, string("delete_condition"),
+    MaterializeSpec spec = new MaterializeSpec(table, materialized, strategy, uniqueKey, string("delete_condition"),
         list("partition_by"), list("sort_by"), properties, onSchemaChange, scd2);
+    Materialization materialization = Materializations.named(materialized);
+    materialization.problem(spec).ifPresent(problem -> {
+      throw FloeException.user("Cannot materialize model %s as %s: %s.", model, materialized, problem);
+    });
+    return spec;
   }
 
   private <E extends Enum<E>> E choice(String model, String key, Class<E> type, String fallback) {

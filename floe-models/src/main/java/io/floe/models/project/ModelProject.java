@@ -68,7 +68,20 @@ public final class ModelProject {
    *     error, an unknown config, a property file for no model, an unknown ref or a cycle
    */
   public static ModelProject load(Project project) {
+    List<ModelProvider> providers = new ArrayList<>();
+    java.util.ServiceLoader.load(ModelProvider.class, ModelProject.class.getClassLoader()).forEach(providers::add);
+    return load(project, providers);
+  }
+
+  /**
+   * Loads the project's files as {@link #load(Project)} does, and the models {@code providers}
+   * generate.
+   *
+   * @throws FloeException (user) also when a provided model has the name of another model
+   */
+  public static ModelProject load(Project project, List<ModelProvider> providers) {
     requireNonNull(project, "project is null");
+    requireNonNull(providers, "providers is null");
     Path root = project.root();
     Path modelsDir = project.modelsDir();
     Map<String, ModelProperties> properties = new LinkedHashMap<>();
@@ -97,6 +110,16 @@ public final class ModelProject {
       if (previous != null) {
         throw FloeException.user("Cannot load model %s: both %s and %s define it. Rename one.", model.name(),
             previous.path(), model.path());
+      }
+    }
+    for (ModelProvider provider : providers) {
+      for (ProvidedModel provided : provider.models(project)) {
+        Model model = provided(project, renderer, provided, properties, sources, namespaces);
+        Model previous = models.putIfAbsent(model.name(), model);
+        if (previous != null) {
+          throw FloeException.user("%s: Cannot load model %s from %s: %s defines it too. Rename one.",
+              provided.origin(), model.name(), provider.name(), previous.path());
+        }
       }
     }
     for (ModelProperties described : properties.values()) {
@@ -184,21 +207,47 @@ public final class ModelProject {
 
   private static Model parse(Project project, ModelRenderer renderer, Path file,
       Map<String, ModelProperties> properties, Map<String, String> sources, Set<String> namespaces) {
-    Path root = project.root();
-    String path = root.relativize(file).toString();
+    String path = project.root().relativize(file).toString();
     String name = stem(file);
-    String template = read(file);
-    Optional<ModelProperties> described = Optional.ofNullable(properties.get(name));
+    return model(renderer, name, path, read(file), Optional.ofNullable(properties.get(name)), ModelConfig.empty(),
+        folderSchema(project.modelsDir(), file, namespaces), sources, namespaces);
+  }
+
+  // A provided model is a .sql model whose text and config come from its provider; a property
+  // file may describe it too (its tests are added to the provider's).
+  private static Model provided(Project project, ModelRenderer renderer, ProvidedModel provided,
+      Map<String, ModelProperties> properties, Map<String, String> sources, Set<String> namespaces) {
+    Optional<ModelProperties> described = provided.properties();
+    ModelProperties written = properties.get(provided.name());
+    if (written != null) {
+      described = Optional.of(described.map(own -> {
+        List<io.floe.models.test.DataTestDefinition> tests = new ArrayList<>(own.tests());
+        tests.addAll(written.tests());
+        Map<String, Object> config = new LinkedHashMap<>(own.config());
+        config.putAll(written.config());
+        return new ModelProperties(own.name(), written.description().isEmpty() ? own.description()
+            : written.description(), config, written.columns().isEmpty() ? own.columns() : written.columns(), tests,
+            written.where());
+      }).orElse(written));
+    }
+    ModelConfig config = ModelConfig.empty().with(provided.config(), provided.origin());
+    return model(renderer, provided.name(), provided.origin(), provided.template(), described, config, DEFAULT_SCHEMA,
+        sources, namespaces);
+  }
+
+  private static Model model(ModelRenderer renderer, String name, String path, String template,
+      Optional<ModelProperties> described, ModelConfig base, String defaultSchema, Map<String, String> sources,
+      Set<String> namespaces) {
     // Refs resolve to placeholders here: the graph is not known until every model is parsed.
     Resolution parsing = new Resolution(name, false, ref -> "__ref_" + ref,
         (source, table) -> resolveSource(sources, namespaces, path, source, table));
     RenderedModel rendered = renderer.render(name, path, template, parsing);
-    ModelConfig config = ModelConfig.empty();
+    ModelConfig config = base;
     if (described.isPresent()) {
       config = config.with(described.get().config(), described.get().where());
     }
     config = config.with(rendered.config(), path + lineOf(template, "config("));
-    String schema = config.string("schema").orElseGet(() -> folderSchema(project.modelsDir(), file, namespaces));
+    String schema = config.string("schema").orElse(defaultSchema);
     String table = schema + "." + config.string("alias").orElse(name);
     Model model = new Model(name, path, template, described, config, table, rendered.refs(), rendered.sources());
     model.spec(); // checks the materialization settings now, not halfway through a run

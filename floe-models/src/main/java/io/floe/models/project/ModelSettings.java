@@ -3,6 +3,7 @@ package io.floe.models.project;
 import io.floe.core.config.ConfigField;
 import io.floe.core.config.ConfigType;
 import io.floe.core.config.SettingsReference;
+import io.floe.spark.materialize.Materializations;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -14,10 +15,10 @@ import java.util.stream.Collectors;
  * config against these, and {@code floe config} prints them.
  */
 public final class ModelSettings {
-  public static final ConfigField MATERIALIZED = choice("materialized", "view",
-      List.of("view", "table", "incremental", "scd2"),
-      "How the result becomes a table: an Iceberg view, a table replaced on each run, an incremental table, or an"
-          + " SCD2 history of the SELECT's rows.");
+  public static final ConfigField MATERIALIZED = choice("materialized", Materializations.VIEW,
+      List.copyOf(Materializations.names()),
+      "How the result becomes a table: an Iceberg view, a table replaced on each run, an incremental table, an"
+          + " SCD2 history of the SELECT's rows, or a plug-in materialization by its name.");
   public static final ConfigField SCHEMA = string("schema",
       "The namespace of the model's table; default: its first folder under models/ when that is a namespace, else"
           + " silver.");

@@ -9,10 +9,11 @@ import io.floe.models.project.Model;
 import io.floe.models.project.ModelProject;
 import io.floe.models.run.ModelResult.Status;
 import io.floe.spark.FloeEngine;
+import io.floe.spark.materialize.Materialization;
+import io.floe.spark.materialize.Materializations;
 import io.floe.spark.materialize.MaterializeResult;
 import io.floe.spark.materialize.MaterializeSpec;
 import io.floe.spark.materialize.MultiTablePublish;
-import io.floe.spark.materialize.Materialization;
 import io.floe.spark.materialize.RunBranch;
 import io.floe.spark.materialize.ViewMaterialization;
 import io.floe.spark.materialize.WriteTarget;
@@ -186,10 +187,11 @@ public final class ModelRunner {
     boolean existed = true;
     try {
       MaterializeSpec spec = model.spec();
-      boolean isView = spec.kind() == MaterializeSpec.Kind.VIEW;
+      Materialization materialization = Materialization.of(spec);
+      boolean isView = materialization.createsView();
       boolean exists = engine.icebergCatalog().tableExists(TableIdentifier.parse(model.table()));
       existed = exists;
-      boolean incremental = spec.kind() == MaterializeSpec.Kind.INCREMENTAL && exists && !fullRefresh;
+      boolean incremental = materialization.incremental() && exists && !fullRefresh;
       String fingerprint = fingerprints.of(model, incremental);
       if (!fullRefresh && fingerprints.stored(model).filter(fingerprint::equals).isPresent()) {
         if (isView) {
@@ -215,9 +217,9 @@ public final class ModelRunner {
       }
       WriteTarget target = new WriteTarget(model.table(), Optional.of(branch));
       // A full refresh rebuilds an incremental table from its whole SELECT, like dbt's.
-      Materialization materialization = fullRefresh && spec.kind() == MaterializeSpec.Kind.INCREMENTAL && exists
-          ? new io.floe.spark.materialize.TableReplaceMaterialization() : Materialization.of(spec);
-      MaterializeResult result = materialization.materialize(engine, spec, sql, target);
+      Materialization writer = fullRefresh && materialization.incremental() && exists
+          ? Materializations.named(Materializations.TABLE) : materialization;
+      MaterializeResult result = writer.materialize(engine, spec, sql, target);
       written.put(model.name(), target);
       results.put(model.name(), result);
       if (isView) {
@@ -265,7 +267,7 @@ public final class ModelRunner {
     if (target == null) {
       return model.table();
     }
-    return model.spec().kind() == MaterializeSpec.Kind.VIEW ? ViewMaterialization.stagedName(target)
+    return Materialization.of(model.spec()).createsView() ? ViewMaterialization.stagedName(target)
         : target.identifier();
   }
 
@@ -275,7 +277,7 @@ public final class ModelRunner {
     List<String> names = new ArrayList<>();
     for (Map.Entry<String, WriteTarget> entry : new java.util.TreeMap<>(written).entrySet()) {
       Model model = project.model(entry.getKey());
-      if (model.spec().kind() != MaterializeSpec.Kind.VIEW) {
+      if (!Materialization.of(model.spec()).createsView()) {
         String fingerprint = fingerprints.get(entry.getKey());
         moves.add(new MultiTablePublish.Move(model.table(), entry.getValue().branch().orElseThrow(),
             snapshotId -> Map.of(Fingerprints.PROPERTY, Fingerprints.stamp(fingerprint, snapshotId))));
@@ -300,7 +302,7 @@ public final class ModelRunner {
           continue;
         }
         Model model = project.model(node.name());
-        if (model.spec().kind() == MaterializeSpec.Kind.VIEW) {
+        if (Materialization.of(model.spec()).createsView()) {
           String sql = project.compile(model, false, Model::table);
           ViewMaterialization.publish(engine, model.table(), sql,
               Map.of(Fingerprints.PROPERTY, fingerprints.get(node.name())));
@@ -316,7 +318,7 @@ public final class ModelRunner {
     RuntimeException first = null;
     for (Map.Entry<String, WriteTarget> entry : written.entrySet()) {
       Model model = project.model(entry.getKey());
-      if (model.spec().kind() != MaterializeSpec.Kind.VIEW && !published.contains(entry.getKey())) {
+      if (!Materialization.of(model.spec()).createsView() && !published.contains(entry.getKey())) {
         try {
           RunBranch.discard(engine, model.table(), entry.getValue().branch().orElseThrow(),
               results.get(entry.getKey()).created());

@@ -6,7 +6,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /** {@code incremental_strategy='append'}: the SELECT's rows are added to the table. */
-public final class IncrementalAppendMaterialization implements Materialization {
+public final class IncrementalAppendMaterialization implements IncrementalMaterialization.Strategy {
   @Override
   public MaterializeResult materialize(FloeEngine engine, MaterializeSpec spec, String select, WriteTarget target) {
     Dataset<Row> rows = SparkErrors.translate("run model SQL for " + spec.table(), () -> engine.session().sql(select));

@@ -19,7 +19,7 @@ import org.apache.spark.sql.types.StructField;
  * matching row deletes its key instead, so CDC deletes remove rows. Rows identical to the table's
  * are left out first, so running the same input again commits nothing.
  */
-public final class IncrementalMergeMaterialization implements Materialization {
+public final class IncrementalMergeMaterialization implements IncrementalMaterialization.Strategy {
   static final String DELETE_FLAG = "__floe_delete";
   // Up to this many new rows are broadcast to find the rows they meet (a few hundred MB at most).
   private static final long BROADCAST_MAX_ROWS = 500_000;

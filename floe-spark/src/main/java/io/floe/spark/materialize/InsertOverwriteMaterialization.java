@@ -9,7 +9,7 @@ import org.apache.spark.sql.Row;
  * {@code incremental_strategy='insert_overwrite'}: every partition the SELECT has rows for is
  * replaced by those rows; other partitions stay. Rerunning a day's SELECT rewrites that day only.
  */
-public final class InsertOverwriteMaterialization implements Materialization {
+public final class InsertOverwriteMaterialization implements IncrementalMaterialization.Strategy {
   @Override
   public MaterializeResult materialize(FloeEngine engine, MaterializeSpec spec, String select, WriteTarget target) {
     Dataset<Row> rows = SparkErrors.translate("run model SQL for " + spec.table(), () -> engine.session().sql(select));

@@ -12,19 +12,19 @@ import java.util.Optional;
  * never sees Jinja.
  *
  * @param table the target, {@code namespace.name}
- * @param kind how the result becomes a table
- * @param strategy for {@link Kind#INCREMENTAL}: how new rows meet existing ones
+ * @param materialized the name of the {@link Materialization} that makes the table ({@link Materializations})
+ * @param strategy for {@code incremental}: how new rows meet existing ones
  * @param uniqueKey columns that identify a row (merge, scd2)
  * @param deleteCondition for merge: a SQL condition on the new rows; a matching row deletes its key
  * @param partitionBy Iceberg partition transforms, e.g. {@code days(ts)}, {@code bucket(16, id)}
  * @param sortBy the table's write order, e.g. {@code ts}, {@code id DESC}
  * @param properties Iceberg table properties
  * @param onSchemaChange what an incremental run does when the SELECT's columns differ from the table's
- * @param scd2 history settings for {@link Kind#SCD2}
+ * @param scd2 history settings for {@code scd2}
  */
 public record MaterializeSpec(
     String table,
-    Kind kind,
+    String materialized,
     Strategy strategy,
     List<String> uniqueKey,
     Optional<String> deleteCondition,
@@ -33,14 +33,6 @@ public record MaterializeSpec(
     Map<String, String> properties,
     OnSchemaChange onSchemaChange,
     Optional<Scd2> scd2) {
-  /** The materializations. */
-  public enum Kind {
-    VIEW,
-    TABLE,
-    INCREMENTAL,
-    SCD2
-  }
-
   /** Incremental strategies. */
   public enum Strategy {
     APPEND,
@@ -77,7 +69,7 @@ public record MaterializeSpec(
 
   public MaterializeSpec {
     requireNonNull(table, "table is null");
-    requireNonNull(kind, "kind is null");
+    requireNonNull(materialized, "materialized is null");
     requireNonNull(strategy, "strategy is null");
     uniqueKey = List.copyOf(requireNonNull(uniqueKey, "uniqueKey is null"));
     requireNonNull(deleteCondition, "deleteCondition is null");
@@ -89,8 +81,8 @@ public record MaterializeSpec(
   }
 
   /** A spec with defaults: a table, appended to, no keys, no partitioning. */
-  public static MaterializeSpec of(String table, Kind kind) {
-    return new MaterializeSpec(table, kind, Strategy.APPEND, List.of(), Optional.empty(), List.of(),
+  public static MaterializeSpec of(String table, String materialized) {
+    return new MaterializeSpec(table, materialized, Strategy.APPEND, List.of(), Optional.empty(), List.of(),
         List.of(), Map.of(), OnSchemaChange.APPEND_NEW_COLUMNS, Optional.empty());
   }
 }

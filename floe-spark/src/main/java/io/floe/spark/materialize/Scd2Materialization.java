@@ -29,6 +29,17 @@ public final class Scd2Materialization implements Materialization {
   public static final String IS_DELETED = "is_deleted";
 
   @Override
+  public String name() {
+    return Materializations.SCD2;
+  }
+
+  @Override
+  public java.util.Optional<String> problem(MaterializeSpec spec) {
+    return spec.uniqueKey().isEmpty() ? java.util.Optional.of("scd2 needs unique_key. Add it to its config")
+        : java.util.Optional.empty();
+  }
+
+  @Override
   public MaterializeResult materialize(FloeEngine engine, MaterializeSpec spec, String select, WriteTarget target) {
     Scd2 history = spec.scd2().orElseThrow(() -> new IllegalArgumentException("scd2 settings missing"));
     Dataset<Row> rows = SparkErrors.translate("run model SQL for " + spec.table(), () -> engine.session().sql(select));

@@ -14,6 +14,11 @@ import org.apache.spark.sql.functions;
  */
 public final class TableReplaceMaterialization implements Materialization {
   @Override
+  public String name() {
+    return Materializations.TABLE;
+  }
+
+  @Override
   public MaterializeResult materialize(FloeEngine engine, MaterializeSpec spec, String select, WriteTarget target) {
     Dataset<Row> rows = SparkErrors.translate("run model SQL for " + spec.table(), () -> engine.session().sql(select));
     TargetTable table = TargetTable.prepare(engine, spec, target, rows.schema(), OnSchemaChange.SYNC);

@@ -11,6 +11,16 @@ import java.util.Optional;
  */
 public final class ViewMaterialization implements Materialization {
   @Override
+  public String name() {
+    return Materializations.VIEW;
+  }
+
+  @Override
+  public boolean createsView() {
+    return true;
+  }
+
+  @Override
   public MaterializeResult materialize(FloeEngine engine, MaterializeSpec spec, String select, WriteTarget target) {
     if (target.branch().isPresent()) {
       TargetTable.run(engine, "create view " + spec.table(),

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.floe.core.project.Project;
 import io.floe.spark.FloeEngine;
-import io.floe.spark.materialize.MaterializeSpec.Kind;
 import io.floe.spark.materialize.MaterializeSpec.OnSchemaChange;
 import io.floe.spark.materialize.MaterializeSpec.Scd2;
 import io.floe.spark.materialize.MaterializeSpec.Strategy;
@@ -40,7 +39,7 @@ class MaterializationTest {
 
   @Test
   void tableReplacesItsRowsAtomicallyAndFollowsTheSelectsColumns() {
-    MaterializeSpec spec = spec(Kind.TABLE, Strategy.APPEND, List.of(), Optional.empty());
+    MaterializeSpec spec = spec(Materializations.TABLE, Strategy.APPEND, List.of(), Optional.empty());
     MaterializeResult first = run(spec, "SELECT 1 AS id, 'a' AS name UNION ALL SELECT 2, 'b'");
     assertThat(first.created()).isTrue();
     assertThat(first.rowsWritten()).isEqualTo(2);
@@ -53,7 +52,7 @@ class MaterializationTest {
 
   @Test
   void mergeInsertsUpdatesAndDeletesByKeyAndARerunChangesNothing() {
-    MaterializeSpec spec = spec(Kind.INCREMENTAL, Strategy.MERGE, List.of("id"), Optional.of("op = 'D'"));
+    MaterializeSpec spec = spec(Materializations.INCREMENTAL, Strategy.MERGE, List.of("id"), Optional.of("op = 'D'"));
     run(spec, "SELECT * FROM VALUES (1, 'a', 'I'), (2, 'b', 'I'), (3, 'c', 'I') AS v(id, name, op)");
     String changes = "SELECT * FROM VALUES (2, 'B', 'U'), (3, 'c', 'D'), (4, 'd', 'I'), (9, 'x', 'D') AS v(id, name, op)";
     run(spec, changes);
@@ -67,7 +66,7 @@ class MaterializationTest {
 
   @Test
   void mergeOfOnlyNewKeysAppendsThemAndIgnoresDeletesOfUnknownKeys() {
-    MaterializeSpec spec = spec(Kind.INCREMENTAL, Strategy.MERGE, List.of("id"), Optional.of("op = 'D'"));
+    MaterializeSpec spec = spec(Materializations.INCREMENTAL, Strategy.MERGE, List.of("id"), Optional.of("op = 'D'"));
     run(spec, "SELECT * FROM VALUES (1, 'a', 'I'), (2, 'b', 'I') AS v(id, name, op)");
     MaterializeResult result = run(spec, "SELECT * FROM VALUES (3, 'c', 'I'), (4, 'd', 'I'), (9, 'x', 'D') AS v(id, name, op)");
 
@@ -79,12 +78,12 @@ class MaterializationTest {
 
   @Test
   void appendAndInsertOverwriteByPartition() {
-    MaterializeSpec append = spec(Kind.INCREMENTAL, Strategy.APPEND, List.of(), Optional.empty());
+    MaterializeSpec append = spec(Materializations.INCREMENTAL, Strategy.APPEND, List.of(), Optional.empty());
     run(append, "SELECT 1 AS id, DATE '2026-01-01' AS day");
     run(append, "SELECT 2 AS id, DATE '2026-01-02' AS day");
     assertThat(rows("SELECT id FROM silver.t ORDER BY id")).containsExactly("[1]", "[2]");
 
-    MaterializeSpec overwrite = new MaterializeSpec("silver.p", Kind.INCREMENTAL, Strategy.INSERT_OVERWRITE,
+    MaterializeSpec overwrite = new MaterializeSpec("silver.p", Materializations.INCREMENTAL, Strategy.INSERT_OVERWRITE,
         List.of(), Optional.empty(), List.of("day"), List.of(), Map.of(), OnSchemaChange.APPEND_NEW_COLUMNS,
         Optional.empty());
     WriteTarget target = new WriteTarget("silver.p", Optional.empty());
@@ -97,12 +96,12 @@ class MaterializationTest {
 
   @Test
   void onSchemaChangeAppendsNewColumnsOrFails() {
-    MaterializeSpec spec = spec(Kind.INCREMENTAL, Strategy.APPEND, List.of(), Optional.empty());
+    MaterializeSpec spec = spec(Materializations.INCREMENTAL, Strategy.APPEND, List.of(), Optional.empty());
     run(spec, "SELECT 1 AS id");
     run(spec, "SELECT 2 AS id, 'x' AS extra");
     assertThat(rows("SELECT * FROM silver.t ORDER BY id")).containsExactly("[1,null]", "[2,x]");
 
-    MaterializeSpec strict = new MaterializeSpec("silver.t", Kind.INCREMENTAL, Strategy.APPEND, List.of(),
+    MaterializeSpec strict = new MaterializeSpec("silver.t", Materializations.INCREMENTAL, Strategy.APPEND, List.of(),
         Optional.empty(), List.of(), List.of(), Map.of(), OnSchemaChange.FAIL, Optional.empty());
     assertThatThrownBy(() -> run(strict, "SELECT 3 AS id, 'y' AS other"))
         .hasMessage("Cannot write table silver.t: its schema differs from the model's SELECT (new column other"
@@ -111,7 +110,7 @@ class MaterializationTest {
 
   @Test
   void scd2KeepsHistoryTracksDeletesAndIsIdempotent() {
-    MaterializeSpec spec = new MaterializeSpec("silver.t", Kind.SCD2, Strategy.APPEND, List.of("id"),
+    MaterializeSpec spec = new MaterializeSpec("silver.t", Materializations.SCD2, Strategy.APPEND, List.of("id"),
         Optional.empty(), List.of(), List.of(), Map.of(), OnSchemaChange.APPEND_NEW_COLUMNS,
         Optional.of(new Scd2(Optional.of("updated_at"), List.of())));
     run(spec, "SELECT * FROM VALUES (1, 'a', TIMESTAMP '2026-01-01 00:00:00'), (2, 'b', TIMESTAMP '2026-01-01 00:00:00')"
@@ -134,7 +133,7 @@ class MaterializationTest {
 
   @Test
   void aBranchTargetLeavesMainAlone() {
-    MaterializeSpec spec = spec(Kind.INCREMENTAL, Strategy.APPEND, List.of(), Optional.empty());
+    MaterializeSpec spec = spec(Materializations.INCREMENTAL, Strategy.APPEND, List.of(), Optional.empty());
     run(spec, "SELECT 1 AS id");
     WriteTarget staged = new WriteTarget("silver.t", Optional.of("run1"));
     MaterializeResult result = Materialization.of(spec).materialize(engine, spec, "SELECT 2 AS id", staged);
@@ -143,14 +142,14 @@ class MaterializationTest {
     assertThat(rows("SELECT id FROM silver.t")).containsExactly("[1]");
     assertThat(rows("SELECT id FROM silver.t.branch_run1 ORDER BY id")).containsExactly("[1]", "[2]");
 
-    MaterializeSpec merge = spec(Kind.INCREMENTAL, Strategy.MERGE, List.of("id"), Optional.empty());
+    MaterializeSpec merge = spec(Materializations.INCREMENTAL, Strategy.MERGE, List.of("id"), Optional.empty());
     Materialization.of(merge).materialize(engine, merge, "SELECT 2 AS id UNION ALL SELECT 3", staged);
     assertThat(rows("SELECT id FROM silver.t.branch_run1 ORDER BY id")).containsExactly("[1]", "[2]", "[3]");
     assertThat(rows("SELECT id FROM silver.t")).containsExactly("[1]");
   }
 
-  private MaterializeSpec spec(Kind kind, Strategy strategy, List<String> keys, Optional<String> delete) {
-    return new MaterializeSpec("silver.t", kind, strategy, keys, delete, kind == Kind.TABLE ? List.of("bucket(2, id)")
+  private MaterializeSpec spec(String kind, Strategy strategy, List<String> keys, Optional<String> delete) {
+    return new MaterializeSpec("silver.t", kind, strategy, keys, delete, kind.equals(Materializations.TABLE) ? List.of("bucket(2, id)")
         : List.of(), List.of(), Map.of("floe.test", "yes"), OnSchemaChange.APPEND_NEW_COLUMNS, Optional.empty());
   }
 
