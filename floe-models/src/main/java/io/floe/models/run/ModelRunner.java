@@ -143,9 +143,17 @@ public final class ModelRunner {
       long testsStart = System.nanoTime();
       // Tests of the models that ran: an unchanged model's table is what its tests saw last time.
       Set<String> ran = new java.util.TreeSet<>(written.keySet());
-      List<TestResult> tests = withTests && !ran.isEmpty() && !listener.cancelled()
-          ? new DataTestRunner(engine, project, warningRows).run(ran, model -> relation(model, written))
-          : List.of();
+      // An incremental model's row tests check the rows it just wrote (see DataTestRunner).
+      Map<String, String> writtenRows = new java.util.TreeMap<>();
+      results.forEach((name, result) -> result.writtenRows().ifPresent(view -> writtenRows.put(name, view)));
+      List<TestResult> tests;
+      try {
+        tests = withTests && !ran.isEmpty() && !listener.cancelled()
+            ? new DataTestRunner(engine, project, warningRows).run(ran, model -> relation(model, written), writtenRows)
+            : List.of();
+      } finally {
+        writtenRows.values().forEach(view -> engine.session().catalog().dropTempView(view));
+      }
       Duration modelsTime = Duration.ofNanos(testsStart - startNanos);
       Duration testsTime = Duration.ofNanos(System.nanoTime() - testsStart);
       boolean ok = models.stream().allMatch(ModelResult::ok) && tests.stream().noneMatch(TestResult::blocks)

@@ -2,6 +2,7 @@ package io.floe.spark.materialize;
 
 import io.floe.spark.FloeEngine;
 import io.floe.spark.sql.SparkErrors;
+import java.util.UUID;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -11,8 +12,16 @@ public final class IncrementalAppendMaterialization implements IncrementalMateri
   public MaterializeResult materialize(FloeEngine engine, MaterializeSpec spec, String select, WriteTarget target) {
     Dataset<Row> rows = SparkErrors.translate("run model SQL for " + spec.table(), () -> engine.session().sql(select));
     TargetTable table = TargetTable.prepare(engine, spec, target, rows.schema(), spec.onSchemaChange());
-    TargetTable.write("append to " + spec.table(),
-        () -> table.aligned(rows).writeTo(target.identifier()).append());
-    return table.result();
+    if (table.empty()) {
+      TargetTable.write("append to " + spec.table(), () -> table.aligned(rows).writeTo(target.identifier()).append());
+      return table.result();
+    }
+    // Added to rows already there: computed once, so the model's tests can check just these.
+    Dataset<Row> added = SparkErrors.translate("run model SQL for " + spec.table(),
+        () -> table.aligned(rows).localCheckpoint());
+    TargetTable.write("append to " + spec.table(), () -> added.writeTo(target.identifier()).append());
+    String view = "floe_written_" + UUID.randomUUID().toString().replace("-", "");
+    added.createOrReplaceTempView(view);
+    return table.result().withWrittenRows(view);
   }
 }

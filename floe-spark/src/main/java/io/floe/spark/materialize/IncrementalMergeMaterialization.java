@@ -43,7 +43,7 @@ public final class IncrementalMergeMaterialization implements IncrementalMateria
         () -> table.aligned(rows.withColumn(DELETE_FLAG, deletes), DELETE_FLAG).localCheckpoint());
     long incoming = flagged.count();
     if (incoming == 0) {
-      return table.result();
+      return table.result().withWrittenRows(writtenRows(flagged));
     }
     String source = "floe_merge_source_" + UUID.randomUUID().toString().replace("-", "");
     String existing = source + "_existing";
@@ -67,7 +67,7 @@ public final class IncrementalMergeMaterialization implements IncrementalMateria
         // the same rows without the MERGE's join against the whole table.
         TargetTable.write("append to " + spec.table(), () -> flagged.where(functions.not(functions.col(DELETE_FLAG)))
             .drop(DELETE_FLAG).writeTo(target.identifier()).append());
-        return table.result();
+        return table.result().withWrittenRows(writtenRows(flagged));
       }
       SparkErrors.translate("find the rows of " + spec.table() + " the new rows meet",
           () -> engine.session().sql("SELECT " + hint + "t.* FROM " + target.identifier() + " t LEFT SEMI JOIN "
@@ -78,12 +78,19 @@ public final class IncrementalMergeMaterialization implements IncrementalMateria
         changes.createOrReplaceTempView(changed);
         TargetTable.run(engine, "merge into " + spec.table(), merge(changed, target.identifier(), columns, keys));
       }
+      return table.result().withWrittenRows(writtenRows(changes));
     } finally {
       engine.session().catalog().dropTempView(source);
       engine.session().catalog().dropTempView(existing);
       engine.session().catalog().dropTempView(changed);
     }
-    return table.result();
+  }
+
+  // The inserted and updated rows, already computed (checkpointed): what the model's tests check.
+  private static String writtenRows(Dataset<Row> flagged) {
+    String view = "floe_written_" + UUID.randomUUID().toString().replace("-", "");
+    flagged.where(functions.not(functions.col(DELETE_FLAG))).drop(DELETE_FLAG).createOrReplaceTempView(view);
+    return view;
   }
 
   // New and changed rows (no identical row in the table), and deletes of keys the table holds.

@@ -12,10 +12,24 @@ import java.util.Optional;
  * @param snapshotId the snapshot the write committed (on the run's branch when staged); empty when
  *     nothing was committed, as for a view or an incremental run with nothing new
  * @param created true when this run created the table, so an aborted run drops it again
+ * @param writtenRows a session view of the rows this write added or changed, when the write knows
+ *     them without reading the table again (an incremental append or merge into rows already
+ *     there); the tests of an incremental model check these. The caller drops it when done.
  */
-public record MaterializeResult(String table, long rowsWritten, Optional<Long> snapshotId, boolean created) {
+public record MaterializeResult(String table, long rowsWritten, Optional<Long> snapshotId, boolean created,
+    Optional<String> writtenRows) {
   public MaterializeResult {
     requireNonNull(table, "table is null");
     requireNonNull(snapshotId, "snapshotId is null");
+    requireNonNull(writtenRows, "writtenRows is null");
+  }
+
+  public MaterializeResult(String table, long rowsWritten, Optional<Long> snapshotId, boolean created) {
+    this(table, rowsWritten, snapshotId, created, Optional.empty());
+  }
+
+  /** This result with the view of the rows it wrote. */
+  public MaterializeResult withWrittenRows(String view) {
+    return new MaterializeResult(table, rowsWritten, snapshotId, created, Optional.of(view));
   }
 }
