@@ -9,7 +9,6 @@ import io.floe.models.project.Model;
 import io.floe.models.project.ModelProject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,7 +38,7 @@ final class LsCommand implements Callable<Integer> {
           Model model = models.model(node.name());
           List<String> parents = new ArrayList<>(model.refs());
           parents.addAll(model.sources());
-          rows.add(Tabular.row(model.name(), model.spec().kind().name().toLowerCase(Locale.ROOT), model.table(),
+          rows.add(Tabular.row(model.name(), model.spec().materialized(), model.table(),
               model.path(), String.join(", ", parents), String.join(", ", model.tags())));
         }
       }
