@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code -Dfloe.test.seed=N} replays one.
  */
 class KillDuringBuildTest {
-  private static final int ROUNDS = 5;
+  private static final int ROUNDS = 4;
   /** Lines a verbose build prints as it goes; a kill lands after one of them, or before the first. */
   private static final List<String> PHASES = List.of("", "Engine ready", "Source orders:", "Model orders_clean",
       "Model customer_totals", "Published");

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class KillDuringIngestTest {
   private static final int FILES = 4;
   private static final int ROWS_PER_FILE = 25;
-  private static final int KILLS = 5;
+  private static final int KILLS = 4;
   private static final List<String> TABLES = List.of("bronze.csv_append", "bronze.json_lines", "bronze.csv_upsert",
       "bronze.csv_partitioned");
 

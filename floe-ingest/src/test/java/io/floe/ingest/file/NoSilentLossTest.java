@@ -238,4 +238,30 @@ class NoSilentLossTest extends IngestProjectTest {
         .hasMessageContaining("in/readings.parquet: the Parquet file is incomplete (it has 15 bytes and does not end "
             + "with 'PAR1', the end of its footer): it was truncated or is still being written.");
   }
+
+  @Test
+  void jsonKeysDifferingOnlyInCaseAreAnErrorNamingTheFileAndBothKeys() {
+    project("""
+          events: {type: json, path: in/events.jsonl}
+        """);
+    fixture.write("in/events.jsonl", "{\"id\": 1, \"Name\": \"a\"}\n{\"id\": 2, \"name\": \"b\"}\n");
+
+    assertThatThrownBy(() -> fixture.ingest())
+        .isInstanceOf(FloeException.class)
+        .hasMessageContaining("in/events.jsonl: its objects have the keys 'Name' and 'name', which differ only in "
+            + "case; column names must differ ignoring case. Rename one in the data.");
+  }
+
+  @Test
+  void anEmptyFileAloneLoadsNothingAndIsNoError() {
+    project("""
+          orders: {type: csv, path: in/orders.csv}
+        """);
+    fixture.write("in/orders.csv", "");
+
+    SourceRun run = fixture.ingest().get(0);
+
+    assertThat(run.rowsWritten()).isZero();
+    assertThat(run.rejects()).isZero();
+  }
 }
