@@ -2,6 +2,7 @@ package io.floe.models.project;
 
 import static java.util.Objects.requireNonNull;
 
+import io.floe.spark.materialize.Materialization;
 import io.floe.spark.materialize.MaterializeSpec;
 import java.util.List;
 import java.util.Optional;
@@ -39,6 +40,11 @@ public record Model(
   /** How the engine materializes it. */
   public MaterializeSpec spec() {
     return config.toSpec(name, table);
+  }
+
+  /** Whether its materialization makes a view (staged as a session view, created at publish). */
+  public boolean createsView() {
+    return Materialization.of(spec()).createsView();
   }
 
   public List<String> tags() {

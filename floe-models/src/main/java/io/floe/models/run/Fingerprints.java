@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.floe.models.project.Model;
 import io.floe.models.project.ModelProject;
 import io.floe.spark.FloeEngine;
-import io.floe.spark.materialize.Materialization;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -63,7 +62,7 @@ final class Fingerprints {
   Optional<String> stored(Model model) {
     TableIdentifier id = TableIdentifier.parse(model.table());
     Catalog catalog = engine.icebergCatalog();
-    if (Materialization.of(model.spec()).createsView()) {
+    if (model.createsView()) {
       return catalog instanceof ViewCatalog views && views.viewExists(id)
           ? Optional.ofNullable(views.loadView(id).properties().get(PROPERTY)) : Optional.empty();
     }
@@ -104,7 +103,7 @@ final class Fingerprints {
       return settled;
     }
     // Not part of this run: as published.
-    if (Materialization.of(model.spec()).createsView()) {
+    if (model.createsView()) {
       return "view:" + stored(model).orElse("unknown");
     }
     return tableState(model.table());

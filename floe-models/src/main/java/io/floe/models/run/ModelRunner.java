@@ -275,7 +275,7 @@ public final class ModelRunner {
     if (target == null) {
       return model.table();
     }
-    return Materialization.of(model.spec()).createsView() ? ViewMaterialization.stagedName(target)
+    return model.createsView() ? ViewMaterialization.stagedName(target)
         : target.identifier();
   }
 
@@ -285,7 +285,7 @@ public final class ModelRunner {
     List<String> names = new ArrayList<>();
     for (Map.Entry<String, WriteTarget> entry : new java.util.TreeMap<>(written).entrySet()) {
       Model model = project.model(entry.getKey());
-      if (!Materialization.of(model.spec()).createsView()) {
+      if (!model.createsView()) {
         String fingerprint = fingerprints.get(entry.getKey());
         moves.add(new MultiTablePublish.Move(model.table(), entry.getValue().branch().orElseThrow(),
             snapshotId -> Map.of(Fingerprints.PROPERTY, Fingerprints.stamp(fingerprint, snapshotId))));
@@ -310,7 +310,7 @@ public final class ModelRunner {
           continue;
         }
         Model model = project.model(node.name());
-        if (Materialization.of(model.spec()).createsView()) {
+        if (model.createsView()) {
           String sql = project.compile(model, false, Model::table);
           ViewMaterialization.publish(engine, model.table(), sql,
               Map.of(Fingerprints.PROPERTY, fingerprints.get(node.name())));
@@ -326,7 +326,7 @@ public final class ModelRunner {
     RuntimeException first = null;
     for (Map.Entry<String, WriteTarget> entry : written.entrySet()) {
       Model model = project.model(entry.getKey());
-      if (!Materialization.of(model.spec()).createsView() && !published.contains(entry.getKey())) {
+      if (!model.createsView() && !published.contains(entry.getKey())) {
         try {
           RunBranch.discard(engine, model.table(), entry.getValue().branch().orElseThrow(),
               results.get(entry.getKey()).created());

@@ -2,7 +2,6 @@ package io.floe.spark.materialize;
 
 import io.floe.spark.FloeEngine;
 import io.floe.spark.sql.SparkErrors;
-import java.util.UUID;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -20,8 +19,6 @@ public final class IncrementalAppendMaterialization implements IncrementalMateri
     Dataset<Row> added = SparkErrors.translate("run model SQL for " + spec.table(),
         () -> table.aligned(rows).localCheckpoint());
     TargetTable.write("append to " + spec.table(), () -> added.writeTo(target.identifier()).append());
-    String view = "floe_written_" + UUID.randomUUID().toString().replace("-", "");
-    added.createOrReplaceTempView(view);
-    return table.result().withWrittenRows(view);
+    return table.result().withWrittenRows(TargetTable.writtenRowsView(added));
   }
 }

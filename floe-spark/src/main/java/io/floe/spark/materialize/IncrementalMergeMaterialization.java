@@ -88,9 +88,7 @@ public final class IncrementalMergeMaterialization implements IncrementalMateria
 
   // The inserted and updated rows, already computed (checkpointed): what the model's tests check.
   private static String writtenRows(Dataset<Row> flagged) {
-    String view = "floe_written_" + UUID.randomUUID().toString().replace("-", "");
-    flagged.where(functions.not(functions.col(DELETE_FLAG))).drop(DELETE_FLAG).createOrReplaceTempView(view);
-    return view;
+    return TargetTable.writtenRowsView(flagged.where(functions.not(functions.col(DELETE_FLAG))).drop(DELETE_FLAG));
   }
 
   // New and changed rows (no identical row in the table), and deletes of keys the table holds.

@@ -81,6 +81,16 @@ final class TargetTable {
         .getOrDefault("total-records", "-1"));
   }
 
+  /**
+   * Registers {@code rows} (already computed: checkpointed) as the session view of what a write
+   * added or changed, for {@link MaterializeResult#writtenRows}; the run drops it after its tests.
+   */
+  static String writtenRowsView(Dataset<Row> rows) {
+    String view = "floe_written_" + java.util.UUID.randomUUID().toString().replace("-", "");
+    rows.createOrReplaceTempView(view);
+    return view;
+  }
+
   /** The target table's columns, in order. */
   StructType schema() {
     return engine.session().table(spec.table()).schema();
