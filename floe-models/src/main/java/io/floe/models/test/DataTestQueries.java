@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 public final class DataTestQueries {
   /** The generic tests, by the names a property file uses (dbt's, plus dbt_utils' expression_is_true). */
   public static final List<String> KINDS = List.of("not_null", "unique", "accepted_values", "relationships",
-      "expression", "expression_is_true", "row_count", "freshness");
+      "expression", "expression_is_true", "row_count", "freshness", "unique_combination_of_columns");
 
   private static final Pattern REF = Pattern.compile("\\s*ref\\(\\s*['\"]([^'\"]+)['\"]\\s*\\)\\s*");
 
@@ -42,6 +42,11 @@ public final class DataTestQueries {
       case "relationships" -> "SELECT c.* FROM " + table + " c LEFT ANTI JOIN "
           + parent(test, model, refs) + " p ON c." + requireColumn(test, column) + " = p."
           + quote(String.valueOf(require(test, model, "field"))) + " WHERE c." + column + " IS NOT NULL";
+      case "unique_combination_of_columns" -> {
+        String columns = combination(test, model);
+        yield "SELECT " + columns + ", count(*) AS occurrences FROM " + table + " GROUP BY " + columns
+            + " HAVING count(*) > 1";
+      }
       case "row_count" -> "SELECT row_count FROM (SELECT count(*) AS row_count FROM " + table + ") WHERE "
           + rowCountBounds(test, model);
       case "freshness" -> "SELECT max(" + freshnessField(test, model, column) + ") AS latest FROM " + table
@@ -126,6 +131,19 @@ public final class DataTestQueries {
           test.kind(), model, argument);
     }
     return value;
+  }
+
+  // dbt_utils' unique_combination_of_columns: combination_of_columns is a non-empty list of names.
+  private static String combination(DataTestDefinition test, String model) {
+    if (!(require(test, model, "combination_of_columns") instanceof List<?> columns) || columns.isEmpty()) {
+      throw FloeException.user("%s: Cannot run test 'unique_combination_of_columns' of model %s: combination_of_columns"
+          + " must be a non-empty list of columns.", test.where(), model);
+    }
+    List<String> quoted = new ArrayList<>();
+    for (Object column : columns) {
+      quoted.add(quote(String.valueOf(column)));
+    }
+    return String.join(", ", quoted);
   }
 
   private static String values(DataTestDefinition test, String model) {

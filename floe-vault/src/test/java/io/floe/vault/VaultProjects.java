@@ -1,0 +1,28 @@
+package io.floe.vault;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Writes small project files for tests. */
+public final class VaultProjects {
+  private VaultProjects() {}
+
+  /** A floe.yaml with bronze and the vault's namespaces. */
+  public static Path create(Path dir) {
+    write(dir, "floe.yaml", "name: vaulted\nnamespaces: [bronze, staging, raw_vault]\nengine:\n"
+        + "  shuffle-partitions: 2\n");
+    return dir;
+  }
+
+  public static void write(Path dir, String relative, String text) {
+    try {
+      Path file = dir.resolve(relative);
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
