@@ -260,7 +260,7 @@ public final class VaultReader {
       for (Map.Entry<String, String> entry : link.hubs().entrySet()) {
         Hub hub = hubByName.get(entry.getKey());
         if (hub == null) {
-          throw error(link.where(), "link %s names hub '%s', which is not declared.%s Declare it under hubs:",
+          throw error(link.where(), "link %s names hub '%s', which is not declared.%s Declare it under 'hubs:'",
               link.name(), entry.getKey(), DidYouMean.hint(entry.getKey(), hubByName.keySet()));
         }
         hubKeys.put(hub.name(), entry.getValue().isEmpty() ? hub.key() : entry.getValue());
@@ -371,7 +371,7 @@ public final class VaultReader {
   private static Stage stage(Map<String, Stage> stages, String name, String where, String what) {
     Stage stage = stages.get(name);
     if (stage == null) {
-      throw error(where, "%s loads from stage '%s', which is not declared.%s Declare it under stages:", what, name,
+      throw error(where, "%s loads from stage '%s', which is not declared.%s Declare it under 'stages:'", what, name,
           DidYouMean.hint(name, stages.keySet()));
     }
     return stage;
@@ -390,7 +390,7 @@ public final class VaultReader {
   }
 
   private static FloeException error(String where, String format, Object... args) {
-    return FloeException.user("%s: Cannot read the vault: %s.", where, String.format(format, args));
+    return FloeException.user("%s: Cannot read the vault: %s", where, YamlEntry.sentence(String.format(format, args)));
   }
 
   private static List<Path> files(Path dir) {

@@ -209,7 +209,12 @@ final class YamlEntry {
   }
 
   FloeException error(Node at, String format, Object... args) {
-    return FloeException.user("%s: Cannot read the vault: %s.", where(at), String.format(format, args));
+    return FloeException.user("%s: Cannot read the vault: %s", where(at), sentence(String.format(format, args)));
+  }
+
+  // Ends a message with a full stop unless it ends with a question already.
+  static String sentence(String message) {
+    return message.endsWith("?") || message.endsWith(".") ? message : message + ".";
   }
 
   FloeException error(String format, Object... args) {
