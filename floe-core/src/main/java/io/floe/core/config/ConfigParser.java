@@ -89,6 +89,10 @@ public final class ConfigParser {
    * @throws FloeException a user error for an entry that is not a mapping, an unknown key or a
    *     value of the wrong type
    */
+  /** The top-level section of shared connection settings, and the key an entry names one with. */
+  public static final String CONNECTION_SECTION = "connections";
+  public static final String CONNECTION_KEY = "connection";
+
   public static Map<String, ConfigDocument> parseEntries(Path file, String yaml, String section,
       BiFunction<String, Map<String, Object>, List<ConfigField>> fieldsFor) {
     YamlValues values = new YamlValues(file);
@@ -97,6 +101,7 @@ public final class ConfigParser {
     if (root.isEmpty() || !(root.get() instanceof MappingNode mapping)) {
       return documents;
     }
+    Map<String, MappingNode> connections = connections(mapping, values);
     for (NodeTuple tuple : mapping.getValue()) {
       if (!section.equals(values.keyName(tuple.getKeyNode(), "")) || YamlValues.isNull(tuple.getValueNode())) {
         continue;
@@ -109,9 +114,10 @@ public final class ConfigParser {
         String name = values.keyName(entry.getKeyNode(), section);
         SourceLocation at = values.location(entry.getKeyNode());
         Node body = entry.getValueNode();
-        if (!(body instanceof MappingNode settings)) {
+        if (!(body instanceof MappingNode written)) {
           throw YamlValues.invalid(section + "." + name, at, "a mapping of settings", body);
         }
+        MappingNode settings = withConnection(written, connections, values, section + "." + name);
         @SuppressWarnings("unchecked")
         Map<String, Object> plain = (Map<String, Object>) values.plain(body, section + "." + name);
         ConfigParser parser = new ConfigParser(file, fieldsFor.apply(name, plain));
@@ -121,6 +127,61 @@ public final class ConfigParser {
       }
     }
     return documents;
+  }
+
+  // connections: {NAME: {url, user, password}}: settings several entries share, declared once.
+  private static Map<String, MappingNode> connections(MappingNode root, YamlValues values) {
+    Map<String, MappingNode> connections = new LinkedHashMap<>();
+    for (NodeTuple tuple : root.getValue()) {
+      if (CONNECTION_SECTION.equals(values.keyName(tuple.getKeyNode(), ""))
+          && tuple.getValueNode() instanceof MappingNode entries) {
+        for (NodeTuple entry : entries.getValue()) {
+          if (entry.getValueNode() instanceof MappingNode settings) {
+            connections.put(values.keyName(entry.getKeyNode(), CONNECTION_SECTION), settings);
+          }
+        }
+      }
+    }
+    return connections;
+  }
+
+  // An entry's `connection: NAME` stands for the connection's settings (their lines stay theirs, so
+  // an error in one names where it was written); the entry's own settings win.
+  private static MappingNode withConnection(MappingNode entry, Map<String, MappingNode> connections,
+      YamlValues values, String where) {
+    NodeTuple reference = null;
+    Set<String> own = new LinkedHashSet<>();
+    for (NodeTuple tuple : entry.getValue()) {
+      String key = values.keyName(tuple.getKeyNode(), where);
+      if (key.equals(CONNECTION_KEY)) {
+        reference = tuple;
+      } else {
+        own.add(key);
+      }
+    }
+    if (reference == null) {
+      return entry;
+    }
+    Object name = values.plain(reference.getValueNode(), where + "." + CONNECTION_KEY);
+    MappingNode connection = connections.get(String.valueOf(name));
+    if (connection == null) {
+      throw FloeException.user("%s: Invalid config %s.%s: expected the name of an entry under %s:, but was: %s.%s"
+          + " Declare it once under %s: with its url, user and password.", values.location(reference.getValueNode()),
+          where, CONNECTION_KEY, CONNECTION_SECTION, name, io.floe.core.error.DidYouMean.hint(String.valueOf(name),
+              connections.keySet()), CONNECTION_SECTION);
+    }
+    List<NodeTuple> merged = new java.util.ArrayList<>();
+    for (NodeTuple tuple : connection.getValue()) {
+      if (!own.contains(values.keyName(tuple.getKeyNode(), CONNECTION_SECTION))) {
+        merged.add(tuple);
+      }
+    }
+    for (NodeTuple tuple : entry.getValue()) {
+      if (tuple != reference) {
+        merged.add(tuple);
+      }
+    }
+    return new MappingNode(entry.getTag(), merged, entry.getFlowStyle());
   }
 
   private ConfigDocument parse(String yaml) {

@@ -62,6 +62,8 @@ public final class FloeSettings {
       List.of(), false);
   public static final ConfigField MODELS_PATH = string("models.path", "models",
       "Directory of the model SQL files, relative to the project directory.");
+  public static final ConfigField CONNECTIONS = map("connections", "Database connections by name (url, user,"
+      + " password), declared once; a source says connection: NAME instead of repeating them.");
   public static final ConfigField SOURCES = map("sources", "Systems to ingest from, by source name.");
   public static final ConfigField VARS = map("vars", "Variables that models can refer to, by name.");
 
@@ -73,7 +75,7 @@ public final class FloeSettings {
       STORAGE_SECRET_ACCESS_KEY,
       ENGINE_MASTER, ENGINE_DRIVER_MEMORY, ENGINE_EXECUTOR_MEMORY, ENGINE_SHUFFLE_PARTITIONS, ENGINE_THREADS,
       ENGINE_CONF,
-      NAMESPACES, MODELS_PATH, SOURCES, VARS);
+      NAMESPACES, MODELS_PATH, CONNECTIONS, SOURCES, VARS);
 
   private static final Map<String, ConfigField> BY_KEY =
       ALL.stream().collect(Collectors.toUnmodifiableMap(ConfigField::key, Function.identity()));

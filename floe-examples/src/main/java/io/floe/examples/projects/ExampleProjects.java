@@ -21,6 +21,8 @@ import java.util.stream.Stream;
 public final class ExampleProjects {
   /** The e-commerce lakehouse of seed 002. */
   public static final String ECOMMERCE = "ecommerce";
+  /** The meter data vault of seed 000. */
+  public static final String METER = "meter";
 
   private static final String ROOT = "/io/floe/examples/projects/";
 
