@@ -31,4 +31,19 @@ class DemoCliTest {
     assertThat(again.exitCode()).isEqualTo(1);
     assertThat(again.err()).contains("not empty");
   }
+
+  @Test
+  void demoMeterBuildsTheVaultFromAnEmbeddedPostgresThenNewVersionsAndTimeTravels() {
+    Path dir = workspace.resolve("meter");
+    String out = floe("demo", "meter", "--dir", dir.toString(), "--rows", "500").ok();
+    assertThat(out)
+        .contains("vault/meter.yml")
+        .contains("meter_data: 5 customers, 5 accounts, 5 assets, 500 readings")
+        .contains("| hub_customer_account | 5 ")
+        .contains("| sat_asset_measurements ")
+        .contains("| first_build | 5 ")
+        .contains("| now         | 7 ");
+    assertThat(out.split("Published to main\\.", -1)).hasSize(3);
+    assertThat(floe("demo", "bakery").err()).contains("Cannot run demo 'bakery': the demos are ecommerce and meter.");
+  }
 }

@@ -1,6 +1,7 @@
 package io.floe.cli.command;
 
 import io.floe.cli.demo.Demo;
+import io.floe.cli.demo.MeterDemo;
 import io.floe.core.error.FloeException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -12,15 +13,19 @@ import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Lay out the e-commerce lakehouse example (examples/ecommerce, seed 002) in a scratch directory,",
-      "generate its four CSV sources, build it (ingest, bronze, silver, gold, tests, publish) and print",
-      "the gold tables; then add 1%% new rows, build again incrementally, and time travel."
+      "Lay out an example project in a scratch directory, generate its data, build it, change the data,",
+      "build again incrementally, and time travel.",
+      "  ecommerce (default): the e-commerce lakehouse (examples/ecommerce, seed 002): four CSV sources,",
+      "    bronze, silver, gold, tests, publish; then 1%% new rows.",
+      "  meter: the meter data vault (examples/meter, seed 000): an embedded PostgreSQL, hubs, links,",
+      "    satellites, reference tables, business-vault views; then changed customers and new readings."
     })
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -31,19 +36,39 @@ final class DemoCommand implements Callable<Integer> {
       description = "Where to create the demo project (must be empty). Default: a new temp dir.")
   Path dir;
 
+  @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", defaultValue = "ecommerce",
+      description = "The example: ecommerce (default) or meter.")
+  String name;
+
   @Option(names = "--rows", defaultValue = "100000",
-      description = "Generated rows over the four sources (default ${DEFAULT-VALUE}; the seed's full scale is"
-          + " 3800000).")
+      description = "Generated rows: over the four sources for ecommerce (default ${DEFAULT-VALUE}; the seed's"
+          + " full scale is 3800000), readings for meter.")
   long rows;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws IOException, java.sql.SQLException {
+    if (!name.equals("ecommerce") && !name.equals("meter")) {
+      throw FloeException.user("Cannot run demo '%s': the demos are ecommerce and meter.%s", name,
+          io.floe.core.error.DidYouMean.hint(name, java.util.List.of("ecommerce", "meter")));
+    }
     Demo.checkRows(rows);
     long start = System.nanoTime();
     Path root = dir != null ? prepare(dir) : Files.createTempDirectory("floe-demo-");
     PrintWriter out = spec.commandLine().getOut();
     out.println("Floe demo: project in " + root);
     out.flush();
+    if (name.equals("meter")) {
+      int exit = new MeterDemo(root, out, spec.commandLine().getErr()).run(rows);
+      if (exit == 0) {
+        out.printf("%nDone in %.1f s. Explore it:%n"
+            + "  ./floe -p %s ls -s tag:vault      the generated vault models%n"
+            + "  ./floe -p %s compile sat_customer_details   the SQL a satellite load runs%n"
+            + "  ./floe -p %s sql \"SELECT * FROM business_vault.bv_asset_details LIMIT 5\"%n",
+            (System.nanoTime() - start) / 1e9, root, root, root);
+        out.flush();
+      }
+      return exit;
+    }
     int exit = new Demo(root, out, spec.commandLine().getErr()).run(rows);
     if (exit != 0) {
       return exit;

@@ -2,17 +2,12 @@ package io.floe.cli.demo;
 
 import static java.util.Objects.requireNonNull;
 
-import io.floe.cli.FloeCli;
-import io.floe.cli.output.OutputFormat;
-import io.floe.cli.output.Tabular;
-import io.floe.cli.output.TabularPrinter;
 import io.floe.core.error.FloeException;
 import io.floe.core.project.Project;
 import io.floe.examples.ecommerce.EcommerceDataGenerator;
 import io.floe.examples.ecommerce.GeneratedData;
 import io.floe.examples.projects.ExampleProjects;
 import io.floe.spark.FloeEngine;
-import io.floe.spark.sql.QueryResult;
 import io.floe.spark.table.TableVersions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -30,26 +25,26 @@ public final class Demo {
 
   private final Path root;
   private final PrintWriter out;
-  private final PrintWriter err;
+  private final DemoConsole console;
 
   public Demo(Path root, PrintWriter out, PrintWriter err) {
     this.root = requireNonNull(root, "root is null");
     this.out = requireNonNull(out, "out is null");
-    this.err = requireNonNull(err, "err is null");
+    this.console = new DemoConsole(root, out, err);
   }
 
   /** Runs the tour on {@code rows} generated rows; returns the exit code of the first failing step, else 0. */
   public int run(long rows) {
-    step("Laying out examples/ecommerce (seed 002: four CSV sources, bronze -> silver -> gold)");
+    console.step("Laying out examples/ecommerce (seed 002: four CSV sources, bronze -> silver -> gold)");
     ExampleProjects.copy(ExampleProjects.ECOMMERCE, root).forEach(file -> out.println("  " + file));
 
     GeneratedData data = EcommerceDataGenerator.generate(root.resolve("landing"), rows, SEED);
-    step(String.format(Locale.ROOT, "Generated %,d rows (%.1f MB of CSV) into landing/", data.totalRows(),
+    console.step(String.format(Locale.ROOT, "Generated %,d rows (%.1f MB of CSV) into landing/", data.totalRows(),
         data.totalBytes() / 1e6));
 
-    step("floe build: ingest the new files into raw.*, run the 11 models on a branch, run their tests,"
+    console.step("floe build: ingest the new files into raw.*, run the 11 models on a branch, run their tests,"
         + " publish to main");
-    int exit = floe("build");
+    int exit = console.floe("build");
     if (exit != 0) {
       return exit;
     }
@@ -60,14 +55,14 @@ public final class Demo {
 
       GeneratedData increment = EcommerceDataGenerator.generateIncrement(root.resolve("landing"), rows,
           INCREMENT_FRACTION, 1, SEED);
-      step(String.format(Locale.ROOT, "%,d new rows arrive (1%%, the week after the data): floe build again."
+      console.step(String.format(Locale.ROOT, "%,d new rows arrive (1%%, the week after the data): floe build again."
           + " Only they are read; the incremental models merge what changed", increment.totalRows()));
-      exit = floe("build");
+      exit = console.floe("build");
       if (exit != 0) {
         return exit;
       }
-      step("Time travel: gold.daily_metrics now, and as of the tag " + FIRST_BUILD_TAG);
-      query(engine, "SELECT 'now' AS version, count(*) AS days, sum(total_revenue) AS revenue,"
+      console.step("Time travel: gold.daily_metrics now, and as of the tag " + FIRST_BUILD_TAG);
+      console.query(engine, "SELECT 'now' AS version, count(*) AS days, sum(total_revenue) AS revenue,"
           + " sum(total_orders) AS orders FROM gold.daily_metrics"
           + " UNION ALL SELECT '" + FIRST_BUILD_TAG + "', count(*), sum(total_revenue), sum(total_orders)"
           + " FROM gold.daily_metrics VERSION AS OF '" + FIRST_BUILD_TAG + "'");
@@ -76,39 +71,16 @@ public final class Demo {
   }
 
   private void printGold(FloeEngine engine) {
-    step("gold.customer_summary by segment");
-    query(engine, "SELECT customer_segment, count(*) AS customers, round(avg(total_ltv), 2) AS avg_ltv,"
+    console.step("gold.customer_summary by segment");
+    console.query(engine, "SELECT customer_segment, count(*) AS customers, round(avg(total_ltv), 2) AS avg_ltv,"
         + " round(avg(total_orders), 1) AS avg_orders, round(avg(conversion_rate), 3) AS avg_conversion,"
         + " sum(support_tickets_count) AS tickets FROM gold.customer_summary GROUP BY 1 ORDER BY 2 DESC");
-    step("gold.daily_metrics, the last 7 days");
-    query(engine, "SELECT metric_date, total_revenue, total_orders, avg_order_value, total_customers,"
+    console.step("gold.daily_metrics, the last 7 days");
+    console.query(engine, "SELECT metric_date, total_revenue, total_orders, avg_order_value, total_customers,"
         + " fraud_flag_count, total_sessions FROM gold.daily_metrics ORDER BY metric_date DESC LIMIT 7");
-    step("gold.product_summary, the top 5 by revenue");
-    query(engine, "SELECT product_id, product_views, product_purchases, conversion_rate, revenue_generated,"
+    console.step("gold.product_summary, the top 5 by revenue");
+    console.query(engine, "SELECT product_id, product_views, product_purchases, conversion_rate, revenue_generated,"
         + " current_stock_level FROM gold.product_summary ORDER BY revenue_generated DESC NULLS LAST LIMIT 5");
-  }
-
-  // A step is the real command, run in this JVM: the same output a user gets from ./floe.
-  private int floe(String command) {
-    out.println("$ floe " + command);
-    out.flush();
-    int exit = FloeCli.newCommandLine().setOut(out).setErr(err).execute("--project", root.toString(), command);
-    if (exit != 0) {
-      err.println("The demo stopped: floe " + command + " exited with " + exit + ".");
-      err.flush();
-    }
-    return exit;
-  }
-
-  private void query(FloeEngine engine, String sql) {
-    QueryResult result = engine.sql(sql, 100);
-    TabularPrinter.print(out, OutputFormat.TABLE, new Tabular(result.columns(), result.rows()));
-  }
-
-  private void step(String message) {
-    out.println();
-    out.println("==> " + message);
-    out.flush();
   }
 
   /** Checks the data generator accepts the row count before anything is written. */
