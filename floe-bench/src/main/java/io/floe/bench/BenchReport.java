@@ -39,6 +39,8 @@ record BenchReport(Instant started, double totalSeconds, MachineDescription mach
     titles.put(BenchRun.INCREMENTAL_RERUN, "4. incremental rerun with 1% new rows");
     titles.put(BenchRun.NOTHING_NEW_RERUN, "4. rerun with no new rows (the cost of any build)");
     titles.put(SparkMergeBenchmark.ID, "5. MERGE of 10% changes into the largest table");
+    titles.put(MeterVaultBenchmark.INITIAL, "6. meter data vault: the initial load from bronze");
+    titles.put(MeterVaultBenchmark.INCREMENT, "6. meter data vault: the load after 1% new or changed rows");
     return titles;
   }
 

@@ -58,6 +58,11 @@ final class BenchRun {
       if (options.runs("merge_10pct")) {
         figures.addAll(new SparkMergeBenchmark(runs, spark, floe, csv.largest()).run());
       }
+      if (options.runs(MeterVaultBenchmark.INITIAL)) {
+        // The scale: 1,000,000 readings of 100,000 assets, customers and accounts.
+        figures.addAll(new MeterVaultBenchmark(runs, work, options.readings(), Math.max(5, options.readings() / 10),
+            options.seed()).run());
+      }
     }
     BenchFiles.deleteRecursively(work);
     ReferenceWork reference = new ReferenceWork(referenceAtStart, ReferenceWork.measure());

@@ -81,7 +81,15 @@ final class BenchmarksDoc {
         .append("  new JVM, add the JVM's and the engine's start. After 1% new rows every model still runs (each\n")
         .append("  reads a source that changed); an incremental model's tests check the rows it wrote, the others'\n")
         .append("  whole tables. What costs the most: the global gold tables rebuilt in full, the merges\n")
-        .append("  rewriting data files (copy-on-write), and, in a new JVM, compiling Spark's code afresh.\n");
+        .append("  rewriting data files (copy-on-write), and, in a new JVM, compiling Spark's code afresh.\n")
+        .append("- Benchmark 6 generates meter_data in PostgreSQL with the readings of benchmark 2 and a tenth as\n")
+        .append("  many customers, accounts and assets, ingests it into bronze (untimed) and loads examples/meter's\n")
+        .append("  vault with the engine up, without tests: every vault model, or the four satellites alone. The\n")
+        .append("  peer loads the same four satellites with plain Spark SQL, `INSERT INTO ... SELECT DISTINCT ...\n")
+        .append("  WHERE NOT EXISTS` on (hash key, hash diff) over all of bronze, with the same hash expressions;\n")
+        .append("  it keeps no order of versions (A -> B -> A keeps two rows), Floe's satellites do. Each rerun\n")
+        .append("  first changes 1% of customers, accounts and assets and adds 1% new readings, ingested untimed.\n")
+        .append("  Each run's satellites hold as many rows as the peer's.\n");
     return md.toString();
   }
 }

@@ -26,6 +26,10 @@ final class Ratios {
               && peer.benchmark().equals(BenchRun.ECOMMERCE_BUILD) && peer.tool().equals(figure.tool())) {
             ratios.put("full build (" + peer.tool() + ")", figure.median() / peer.median());
           }
+          if (figure.benchmark().equals(MeterVaultBenchmark.INCREMENT) && peer.isMeasured()
+              && peer.benchmark().equals(MeterVaultBenchmark.INITIAL) && peer.tool().equals(figure.tool())) {
+            ratios.put("initial load (" + peer.tool() + ")", figure.median() / peer.median());
+          }
         }
       }
       withRatios.add(figure.withRatios(ratios));

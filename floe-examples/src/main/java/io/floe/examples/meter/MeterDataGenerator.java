@@ -55,14 +55,23 @@ public final class MeterDataGenerator {
    * @throws SQLException if the schema exists already or a COPY fails
    */
   public static MeterCounts generate(Connection connection, long readings, long seed) throws SQLException {
-    if (readings < 1) {
-      throw new IllegalArgumentException("Cannot generate " + readings + " readings: give at least 1");
+    long assets = Math.max(5, readings / 1_000);
+    return generate(connection, readings, assets, Math.max(5, assets / 2), seed);
+  }
+
+  /**
+   * As {@link #generate(Connection, long, long)}, with the number of assets and of customers (each
+   * with one account) given: the vault benchmark's 100,000 of each.
+   */
+  public static MeterCounts generate(Connection connection, long readings, long assets, long customers, long seed)
+      throws SQLException {
+    if (readings < 1 || assets < 1 || customers < 1) {
+      throw new IllegalArgumentException("Cannot generate " + readings + " readings of " + assets + " assets for "
+          + customers + " customers: give at least 1 of each");
     }
     try (Statement statement = connection.createStatement()) {
       statement.execute(schemaSql());
     }
-    long assets = Math.max(5, readings / 1_000);
-    long customers = Math.max(5, assets / 2);
     SplittableRandom random = new SplittableRandom(seed);
     copy(connection, "customers (installation_id, customer_name, customer_type, address, city, postal_code, "
         + "country, registration_date, last_modified, status)", out -> {
