@@ -167,6 +167,10 @@ final class MeterVaultBenchmark {
     if (!report.succeeded()) {
       throw new BenchException("The vault load failed: " + report);
     }
+    // The slowest models, for the profile in docs/benchmarks.md.
+    LOG.info("Slowest models: {}", report.models().stream()
+        .sorted(java.util.Comparator.comparingLong(io.floe.models.run.ModelResult::millis).reversed()).limit(8)
+        .map(result -> result.model() + " " + result.millis() + " ms (" + result.rowsWritten() + " rows)").toList());
   }
 
   private static void checkSatellites(FloeEngine engine, MeterCounts counts, boolean changed) {

@@ -32,6 +32,12 @@ class DemoCliTest {
     assertThat(again.err()).contains("not empty");
   }
 
+  /**
+   * The shipped examples/meter project (seed 000) as the demo runs it against a real PostgreSQL:
+   * the first build ingests every table and builds the whole vault; after two customers change, a
+   * third is touched without a change and 3 readings arrive, the next build adds exactly the new
+   * versions; the seed's example queries run against the project it leaves.
+   */
   @Test
   void demoMeterBuildsTheVaultFromAnEmbeddedPostgresThenNewVersionsAndTimeTravels() {
     Path dir = workspace.resolve("meter");
@@ -39,11 +45,29 @@ class DemoCliTest {
     assertThat(out)
         .contains("vault/meter.yml")
         .contains("meter_data: 5 customers, 5 accounts, 5 assets, 500 readings")
+        .contains("readings -> bronze.readings: 500 rows")
+        .contains("readings -> bronze.readings: 3 rows")
         .contains("| hub_customer_account | 5 ")
-        .contains("| sat_asset_measurements ")
         .contains("| first_build | 5 ")
         .contains("| now         | 7 ");
     assertThat(out.split("Published to main\\.", -1)).hasSize(3);
+
+    assertThat(sql(dir, "SELECT count(*) FROM raw_vault.hub_customer")).containsExactly("5");
+    assertThat(sql(dir, "SELECT count(*) FROM raw_vault.link_account_asset")).containsExactly("5");
+    assertThat(sql(dir, "SELECT count(*) FROM raw_vault.sat_customer_details")).containsExactly("7");
+    assertThat(sql(dir, "SELECT count(*) FROM raw_vault.sat_asset_measurements")).containsExactly("503");
+    assertThat(sql(dir, "SELECT count(*) FROM raw_vault.ref_meter_type")).containsExactly("3");
+    assertThat(sql(dir, "SELECT city FROM business_vault.bv_customer_accounts WHERE installation_id ="
+        + " 'INST00000001'")).containsExactly("Bonn");
+    assertThat(sql(dir, "SELECT count(*) FROM business_vault.bv_customer_asset_hierarchy")).containsExactly("5");
+    assertThat(sql(dir, "SELECT count(*) FROM business_vault.bv_asset_measurements WHERE NOT is_usable"))
+        .hasSize(1);
+    assertThat(floe(dir, "show", "raw_vault.sat_asset_measurements").ok()).contains("day(interval_start)");
+    assertThat(floe(dir, "ls", "-s", "tag:hub").ok()).contains("hub_customer").contains("vault/meter.yml:");
     assertThat(floe("demo", "bakery").err()).contains("Cannot run demo 'bakery': the demos are ecommerce and meter.");
+  }
+
+  private static java.util.List<String> sql(Path dir, String query) {
+    return floe(dir, "sql", "-o", "csv", query).ok().lines().skip(1).toList();
   }
 }

@@ -177,6 +177,34 @@ class VaultLoadTest {
     }
   }
 
+  @Test
+  void ghostRecordsAreLoadedOnceAndTheirKeysPassTheTests() {
+    VaultProjects.create(dir);
+    VaultProjects.write(dir, "vault/people.yml", """
+        settings: {ghost_records: true, hash: sha1}
+        stages:
+          - {name: stg_people, from: bronze.people, hash_keys: {person_hk: id}}
+        hubs:
+          - {name: hub_person, key: person_hk}
+        satellites:
+          - {name: sat_person, parent: hub_person, payload: [name], from: stg_people}
+        """);
+    ModelProject models = ModelProject.load(Project.load(dir));
+    try (FloeEngine engine = FloeEngine.open(Project.load(dir))) {
+      engine.sql("CREATE TABLE bronze.people (id BIGINT, name STRING, _ingested_at TIMESTAMP)", 0);
+      insert(engine, "people", "(1, 'Ada', ts('10:00'))");
+      run(engine, models);
+      insert(engine, "people", "(2, 'Bo', ts('11:00'))");
+      run(engine, models);
+      String ghost = "0".repeat(40);
+      assertThat(rows(engine, "SELECT person_hk, id, record_source FROM raw_vault.hub_person ORDER BY id NULLS FIRST"))
+          .containsExactly(ghost + ",null,SYSTEM", VaultHash.key(HashAlgorithm.SHA1, List.of("1")) + ",1,bronze.people",
+              VaultHash.key(HashAlgorithm.SHA1, List.of("2")) + ",2,bronze.people");
+      assertThat(rows(engine, "SELECT count(*) FROM raw_vault.sat_person WHERE person_hk = '" + ghost + "'"))
+          .containsExactly("1");
+    }
+  }
+
   private static void run(FloeEngine engine, ModelProject models) {
     RunReport report = new ModelRunner(engine, models).run(models.models().keySet(), true);
     assertThat(report.succeeded()).as(report.toString()).isTrue();

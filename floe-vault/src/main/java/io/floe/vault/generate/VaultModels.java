@@ -180,7 +180,10 @@ public final class VaultModels {
         .append("\n  FROM ").append(ref(stage.name())).append("\n  WHERE ").append(parentKey).append(" IS NOT NULL")
         .append(notDeleted(stage)).append(sinceLastLoad(stage)).append("\n),\n");
     versions(sql, versionKey, columns, satellite.hashdiff());
-    Optional<String> ghost = ghost(versionKey, concat(List.of(satellite.hashdiff()), payload));
+    List<String> unknown = new ArrayList<>(satellite.childKey());
+    unknown.add(satellite.hashdiff());
+    unknown.addAll(payload);
+    Optional<String> ghost = ghost(List.of(parentKey), unknown);
     ghost.ifPresent(row -> sql.append("{% if not is_incremental() %}\nUNION ALL\n").append(row)
         .append("\n{% endif %}\n"));
     List<String> unique = new ArrayList<>(versionKey);
