@@ -146,13 +146,18 @@ public final class VaultModels {
           .append(" AS ").append(LOADED).append("\n  FROM ").append(ref(stage.name())).append("\n  WHERE ")
           .append(key).append(" IS NOT NULL").append(notDeleted(stage)).append(sinceLastLoad(stage)).append('\n');
     }
-    sql.append("),\nfirst_sightings AS (\n  SELECT *, row_number() OVER (PARTITION BY ").append(key)
-        .append(" ORDER BY load_ts, record_source) AS sighting\n  FROM staged\n)\n");
-    sql.append("SELECT ").append(selectedFrom("s", columns)).append(", s.load_ts, s.record_source, s.").append(LOADED)
-        .append("\nFROM first_sightings s\n");
+    // The first sighting by aggregation (min_by), not a window: a partial aggregate per task, then
+    // one row per key, instead of sorting every staged row (a hub fed by a million readings).
+    List<String> carried = new ArrayList<>(columns.subList(1, columns.size()));
+    carried.addAll(List.of("load_ts", "record_source", LOADED));
+    sql.append("),\nfirst_sightings AS (\n  SELECT ").append(key).append(", min_by(named_struct(")
+        .append(carried.stream().map(column -> "'" + column + "', " + column).collect(Collectors.joining(", ")))
+        .append("), named_struct('load_ts', load_ts, 'record_source', record_source)) AS first\n  FROM staged\n"
+            + "  GROUP BY ").append(key).append("\n)\n");
+    sql.append("SELECT s.").append(key).append(carried.stream().map(column -> ", s.first." + column)
+        .collect(Collectors.joining())).append("\nFROM first_sightings s\n");
     sql.append("{% if is_incremental() %}\nLEFT ANTI JOIN {{ this }} t ON t.").append(key).append(" = s.").append(key)
         .append("\n{% endif %}\n");
-    sql.append("WHERE s.sighting = 1\n");
     ghost.ifPresent(row -> sql.append("{% if not is_incremental() %}\nUNION ALL\n").append(row)
         .append("\n{% endif %}\n"));
     return sql.toString();
@@ -209,9 +214,16 @@ public final class VaultModels {
     String keys = String.join(", ", versionKey);
     String on = versionKey.stream().map(key -> "t." + key + " = n." + key).collect(Collectors.joining(" AND "));
     String all = String.join(", ", columns);
-    sql.append("latest_reads AS (\n  SELECT * FROM (\n    SELECT *, row_number() OVER (PARTITION BY ").append(keys)
-        .append(", load_ts ORDER BY ").append(LOADED).append(" DESC) AS read_order\n    FROM staged\n  ) WHERE"
-            + " read_order = 1\n),\n");
+    // One row per (key, load_ts), its latest read, by aggregation (max_by) rather than a window sort.
+    List<String> grouped = new ArrayList<>(versionKey);
+    grouped.add("load_ts");
+    List<String> others = columns.stream().filter(column -> !grouped.contains(column)).toList();
+    sql.append("latest_reads AS (\n  SELECT ").append(columns.stream().map(column -> grouped.contains(column) ? column
+        : "latest." + column).collect(Collectors.joining(", "))).append("\n  FROM (\n    SELECT ")
+        .append(String.join(", ", grouped)).append(", max_by(named_struct(").append(others.stream()
+            .map(column -> "'" + column + "', " + column).collect(Collectors.joining(", "))).append("), ")
+        .append(LOADED).append(") AS latest\n    FROM staged\n    GROUP BY ").append(String.join(", ", grouped))
+        .append("\n  )\n),\n");
     sql.append("{% if is_incremental() %}\n");
     sql.append("new_rows AS (\n  SELECT n.* FROM latest_reads n\n  LEFT ANTI JOIN {{ this }} t ON ").append(on)
         .append(" AND t.load_ts = n.load_ts\n),\n");
@@ -420,10 +432,11 @@ public final class VaultModels {
     return stage.deletedWhen().isPresent() ? " AND NOT is_deleted" : "";
   }
 
-  // Only rows ingested since the table's last load; >= keeps rows of the same instant, which the
-  // anti-join then skips if they were loaded.
+  // Only rows ingested after those of the table's last load: an ingest commits a batch's rows with one
+  // _ingested_at before any load reads them (one writer per project), so the rows of that instant
+  // were all seen; the anti-joins make a row read twice harmless anyway.
   private static String sinceLastLoad(Stage stage) {
-    return "\n  {% if is_incremental() %}AND " + stage.ingestedAt() + " >= coalesce({{ max_of(this, '" + LOADED
+    return "\n  {% if is_incremental() %}AND " + stage.ingestedAt() + " > coalesce({{ max_of(this, '" + LOADED
         + "') }}, " + BEGINNING + "){% endif %}";
   }
 
@@ -437,10 +450,6 @@ public final class VaultModels {
 
   private static String ref(String model) {
     return "{{ ref('" + model + "') }}";
-  }
-
-  private static String selectedFrom(String alias, List<String> columns) {
-    return prefixed(alias, columns);
   }
 
   private static String prefixed(String alias, List<String> columns) {
