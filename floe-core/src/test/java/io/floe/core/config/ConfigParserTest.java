@@ -91,4 +91,30 @@ class ConfigParserTest {
   private static ConfigDocument parse(String yaml) {
     return ConfigParser.parse(FILE, yaml, FloeSettings.all());
   }
+
+  @Test
+  void anEntryNamingAConnectionTakesItsSettingsAndKeepsItsOwn() {
+    ConfigField url = new ConfigField("url", ConfigType.STRING, null, "A setting.", List.of(), true);
+    ConfigField user = new ConfigField("user", ConfigType.STRING, null, "A setting.", List.of(), false);
+    ConfigField table = new ConfigField("table", ConfigType.STRING, null, "A setting.", List.of(), true);
+    String yaml = """
+        connections:
+          db: {url: "jdbc:postgresql://db/meters", user: floe}
+        sources:
+          customers: {connection: db, table: customers}
+          readings: {connection: db, table: readings, user: reader}
+        """;
+    Map<String, ConfigDocument> sources = ConfigParser.parseEntries(FILE, yaml, "sources",
+        (name, entry) -> List.of(url, user, table));
+    assertThat(sources.get("customers").string(url)).isEqualTo("jdbc:postgresql://db/meters");
+    assertThat(sources.get("customers").string(user)).isEqualTo("floe");
+    assertThat(sources.get("readings").string(user)).isEqualTo("reader");
+    assertThat(sources.get("readings").location(url).line()).isEqualTo(2);
+
+    assertThatThrownBy(() -> ConfigParser.parseEntries(FILE, yaml.replace("{connection: db, table: customers}",
+        "{connection: dbs, table: customers}"), "sources", (name, entry) -> List.of(url, user, table)))
+        .hasMessage("floe.yaml:4: Invalid config sources.customers.connection: expected the name of an entry under"
+            + " connections:, but was: dbs. Did you mean 'db'? Declare it once under connections: with its url,"
+            + " user and password.");
+  }
 }

@@ -19,7 +19,7 @@ class FloeSettingsTest {
         "catalog.warehouse", "catalog.credential", "catalog.token", "storage.type", "storage.endpoint",
         "storage.region", "storage.path-style-access", "storage.access-key-id", "storage.secret-access-key",
         "engine.master", "engine.driver-memory", "engine.executor-memory", "engine.shuffle-partitions",
-        "engine.threads", "engine.conf", "namespaces", "models.path", "sources", "vars");
+        "engine.threads", "engine.conf", "namespaces", "models.path", "connections", "sources", "vars");
     assertThat(defaults).containsEntry("catalog.type", "jdbc")
         .containsEntry("catalog.name", "floe")
         .containsEntry("catalog.warehouse", ".floe/warehouse")
