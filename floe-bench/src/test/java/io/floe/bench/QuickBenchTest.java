@@ -44,6 +44,10 @@ class QuickBenchTest {
         "csv_to_bronze/floe", "postgres_to_bronze/postgres_copy", "postgres_to_bronze/floe", "ecommerce_build/floe",
         "ecommerce_build/floe_warm", "incremental_rerun/floe", "incremental_rerun/floe_warm", "nothing_new_rerun/floe",
         "nothing_new_rerun/floe_warm", "merge_10pct/spark", "merge_10pct/floe"));
+    List<String> vault = List.of("meter_vault/floe_warm", "meter_vault/floe_satellites",
+        "meter_vault/spark_not_exists", "meter_vault_1pct/floe_warm", "meter_vault_1pct/floe_satellites",
+        "meter_vault_1pct/spark_not_exists");
+    expected.addAll(vault);
     models.forEach(model -> expected.add("ecommerce_models/" + model));
     assertThat(figures).containsOnlyKeys(expected);
     for (String measured : new String[] {"csv_to_bronze/duckdb", "csv_to_bronze/spark", "csv_to_bronze/floe",
@@ -52,6 +56,9 @@ class QuickBenchTest {
         "nothing_new_rerun/floe_warm", "merge_10pct/spark", "merge_10pct/floe"}) {
       assertMeasured(figures.get(measured));
     }
+    vault.forEach(figure -> assertMeasured(figures.get(figure)));
+    assertThat(figures.get("meter_vault_1pct/floe_satellites").get("ratio_to").fieldNames()).toIterable()
+        .containsExactly("initial load (floe_satellites)", "floe_warm", "spark_not_exists");
     JsonNode floePostgres = figures.get("postgres_to_bronze/floe");
     if (FloeIngestBenchmark.postgresConnectorAvailable()) {
       assertMeasured(floePostgres);
@@ -80,6 +87,7 @@ class QuickBenchTest {
         "silver_customer_sessions", "incremental_rerun", "merge_10pct");
     assertThat(Files.readString(docs)).contains("# Benchmarks", "## 1. CSV -> bronze", "| duckdb |",
         "- Machine speed: the reference work (sorting the same 8M", "## 4. rerun with no new rows",
+        "## 6. meter data vault: the load after 1% new or changed rows",
         report.get("machine").get("cpu").asText());
     assertThat(dir.resolve("out/work")).doesNotExist();
   }
