@@ -66,10 +66,7 @@ final class MeterVaultBenchmark {
       Path dir = workDir.resolve("floe-meter");
       Files.createDirectories(dir);
       ExampleProjects.copy(ExampleProjects.METER, dir);
-      Path config = dir.resolve(Project.CONFIG_FILE);
-      Files.writeString(config, Files.readString(config)
-          .replace("${env:METER_DB_URL}", postgres.getJdbcUrl("postgres", "postgres"))
-          .replace("    password: ${env:METER_DB_PASSWORD}\n", ""));
+      ExampleProjects.useMeterDatabase(dir, postgres.getJdbcUrl("postgres", "postgres"));
       Project project = Project.load(dir);
       try (FloeEngine engine = FloeEngine.open(project)) {
         ModelProject models = ModelProject.load(project);
@@ -84,19 +81,19 @@ final class MeterVaultBenchmark {
         String satLabel = "Floe, engine up: the 4 satellites (and their staging views)";
         String peerLabel = "plain Spark SQL: INSERT INTO the 4 satellites ... WHERE NOT EXISTS";
         FloeIngestBenchmark.ingest(engine);
-        figures.add(runs.measure(INITIAL, "floe_warm", vaultLabel, () -> reset(engine, postgres, false),
+        figures.add(runs.measure(INITIAL, "floe_warm", vaultLabel, () -> reset(engine),
             () -> load(engine, models, vault), () -> checkSatellites(engine, counts, false)));
-        figures.add(runs.measure(INITIAL, "floe_satellites", satLabel, () -> reset(engine, postgres, false),
+        figures.add(runs.measure(INITIAL, "floe_satellites", satLabel, () -> reset(engine),
             () -> load(engine, models, satellites), () -> checkSatellites(engine, counts, false)));
         figures.add(runs.measure(INITIAL, "spark_not_exists", peerLabel, () -> resetPeer(engine),
             () -> peerLoad(engine), () -> checkPeer(engine)));
         figures.add(runs.measure(INCREMENT, "floe_warm", vaultLabel + ", after 1% changes",
             () -> {
-              reset(engine, postgres, false);
+              reset(engine);
               load(engine, models, vault);
               resetPeer(engine);
               peerLoad(engine);
-              reset(engine, postgres, true);
+              change(engine, postgres);
             },
             () -> load(engine, models, vault), () -> {
               peerLoad(engine);
@@ -104,9 +101,9 @@ final class MeterVaultBenchmark {
             }));
         figures.add(runs.measure(INCREMENT, "floe_satellites", satLabel + ", after 1% changes",
             () -> {
-              reset(engine, postgres, false);
+              reset(engine);
               load(engine, models, satellites);
-              reset(engine, postgres, true);
+              change(engine, postgres);
             },
             () -> load(engine, models, satellites), () -> checkSatellites(engine, counts, true)));
         long[] before = new long[1];
@@ -127,12 +124,8 @@ final class MeterVaultBenchmark {
     }
   }
 
-  // Drops the vault's tables; with `changed`, first applies a new 1% change in PostgreSQL and ingests it.
-  private void reset(FloeEngine engine, EmbeddedPostgres postgres, boolean changed) throws Exception {
-    if (changed) {
-      change(engine, postgres);
-      return;
-    }
+  // Drops the vault's tables, so that the next load is an initial one.
+  private static void reset(FloeEngine engine) {
     for (TableIdentifier table : engine.tables()) {
       if (table.namespace().toString().equals("raw_vault")) {
         engine.sql("DROP TABLE IF EXISTS " + table + " PURGE", 0);

@@ -11,8 +11,6 @@ import io.floe.spark.table.TableVersions;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -52,7 +50,7 @@ public final class MeterDemo {
 
       console.step("Laying out examples/meter (seed 000: PostgreSQL -> bronze -> Data Vault 2.0 -> business vault)");
       ExampleProjects.copy(ExampleProjects.METER, root).forEach(file -> out.println("  " + file));
-      pointAt(postgres.getJdbcUrl("postgres", "postgres"));
+      ExampleProjects.useMeterDatabase(root, postgres.getJdbcUrl("postgres", "postgres"));
 
       console.step("floe build: ingest the four tables, load staging, hubs, links and satellites, run the tests, publish");
       int exit = console.floe("build");
@@ -103,17 +101,6 @@ public final class MeterDemo {
     out.println();
     out.println("The embedded PostgreSQL has stopped: the project's tables stay, a new build needs METER_DB_URL.");
     return 0;
-  }
-
-  // The example reads its database from METER_DB_URL; the demo writes its own database in.
-  private void pointAt(String jdbcUrl) {
-    Path config = root.resolve("floe.yaml");
-    try {
-      Files.writeString(config, Files.readString(config).replace("${env:METER_DB_URL}", jdbcUrl)
-          .replace("    password: ${env:METER_DB_PASSWORD}\n", ""));
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write " + config + ": " + e.getMessage(), e);
-    }
   }
 
 }

@@ -39,27 +39,7 @@ final class ProjectConfigReader {
   private ProjectConfig read() {
     String name = document.require(NAME, "my_project");
     return new ProjectConfig(name, catalog(), storage(), engine(), namespaces(), text(MODELS_PATH),
-        sources(), document.map(VARS));
-  }
-
-  // A source's `connection: NAME` stands for the connection's settings; the source's own win (the
-  // sources' reader checks them with their lines: ConfigParser.parseEntries).
-  private Map<String, Object> sources() {
-    Map<String, Object> connections = document.map(CONNECTIONS);
-    Map<String, Object> sources = new LinkedHashMap<>();
-    for (Map.Entry<String, Object> entry : document.map(SOURCES).entrySet()) {
-      if (entry.getValue() instanceof Map<?, ?> source && connections.get(String.valueOf(
-          source.get(ConfigParser.CONNECTION_KEY))) instanceof Map<?, ?> connection) {
-        Map<String, Object> merged = new LinkedHashMap<>();
-        connection.forEach((key, value) -> merged.put(String.valueOf(key), value));
-        source.forEach((key, value) -> merged.put(String.valueOf(key), value));
-        merged.remove(ConfigParser.CONNECTION_KEY);
-        sources.put(entry.getKey(), merged);
-      } else {
-        sources.put(entry.getKey(), entry.getValue());
-      }
-    }
-    return sources;
+        document.map(SOURCES), document.map(VARS));
   }
 
   private CatalogConfig catalog() {

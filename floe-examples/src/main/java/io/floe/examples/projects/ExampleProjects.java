@@ -68,6 +68,23 @@ public final class ExampleProjects {
     }
   }
 
+  /**
+   * Points a laid-out meter project at a database of its own: the URL replaces
+   * {@code ${env:METER_DB_URL}} in its floe.yaml, and the password line goes (an embedded
+   * PostgreSQL trusts local connections).
+   *
+   * @throws UncheckedIOException if floe.yaml cannot be read or written
+   */
+  public static void useMeterDatabase(Path project, String jdbcUrl) {
+    Path config = project.resolve("floe.yaml");
+    try {
+      Files.writeString(config, Files.readString(config).replace("${env:METER_DB_URL}", jdbcUrl)
+          .replace("    password: ${env:METER_DB_PASSWORD}\n", ""));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write " + config + ": " + e.getMessage(), e);
+    }
+  }
+
   private static List<Path> copyTree(Path source, Path target) throws IOException {
     try (Stream<Path> walk = Files.walk(source)) {
       List<Path> files = walk.filter(Files::isRegularFile).sorted().toList();

@@ -215,12 +215,10 @@ public final class VaultReader {
   // hubs: [hub_a, hub_b] (each hub's own key column) or {hub_a: a_hk, hub_b: other_a_hk}.
   private static Map<String, String> linkHubs(YamlEntry entry) {
     Map<String, String> hubs = new LinkedHashMap<>();
-    try {
-      for (String hub : entry.names("hubs")) {
-        hubs.put(hub, "");
-      }
-    } catch (FloeException notAList) {
+    if (entry.isMapping("hubs")) {
       hubs.putAll(entry.stringMap("hubs"));
+    } else {
+      entry.names("hubs").forEach(hub -> hubs.put(hub, ""));
     }
     if (hubs.size() < 2) {
       throw entry.errorAt("hubs", "a link joins two or more hubs, but 'hubs:' names %d", hubs.size());

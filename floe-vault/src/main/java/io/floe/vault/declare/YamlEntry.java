@@ -61,6 +61,12 @@ final class YamlEntry {
     return keys.containsKey(key);
   }
 
+  /** Whether {@code key} is written as a mapping ({@code {a: b}}) rather than a name or a list. */
+  boolean isMapping(String key) {
+    NodeTuple tuple = keys.get(key);
+    return tuple != null && tuple.getValueNode() instanceof MappingNode;
+  }
+
   String name() {
     String name = requiredString("name");
     return identifier(name, "name");
