@@ -6,6 +6,7 @@ import io.floe.ingest.bronze.SourceState;
 import io.floe.ingest.spi.Batch;
 import io.floe.ingest.spi.BatchStream;
 import io.floe.ingest.spi.Position;
+import io.floe.ingest.spi.ReadOptions;
 import io.floe.ingest.spi.Source;
 import io.floe.ingest.spi.SourceDefinition;
 import io.floe.spark.FloeEngine;
@@ -66,6 +67,14 @@ public final class Ingestion {
    * @throws io.floe.core.error.FloeException when a batch fails; the batches before it stay committed
    */
   public SourceRun run(SourceDefinition definition, Progress progress) {
+    return run(definition, progress, ReadOptions.CATCH_UP);
+  }
+
+  /**
+   * Loads what is new in the source, reading as {@code options} say: with {@code follow}, a stream
+   * source keeps committing batches until a stop is requested.
+   */
+  public SourceRun run(SourceDefinition definition, Progress progress, ReadOptions options) {
     long start = System.nanoTime();
     try (Source source = sources.create(definition)) {
       writer.recover(definition);
@@ -74,7 +83,7 @@ public final class Ingestion {
         // A run killed between a commit and its acknowledgement: the table holds it, say so first.
         source.committed(committed);
       }
-      try (BatchStream batches = source.open(committed)) {
+      try (BatchStream batches = source.open(committed, options)) {
         int total = batches.plannedBatches();
         long bytesTotal = batches.plannedBytes();
         LOG.info("Source {}: {} batches to load ({} MB)", definition.name(), total < 0 ? "streamed" : total,

@@ -6,6 +6,7 @@ import io.floe.core.error.FloeException;
 import io.floe.ingest.Ingestion;
 import io.floe.ingest.ProjectSources;
 import io.floe.ingest.SourceRun;
+import io.floe.ingest.spi.ReadOptions;
 import io.floe.ingest.spi.SourceDefinition;
 import io.floe.models.project.Model;
 import io.floe.models.project.ModelProject;
@@ -66,33 +67,81 @@ public final class FloeRuntime {
     List<SourceRun> runs = new ArrayList<>();
     for (SourceDefinition definition : selected) {
       throwIfCancelled();
-      long start = System.nanoTime();
-      long[] lastBatchNanos = {start};
-      Ingestion.Progress recording = (source, batch, result, done, total, bytesDone, bytesTotal, elapsed) -> {
-        long now = System.nanoTime();
-        run.record(new RunStore.Node("batch", source.name(), source.target(), "success", result.rowsWritten(),
-            batch.bytes(), (now - lastBatchNanos[0]) / 1_000_000, Long.toString(result.snapshotId()),
-            batch.after().value(), result.rejects() == 0 ? "" : result.rejects() + " rejected"));
-        lastBatchNanos[0] = now;
-        listener.batchCommitted(source, batch, result, done, total, bytesDone, bytesTotal, elapsed);
-        // Between batches: the one just committed stays, the next one is not read.
-        throwIfCancelled();
-      };
-      try {
-        SourceRun sourceRun = ingestion.run(definition, recording);
-        run.record(new RunStore.Node("source", sourceRun.source(), sourceRun.table(), "success",
-            sourceRun.rowsWritten(), sourceRun.bytes(), sourceRun.elapsed().toMillis(), "", sourceRun.position(),
-            sourceRun.batches() == 0 ? "nothing new"
-                : sourceRun.batches() + (sourceRun.batches() == 1 ? " batch" : " batches")));
-        runs.add(sourceRun);
-        listener.sourceFinished(sourceRun);
-      } catch (RuntimeException e) {
-        run.record(new RunStore.Node("source", definition.name(), definition.target(), "error", 0, 0,
-            Duration.ofNanos(System.nanoTime() - start).toMillis(), "", "", String.valueOf(e.getMessage())));
-        throw e;
-      }
+      runs.add(ingest(ingestion, definition, listener, ReadOptions.CATCH_UP));
     }
     return runs;
+  }
+
+  /**
+   * Follows the selected sources ({@code floe ingest --follow}), each in a thread of its own: a
+   * stream source keeps committing batches of new changes until the run is cancelled (Ctrl-C,
+   * SIGTERM), then commits what it has read and ends; a bounded source loads what is new and ends.
+   * A cancel here is the normal end, not a failure; a source that fails stops the others.
+   *
+   * @throws FloeException the first source's failure, after every source has stopped
+   */
+  public List<SourceRun> follow(ProjectSources sources, List<SourceDefinition> selected, Listener listener) {
+    Ingestion ingestion = new Ingestion(engine, sources);
+    java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+    ReadOptions options = new ReadOptions(true, () -> run.isCancelled() || failed.get());
+    List<java.util.concurrent.CompletableFuture<SourceRun>> following = new ArrayList<>();
+    for (SourceDefinition definition : selected) {
+      following.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        Thread.currentThread().setName("floe-follow-" + definition.name());
+        try {
+          return ingest(ingestion, definition, listener, options);
+        } catch (RuntimeException e) {
+          failed.set(true);
+          throw e;
+        }
+      }, runnable -> new Thread(runnable).start()));
+    }
+    List<SourceRun> runs = new ArrayList<>();
+    RuntimeException failure = null;
+    for (java.util.concurrent.CompletableFuture<SourceRun> source : following) {
+      try {
+        runs.add(source.join());
+      } catch (java.util.concurrent.CompletionException e) {
+        if (failure == null) {
+          failure = e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    return runs;
+  }
+
+  private SourceRun ingest(Ingestion ingestion, SourceDefinition definition, Listener listener,
+      ReadOptions options) {
+    long start = System.nanoTime();
+    long[] lastBatchNanos = {start};
+    Ingestion.Progress recording = (source, batch, result, done, total, bytesDone, bytesTotal, elapsed) -> {
+      long now = System.nanoTime();
+      run.record(new RunStore.Node("batch", source.name(), source.target(), "success", result.rowsWritten(),
+          batch.bytes(), (now - lastBatchNanos[0]) / 1_000_000, Long.toString(result.snapshotId()),
+          batch.after().value(), result.rejects() == 0 ? "" : result.rejects() + " rejected"));
+      lastBatchNanos[0] = now;
+      listener.batchCommitted(source, batch, result, done, total, bytesDone, bytesTotal, elapsed);
+      if (!options.follow()) {
+        // Between batches: the one just committed stays, the next one is not read.
+        throwIfCancelled();
+      }
+    };
+    try {
+      SourceRun sourceRun = ingestion.run(definition, recording, options);
+      run.record(new RunStore.Node("source", sourceRun.source(), sourceRun.table(), "success",
+          sourceRun.rowsWritten(), sourceRun.bytes(), sourceRun.elapsed().toMillis(), "", sourceRun.position(),
+          sourceRun.batches() == 0 ? "nothing new"
+              : sourceRun.batches() + (sourceRun.batches() == 1 ? " batch" : " batches")));
+      listener.sourceFinished(sourceRun);
+      return sourceRun;
+    } catch (RuntimeException e) {
+      run.record(new RunStore.Node("source", definition.name(), definition.target(), "error", 0, 0,
+          Duration.ofNanos(System.nanoTime() - start).toMillis(), "", "", String.valueOf(e.getMessage())));
+      throw e;
+    }
   }
 
   /**

@@ -104,13 +104,13 @@ public final class ProjectRun implements AutoCloseable {
     return cleaned;
   }
 
-  /** Records a node of this run. */
-  public void record(RunStore.Node node) {
+  /** Records a node of this run; followed sources record from threads of their own. */
+  public synchronized void record(RunStore.Node node) {
     store.node(id, node);
   }
 
   /** Adds a line to this run's log. */
-  public void log(String line) {
+  public synchronized void log(String line) {
     store.log(id, line);
   }
 

@@ -29,6 +29,11 @@ final class IngestCommand extends WritingCommand {
   @Parameters(arity = "0..*", paramLabel = "SOURCE", description = "Sources to load (default: all, in floe.yaml order).")
   List<String> names = new ArrayList<>();
 
+  @picocli.CommandLine.Option(names = "--follow", description = {
+      "Keep following the sources' logs (postgres-cdc): commit new changes every commit-interval until",
+      "Ctrl-C or SIGTERM, which commits what was read and stops. Each source follows in a thread of its own."})
+  boolean follow;
+
 
   private ProjectSources sources;
   private List<SourceDefinition> selected;
@@ -42,14 +47,21 @@ final class IngestCommand extends WritingCommand {
   @Override
   int run(FloeEngine engine) {
     List<Map<String, Object>> results = new ArrayList<>();
-    runtime(engine).ingest(sources, selected, printing(spec.commandLine().getErr(), run -> {
-      if (output == OutputFormat.JSON) {
-        results.add(asJson(run));
-      } else {
-        out().println(summary(run));
-        out().flush();
+    FloeRuntime.Listener listener = printing(spec.commandLine().getErr(), run -> {
+      synchronized (results) {
+        if (output == OutputFormat.JSON) {
+          results.add(asJson(run));
+        } else {
+          out().println(summary(run));
+          out().flush();
+        }
       }
-    }));
+    });
+    if (follow) {
+      runtime(engine).follow(sources, selected, listener);
+    } else {
+      runtime(engine).ingest(sources, selected, listener);
+    }
     if (output == OutputFormat.JSON) {
       confirm("", results);
     }

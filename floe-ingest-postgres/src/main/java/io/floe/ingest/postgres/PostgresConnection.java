@@ -13,14 +13,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Where a source's database is and who we are there; secrets are resolved only on use. */
-final class PostgresConnection {
+public final class PostgresConnection {
   private final String source;
   private final ConfigValue url;
   private final ConfigValue user;
   private final ConfigValue password;
   private final Path projectDir;
 
-  PostgresConnection(
+  public PostgresConnection(
       String source, ConfigValue url, ConfigValue user, ConfigValue password, Path projectDir) {
     this.source = requireNonNull(source, "source is null");
     this.url = requireNonNull(url, "url is null");
@@ -29,12 +29,23 @@ final class PostgresConnection {
     this.projectDir = requireNonNull(projectDir, "projectDir is null");
   }
 
-  String url() {
+  /** The connection a source entry declares with {@code url}, {@code user} and {@code password}. */
+  public static PostgresConnection of(String source, io.floe.core.config.ConfigDocument settings, Path projectDir) {
+    return new PostgresConnection(source, value(settings, PostgresSettings.URL),
+        value(settings, PostgresSettings.USER), value(settings, PostgresSettings.PASSWORD), projectDir);
+  }
+
+  private static ConfigValue value(io.floe.core.config.ConfigDocument settings, io.floe.core.config.ConfigField field) {
+    String raw = settings.string(field);
+    return raw == null ? null : ConfigValue.of(field, raw, settings.location(field));
+  }
+
+  public String url() {
     return url.resolve(projectDir);
   }
 
   /** Driver properties for the engine's JDBC reader; the password is in here, so never print it. */
-  Map<String, String> properties() {
+  public Map<String, String> properties() {
     Map<String, String> properties = new LinkedHashMap<>();
     properties.put("driver", "org.postgresql.Driver");
     if (user != null) {
@@ -53,7 +64,7 @@ final class PostgresConnection {
    *
    * @throws FloeException external, with the driver's message (host and user, never the password)
    */
-  Connection open() {
+  public Connection open() {
     java.util.Properties properties = new java.util.Properties();
     properties().forEach((key, value) -> {
       if (key.equals("user") || key.equals("password")) {

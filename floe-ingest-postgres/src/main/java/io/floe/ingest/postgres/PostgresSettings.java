@@ -5,12 +5,12 @@ import io.floe.core.config.ConfigType;
 import java.util.List;
 
 /** The settings of a {@code type: postgres} source, relative to the source entry. */
-final class PostgresSettings {
-  static final ConfigField URL = new ConfigField("url", ConfigType.STRING, null,
+public final class PostgresSettings {
+  public static final ConfigField URL = new ConfigField("url", ConfigType.STRING, null,
       "JDBC URL, e.g. jdbc:postgresql://db:5432/meters; may hold ${env:...} references.", List.of(), true);
-  static final ConfigField USER = new ConfigField("user", ConfigType.STRING, null,
+  public static final ConfigField USER = new ConfigField("user", ConfigType.STRING, null,
       "Database user.", List.of(), false);
-  static final ConfigField PASSWORD = new ConfigField("password", ConfigType.SECRET, null,
+  public static final ConfigField PASSWORD = new ConfigField("password", ConfigType.SECRET, null,
       "Database password: write ${env:NAME} or ${file:PATH}.", List.of(), false);
   static final ConfigField TABLE = new ConfigField("table", ConfigType.STRING, null,
       "The table to read, table or schema.table.", List.of(), true);

@@ -5,7 +5,6 @@ import static io.floe.ingest.postgres.PostgresSettings.*;
 import io.floe.core.config.ConfigDocument;
 import io.floe.core.config.ConfigField;
 import io.floe.core.error.FloeException;
-import io.floe.core.secret.ConfigValue;
 import io.floe.ingest.spi.Source;
 import io.floe.ingest.spi.SourceConnector;
 import io.floe.ingest.spi.SourceDefinition;
@@ -43,16 +42,10 @@ public final class PostgresSourceConnector implements SourceConnector {
         throw settings.invalid(field, "a positive integer");
       }
     }
-    PostgresConnection connection = new PostgresConnection(definition.name(),
-        value(settings, URL), value(settings, USER), value(settings, PASSWORD), definition.projectRoot());
+    PostgresConnection connection = PostgresConnection.of(definition.name(), settings, definition.projectRoot());
     PostgresPlanner planner = new PostgresPlanner(definition.name(), connection,
         PostgresTableName.parse(settings.string(TABLE)), watermark, lookBack, definition.primaryKey(),
         settings.integer(BATCH_ROWS), settings.integer(PARALLELISM));
     return new PostgresSource(definition.name(), planner, connection, settings.integer(FETCH_SIZE));
-  }
-
-  private static ConfigValue value(ConfigDocument settings, ConfigField field) {
-    String raw = settings.string(field);
-    return raw == null ? null : ConfigValue.of(field, raw, settings.location(field));
   }
 }

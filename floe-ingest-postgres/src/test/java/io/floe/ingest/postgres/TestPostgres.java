@@ -8,15 +8,17 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /** One real PostgreSQL per test JVM (embedded binaries from Maven Central), stopped at exit. */
-final class TestPostgres {
+public final class TestPostgres {
   private static EmbeddedPostgres postgres;
 
   private TestPostgres() {}
 
-  static synchronized EmbeddedPostgres get() {
+  public static synchronized EmbeddedPostgres get() {
     if (postgres == null) {
       try {
-        postgres = EmbeddedPostgres.builder().start();
+        // Logical decoding for the change source's tests; the batch tests do not mind it.
+        postgres = EmbeddedPostgres.builder().setServerConfig("wal_level", "logical")
+            .setServerConfig("max_replication_slots", "20").setServerConfig("max_wal_senders", "20").start();
       } catch (IOException e) {
         throw new UncheckedIOException("Cannot start embedded PostgreSQL", e);
       }
@@ -31,11 +33,11 @@ final class TestPostgres {
     return postgres;
   }
 
-  static String url() {
+  public static String url() {
     return get().getJdbcUrl("postgres", "postgres");
   }
 
-  static void execute(String... statements) {
+  public static void execute(String... statements) {
     try (Connection connection = get().getPostgresDatabase().getConnection();
         Statement statement = connection.createStatement()) {
       for (String sql : statements) {

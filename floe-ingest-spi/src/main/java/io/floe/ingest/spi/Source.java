@@ -43,6 +43,14 @@ public interface Source extends AutoCloseable {
   }
 
   /**
+   * Opens this run's batches after {@code committed}, reading as {@code options} say (a stream may
+   * follow until stopped). The default ignores the options: a bounded source has an end.
+   */
+  default BatchStream open(Position committed, ReadOptions options) {
+    return open(committed);
+  }
+
+  /**
    * The rows up to {@code position} are committed to the table (or were, by a run that stopped
    * before it could say so). Called after every commit, and once before reading with the table's
    * position; it must be idempotent.

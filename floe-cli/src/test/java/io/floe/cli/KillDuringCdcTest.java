@@ -1,0 +1,234 @@
+package io.floe.cli;
+
+import static io.floe.cli.CliRun.floe;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exactly once from PostgreSQL's log under kill -9: {@code floe ingest --follow} of a
+ * {@code postgres-cdc} source is SIGKILLed at random moments, during the initial snapshot and while
+ * streaming, as a workload inserts, updates and deletes in transactions of 1 to 40 rows. Then a
+ * follower is stopped with SIGTERM, which commits what it read. Every update bumps the row's
+ * version, so the change table must hold each (id, version) once with no gap, and its newest
+ * change per key must equal PostgreSQL's table row for row. {@code -Dfloe.test.seed=N} replays one.
+ */
+class KillDuringCdcTest {
+  private static final int KILLS = 4;
+  private static EmbeddedPostgres postgres;
+
+  @TempDir Path project;
+
+  @BeforeAll
+  static void start() throws IOException {
+    postgres = EmbeddedPostgres.builder().setServerConfig("wal_level", "logical").start();
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    postgres.close();
+  }
+
+  @Test
+  void killedFollowersLoseAndDuplicateNoChange() throws Exception {
+    execute("CREATE TABLE accounts (id int PRIMARY KEY, owner text NOT NULL, balance numeric(12,2),"
+        + " version int NOT NULL)",
+        "INSERT INTO accounts SELECT g, 'owner ' || g, g, 1 FROM generate_series(1, 5000) g");
+    Files.writeString(project.resolve("floe.yaml"), """
+        name: cdc_crash
+        engine: {master: "local[2]"}
+        sources:
+          accounts:
+            type: postgres-cdc
+            url: %s
+            user: postgres
+            table: accounts
+            commit-interval: 400ms
+        """.formatted(postgres.getJdbcUrl("postgres", "postgres")));
+
+    long seed = Long.getLong("floe.test.seed", System.nanoTime());
+    Random random = new Random(seed);
+    AtomicBoolean stopWorkload = new AtomicBoolean();
+    AtomicInteger transactions = new AtomicInteger();
+    CompletableFuture<Void> workload = CompletableFuture.runAsync(() -> workload(new Random(seed), stopWorkload,
+        transactions));
+    List<String> kills = new ArrayList<>();
+    try {
+      for (int kill = 0; kill < KILLS; kill++) {
+        // The first kill lands in the start or the initial snapshot; later ones while streaming.
+        kills.add(kill == 0 ? killAfter(0, 2000 + random.nextInt(6000), false)
+            : killAfter(1 + random.nextInt(3), random.nextInt(1500), false));
+      }
+      // A follower stopped with SIGTERM commits what it read and ends.
+      kills.add(killAfter(2, 500, true));
+    } finally {
+      stopWorkload.set(true);
+      workload.get(60, TimeUnit.SECONDS);
+    }
+    String what = "seed " + seed + ", " + transactions.get() + " transactions, kills: " + kills;
+    floe(project, "ingest").ok();
+
+    List<List<String>> counts = query("SELECT count(*), count(DISTINCT id, coalesce(version, -1), _op) FROM bronze.accounts");
+    assertThat(counts.get(0).get(0)).as("no change twice; " + what + "; twice: " + query("SELECT id, version, _op,"
+        + " _source_position, _source_lsn, _batch_id, _ingested_at FROM bronze.accounts WHERE (id, coalesce(version, -1), _op) IN"
+        + " (SELECT id, coalesce(version, -1), _op FROM bronze.accounts GROUP BY 1, 2, 3 HAVING count(*) > 1)"
+        + " ORDER BY id, version, _op LIMIT 12")).isEqualTo(counts.get(0).get(1));
+    // Per key, the versions seen since it was read or created have no gap.
+    assertThat(query("SELECT id FROM bronze.accounts WHERE _op IN ('r', 'c', 'u') GROUP BY id"
+        + " HAVING count(*) <> max(version) - min(version) + 1 LIMIT 5")).as("no change lost; " + what).isEmpty();
+    List<List<String>> current = query("SELECT id, owner, balance, version FROM (SELECT *, row_number() OVER"
+        + " (PARTITION BY id ORDER BY _source_position DESC, _source_lsn DESC) AS n FROM bronze.accounts)"
+        + " WHERE n = 1 AND _op <> 'd' ORDER BY id");
+    List<List<String>> expected = postgresRows("SELECT id, owner, balance, version FROM accounts ORDER BY id");
+    List<List<String>> missing = new ArrayList<>(expected);
+    missing.removeAll(current);
+    List<List<String>> extra = new ArrayList<>(current);
+    extra.removeAll(expected);
+    assertThat(missing.subList(0, Math.min(5, missing.size())) + " missing, "
+        + extra.subList(0, Math.min(5, extra.size())) + " extra").as("current state equals PostgreSQL; " + what)
+        .isEqualTo("[] missing, [] extra" + (missing.isEmpty() ? "" : query("SELECT id, version, _op,"
+            + " _source_position, _source_lsn, _source_tx_id, balance, owner, _batch_id FROM bronze.accounts WHERE id = "
+            + missing.get(0).get(0) + " ORDER BY _source_position, _source_lsn")));
+    assertThat(current).hasSameSizeAs(expected);
+  }
+
+  /**
+   * Starts {@code floe ingest --follow} and kills it (SIGKILL, or SIGTERM) {@code delayMillis} after it
+   * reported {@code batches} commits (or after its start, for 0).
+   */
+  private String killAfter(int batchesFirst, int delayMillis, boolean gracefully)
+      throws IOException, InterruptedException {
+    Process process = FloeProcess.start(project, false, "ingest", "--follow");
+    AtomicInteger batches = new AtomicInteger();
+    List<String> tail = java.util.Collections.synchronizedList(new ArrayList<>());
+    Thread drain = new Thread(() -> {
+      try (BufferedReader err = new BufferedReader(
+          new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+        for (String line = err.readLine(); line != null; line = err.readLine()) {
+          if (line.contains(": batch ") || line.contains("-> bronze.accounts")) {
+            batches.incrementAndGet();
+          }
+          tail.add(line);
+          if (tail.size() > 8) {
+            tail.remove(0);
+          }
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    drain.start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (batches.get() < batchesFirst && process.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      Thread.sleep(delayMillis);
+      if (gracefully) {
+        process.destroy();
+      } else {
+        process.destroyForcibly();
+      }
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      drain.join(10_000);
+    } finally {
+      process.destroyForcibly();
+    }
+    return (gracefully ? "SIGTERM" : "SIGKILL") + " after " + batchesFirst + " batches + " + delayMillis + " ms, " + batches.get() + " batches"
+        + " (exit " + process.exitValue() + ")" + (batches.get() == 0 ? " last output: " + tail : "");
+  }
+
+  private static void workload(Random random, AtomicBoolean stop, AtomicInteger transactions) {
+    int nextId = 5001;
+    try (Connection connection = postgres.getPostgresDatabase().getConnection();
+        PreparedStatement insert = connection.prepareStatement(
+            "INSERT INTO accounts VALUES (?, 'new ' || ?, 0, 1)");
+        PreparedStatement update = connection.prepareStatement(
+            "UPDATE accounts SET balance = balance + 1, version = version + 1 WHERE id = ?");
+        PreparedStatement rename = connection.prepareStatement(
+            "UPDATE accounts SET owner = owner || '+', version = version + 1 WHERE id = ?");
+        PreparedStatement delete = connection.prepareStatement("DELETE FROM accounts WHERE id = ?")) {
+      connection.setAutoCommit(false);
+      while (!stop.get()) {
+        int size = 1 + random.nextInt(40);
+        for (int i = 0; i < size; i++) {
+          int kind = random.nextInt(10);
+          if (kind < 3) {
+            insert.setInt(1, nextId);
+            insert.setInt(2, nextId++);
+            insert.executeUpdate();
+          } else if (kind < 9) {
+            PreparedStatement change = kind < 7 ? update : rename;
+            change.setInt(1, 1 + random.nextInt(nextId - 1));
+            change.executeUpdate();
+          } else {
+            delete.setInt(1, 1 + random.nextInt(nextId - 1));
+            delete.executeUpdate();
+          }
+        }
+        connection.commit();
+        transactions.incrementAndGet();
+        Thread.sleep(random.nextInt(20));
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("The workload failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private List<List<String>> query(String sql) {
+    List<List<String>> rows = new ArrayList<>();
+    floe(project, "sql", "--limit", "1000000", "-o", "csv", sql).ok().lines().skip(1)
+        .forEach(line -> rows.add(List.of(line.replace("\"", "").split(","))));
+    return rows;
+  }
+
+  private static List<List<String>> postgresRows(String sql) throws SQLException {
+    List<List<String>> rows = new ArrayList<>();
+    try (Connection connection = postgres.getPostgresDatabase().getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery(sql)) {
+      int columns = result.getMetaData().getColumnCount();
+      while (result.next()) {
+        List<String> row = new ArrayList<>();
+        for (int i = 1; i <= columns; i++) {
+          row.add(result.getString(i));
+        }
+        rows.add(row);
+      }
+    }
+    return rows;
+  }
+
+  private static void execute(String... statements) throws SQLException {
+    try (Connection connection = postgres.getPostgresDatabase().getConnection();
+        Statement statement = connection.createStatement()) {
+      for (String sql : statements) {
+        statement.execute(sql);
+      }
+    }
+  }
+}

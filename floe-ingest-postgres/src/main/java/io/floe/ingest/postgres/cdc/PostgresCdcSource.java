@@ -1,0 +1,646 @@
+package io.floe.ingest.postgres.cdc;
+
+import static io.floe.ingest.postgres.PostgresTypeMapping.quote;
+import static java.util.Objects.requireNonNull;
+
+import io.floe.core.error.FloeException;
+import io.floe.ingest.postgres.PostgresConnection;
+import io.floe.ingest.postgres.PostgresTableName;
+import io.floe.ingest.postgres.cdc.ChangeShape.Change;
+import io.floe.ingest.postgres.cdc.PgOutputMessage.Begin;
+import io.floe.ingest.postgres.cdc.PgOutputMessage.Commit;
+import io.floe.ingest.postgres.cdc.PgOutputMessage.Delete;
+import io.floe.ingest.postgres.cdc.PgOutputMessage.Insert;
+import io.floe.ingest.postgres.cdc.PgOutputMessage.Relation;
+import io.floe.ingest.postgres.cdc.PgOutputMessage.RelationColumn;
+import io.floe.ingest.postgres.cdc.PgOutputMessage.Truncate;
+import io.floe.ingest.postgres.cdc.PgOutputMessage.Update;
+import io.floe.ingest.postgres.cdc.PgOutputMessage.Value;
+import io.floe.ingest.spi.Batch;
+import io.floe.ingest.spi.BatchStream;
+import io.floe.ingest.spi.ChangeLog;
+import io.floe.ingest.spi.Position;
+import io.floe.ingest.spi.ReadOptions;
+import io.floe.ingest.spi.RowInput;
+import io.floe.ingest.spi.RowStream;
+import io.floe.ingest.spi.Source;
+import io.floe.ingest.spi.SourceColumn;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.UUID;
+import org.postgresql.replication.LogSequenceNumber;
+import org.postgresql.replication.PGReplicationStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A PostgreSQL table followed through its write-ahead log (logical replication, {@code pgoutput}).
+ *
+ * <p>The first run creates the publication and the slot; the slot exports a snapshot that shows the
+ * table exactly as it was at the slot's start, and that snapshot is the first batch (rows with
+ * {@code op = r}), committed with the slot's start as its position. Every later batch holds whole
+ * transactions read from the slot after the table's position, and its position is the end of its
+ * last transaction. The slot is acknowledged only in {@link #committed}, after the engine's commit:
+ * a kill at any moment leaves the slot at or before the table's position, and the next run starts
+ * from the table's position, so every change lands exactly once. A kill before the snapshot commits
+ * leaves a slot nothing was read from: it is dropped and the snapshot taken again, whole.
+ */
+final class PostgresCdcSource implements Source {
+  private static final Logger LOG = LoggerFactory.getLogger(PostgresCdcSource.class);
+  /** Catching up (no --follow): the log counts as read when nothing arrives for this long. */
+  private static final Duration CAUGHT_UP_AFTER = Duration.ofMillis(1500);
+
+  private final String name;
+  private final PostgresConnection connection;
+  private final PostgresTableName table;
+  private final ReplicationSlot slot;
+  private final boolean raw;
+  private final Duration commitInterval;
+  private final int maxChanges;
+  private final int fetchSize;
+  private final Map<Integer, Relation> relations = new HashMap<>();
+  /** Messages read for the next batch: a transaction's start, read before the batch before it ended. */
+  private final Deque<PgOutputMessage> pending = new ArrayDeque<>();
+  private PGReplicationStream stream;
+  private ChangeShape shape;
+  /** The log position the slot was last told is safe. */
+  private long acknowledged = -1;
+  /** The table's position: the end of the last transaction committed to it. */
+  private long tableLsn = -1;
+
+  PostgresCdcSource(String name, PostgresConnection connection, PostgresTableName table, String slot,
+      String publication, boolean raw, Duration commitInterval, int maxChanges, int fetchSize) {
+    this.name = requireNonNull(name, "name is null");
+    this.connection = requireNonNull(connection, "connection is null");
+    this.table = requireNonNull(table, "table is null");
+    this.slot = new ReplicationSlot(name, connection, table, slot, publication);
+    this.raw = raw;
+    this.commitInterval = requireNonNull(commitInterval, "commitInterval is null");
+    this.maxChanges = maxChanges;
+    this.fetchSize = fetchSize;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public List<Batch> plan(Position committed) {
+    throw new UnsupportedOperationException("Source " + name + " follows a log: open it instead of planning it");
+  }
+
+  @Override
+  public BatchStream open(Position committed, ReadOptions options) {
+    return new Changes(committed, options);
+  }
+
+  @Override
+  public void committed(Position position) {
+    if (position.isStart()) {
+      return;
+    }
+    long lsn = LogSequenceNumber.valueOf(position.value()).asLong();
+    tableLsn = Math.max(tableLsn, lsn);
+    if (lsn > acknowledged && stream != null) {
+      acknowledge(lsn);
+    }
+  }
+
+  private void acknowledge(long lsn) {
+    try {
+      slot.acknowledge(lsn);
+      acknowledged = lsn;
+    } catch (SQLException e) {
+      throw FloeException.external(e, "Cannot acknowledge log position %s on slot %s of source %s: %s",
+          LogSequenceNumber.valueOf(lsn).asString(), slot.slot(), name, e.getMessage());
+    }
+  }
+
+  @Override
+  public String describe(Position position) {
+    return position.isStart() ? "no snapshot yet" : "log position " + position.value() + " (slot " + slot.slot() + ")";
+  }
+
+  @Override
+  public void close() {
+    stream = null;
+    slot.close();
+  }
+
+  private static Position position(long lsn) {
+    return new Position(LogSequenceNumber.valueOf(lsn).asString());
+  }
+
+  private String batchId(String what) {
+    return name + "-" + UUID.nameUUIDFromBytes((table + "|" + what).getBytes(StandardCharsets.UTF_8))
+        .toString().substring(0, 8);
+  }
+
+  /** The batches of one run: the initial snapshot first when there is no position yet, then the log. */
+  private final class Changes implements BatchStream {
+    private final ReadOptions options;
+    private boolean snapshotPending;
+
+    Changes(Position committed, ReadOptions options) {
+      this.options = options;
+      this.snapshotPending = committed.isStart();
+      if (!committed.isStart()) {
+        tableLsn = Math.max(tableLsn, LogSequenceNumber.valueOf(committed.value()).asLong());
+      }
+    }
+
+    @Override
+    public Optional<Batch> next() {
+      try {
+        if (snapshotPending) {
+          snapshotPending = false;
+          return Optional.of(snapshot());
+        }
+        if (stream == null) {
+          try (Connection sql = connection.open()) {
+            if (!slot.exists(sql)) {
+              throw FloeException.user("Cannot follow the log for source %s: replication slot %s is gone, so the"
+                  + " changes after the table's position %s cannot be read. Load the table again from a new"
+                  + " snapshot (floe ingest %s --full-refresh) or restore the slot.", name, slot.slot(),
+                  LogSequenceNumber.valueOf(tableLsn).asString(), name);
+            }
+          }
+          stream = slot.start(tableLsn);
+          acknowledge(tableLsn);
+        }
+        return readToFirstChange() ? Optional.of(logBatch()) : Optional.empty();
+      } catch (SQLException e) {
+        throw FloeException.external(e, "Cannot read the log of source %s (slot %s): %s", name, slot.slot(),
+            e.getMessage());
+      }
+    }
+
+    private Batch snapshot() throws SQLException {
+      List<RelationColumn> columns;
+      try (Connection sql = connection.open()) {
+        slot.preparePublication(sql);
+        columns = tableColumns(sql);
+        if (slot.exists(sql)) {
+          LOG.info("Source {}: slot {} was left by a run that stopped before its snapshot committed; taking the"
+              + " snapshot again", name, slot.slot());
+          slot.drop(sql);
+        }
+        shape = raw ? ChangeShape.raw(sql.getCatalog(), table.schema(), table.table()) : ChangeShape.typed(columns);
+      }
+      ReplicationSlot.Created created = slot.create();
+      Instant taken = Instant.now();
+      ChangeShape snapshotShape = shape;
+      RowInput input = new RowInput() {
+        @Override
+        public List<SourceColumn> columns() {
+          return snapshotShape.columns();
+        }
+
+        @Override
+        public RowStream open() {
+          return new SnapshotRows(created, columns, snapshotShape, taken);
+        }
+      };
+      return new Batch(batchId("snapshot@" + created.snapshotName()), input, position(created.consistentPoint()), 0,
+          table + " snapshot at log position " + LogSequenceNumber.valueOf(created.consistentPoint()).asString());
+    }
+
+    private List<RelationColumn> tableColumns(Connection sql) throws SQLException {
+      List<RelationColumn> columns = new ArrayList<>();
+      try (PreparedStatement statement = sql.prepareStatement(
+          "SELECT a.attname, a.atttypid, a.atttypmod, coalesce(a.attnum = ANY(i.indkey), false)"
+              + " FROM pg_attribute a LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary"
+              + " WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum")) {
+        statement.setString(1, table.quoted());
+        try (ResultSet rows = statement.executeQuery()) {
+          while (rows.next()) {
+            columns.add(new RelationColumn(rows.getBoolean(4), rows.getString(1), rows.getInt(2), rows.getInt(3)));
+          }
+        }
+      } catch (SQLException e) {
+        throw FloeException.user(e, "Cannot follow table %s for source %s: %s. Check the source's 'table:' and the"
+            + " user's privileges.", table, name, e.getMessage());
+      }
+      return columns;
+    }
+
+    /**
+     * Reads until the first change of a transaction (kept in {@link #pending} for the batch), or
+     * returns false when the run should end. Transactions without a change to this table are
+     * acknowledged as they pass: nothing of them goes into the table, and the slot need not keep them.
+     */
+    private boolean readToFirstChange() throws SQLException {
+      if (pending.stream().anyMatch(PostgresCdcSource::isChange)) {
+        return true;
+      }
+      long idleSince = System.nanoTime();
+      while (true) {
+        PgOutputMessage message = poll();
+        if (message == null) {
+          boolean between = pending.isEmpty();
+          if (between && options.stopping()) {
+            return false;
+          }
+          if (between && !options.follow() && System.nanoTime() - idleSince > CAUGHT_UP_AFTER.toNanos()) {
+            return false;
+          }
+          pause();
+          continue;
+        }
+        idleSince = System.nanoTime();
+        if (message instanceof Commit commit) {
+          pending.clear();
+          if (commit.endLsn() > acknowledged) {
+            acknowledge(commit.endLsn());
+          }
+          continue;
+        }
+        if (message instanceof Relation relation) {
+          relations.put(relation.id(), relation);
+        }
+        if (message instanceof Begin) {
+          pending.clear();
+        }
+        pending.add(message);
+        if (isChange(message)) {
+          return true;
+        }
+      }
+    }
+
+    private Batch logBatch() {
+      long start = Math.max(tableLsn, acknowledged);
+      if (shape == null) {
+        shape = raw ? ChangeShape.raw(database(), table.schema(), table.table())
+            : ChangeShape.typed(relationOf(pending).columns());
+      } else if (!raw) {
+        Relation relation = relationOf(pending);
+        if (!shape.fits(relation.columns())) {
+          shape = ChangeShape.typed(relation.columns());
+        }
+      }
+      ChangeShape batchShape = shape;
+      LogRows rows = new LogRows(batchShape, options);
+      RowInput input = new RowInput() {
+        @Override
+        public List<SourceColumn> columns() {
+          return batchShape.columns();
+        }
+
+        @Override
+        public RowStream open() {
+          return rows;
+        }
+      };
+      return new Batch(batchId("log@" + start), input, position(start), 0,
+          "changes after " + LogSequenceNumber.valueOf(start).asString());
+    }
+
+    private Relation relationOf(Deque<PgOutputMessage> messages) {
+      for (PgOutputMessage message : messages) {
+        int id = relationId(message);
+        if (id != 0) {
+          return relation(id);
+        }
+      }
+      throw new IllegalStateException("Invalid pending messages: no change among " + messages.size());
+    }
+  }
+
+  private String database;
+
+  private String database() {
+    if (database == null) {
+      try (Connection sql = connection.open()) {
+        database = sql.getCatalog();
+      } catch (SQLException e) {
+        throw FloeException.external(e, "Cannot read the database name of source %s: %s", name, e.getMessage());
+      }
+    }
+    return database;
+  }
+
+  private Relation relation(int id) {
+    Relation relation = relations.get(id);
+    if (relation == null) {
+      throw new IllegalStateException("Invalid pgoutput stream: a change to relation " + id
+          + " came before the relation's description");
+    }
+    return relation;
+  }
+
+  private static boolean isChange(PgOutputMessage message) {
+    return relationId(message) != 0 || message instanceof Truncate;
+  }
+
+  private static int relationId(PgOutputMessage message) {
+    if (message instanceof Insert insert) {
+      return insert.relationId();
+    }
+    if (message instanceof Update update) {
+      return update.relationId();
+    }
+    if (message instanceof Delete delete) {
+      return delete.relationId();
+    }
+    if (message instanceof Truncate truncate) {
+      return truncate.relationIds().get(0);
+    }
+    return 0;
+  }
+
+  private PgOutputMessage poll() throws SQLException {
+    ByteBuffer buffer = stream.readPending();
+    return buffer == null ? null : PgOutputDecoder.decode(buffer);
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(5);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw FloeException.cancelled("Reading the log was interrupted");
+    }
+  }
+
+  /**
+   * The changes of one batch, read from the log as the engine asks for rows: whole transactions,
+   * ending at the first transaction end past the commit interval or the change limit, when a stop
+   * is requested, or (catching up) when the log has nothing more. A transaction that changes the
+   * table's columns starts the next batch, whose rows have the new columns.
+   */
+  private final class LogRows implements RowStream {
+    private final ChangeShape shape;
+    private final ReadOptions options;
+    private final long deadline;
+    private final Deque<Object[]> ready = new ArrayDeque<>();
+    private Begin transaction;
+    private boolean transactionHasRows;
+    private long lastCommitEnd = -1;
+    private long changes;
+    private boolean ended;
+
+    LogRows(ChangeShape shape, ReadOptions options) {
+      this.shape = shape;
+      this.options = options;
+      this.deadline = System.nanoTime() + commitInterval.toNanos();
+    }
+
+    @Override
+    public boolean hasNext() {
+      try {
+        while (ready.isEmpty() && !ended) {
+          PgOutputMessage message = pending.isEmpty() ? poll() : pending.poll();
+          if (message == null) {
+            if (transaction == null && lastCommitEnd >= 0 && shouldEndWhileIdle()) {
+              ended = true;
+            } else {
+              pause();
+            }
+            continue;
+          }
+          handle(message);
+        }
+        return !ready.isEmpty();
+      } catch (SQLException e) {
+        throw FloeException.external(e, "Cannot read the log of source %s (slot %s): %s", name, slot.slot(),
+            e.getMessage());
+      }
+    }
+
+    private boolean shouldEndWhileIdle() {
+      if (options.stopping() || System.nanoTime() > deadline) {
+        return true;
+      }
+      if (options.follow()) {
+        return false;
+      }
+      // Catching up: nothing more within a short wait means the log is read.
+      if (idleStart < 0) {
+        idleStart = System.nanoTime();
+      }
+      return System.nanoTime() - idleStart > CAUGHT_UP_AFTER.toNanos();
+    }
+
+    private long idleStart = -1;
+
+    private void handle(PgOutputMessage message) {
+      idleStart = -1;
+      if (message instanceof Begin begin) {
+        transaction = begin;
+        transactionHasRows = false;
+      } else if (message instanceof Relation relation) {
+        relations.put(relation.id(), relation);
+        if (!shape.fits(relation.columns())) {
+          if (transactionHasRows) {
+            throw FloeException.user("Cannot follow table %s for source %s: transaction %d changed the table's"
+                + " columns after changing its rows; Floe splits batches at such changes only between"
+                + " transactions. Run the DDL in its own transaction.", table, name, transaction.xid());
+          }
+          // The next batch starts with this transaction, with the new columns.
+          pending.add(transaction);
+          pending.add(relation);
+          transaction = null;
+          ended = true;
+        }
+      } else if (message instanceof Commit commit) {
+        transaction = null;
+        lastCommitEnd = commit.endLsn();
+        if (changes >= maxChanges || options.stopping() || System.nanoTime() > deadline) {
+          ended = true;
+        }
+      } else if (isChange(message)) {
+        if (transaction == null) {
+          throw new IllegalStateException("Invalid pgoutput stream: a change outside a transaction");
+        }
+        transactionHasRows = true;
+        change(message);
+      }
+    }
+
+    private void change(PgOutputMessage message) {
+      Instant time = PgValues.fromPostgresMicros(transaction.commitMicros());
+      long lsn = stream.getLastReceiveLSN().asLong();
+      long commitLsn = transaction.finalLsn();
+      Long xid = transaction.xid();
+      if (message instanceof Truncate truncate) {
+        Relation relation = relation(truncate.relationIds().get(0));
+        ready.add(shape.row(new Change(ChangeShape.TRUNCATE, List.of(), relation.columns(), time, commitLsn, lsn,
+            xid)));
+      } else if (message instanceof Insert insert) {
+        Relation relation = relation(insert.relationId());
+        ready.add(shape.row(new Change(ChangeLog.INSERT, insert.values(), relation.columns(), time, commitLsn, lsn,
+            xid)));
+      } else if (message instanceof Update update) {
+        Relation relation = relation(update.relationId());
+        List<Value> after = update.values();
+        if (!update.before().isEmpty() && !update.beforeIsKeyOnly()) {
+          // Replica identity FULL: a large value the update left alone is in the old row.
+          List<Value> filled = new ArrayList<>(after);
+          for (int i = 0; i < filled.size(); i++) {
+            if (filled.get(i).kind() == Value.Kind.UNCHANGED_TOAST) {
+              filled.set(i, update.before().get(i));
+            }
+          }
+          after = filled;
+        }
+        if (keyChanged(relation, update)) {
+          // A new primary key is a different row: the old one goes, the new one comes (as Debezium has it).
+          ready.add(shape.row(new Change(ChangeLog.DELETE, update.before(), relation.columns(), time, commitLsn,
+              lsn, xid)));
+          ready.add(shape.row(new Change(ChangeLog.INSERT, after, relation.columns(), time, commitLsn, lsn, xid)));
+          changes++;
+        } else {
+          ready.add(shape.row(new Change(ChangeLog.UPDATE, after, relation.columns(), time, commitLsn, lsn, xid)));
+        }
+      } else if (message instanceof Delete delete) {
+        Relation relation = relation(delete.relationId());
+        ready.add(shape.row(new Change(ChangeLog.DELETE, delete.before(), relation.columns(), time, commitLsn, lsn,
+            xid)));
+      }
+      changes++;
+    }
+
+    // The old key comes only when the key changed (default replica identity) or always (FULL).
+    private boolean keyChanged(Relation relation, Update update) {
+      if (update.before().isEmpty()) {
+        return false;
+      }
+      if (update.beforeIsKeyOnly()) {
+        return true;
+      }
+      for (int i = 0; i < relation.columns().size(); i++) {
+        if (relation.columns().get(i).key()
+            && !java.util.Objects.equals(update.before().get(i).text(), update.values().get(i).text())) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Override
+    public Object[] next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return ready.poll();
+    }
+
+    @Override
+    public Optional<Position> endPosition() {
+      if (lastCommitEnd < 0) {
+        throw new IllegalStateException("Invalid batch of source " + name + ": it ended inside a transaction");
+      }
+      return Optional.of(position(lastCommitEnd));
+    }
+
+    @Override
+    public void close() {
+      // The replication stream stays open for the next batch; the source closes it.
+    }
+  }
+
+  /** The table as the exported snapshot shows it, every value read as text like the log sends it. */
+  private final class SnapshotRows implements RowStream {
+    private final Connection sql;
+    private final Statement statement;
+    private final ResultSet rows;
+    private final List<RelationColumn> columns;
+    private final ChangeShape shape;
+    private final Instant taken;
+    private final long consistentPoint;
+    private Boolean hasNext;
+
+    SnapshotRows(ReplicationSlot.Created created, List<RelationColumn> columns, ChangeShape shape, Instant taken) {
+      this.columns = columns;
+      this.shape = shape;
+      this.taken = taken;
+      this.consistentPoint = created.consistentPoint();
+      this.sql = connection.open();
+      try {
+        sql.setAutoCommit(false);
+        sql.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        statement = sql.createStatement();
+        statement.execute("SET TRANSACTION SNAPSHOT '" + created.snapshotName().replace("'", "''") + "'");
+        statement.setFetchSize(fetchSize);
+        StringBuilder select = new StringBuilder("SELECT ");
+        for (int i = 0; i < columns.size(); i++) {
+          select.append(i == 0 ? "" : ", ").append(quote(columns.get(i).name())).append("::text");
+        }
+        rows = statement.executeQuery(select.append(" FROM ").append(table.quoted()).toString());
+      } catch (SQLException e) {
+        closeQuietly();
+        throw FloeException.external(e, "Cannot read the initial snapshot of table %s for source %s: %s", table,
+            name, e.getMessage());
+      }
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (hasNext == null) {
+        try {
+          hasNext = rows.next();
+        } catch (SQLException e) {
+          throw FloeException.external(e, "Cannot read the initial snapshot of table %s for source %s: %s", table,
+              name, e.getMessage());
+        }
+      }
+      return hasNext;
+    }
+
+    @Override
+    public Object[] next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      hasNext = null;
+      List<Value> values = new ArrayList<>(columns.size());
+      try {
+        for (int i = 0; i < columns.size(); i++) {
+          String text = rows.getString(i + 1);
+          values.add(text == null ? Value.NULL : new Value(Value.Kind.TEXT, text));
+        }
+      } catch (SQLException e) {
+        throw FloeException.external(e, "Cannot read the initial snapshot of table %s for source %s: %s", table,
+            name, e.getMessage());
+      }
+      return shape.row(new Change(ChangeLog.READ, values, columns, taken, consistentPoint, consistentPoint, null));
+    }
+
+    @Override
+    public void close() {
+      try {
+        sql.commit();
+      } catch (SQLException e) {
+        throw FloeException.external(e, "Cannot end the initial snapshot of table %s for source %s: %s", table,
+            name, e.getMessage());
+      } finally {
+        closeQuietly();
+      }
+    }
+
+    private void closeQuietly() {
+      try {
+        sql.close();
+      } catch (SQLException e) {
+        LOG.warn("Source {}: closing the snapshot connection failed: {}", name, e.getMessage());
+      }
+    }
+  }
+}

@@ -1,0 +1,227 @@
+package io.floe.ingest.postgres.cdc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.floe.core.error.FloeException;
+import io.floe.ingest.IngestFixture;
+import io.floe.ingest.SourceRun;
+import io.floe.ingest.postgres.TestPostgres;
+import io.floe.ingest.spi.ReadOptions;
+import io.floe.ingest.spi.SourceDefinition;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A PostgreSQL table followed through its log into a change table: snapshot, changes, exactly once. */
+class PostgresCdcTest {
+  @TempDir Path projectDir;
+  private IngestFixture fixture;
+
+  @BeforeEach
+  void createTable() {
+    dropSlot("floe_accounts");
+    TestPostgres.execute(
+        "DROP PUBLICATION IF EXISTS floe_accounts",
+        "DROP TABLE IF EXISTS accounts",
+        "CREATE TABLE accounts (id int PRIMARY KEY, owner text NOT NULL, balance numeric(12,2),"
+            + " opened timestamptz, note text)",
+        "INSERT INTO accounts SELECT g, 'owner ' || g, g * 10.5, TIMESTAMPTZ '2026-01-01 00:00:00+00'"
+            + " + g * interval '1 hour', NULL FROM generate_series(1, 5) g");
+  }
+
+  @AfterEach
+  void close() {
+    if (fixture != null) {
+      fixture.close();
+    }
+    dropSlot("floe_accounts");
+  }
+
+  @Test
+  void theSnapshotThenEveryChangeLandsOnceAndTheCurrentStateMatchesPostgres() {
+    fixture = new IngestFixture(projectDir, source("typed"), null);
+    SourceRun first = fixture.ingest("accounts").get(0);
+    assertThat(first.rowsWritten()).isEqualTo(5);
+    assertThat(fixture.value("SELECT count(*) FROM bronze.accounts WHERE _op = 'r'")).isEqualTo(5L);
+    assertThat((BigDecimal) fixture.value("SELECT balance FROM bronze.accounts WHERE id = 2"))
+        .isEqualByComparingTo("21.00");
+    assertThat(fixture.value("SELECT opened FROM bronze.accounts WHERE id = 1"))
+        .isEqualTo(Instant.parse("2026-01-01T01:00:00Z"));
+
+    TestPostgres.execute(
+        "INSERT INTO accounts VALUES (6, 'owner 6', 60, now(), 'new')",
+        "BEGIN; UPDATE accounts SET balance = balance + 1 WHERE id IN (1, 2);"
+            + " DELETE FROM accounts WHERE id = 3; COMMIT",
+        "UPDATE accounts SET owner = 'renamed' WHERE id = 6",
+        "UPDATE accounts SET id = 30 WHERE id = 4");
+    SourceRun second = fixture.ingest("accounts").get(0);
+    // 1 insert, 2 updates + 1 delete, 1 update, and a key change as a delete of the old key + a create.
+    assertThat(second.rowsWritten()).isEqualTo(7);
+    assertThat(fixture.rows("SELECT _op, count(*) FROM bronze.accounts GROUP BY _op ORDER BY _op").toString())
+        .isEqualTo("[[c, 2], [d, 2], [r, 5], [u, 3]]");
+    // Default replica identity: a delete carries the key only.
+    assertThat(fixture.rows("SELECT id, owner FROM bronze.accounts WHERE _op = 'd' ORDER BY id").toString())
+        .isEqualTo("[[3, null], [4, null]]");
+    assertThat(fixture.rows("SELECT owner FROM bronze.accounts WHERE _op = 'c' AND id = 30").toString())
+        .isEqualTo("[[owner 4]]");
+    // One transaction: one commit position; its changes ordered by their own LSN.
+    assertThat(fixture.value("SELECT count(DISTINCT _source_position) FROM bronze.accounts"
+        + " WHERE _op IN ('u', 'd') AND id IN (1, 2, 3)")).isEqualTo(1L);
+
+    assertThat(fixture.ingest("accounts").get(0).batches()).isZero();
+    assertThat(currentState()).isEqualTo(postgres("SELECT id, owner, balance FROM accounts ORDER BY id"));
+    // The slot was told what the table holds (and may be past it by transactions with nothing for it),
+    // so PostgreSQL can let that log go.
+    String position = fixture.ingestion().state(definition()).position().value();
+    assertThat(postgres("SELECT confirmed_flush_lsn >= '" + position + "'::pg_lsn FROM pg_replication_slots"
+        + " WHERE slot_name = 'floe_accounts'").get(0).get(0)).isEqualTo("true");
+  }
+
+  @Test
+  void theRawShapeIsSeed003sChangeEvent() {
+    fixture = new IngestFixture(projectDir, source("raw"), null);
+    fixture.ingest("accounts");
+    TestPostgres.execute("UPDATE accounts SET note = 'hi' WHERE id = 1", "DELETE FROM accounts WHERE id = 2");
+    fixture.ingest("accounts");
+    assertThat(fixture.rows("SELECT op, data, source_connector, source_schema, source_table FROM bronze.accounts"
+        + " WHERE op <> 'r' ORDER BY source_lsn").toString()).isEqualTo(
+            "[[u, {\"id\":1,\"owner\":\"owner 1\",\"balance\":10.50,\"opened\":\"2026-01-01T01:00:00Z\","
+                + "\"note\":\"hi\"}, postgresql, public, accounts],"
+                + " [d, {\"id\":2,\"owner\":null,\"balance\":null,\"opened\":null,\"note\":null}, postgresql, public,"
+                + " accounts]]");
+    assertThat(fixture.value("SELECT count(*) FROM bronze.accounts WHERE source_ts_ms > 0 AND source_lsn > 0"
+        + " AND source_tx_id > 0 AND source_db = 'postgres'")).isEqualTo(2L);
+  }
+
+  @Test
+  void aSnapshotThatNeverCommittedIsTakenAgainWhole() {
+    // A run killed after creating its slot and before committing the snapshot leaves the slot behind.
+    TestPostgres.execute("SELECT pg_create_logical_replication_slot('floe_accounts', 'pgoutput')",
+        "INSERT INTO accounts VALUES (7, 'after the old slot', 1, now(), NULL)");
+    fixture = new IngestFixture(projectDir, source("typed"), null);
+    fixture.ingest("accounts");
+    assertThat(fixture.value("SELECT count(*) FROM bronze.accounts")).isEqualTo(6L);
+    assertThat(fixture.ingest("accounts").get(0).batches()).isZero();
+  }
+
+  @Test
+  void aColumnAddedWhileFollowingBecomesAColumnOfTheChangeTable() {
+    fixture = new IngestFixture(projectDir, source("typed"), null);
+    fixture.ingest("accounts");
+    TestPostgres.execute("UPDATE accounts SET note = 'before' WHERE id = 1",
+        "ALTER TABLE accounts ADD COLUMN tier int",
+        "UPDATE accounts SET tier = 2 WHERE id = 2");
+    SourceRun run = fixture.ingest("accounts").get(0);
+    assertThat(run.rowsWritten()).isEqualTo(2);
+    assertThat(run.schemaChanges()).anySatisfy(change -> assertThat(change).contains("tier"));
+    assertThat(fixture.rows("SELECT id, note, tier FROM bronze.accounts WHERE _op = 'u' ORDER BY _source_position")
+        .toString()).isEqualTo("[[1, before, null], [2, null, 2]]");
+  }
+
+  @Test
+  void followingCommitsEveryIntervalAndStopsCleanlyWhenAsked() throws Exception {
+    fixture = new IngestFixture(projectDir, source("typed") + "    commit-interval: 300ms\n", null);
+    fixture.ingest("accounts");
+    AtomicBoolean stop = new AtomicBoolean();
+    SourceDefinition definition = definition();
+    CompletableFuture<SourceRun> following = CompletableFuture.supplyAsync(() -> fixture.ingestion()
+        .run(definition, (source, batch, result, done, total, bytes, bytesTotal, elapsed) -> { },
+            new ReadOptions(true, stop::get)));
+    for (int i = 10; i < 13; i++) {
+      TestPostgres.execute("INSERT INTO accounts VALUES (" + i + ", 'live', 1, now(), NULL)");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      String query = "SELECT count(*) FROM bronze.accounts WHERE id = " + i;
+      while (!fixture.value(query).equals(1L) && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertThat(fixture.value(query)).as("change %d visible while following", i).isEqualTo(1L);
+    }
+    stop.set(true);
+    SourceRun run = following.get(30, TimeUnit.SECONDS);
+    assertThat(run.rowsWritten()).isEqualTo(3);
+    assertThat(run.batches()).isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void aPublicationWithoutTheTableIsAnErrorThatSaysWhatToDo() {
+    TestPostgres.execute("DROP TABLE IF EXISTS other", "CREATE TABLE other (id int PRIMARY KEY)",
+        "CREATE PUBLICATION floe_accounts FOR TABLE other");
+    fixture = new IngestFixture(projectDir, source("typed"), null);
+    assertThatThrownBy(() -> fixture.ingest("accounts"))
+        .isInstanceOf(FloeException.class)
+        .hasMessage("Cannot follow the log for source accounts: publication floe_accounts exists but does not"
+            + " publish table public.accounts. Add it (ALTER PUBLICATION floe_accounts ADD TABLE public.accounts)"
+            + " or set 'publication:' to another name.");
+  }
+
+  @Test
+  void upsertModeIsAConfigurationErrorWithTheLine() {
+    fixture = new IngestFixture(projectDir, source("typed") + "    mode: upsert\n    primary-key: [id]\n", null);
+    assertThatThrownBy(() -> fixture.ingest("accounts"))
+        .hasMessageContaining("floe.yaml:")
+        .hasMessageContaining("a postgres-cdc source appends every change to a change table, so it takes mode:"
+            + " append");
+  }
+
+  private List<List<Object>> currentState() {
+    // The newest change of each key, in log order; a delete removes the key.
+    List<List<Object>> rows = new ArrayList<>();
+    for (List<Object> row : fixture.rows("SELECT id, owner, balance, _op FROM (SELECT *, row_number() OVER"
+        + " (PARTITION BY id ORDER BY _source_position DESC, _source_lsn DESC) AS n FROM bronze.accounts)"
+        + " WHERE n = 1 ORDER BY id")) {
+      if (!row.get(3).equals("d")) {
+        rows.add(List.of(row.get(0), row.get(1), ((BigDecimal) row.get(2)).toPlainString()));
+      }
+    }
+    return rows;
+  }
+
+  private SourceDefinition definition() {
+    return fixture.sources().select(List.of("accounts")).get(0);
+  }
+
+  private static String source(String shape) {
+    return "  accounts:\n    type: postgres-cdc\n    url: " + TestPostgres.url() + "\n    table: accounts\n"
+        + "    shape: " + shape + "\n";
+  }
+
+  static void dropSlot(String slot) {
+    TestPostgres.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '"
+        + slot + "'");
+  }
+
+  static List<List<Object>> postgres(String sql) {
+    List<List<Object>> rows = new ArrayList<>();
+    try (Connection connection = TestPostgres.get().getPostgresDatabase().getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery(sql)) {
+      int columns = result.getMetaData().getColumnCount();
+      while (result.next()) {
+        List<Object> row = new ArrayList<>();
+        for (int i = 1; i <= columns; i++) {
+          Object value = result.getObject(i);
+          row.add(value instanceof BigDecimal decimal ? decimal.toPlainString() : value == null ? null
+              : value instanceof Integer || value instanceof Long ? value : value.toString());
+        }
+        rows.add(row);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return rows;
+  }
+}
