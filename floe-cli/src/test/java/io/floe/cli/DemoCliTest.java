@@ -64,7 +64,38 @@ class DemoCliTest {
         .hasSize(1);
     assertThat(floe(dir, "show", "raw_vault.sat_asset_measurements").ok()).contains("day(interval_start)");
     assertThat(floe(dir, "ls", "-s", "tag:hub").ok()).contains("hub_customer").contains("vault/meter.yml:");
-    assertThat(floe("demo", "bakery").err()).contains("Cannot run demo 'bakery': the demos are ecommerce and meter.");
+    assertThat(floe("demo", "bakery").err())
+        .contains("Cannot run demo 'bakery': the demos are ecommerce, meter and bank.");
+  }
+
+  /**
+   * The shipped examples/bank project (seed 003) as the demo runs it: an embedded PostgreSQL with
+   * logical replication, the snapshot, then each statement of the seed's workload arriving while the
+   * demo follows the log, then the current state and the vault. The demo ends by itself.
+   */
+  @Test
+  void demoBankFollowsPostgresLogThenBuildsCurrentStateAndEveryVersion() {
+    Path dir = workspace.resolve("bank");
+    String out = floe("demo", "bank", "--dir", dir.toString()).ok();
+    assertThat(out)
+        .contains("users -> raw_data.users: 2 rows in 1 batch")
+        .contains("DELETE FROM users WHERE email = 'test@test.com'")
+        .contains("users -> raw_data.users: 4 changes in")
+        .contains("accounts -> raw_data.accounts: 1 changes in")
+        .contains("Published to main.");
+    assertThat(out.lines().filter(line -> line.contains("-> 1 change in raw_data after"))).hasSize(5);
+
+    assertThat(sql(dir, "SELECT op, count(*) FROM raw_data.users GROUP BY op ORDER BY op"))
+        .containsExactly("c,1", "d,1", "r,2", "u,2");
+    assertThat(sql(dir, "SELECT email, name FROM parsed_data.parsed_users ORDER BY email"))
+        .containsExactly("bruce@wayne.com,\"Bruce Thomas Wayne\"", "clark@kent.com,\"Clark Kent\"");
+    assertThat(sql(dir, "SELECT balance FROM parsed_data.parsed_accounts ORDER BY balance"))
+        .containsExactly("1001.25", "3000.00");
+    // Every version, also the one between two runs: Bruce W, Bruce Wayne, Bruce Thomas Wayne.
+    assertThat(sql(dir, "SELECT s.name FROM data_vault.s_users s JOIN data_vault.h_users h USING (user_hk)"
+        + " WHERE h.user_id = '1b214475-9054-4f45-91f4-d111422a7b16' ORDER BY s.load_ts"))
+        .containsExactly("\"Bruce W\"", "\"Bruce Wayne\"", "\"Bruce Thomas Wayne\"");
+    assertThat(sql(dir, "SELECT status FROM data_vault.sts_users ORDER BY load_ts DESC LIMIT 1")).containsExactly("D");
   }
 
   private static java.util.List<String> sql(Path dir, String query) {

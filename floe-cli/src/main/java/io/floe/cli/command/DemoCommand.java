@@ -1,6 +1,7 @@
 package io.floe.cli.command;
 
 import io.floe.cli.demo.Demo;
+import io.floe.cli.demo.BankDemo;
 import io.floe.cli.demo.MeterDemo;
 import io.floe.core.error.FloeException;
 import java.io.IOException;
@@ -25,7 +26,9 @@ import picocli.CommandLine.Spec;
       "  ecommerce (default): the e-commerce lakehouse (examples/ecommerce, seed 002): four CSV sources,",
       "    bronze, silver, gold, tests, publish; then 1%% new rows.",
       "  meter: the meter data vault (examples/meter, seed 000): an embedded PostgreSQL, hubs, links,",
-      "    satellites, reference tables, business-vault views; then changed customers and new readings."
+      "    satellites, reference tables, business-vault views; then changed customers and new readings.",
+      "  bank: the bank CDC lakehouse (examples/bank, seed 003): an embedded PostgreSQL followed through",
+      "    its log while the seed's workload runs; current state and a Data Vault with every version."
     })
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -37,7 +40,7 @@ final class DemoCommand implements Callable<Integer> {
   Path dir;
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", defaultValue = "ecommerce",
-      description = "The example: ecommerce (default) or meter.")
+      description = "The example: ecommerce (default), meter or bank.")
   String name;
 
   @Option(names = "--rows", defaultValue = "100000",
@@ -46,10 +49,10 @@ final class DemoCommand implements Callable<Integer> {
   long rows;
 
   @Override
-  public Integer call() throws IOException, java.sql.SQLException {
-    if (!name.equals("ecommerce") && !name.equals("meter")) {
-      throw FloeException.user("Cannot run demo '%s': the demos are ecommerce and meter.%s", name,
-          io.floe.core.error.DidYouMean.hint(name, java.util.List.of("ecommerce", "meter")));
+  public Integer call() throws IOException, java.sql.SQLException, InterruptedException {
+    if (!java.util.List.of("ecommerce", "meter", "bank").contains(name)) {
+      throw FloeException.user("Cannot run demo '%s': the demos are ecommerce, meter and bank.%s", name,
+          io.floe.core.error.DidYouMean.hint(name, java.util.List.of("ecommerce", "meter", "bank")));
     }
     Demo.checkRows(rows);
     long start = System.nanoTime();
@@ -57,6 +60,18 @@ final class DemoCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.println("Floe demo: project in " + root);
     out.flush();
+    if (name.equals("bank")) {
+      int exit = new BankDemo(root, out, spec.commandLine().getErr()).run();
+      if (exit == 0) {
+        out.printf("%nDone in %.1f s. Explore it:%n"
+            + "  ./floe -p %s sources            the slots' positions%n"
+            + "  ./floe -p %s compile parsed_users   the merge of the newest change per key%n"
+            + "  ./floe -p %s sql \"SELECT * FROM data_vault.s_accounts\"%n",
+            (System.nanoTime() - start) / 1e9, root, root, root);
+        out.flush();
+      }
+      return exit;
+    }
     if (name.equals("meter")) {
       int exit = new MeterDemo(root, out, spec.commandLine().getErr()).run(rows);
       if (exit == 0) {

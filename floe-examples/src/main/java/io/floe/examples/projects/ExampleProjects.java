@@ -23,6 +23,8 @@ public final class ExampleProjects {
   public static final String ECOMMERCE = "ecommerce";
   /** The meter data vault of seed 000. */
   public static final String METER = "meter";
+  /** The bank CDC lakehouse of seed 003. */
+  public static final String BANK = "bank";
 
   private static final String ROOT = "/io/floe/examples/projects/";
 
@@ -76,10 +78,19 @@ public final class ExampleProjects {
    * @throws UncheckedIOException if floe.yaml cannot be read or written
    */
   public static void useMeterDatabase(Path project, String jdbcUrl) {
+    useDatabase(project, "METER_DB", jdbcUrl);
+  }
+
+  /** As {@link #useMeterDatabase}, for the bank project's {@code BANK_DB_URL}. */
+  public static void useBankDatabase(Path project, String jdbcUrl) {
+    useDatabase(project, "BANK_DB", jdbcUrl);
+  }
+
+  private static void useDatabase(Path project, String variable, String jdbcUrl) {
     Path config = project.resolve("floe.yaml");
     try {
-      Files.writeString(config, Files.readString(config).replace("${env:METER_DB_URL}", jdbcUrl)
-          .replace("    password: ${env:METER_DB_PASSWORD}\n", ""));
+      Files.writeString(config, Files.readString(config).replace("${env:" + variable + "_URL}", jdbcUrl)
+          .replace("    password: ${env:" + variable + "_PASSWORD}\n", ""));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write " + config + ": " + e.getMessage(), e);
     }

@@ -88,6 +88,68 @@ public final class JinjaFunctions {
     return state.values.max(String.valueOf(args[0]), String.valueOf(args[1]));
   }
 
+  /**
+   * {@code latest_changes(relation, 'id', since=...)}: the newest change of each key in a change
+   * table (the change-log convention: {@code _op}, {@code _source_position}, and
+   * {@code _source_lsn} where the source has it), as a parenthesised subquery with the change
+   * table's columns. With {@code since}, only changes after that position (in the first
+   * {@code order_by} column) are read. An incremental
+   * merge model with {@code delete_condition="_op = 'd'"} keeps a current-state table with it.
+   */
+  public static String latestChanges(Object... args) {
+    RenderState state = state();
+    Map<String, Object> named = new java.util.LinkedHashMap<>();
+    java.util.List<Object> positional = new java.util.ArrayList<>();
+    for (Object arg : args) {
+      if (arg instanceof NamedParameter parameter) {
+        named.put(parameter.getName(), parameter.getValue());
+      } else {
+        positional.add(arg);
+      }
+    }
+    if (positional.size() != 2 || positional.get(0) == null || keyColumns(positional.get(1)).isEmpty()
+        || !java.util.Set.of("since", "order_by").containsAll(named.keySet())) {
+      return state.fail(FloeException.user("%s: Cannot render latest_changes(): expected latest_changes(relation,"
+          + " 'key' or ['key', ...], since=position, order_by='_source_position, _source_lsn'), such as"
+          + " latest_changes(source('bank', 'users'), 'id').", where(state)));
+    }
+    String key = String.join(", ", keyColumns(positional.get(1)));
+    Object order = named.getOrDefault("order_by", "_source_position, _source_lsn");
+    Object since = named.get("since");
+    // Changes after `since` in the first order column, the one that orders transactions.
+    String filter = since == null || String.valueOf(since).equalsIgnoreCase("null") ? ""
+        : " WHERE " + String.valueOf(order).split(",")[0].strip() + " > " + since;
+    return "(SELECT latest.* FROM (SELECT max_by(struct(*), struct(" + order + ")) AS latest FROM " + positional.get(0)
+        + filter + " GROUP BY " + key + "))";
+  }
+
+  /**
+   * {@code change_history(relation, 'id')}: every version a change table holds, as an SCD2
+   * history: the row's columns with {@code valid_from} (the change's commit time), {@code valid_to}
+   * (the next change's, or NULL for the current version) and {@code is_current}. A delete closes
+   * the version before it and is not a version itself. Every change is kept, not only the newest
+   * of each run as a snapshot of the table would.
+   */
+  public static String changeHistory(Object... args) {
+    RenderState state = state();
+    if (args.length < 2 || args.length > 3 || args[0] == null || keyColumns(args[1]).isEmpty()) {
+      return state.fail(FloeException.user("%s: Cannot render change_history(): expected change_history(relation,"
+          + " 'key' or ['key', ...]), such as change_history(source('bank', 'users'), 'id').", where(state)));
+    }
+    String key = String.join(", ", keyColumns(args[1]));
+    String order = args.length == 3 ? String.valueOf(args[2]) : "_source_position, _source_lsn";
+    return "(SELECT * FROM (SELECT *, _source_ts AS valid_from, lead(_source_ts) OVER (PARTITION BY " + key
+        + " ORDER BY " + order + ") AS valid_to, lead(_source_ts) OVER (PARTITION BY " + key + " ORDER BY " + order
+        + ") IS NULL AS is_current FROM " + args[0] + ") WHERE _op <> 'd')";
+  }
+
+  private static java.util.List<String> keyColumns(Object key) {
+    if (key instanceof java.util.List<?> list) {
+      return list.stream().map(String::valueOf).filter(column -> !column.isBlank()).toList();
+    }
+    return key == null || String.valueOf(key).isBlank() ? java.util.List.of() : java.util.List.of(String.valueOf(key));
+  }
+
   /** {@code is_incremental()}: true when an incremental model's table exists and is not being rebuilt. */
   public static boolean isIncremental() {
     return state().incremental;

@@ -90,6 +90,8 @@ public final class ModelRenderer {
     register("var", "var");
     register("config", "config");
     register("max_of", "maxOf");
+    register("latest_changes", "latestChanges");
+    register("change_history", "changeHistory");
     this.jinjava.getGlobalContext().registerFunction(
         new ELFunctionDefinition("", "is_incremental", JinjaFunctions.class, "isIncremental"));
   }
