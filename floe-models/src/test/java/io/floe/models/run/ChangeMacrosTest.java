@@ -1,0 +1,77 @@
+package io.floe.models.run;
+
+import static io.floe.models.project.TestProjects.write;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.floe.core.project.Project;
+import io.floe.models.project.ModelProject;
+import io.floe.models.project.TestProjects;
+import io.floe.spark.FloeEngine;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * latest_changes() and change_history() over a change table in the change-log convention: a
+ * current-state table kept by merge (deletes remove keys, several changes of a key in one run
+ * apply in log order) and an SCD2 history holding every version.
+ */
+class ChangeMacrosTest {
+  private static final String CHANGES = "INSERT INTO bronze.changes VALUES ";
+
+  @TempDir Path dir;
+
+  @Test
+  void currentStateAndHistoryFollowTheLogInOrder() {
+    TestProjects.create(dir);
+    write(dir, "models/silver/current.sql", """
+        {{ config(materialized='incremental', unique_key='id', delete_condition="_op = 'd'") }}
+        {% if is_incremental() %}{% set since = max_of(this, '_source_position') %}{% else %}{% set since = none %}{% endif %}
+        select id, name, _op, _source_position from {{ latest_changes(source('bronze', 'changes'), 'id', since=since) }}
+        """);
+    write(dir, "models/silver/history.sql", """
+        {{ config(materialized='table') }}
+        select id, name, valid_from, valid_to, is_current from {{ change_history(source('bronze', 'changes'), 'id') }}
+        """);
+    ModelProject models = ModelProject.load(Project.load(dir));
+    try (FloeEngine engine = FloeEngine.open(Project.load(dir))) {
+      engine.sql("CREATE TABLE bronze.changes (id INT, name STRING, _op STRING, _source_ts TIMESTAMP,"
+          + " _source_position BIGINT, _source_lsn BIGINT)", 0);
+      // Two keys read by a snapshot; key 1 changed twice in one transaction (the LSN orders them).
+      engine.sql(CHANGES + "(1, 'a', 'r', TIMESTAMP '2026-01-01 00:00:00', 10, 10),"
+          + " (2, 'b', 'r', TIMESTAMP '2026-01-01 00:00:00', 10, 10),"
+          + " (1, 'a2', 'u', TIMESTAMP '2026-01-01 00:01:00', 20, 15),"
+          + " (1, 'a3', 'u', TIMESTAMP '2026-01-01 00:01:00', 20, 17)", 0);
+      assertThat(new ModelRunner(engine, models).run(Set.of("current", "history"), false).published()).isTrue();
+      assertThat(rows(engine, "SELECT id, name FROM silver.current ORDER BY id")).containsExactly("1,a3", "2,b");
+
+      // Key 2 deleted, key 3 created and deleted, key 1 changed: in one run.
+      engine.sql(CHANGES + "(2, NULL, 'd', TIMESTAMP '2026-01-01 00:02:00', 30, 30),"
+          + " (3, 'c', 'c', TIMESTAMP '2026-01-01 00:03:00', 40, 40),"
+          + " (3, NULL, 'd', TIMESTAMP '2026-01-01 00:04:00', 50, 50),"
+          + " (1, 'a4', 'u', TIMESTAMP '2026-01-01 00:05:00', 60, 60)", 0);
+      assertThat(new ModelRunner(engine, models).run(Set.of("current", "history"), false).published()).isTrue();
+      assertThat(rows(engine, "SELECT id, name FROM silver.current ORDER BY id")).containsExactly("1,a4");
+
+      assertThat(rows(engine, "SELECT id, name, valid_from, valid_to, is_current FROM silver.history"
+          + " ORDER BY id, valid_from, name")).containsExactly(
+              "1,a,2026-01-01T00:00:00Z,2026-01-01T00:01:00Z,false",
+              "1,a2,2026-01-01T00:01:00Z,2026-01-01T00:01:00Z,false",
+              "1,a3,2026-01-01T00:01:00Z,2026-01-01T00:05:00Z,false",
+              "1,a4,2026-01-01T00:05:00Z,null,true",
+              "2,b,2026-01-01T00:00:00Z,2026-01-01T00:02:00Z,false",
+              "3,c,2026-01-01T00:03:00Z,2026-01-01T00:04:00Z,false");
+    }
+  }
+
+  private static List<String> rows(FloeEngine engine, String sql) {
+    List<String> rows = new ArrayList<>();
+    for (List<Object> row : engine.sql(sql, 100).rows()) {
+      rows.add(String.join(",", row.stream().map(String::valueOf).toList()));
+    }
+    return rows;
+  }
+}
