@@ -25,7 +25,7 @@ record BenchOptions(long csvRows, long readings, int runs, long seed, Path out, 
    * the vault's load and its load after 1% changes.
    */
   static final List<String> BENCHMARKS = List.of("csv_to_bronze", "postgres_to_bronze", "ecommerce_build",
-      "merge_10pct", "meter_vault");
+      "merge_10pct", "meter_vault", "cdc_changes");
   static final long DEFAULT_CSV_ROWS = 1_000_000;
   static final long DEFAULT_READINGS = 1_000_000;
   static final long QUICK_CSV_ROWS = 4_000;

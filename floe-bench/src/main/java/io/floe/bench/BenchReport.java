@@ -41,6 +41,7 @@ record BenchReport(Instant started, double totalSeconds, MachineDescription mach
     titles.put(SparkMergeBenchmark.ID, "5. MERGE of 10% changes into the largest table");
     titles.put(MeterVaultBenchmark.INITIAL, "6. meter data vault: the initial load from bronze");
     titles.put(MeterVaultBenchmark.INCREMENT, "6. meter data vault: the load after 1% new or changed rows");
+    titles.put(CdcBenchmark.ID, "7. change data capture: PostgreSQL's log into a change table");
     return titles;
   }
 

@@ -63,6 +63,11 @@ final class BenchRun {
         figures.addAll(new MeterVaultBenchmark(runs, work, options.readings(), Math.max(5, options.readings() / 10),
             options.seed()).run());
       }
+      if (options.runs(CdcBenchmark.ID)) {
+        // Half as many changes as readings: 500,000 at the default scale.
+        figures.addAll(new CdcBenchmark(options.runs(), work, Math.max(1_000, options.readings() / 2),
+            options.seed()).run());
+      }
     }
     BenchFiles.deleteRecursively(work);
     ReferenceWork reference = new ReferenceWork(referenceAtStart, ReferenceWork.measure());

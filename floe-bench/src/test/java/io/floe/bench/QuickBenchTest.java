@@ -48,6 +48,7 @@ class QuickBenchTest {
         "meter_vault/spark_not_exists", "meter_vault_1pct/floe_warm", "meter_vault_1pct/floe_satellites",
         "meter_vault_1pct/spark_not_exists");
     expected.addAll(vault);
+    expected.addAll(List.of("cdc_changes/floe_cdc", "cdc_changes/debezium_embedded"));
     models.forEach(model -> expected.add("ecommerce_models/" + model));
     assertThat(figures).containsOnlyKeys(expected);
     for (String measured : new String[] {"csv_to_bronze/duckdb", "csv_to_bronze/spark", "csv_to_bronze/floe",
@@ -57,6 +58,10 @@ class QuickBenchTest {
       assertMeasured(figures.get(measured));
     }
     vault.forEach(figure -> assertMeasured(figures.get(figure)));
+    assertMeasured(figures.get("cdc_changes/floe_cdc"));
+    assertMeasured(figures.get("cdc_changes/debezium_embedded"));
+    assertThat(figures.get("cdc_changes/floe_cdc").get("ratio_to").fieldNames()).toIterable()
+        .containsExactly("debezium_embedded");
     assertThat(figures.get("meter_vault_1pct/floe_satellites").get("ratio_to").fieldNames()).toIterable()
         .containsExactly("initial load (floe_satellites)", "floe_warm", "spark_not_exists");
     JsonNode floePostgres = figures.get("postgres_to_bronze/floe");

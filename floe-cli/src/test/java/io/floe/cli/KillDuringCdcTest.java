@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * change per key must equal PostgreSQL's table row for row. {@code -Dfloe.test.seed=N} replays one.
  */
 class KillDuringCdcTest {
-  private static final int KILLS = 4;
+  private static final int KILLS = 3;
   private static EmbeddedPostgres postgres;
 
   @TempDir Path project;
@@ -55,7 +55,7 @@ class KillDuringCdcTest {
   void killedFollowersLoseAndDuplicateNoChange() throws Exception {
     execute("CREATE TABLE accounts (id int PRIMARY KEY, owner text NOT NULL, balance numeric(12,2),"
         + " version int NOT NULL)",
-        "INSERT INTO accounts SELECT g, 'owner ' || g, g, 1 FROM generate_series(1, 5000) g");
+        "INSERT INTO accounts SELECT g, 'owner ' || g, g, 1 FROM generate_series(1, 2000) g");
     Files.writeString(project.resolve("floe.yaml"), """
         name: cdc_crash
         engine: {master: "local[2]"}
@@ -161,7 +161,7 @@ class KillDuringCdcTest {
   }
 
   private static void workload(Random random, AtomicBoolean stop, AtomicInteger transactions) {
-    int nextId = 5001;
+    int nextId = 2001;
     try (Connection connection = postgres.getPostgresDatabase().getConnection();
         PreparedStatement insert = connection.prepareStatement(
             "INSERT INTO accounts VALUES (?, 'new ' || ?, 0, 1)");

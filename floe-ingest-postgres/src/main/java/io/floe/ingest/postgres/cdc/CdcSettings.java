@@ -18,7 +18,7 @@ final class CdcSettings {
       "typed: the table's own columns plus _op, _source_ts, _source_position, _source_lsn, _source_tx_id;"
           + " raw: Debezium's change-event shape (data as JSON, op, ts_ms, source_*).",
       List.of("typed", "raw"), false);
-  static final ConfigField COMMIT_INTERVAL = new ConfigField("commit-interval", ConfigType.STRING, "5s",
+  static final ConfigField COMMIT_INTERVAL = new ConfigField("commit-interval", ConfigType.STRING, "2s",
       "How often a following source commits what it read (whole transactions), e.g. 2s, 500ms, 1m.",
       List.of(), false);
   static final ConfigField MAX_CHANGES = new ConfigField("max-changes", ConfigType.INT, 200_000,

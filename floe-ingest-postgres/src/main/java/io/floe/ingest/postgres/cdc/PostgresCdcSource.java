@@ -309,7 +309,7 @@ final class PostgresCdcSource implements Source {
         }
       };
       return new Batch(batchId("log@" + start), input, position(start), 0,
-          "changes after " + LogSequenceNumber.valueOf(start).asString());
+          "changes after " + LogSequenceNumber.valueOf(start).asString() + lag(start));
     }
 
     private Relation relationOf(Deque<PgOutputMessage> messages) {
@@ -334,6 +334,23 @@ final class PostgresCdcSource implements Source {
       }
     }
     return database;
+  }
+
+  /** How far the server's log is ahead of {@code lsn}, in words, for progress; empty when unknown. */
+  private String lag(long lsn) {
+    try (Connection sql = connection.open();
+        PreparedStatement statement = sql.prepareStatement("SELECT pg_current_wal_lsn() - ?::pg_lsn")) {
+      statement.setString(1, LogSequenceNumber.valueOf(lsn).asString());
+      try (ResultSet rows = statement.executeQuery()) {
+        rows.next();
+        return String.format(java.util.Locale.ROOT, ", the slot %.1f MB behind the server's log",
+            rows.getLong(1) / 1e6);
+      }
+    } catch (SQLException | RuntimeException e) {
+      // The lag only informs progress: a failed query must not fail the batch (the read itself reports).
+      LOG.debug("Source {}: cannot tell the slot's lag: {}", name, e.getMessage());
+      return "";
+    }
   }
 
   private Relation relation(int id) {
@@ -367,12 +384,24 @@ final class PostgresCdcSource implements Source {
 
   private PgOutputMessage poll() throws SQLException {
     ByteBuffer buffer = stream.readPending();
-    return buffer == null ? null : PgOutputDecoder.decode(buffer);
+    if (buffer == null) {
+      return null;
+    }
+    lastMessageNanos = System.nanoTime();
+    return PgOutputDecoder.decode(buffer);
   }
 
-  private static void pause() {
+  /** When the last message arrived: while the log streams, an empty read is a gap between packets. */
+  private long lastMessageNanos;
+
+  private void pause() {
+    if (System.nanoTime() - lastMessageNanos < 20_000_000L) {
+      // Streaming: the next packet is microseconds away; sleeping here would cap the rate.
+      Thread.yield();
+      return;
+    }
     try {
-      Thread.sleep(5);
+      Thread.sleep(2);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw FloeException.cancelled("Reading the log was interrupted");
@@ -388,6 +417,7 @@ final class PostgresCdcSource implements Source {
   private final class LogRows implements RowStream {
     private final ChangeShape shape;
     private final ReadOptions options;
+    private final long started;
     private final long deadline;
     private final Deque<Object[]> ready = new ArrayDeque<>();
     private Begin transaction;
@@ -399,7 +429,8 @@ final class PostgresCdcSource implements Source {
     LogRows(ChangeShape shape, ReadOptions options) {
       this.shape = shape;
       this.options = options;
-      this.deadline = System.nanoTime() + commitInterval.toNanos();
+      this.started = System.nanoTime();
+      this.deadline = started + commitInterval.toNanos();
     }
 
     @Override
@@ -544,6 +575,8 @@ final class PostgresCdcSource implements Source {
 
     @Override
     public Optional<Position> endPosition() {
+      LOG.debug("Source {}: read {} changes from the log in {} ms", name, changes,
+          (System.nanoTime() - started) / 1_000_000);
       if (lastCommitEnd < 0) {
         throw new IllegalStateException("Invalid batch of source " + name + ": it ended inside a transaction");
       }
