@@ -41,7 +41,8 @@ final class CdcBenchmark {
   static final String ID = "cdc_changes";
   private static final Logger LOG = LoggerFactory.getLogger(CdcBenchmark.class);
   private static final String DEBEZIUM_SLOT = "bench_debezium";
-  private static final Pattern DEBEZIUM_OUTPUT = Pattern.compile("events=(\\d+) seconds=([0-9.]+) complete=(\\w+)");
+  private static final Pattern DEBEZIUM_OUTPUT = Pattern.compile(
+      "events=(\\d+) seconds=([0-9.]+) complete=(\\w+) peak_heap_bytes=(\\d+)");
 
   private final int runs;
   private final Path workDir;
@@ -76,18 +77,26 @@ final class CdcBenchmark {
           + "    user: postgres\n    table: public.ledger\n    max-changes: 100000\n");
       List<Double> floeSeconds = new ArrayList<>();
       List<Double> peerSeconds = new ArrayList<>();
+      long[] floeMemory = {0, 0};
       try (FloeEngine engine = FloeEngine.open(Project.load(dir))) {
         for (int run = 1; run <= runs; run++) {
           prepare(engine, postgres, run);
-          floeSeconds.add(floe(engine));
+          MemorySampler memory = MemorySampler.start();
+          try {
+            floeSeconds.add(floe(engine));
+          } finally {
+            memory.close();
+          }
+          floeMemory[0] = Math.max(floeMemory[0], memory.peakHeapBytes());
+          floeMemory[1] = Math.max(floeMemory[1], memory.peakRssBytes());
           peerSeconds.add(debezium(debezium, postgres));
           LOG.info("cdc run {}: Floe {} s ({} changes/s), Debezium {} s ({} changes/s)", run,
               floeSeconds.get(run - 1), Math.round(changes / floeSeconds.get(run - 1)), peerSeconds.get(run - 1),
               Math.round(changes / peerSeconds.get(run - 1)));
         }
       }
-      return List.of(Figure.measured(ID, "floe_cdc", floeLabel, floeSeconds, -1, -1),
-          Figure.measured(ID, "debezium_embedded", peerLabel, peerSeconds, -1, -1));
+      return List.of(Figure.measured(ID, "floe_cdc", floeLabel, floeSeconds, floeMemory[0], floeMemory[1]),
+          Figure.measured(ID, "debezium_embedded", peerLabel, peerSeconds, peerHeap, -1));
     }
   }
 
@@ -170,6 +179,9 @@ final class CdcBenchmark {
     return (lastCommit[0] - start) / 1e9;
   }
 
+  /** The Debezium JVM's peak heap over the runs, as it reports it. */
+  private long peerHeap;
+
   private double debezium(Path target, EmbeddedPostgres postgres) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", target.resolve("floe-bench-debezium.jar") + java.io.File.pathSeparator + target.resolve("lib") + "/*",
@@ -195,6 +207,7 @@ final class CdcBenchmark {
           throw new BenchException("Cannot trust Debezium's figure: it saw " + matcher.group(1) + " of " + changes
               + " changes before its timeout");
         }
+        peerHeap = Math.max(peerHeap, Long.parseLong(matcher.group(4)));
         return Double.parseDouble(matcher.group(2));
       }
     }

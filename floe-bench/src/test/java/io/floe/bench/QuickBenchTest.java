@@ -93,6 +93,7 @@ class QuickBenchTest {
     assertThat(Files.readString(docs)).contains("# Benchmarks", "## 1. CSV -> bronze", "| duckdb |",
         "- Machine speed: the reference work (sorting the same 8M", "## 4. rerun with no new rows",
         "## 6. meter data vault: the load after 1% new or changed rows",
+        "## 7. change data capture: PostgreSQL's log into a change table",
         report.get("machine").get("cpu").asText());
     assertThat(dir.resolve("out/work")).doesNotExist();
   }

@@ -67,7 +67,14 @@ public final class DebeziumBaselineMain {
       executor.execute(engine);
       boolean complete = done.await(timeout, TimeUnit.SECONDS);
       double seconds = (System.nanoTime() - start) / 1e9;
-      System.out.printf(java.util.Locale.ROOT, "events=%d seconds=%.3f complete=%b%n", events.get(), seconds, complete);
+      long peakHeap = 0;
+      for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+        if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+          peakHeap += pool.getPeakUsage().getUsed();
+        }
+      }
+      System.out.printf(java.util.Locale.ROOT, "events=%d seconds=%.3f complete=%b peak_heap_bytes=%d%n", events.get(),
+          seconds, complete, peakHeap);
       System.out.flush();
     } finally {
       executor.shutdownNow();
