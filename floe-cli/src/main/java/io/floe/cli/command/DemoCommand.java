@@ -1,6 +1,7 @@
 package io.floe.cli.command;
 
 import io.floe.cli.demo.Demo;
+import io.floe.cli.demo.AuditDemo;
 import io.floe.cli.demo.BankDemo;
 import io.floe.cli.demo.MeterDemo;
 import io.floe.core.error.FloeException;
@@ -28,7 +29,10 @@ import picocli.CommandLine.Spec;
       "  meter: the meter data vault (examples/meter, seed 000): an embedded PostgreSQL, hubs, links,",
       "    satellites, reference tables, business-vault views; then changed customers and new readings.",
       "  bank: the bank CDC lakehouse (examples/bank, seed 003): an embedded PostgreSQL followed through",
-      "    its log while the seed's workload runs; current state and a Data Vault with every version."
+      "    its log while the seed's workload runs; current state and a Data Vault with every version.",
+      "  audit: the audit-log CDC lakehouse (examples/audit, seed 004): an embedded PostgreSQL's audit table",
+      "    and a Vault stand-in for its credentials; current state and a history with every change, then a",
+      "    second batch with a new payload key that arrives as a column."
     })
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -40,19 +44,19 @@ final class DemoCommand implements Callable<Integer> {
   Path dir;
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", defaultValue = "ecommerce",
-      description = "The example: ecommerce (default), meter or bank.")
+      description = "The example: ecommerce (default), meter, bank or audit.")
   String name;
 
   @Option(names = "--rows", defaultValue = "100000",
       description = "Generated rows: over the four sources for ecommerce (default ${DEFAULT-VALUE}; the seed's"
-          + " full scale is 3800000), readings for meter.")
+          + " full scale is 3800000), readings for meter, events of the first batch for audit.")
   long rows;
 
   @Override
   public Integer call() throws IOException, java.sql.SQLException, InterruptedException {
-    if (!java.util.List.of("ecommerce", "meter", "bank").contains(name)) {
-      throw FloeException.user("Cannot run demo '%s': the demos are ecommerce, meter and bank.%s", name,
-          io.floe.core.error.DidYouMean.hint(name, java.util.List.of("ecommerce", "meter", "bank")));
+    if (!java.util.List.of("ecommerce", "meter", "bank", "audit").contains(name)) {
+      throw FloeException.user("Cannot run demo '%s': the demos are ecommerce, meter, bank and audit.%s", name,
+          io.floe.core.error.DidYouMean.hint(name, java.util.List.of("ecommerce", "meter", "bank", "audit")));
     }
     Demo.checkRows(rows);
     long start = System.nanoTime();
@@ -68,6 +72,17 @@ final class DemoCommand implements Callable<Integer> {
             + "  ./floe -p %s compile parsed_users   the merge of the newest change per key%n"
             + "  ./floe -p %s sql \"SELECT * FROM data_vault.s_accounts\"%n",
             (System.nanoTime() - start) / 1e9, root, root, root);
+        out.flush();
+      }
+      return exit;
+    }
+    if (name.equals("audit")) {
+      int exit = new AuditDemo(root, out, spec.commandLine().getErr()).run(Math.min(rows, 1_000_000));
+      if (exit == 0) {
+        out.printf("%nDone in %.1f s. Explore it:%n"
+            + "  ./floe -p %s compile orders          the merge of each changed order's newest event%n"
+            + "  ./floe -p %s sql \"SELECT * FROM marts.orders_history_scd2 LIMIT 20\"%n",
+            (System.nanoTime() - start) / 1e9, root, root);
         out.flush();
       }
       return exit;

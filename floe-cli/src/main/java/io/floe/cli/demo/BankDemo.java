@@ -15,7 +15,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -55,8 +54,8 @@ public final class BankDemo {
   public int run() throws IOException, SQLException, InterruptedException {
     console.step("Starting an embedded PostgreSQL (Maven Central's binaries) with wal_level = logical");
     try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setServerConfig("wal_level", "logical").start()) {
-      execute(postgres, "postgres", "CREATE DATABASE bank");
-      execute(postgres, "bank",
+      DemoConsole.execute(postgres, "postgres", "CREATE DATABASE bank");
+      DemoConsole.execute(postgres, "bank",
           "CREATE TABLE users (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), email text NOT NULL UNIQUE,"
               + " name text NOT NULL)",
           "CREATE TABLE accounts (id serial PRIMARY KEY, user_id uuid NOT NULL REFERENCES users (id),"
@@ -125,7 +124,7 @@ public final class BankDemo {
           () -> new FloeRuntime(engine, run).follow(sources, sources.select(List.of()), new FloeRuntime.Listener() { }));
       long changes = changeCount(engine);
       for (String statement : WORKLOAD) {
-        execute(postgres, "bank", statement);
+        DemoConsole.execute(postgres, "bank", statement);
         long start = System.nanoTime();
         while (changeCount(engine) == changes && System.nanoTime() - start < ARRIVAL_TIMEOUT.toNanos()) {
           Thread.sleep(100);
@@ -158,12 +157,4 @@ public final class BankDemo {
         + " raw_data.accounts)", 1).rows().get(0).get(0)).longValue();
   }
 
-  private static void execute(EmbeddedPostgres postgres, String database, String... statements) throws SQLException {
-    try (Connection connection = postgres.getDatabase("postgres", database).getConnection();
-        Statement statement = connection.createStatement()) {
-      for (String sql : statements) {
-        statement.execute(sql);
-      }
-    }
-  }
 }

@@ -44,6 +44,17 @@ final class DemoConsole {
     TabularPrinter.print(out, OutputFormat.TABLE, new Tabular(result.columns(), result.rows()));
   }
 
+  /** Runs statements in one database of a demo's embedded PostgreSQL. */
+  static void execute(io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres, String database,
+      String... statements) throws java.sql.SQLException {
+    try (java.sql.Connection connection = postgres.getDatabase("postgres", database).getConnection();
+        java.sql.Statement statement = connection.createStatement()) {
+      for (String sql : statements) {
+        statement.execute(sql);
+      }
+    }
+  }
+
   void step(String message) {
     out.println();
     out.println("==> " + message);

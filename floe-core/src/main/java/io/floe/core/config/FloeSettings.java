@@ -66,6 +66,19 @@ public final class FloeSettings {
       + " password), declared once; a source says connection: NAME instead of repeating them.");
   public static final ConfigField SOURCES = map("sources", "Systems to ingest from, by source name.");
   public static final ConfigField VARS = map("vars", "Variables that models can refer to, by name.");
+  public static final ConfigField VAULT_ADDRESS = string("vault.address", "${env:VAULT_ADDR}",
+      "HashiCorp Vault's address for ${vault:PATH#KEY} references, e.g. https://vault:8200.");
+  public static final ConfigField VAULT_TOKEN = new ConfigField("vault.token", ConfigType.SECRET, null,
+      "Vault token (token auth): write ${env:VAULT_TOKEN} or ${file:PATH}; unset reads VAULT_TOKEN, then"
+          + " ~/.vault-token.", List.of(), false);
+  public static final ConfigField VAULT_ROLE_ID = string("vault.role-id", null,
+      "AppRole role id; when set, Floe logs in with AppRole instead of a token.");
+  public static final ConfigField VAULT_SECRET_ID = new ConfigField("vault.secret-id", ConfigType.SECRET, null,
+      "AppRole secret id: write ${env:NAME} or ${file:PATH}.", List.of(), false);
+  public static final ConfigField VAULT_APPROLE_PATH = string("vault.approle-path", "approle",
+      "Where the AppRole auth method is mounted.");
+  public static final ConfigField VAULT_NAMESPACE = string("vault.namespace", null,
+      "Vault Enterprise namespace (X-Vault-Namespace), if any.");
 
   private static final List<ConfigField> ALL = List.of(
       NAME,
@@ -75,7 +88,8 @@ public final class FloeSettings {
       STORAGE_SECRET_ACCESS_KEY,
       ENGINE_MASTER, ENGINE_DRIVER_MEMORY, ENGINE_EXECUTOR_MEMORY, ENGINE_SHUFFLE_PARTITIONS, ENGINE_THREADS,
       ENGINE_CONF,
-      NAMESPACES, MODELS_PATH, CONNECTIONS, SOURCES, VARS);
+      NAMESPACES, MODELS_PATH, CONNECTIONS, SOURCES, VARS,
+      VAULT_ADDRESS, VAULT_TOKEN, VAULT_ROLE_ID, VAULT_SECRET_ID, VAULT_APPROLE_PATH, VAULT_NAMESPACE);
 
   private static final Map<String, ConfigField> BY_KEY =
       ALL.stream().collect(Collectors.toUnmodifiableMap(ConfigField::key, Function.identity()));

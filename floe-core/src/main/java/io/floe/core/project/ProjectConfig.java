@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import io.floe.core.secret.ConfigValue;
 import java.util.Map;
 
 /**
@@ -14,6 +15,7 @@ import java.util.Map;
  * @param modelsPath the models directory as written, relative to the project unless absolute
  * @param sources source definitions by name, as plain maps (validated where sources are read)
  * @param vars variables for models, as plain values
+ * @param vault the {@code vault:} settings (address, token ...) by key without the section, as written
  */
 public record ProjectConfig(
     String name,
@@ -23,7 +25,8 @@ public record ProjectConfig(
     List<String> namespaces,
     String modelsPath,
     Map<String, Object> sources,
-    Map<String, Object> vars) {
+    Map<String, Object> vars,
+    Map<String, ConfigValue> vault) {
   public ProjectConfig {
     requireNonNull(name, "name is null");
     requireNonNull(catalog, "catalog is null");
@@ -37,5 +40,6 @@ public record ProjectConfig(
     // Ordered and null-tolerant: YAML mappings keep their order and may hold empty values.
     sources = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(sources, "sources is null")));
     vars = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(vars, "vars is null")));
+    vault = Map.copyOf(requireNonNull(vault, "vault is null"));
   }
 }

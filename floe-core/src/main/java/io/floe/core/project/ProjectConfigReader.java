@@ -39,7 +39,19 @@ final class ProjectConfigReader {
   private ProjectConfig read() {
     String name = document.require(NAME, "my_project");
     return new ProjectConfig(name, catalog(), storage(), engine(), namespaces(), text(MODELS_PATH),
-        document.map(SOURCES), document.map(VARS));
+        document.map(SOURCES), document.map(VARS), vault());
+  }
+
+  private Map<String, ConfigValue> vault() {
+    Map<String, ConfigValue> vault = new LinkedHashMap<>();
+    for (ConfigField field : List.of(VAULT_ADDRESS, VAULT_TOKEN, VAULT_ROLE_ID, VAULT_SECRET_ID, VAULT_APPROLE_PATH,
+        VAULT_NAMESPACE)) {
+      ConfigValue value = value(field);
+      if (value != null) {
+        vault.put(field.key().substring("vault.".length()), value);
+      }
+    }
+    return vault;
   }
 
   private CatalogConfig catalog() {

@@ -18,7 +18,7 @@ import java.util.regex.Matcher;
 
 /**
  * A configured string as written, with where it was written. It may be or contain secret references
- * ({@code ${env:NAME}}, {@code ${file:PATH}}), which are resolved only when the value is used, so a
+ * ({@code ${env:NAME}}, {@code ${file:PATH}}, {@code ${vault:PATH#KEY}}), which are resolved only when the value is used, so a
  * missing secret fails the command that needs it, with the location. Neither {@link #toString()} nor
  * any error message ever shows a resolved value, nor the literal value of a secret field.
  */
@@ -88,7 +88,7 @@ public final class ConfigValue {
     StringBuilder resolved = new StringBuilder();
     while (matcher.find()) {
       SecretReference reference = SecretReference.from(matcher).orElseThrow(() -> failure(
-          "the reference %s names nothing. Write ${env:NAME} or ${file:PATH}.", matcher.group()));
+          "the reference %s names nothing. Write ${env:NAME}, ${file:PATH} or ${vault:PATH#KEY}.", matcher.group()));
       matcher.appendReplacement(resolved, Matcher.quoteReplacement(lookUp(reference, projectDir, env)));
     }
     matcher.appendTail(resolved);
@@ -96,6 +96,14 @@ public final class ConfigValue {
   }
 
   private String lookUp(SecretReference reference, Path projectDir, Function<String, String> env) {
+    if (reference.scheme().equals(SecretReference.VAULT)) {
+      try {
+        return SecretStores.read(reference, projectDir);
+      } catch (FloeException e) {
+        throw new FloeException(e.category(), location + ": Cannot resolve " + key + " (" + reference + "): "
+            + e.getMessage(), e);
+      }
+    }
     if (reference.scheme().equals(SecretReference.ENV)) {
       String value = env.apply(reference.target());
       if (value == null) {

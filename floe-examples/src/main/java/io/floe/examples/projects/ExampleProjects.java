@@ -25,6 +25,8 @@ public final class ExampleProjects {
   public static final String METER = "meter";
   /** The bank CDC lakehouse of seed 003. */
   public static final String BANK = "bank";
+  /** The audit-log CDC lakehouse of seed 004. */
+  public static final String AUDIT = "audit";
 
   private static final String ROOT = "/io/floe/examples/projects/";
 
@@ -84,6 +86,21 @@ public final class ExampleProjects {
   /** As {@link #useMeterDatabase}, for the bank project's {@code BANK_DB_URL}. */
   public static void useBankDatabase(Path project, String jdbcUrl) {
     useDatabase(project, "BANK_DB", jdbcUrl);
+  }
+
+  /**
+   * Points a laid-out audit project at its services: the database URL replaces
+   * {@code ${env:ECOMM_DB_URL}}, the Vault address {@code ${env:VAULT_ADDR}} and the token
+   * reference {@code ${env:VAULT_TOKEN}} (say, with a {@code ${file:...}} reference).
+   */
+  public static void useAuditServices(Path project, String jdbcUrl, String vaultAddress, String tokenReference) {
+    Path config = project.resolve("floe.yaml");
+    try {
+      Files.writeString(config, Files.readString(config).replace("${env:ECOMM_DB_URL}", jdbcUrl)
+          .replace("${env:VAULT_ADDR}", vaultAddress).replace("${env:VAULT_TOKEN}", tokenReference));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write " + config + ": " + e.getMessage(), e);
+    }
   }
 
   private static void useDatabase(Path project, String variable, String jdbcUrl) {

@@ -17,6 +17,37 @@ public interface RowStream extends Iterator<Object[]>, AutoCloseable {
     return java.util.Optional.empty();
   }
 
+  /**
+   * The records this stream read but could not turn into rows, read by the engine once the rows are
+   * exhausted (as {@link #endPosition()}). Empty (the default) for a source whose rows always fit.
+   */
+  default java.util.List<RejectedRow> rejected() {
+    return java.util.List.of();
+  }
+
   @Override
   void close();
+
+  /** A stream of rows already in memory, with the records that could not become rows. */
+  static RowStream of(Iterator<Object[]> rows, java.util.List<RejectedRow> rejected) {
+    return new RowStream() {
+      @Override
+      public boolean hasNext() {
+        return rows.hasNext();
+      }
+
+      @Override
+      public Object[] next() {
+        return rows.next();
+      }
+
+      @Override
+      public java.util.List<RejectedRow> rejected() {
+        return rejected;
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
 }

@@ -48,12 +48,14 @@ final class RejectsTable {
         .collectAsList();
     List<String[]> located = new ArrayList<>();
     collected.forEach(row -> located.add(new String[] {row.getString(0), row.getString(1)}));
-    Long[] lines = RejectLines.locate(located, encoding);
+    // A row source's rejects say where they are in words (an event id), not as a file to search.
+    boolean fromFiles = batch.input() instanceof io.floe.ingest.spi.FileInput;
+    Long[] lines = fromFiles ? RejectLines.locate(located, encoding) : new Long[collected.size()];
     List<Row> rows = new ArrayList<>();
     List<String> firsts = new ArrayList<>();
     for (int i = 0; i < collected.size(); i++) {
       Row row = collected.get(i);
-      String file = relative(definition.projectRoot(), row.getString(0));
+      String file = fromFiles ? relative(definition.projectRoot(), row.getString(0)) : row.getString(0);
       rows.add(RowFactory.create(definition.name(), batchId, now, file, lines[i], row.getString(1), row.getString(2)));
       if (firsts.size() < 3) {
         firsts.add((file == null ? "" : file + (lines[i] == null ? "" : ":" + lines[i]) + ": ") + row.getString(2));
@@ -117,8 +119,9 @@ final class RejectsTable {
   }
 
   static String relative(Path projectRoot, String fileUri) {
-    if (fileUri == null) {
-      return null;
+    if (fileUri == null || !fileUri.startsWith("file:")) {
+      // Null, or a row source's place in words (an event id), which is not a file.
+      return fileUri;
     }
     Path file = Path.of(URI.create(fileUri));
     return file.startsWith(projectRoot) ? projectRoot.relativize(file).toString() : file.toString();

@@ -32,17 +32,40 @@ final class RowInputFrames {
     StructType schema = DataTypes.createStructType(fields);
     List<Row> rows = new ArrayList<>();
     java.util.Optional<io.floe.ingest.spi.Position> end;
+    List<io.floe.ingest.spi.RejectedRow> rejected;
     try (RowStream stream = input.open()) {
       while (stream.hasNext()) {
         rows.add(row(stream.next(), schema));
       }
       end = stream.endPosition();
+      rejected = stream.rejected();
     }
-    Dataset<Row> frame = spark.createDataFrame(rows, schema)
-        .withColumn(ParsedBatch.FILE, lit(null).cast(DataTypes.StringType))
-        .withColumn(ParsedBatch.RAW, lit(null).cast(DataTypes.StringType))
-        .withColumn(ParsedBatch.REASON, lit(null).cast(DataTypes.StringType));
-    return new ParsedBatch(frame, schema, end);
+    if (rejected.isEmpty()) {
+      Dataset<Row> frame = spark.createDataFrame(rows, schema)
+          .withColumn(ParsedBatch.FILE, lit(null).cast(DataTypes.StringType))
+          .withColumn(ParsedBatch.RAW, lit(null).cast(DataTypes.StringType))
+          .withColumn(ParsedBatch.REASON, lit(null).cast(DataTypes.StringType));
+      return new ParsedBatch(frame, schema, end);
+    }
+    // Rejected records ride along as rows with only the reject columns set, as a file's do.
+    StructType withRejects = schema.add(ParsedBatch.FILE, DataTypes.StringType).add(ParsedBatch.RAW,
+        DataTypes.StringType).add(ParsedBatch.REASON, DataTypes.StringType);
+    List<Row> all = new ArrayList<>(rows.size() + rejected.size());
+    for (Row row : rows) {
+      Object[] values = new Object[withRejects.size()];
+      for (int i = 0; i < row.size(); i++) {
+        values[i] = row.get(i);
+      }
+      all.add(RowFactory.create(values));
+    }
+    for (io.floe.ingest.spi.RejectedRow reject : rejected) {
+      Object[] values = new Object[withRejects.size()];
+      values[schema.size()] = reject.where();
+      values[schema.size() + 1] = reject.raw();
+      values[schema.size() + 2] = reject.reason();
+      all.add(RowFactory.create(values));
+    }
+    return new ParsedBatch(spark.createDataFrame(all, withRejects), schema, end);
   }
 
   // A struct's values come as Object[] (see SourceColumn); Spark wants a Row, at any depth.

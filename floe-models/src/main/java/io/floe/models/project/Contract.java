@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * A model's contract (dbt's {@code config: {contract: {enforced: true}}}): the SELECT must return
- * exactly the columns its property file declares, with their {@code data_type}s.
+ * exactly the columns its property file declares, with their {@code data_type}s (or, with
+ * {@code allow_new_columns: true}, at least them, in any order, with more after them allowed).
  */
 public final class Contract {
   // Spellings of one type that Spark writes one way.
@@ -45,11 +46,23 @@ public final class Contract {
         differences.add("column " + column.name() + " is " + actual + ", but declared " + column.dataType().get());
       }
     }
-    remaining.keySet().forEach(name -> differences.add("column " + name + " is selected but not declared"));
+    if (!allowsNewColumns(model)) {
+      remaining.keySet().forEach(name -> differences.add("column " + name + " is selected but not declared"));
+    }
     if (!differences.isEmpty()) {
       throw FloeException.user("Cannot run model %s (%s): its contract is not met: %s.", model.name(), model.path(),
           String.join("; ", differences));
     }
+  }
+
+  /**
+   * Floe's {@code contract: {enforced: true, allow_new_columns: true}}: the declared columns must be
+   * selected with their types, and columns beyond them (a new key of a change source's payload, say)
+   * may follow, so schema evolution reaches the model without editing its contract.
+   */
+  static boolean allowsNewColumns(Model model) {
+    Object contract = model.config().values().get("contract");
+    return contract instanceof Map<?, ?> map && "true".equalsIgnoreCase(String.valueOf(map.get("allow_new_columns")));
   }
 
   private static String normalize(String type) {

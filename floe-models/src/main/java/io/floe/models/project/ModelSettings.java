@@ -48,7 +48,8 @@ public final class ModelSettings {
       + " when a row changed.");
   public static final ConfigField CHECK_COLS = list("check_cols", "scd2 check strategy: the columns compared.");
   public static final ConfigField CONTRACT = new ConfigField("contract", ConfigType.MAP, null,
-      "{enforced: true}: the SELECT must return exactly the declared columns with their data_types.", List.of(),
+      "{enforced: true}: the SELECT must return exactly the declared columns with their data_types; add"
+          + " allow_new_columns: true to let more columns follow them (schema evolution).", List.of(),
       false);
 
   private static final List<ConfigField> ALL = List.of(MATERIALIZED, SCHEMA, ALIAS, TAGS, ENABLED, DESCRIPTION,

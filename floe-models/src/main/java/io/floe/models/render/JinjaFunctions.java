@@ -89,17 +89,72 @@ public final class JinjaFunctions {
   }
 
   /**
-   * {@code latest_changes(relation, 'id', since=...)}: the newest change of each key in a change
-   * table (the change-log convention: {@code _op}, {@code _source_position}, and
-   * {@code _source_lsn} where the source has it), as a parenthesised subquery with the change
-   * table's columns. With {@code since}, only changes after that position (in the first
-   * {@code order_by} column) are read. An incremental
-   * merge model with {@code delete_condition="_op = 'd'"} keeps a current-state table with it.
+   * {@code latest_changes(relation, 'id', since=..., order_by=..., position=...)}: the newest change
+   * of each key in a change table (the change-log convention: {@code _op}, {@code _source_position},
+   * and {@code _source_lsn} where the source has it), as a parenthesised subquery with the change
+   * table's columns. With {@code since}, only keys changed after that value of {@code position}
+   * (default: the first {@code order_by} column) are read, and for them the newest of all their
+   * changes: so a change that arrives late, older in {@code order_by} than one already applied,
+   * never wins over it. An incremental merge model with {@code delete_condition="_op = 'd'"} keeps a
+   * current-state table with it.
    */
   public static String latestChanges(Object... args) {
     RenderState state = state();
     Map<String, Object> named = new java.util.LinkedHashMap<>();
     java.util.List<Object> positional = new java.util.ArrayList<>();
+    split(args, named, positional);
+    if (positional.size() != 2 || positional.get(0) == null || keyColumns(positional.get(1)).isEmpty()
+        || !java.util.Set.of("since", "order_by", "position").containsAll(named.keySet())) {
+      return state.fail(FloeException.user("%s: Cannot render latest_changes(): expected latest_changes(relation,"
+          + " 'key' or ['key', ...], since=value, order_by='_source_position, _source_lsn', position=column),"
+          + " such as latest_changes(source('bank', 'users'), 'id').", where(state)));
+    }
+    java.util.List<String> key = keyColumns(positional.get(1));
+    String order = String.valueOf(named.getOrDefault("order_by", DEFAULT_CHANGE_ORDER));
+    String changes = changedKeys(String.valueOf(positional.get(0)), key, order, named);
+    return "(SELECT latest.* FROM (SELECT max_by(struct(*), struct(" + order + ")) AS latest FROM " + changes
+        + " GROUP BY " + String.join(", ", key) + "))";
+  }
+
+  /**
+   * {@code change_history(relation, 'id', since=..., order_by=..., position=..., keep_deletes=false)}:
+   * every version a change table holds, as an SCD2 history: the row's columns with
+   * {@code valid_from} (the change's time, {@code _source_ts}), {@code valid_to} (the next change's,
+   * or NULL for the current version) and {@code is_current}. A delete closes the version before it;
+   * with {@code keep_deletes=true} it is kept as a version of its own with {@code is_deleted} true,
+   * otherwise it is not a version. Every change is kept, not only the newest of each run as a
+   * snapshot of the table would. With {@code since}, only the keys changed after it (all their
+   * versions, so the versions before the new ones are closed): an incremental merge model on the
+   * key and {@code position} keeps a history table with it.
+   */
+  public static String changeHistory(Object... args) {
+    RenderState state = state();
+    Map<String, Object> named = new java.util.LinkedHashMap<>();
+    java.util.List<Object> positional = new java.util.ArrayList<>();
+    split(args, named, positional);
+    if (positional.size() < 2 || positional.size() > 3 || positional.get(0) == null
+        || keyColumns(positional.get(1)).isEmpty()
+        || !java.util.Set.of("since", "order_by", "position", "keep_deletes").containsAll(named.keySet())) {
+      return state.fail(FloeException.user("%s: Cannot render change_history(): expected change_history(relation,"
+          + " 'key' or ['key', ...], since=value, order_by='_source_position, _source_lsn', position=column,"
+          + " keep_deletes=false), such as change_history(source('bank', 'users'), 'id').", where(state)));
+    }
+    java.util.List<String> keyList = keyColumns(positional.get(1));
+    String key = String.join(", ", keyList);
+    String order = positional.size() == 3 ? String.valueOf(positional.get(2))
+        : String.valueOf(named.getOrDefault("order_by", DEFAULT_CHANGE_ORDER));
+    String changes = changedKeys(String.valueOf(positional.get(0)), keyList, order, named);
+    boolean keepDeletes = Boolean.parseBoolean(String.valueOf(named.getOrDefault("keep_deletes", "false")));
+    String next = "lead(_source_ts) OVER (PARTITION BY " + key + " ORDER BY " + order + ")";
+    String rows = keepDeletes ? "SELECT *, _op = 'd' AS is_deleted FROM " + changes
+        : "SELECT * FROM " + changes;
+    return "(SELECT * FROM (SELECT *, _source_ts AS valid_from, " + next + " AS valid_to, " + next
+        + " IS NULL AS is_current FROM (" + rows + ")) " + (keepDeletes ? "" : "WHERE _op <> 'd'") + ")";
+  }
+
+  private static final String DEFAULT_CHANGE_ORDER = "_source_position, _source_lsn";
+
+  private static void split(Object[] args, Map<String, Object> named, java.util.List<Object> positional) {
     for (Object arg : args) {
       if (arg instanceof NamedParameter parameter) {
         named.put(parameter.getName(), parameter.getValue());
@@ -107,40 +162,21 @@ public final class JinjaFunctions {
         positional.add(arg);
       }
     }
-    if (positional.size() != 2 || positional.get(0) == null || keyColumns(positional.get(1)).isEmpty()
-        || !java.util.Set.of("since", "order_by").containsAll(named.keySet())) {
-      return state.fail(FloeException.user("%s: Cannot render latest_changes(): expected latest_changes(relation,"
-          + " 'key' or ['key', ...], since=position, order_by='_source_position, _source_lsn'), such as"
-          + " latest_changes(source('bank', 'users'), 'id').", where(state)));
-    }
-    String key = String.join(", ", keyColumns(positional.get(1)));
-    Object order = named.getOrDefault("order_by", "_source_position, _source_lsn");
-    Object since = named.get("since");
-    // Changes after `since` in the first order column, the one that orders transactions.
-    String filter = since == null || String.valueOf(since).equalsIgnoreCase("null") ? ""
-        : " WHERE " + String.valueOf(order).split(",")[0].strip() + " > " + since;
-    return "(SELECT latest.* FROM (SELECT max_by(struct(*), struct(" + order + ")) AS latest FROM " + positional.get(0)
-        + filter + " GROUP BY " + key + "))";
   }
 
-  /**
-   * {@code change_history(relation, 'id')}: every version a change table holds, as an SCD2
-   * history: the row's columns with {@code valid_from} (the change's commit time), {@code valid_to}
-   * (the next change's, or NULL for the current version) and {@code is_current}. A delete closes
-   * the version before it and is not a version itself. Every change is kept, not only the newest
-   * of each run as a snapshot of the table would.
-   */
-  public static String changeHistory(Object... args) {
-    RenderState state = state();
-    if (args.length < 2 || args.length > 3 || args[0] == null || keyColumns(args[1]).isEmpty()) {
-      return state.fail(FloeException.user("%s: Cannot render change_history(): expected change_history(relation,"
-          + " 'key' or ['key', ...]), such as change_history(source('bank', 'users'), 'id').", where(state)));
+  // The change table, or with `since` only the rows of keys that have a change after it.
+  private static String changedKeys(String relation, java.util.List<String> key, String order,
+      Map<String, Object> named) {
+    Object since = named.get("since");
+    if (since == null || String.valueOf(since).equalsIgnoreCase("null") || String.valueOf(since).isBlank()) {
+      return relation;
     }
-    String key = String.join(", ", keyColumns(args[1]));
-    String order = args.length == 3 ? String.valueOf(args[2]) : "_source_position, _source_lsn";
-    return "(SELECT * FROM (SELECT *, _source_ts AS valid_from, lead(_source_ts) OVER (PARTITION BY " + key
-        + " ORDER BY " + order + ") AS valid_to, lead(_source_ts) OVER (PARTITION BY " + key + " ORDER BY " + order
-        + ") IS NULL AS is_current FROM " + args[0] + ") WHERE _op <> 'd')";
+    String position = String.valueOf(named.getOrDefault("position", order.split(",")[0].strip()));
+    String on = key.stream().map(column -> "all_changes." + column + " <=> changed." + column)
+        .collect(java.util.stream.Collectors.joining(" AND "));
+    return "(SELECT all_changes.* FROM " + relation + " AS all_changes LEFT SEMI JOIN (SELECT DISTINCT "
+        + String.join(", ", key) + " FROM " + relation + " WHERE " + position + " > " + since + ") AS changed ON "
+        + on + ")";
   }
 
   private static java.util.List<String> keyColumns(Object key) {
