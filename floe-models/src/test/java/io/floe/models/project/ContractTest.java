@@ -50,4 +50,26 @@ class ContractTest {
             + " declared BIGINT; column placed_at is declared but not selected; column note is selected but not"
             + " declared.");
   }
+
+  @Test
+  void allowNewColumnsLetsColumnsBeyondTheDeclaredOnesFollowButStillChecksTheDeclaredOnes() {
+    TestProjects.create(dir);
+    write(dir, "models/orders.sql", "select 1 as id");
+    write(dir, "models/orders.yml", """
+        models:
+          - name: orders
+            config:
+              contract: {enforced: true, allow_new_columns: true}
+            columns:
+              - name: id
+                data_type: bigint
+        """);
+    Model model = ModelProject.load(Project.load(dir)).model("orders");
+    Map<String, String> evolved = new LinkedHashMap<>();
+    evolved.put("id", "bigint");
+    evolved.put("delivery_notes", "string");
+    assertThatCode(() -> Contract.check(model, evolved)).doesNotThrowAnyException();
+    assertThatThrownBy(() -> Contract.check(model, Map.of("delivery_notes", "string")))
+        .hasMessageEndingWith("its contract is not met: column id is declared but not selected.");
+  }
 }

@@ -67,6 +67,55 @@ class ChangeMacrosTest {
     }
   }
 
+  /**
+   * Changes ordered by their own time, arriving out of order (an audit table's late events): a late
+   * change never overwrites newer state, the history places it by its time, a delete is a version of
+   * its own, and a key created again starts anew.
+   */
+  @Test
+  void lateChangesNeverWinAndTheHistoryKeepsDeletesAsVersions() {
+    TestProjects.create(dir);
+    write(dir, "models/silver/current.sql", """
+        {{ config(materialized='incremental', unique_key='id', delete_condition="_op = 'd'") }}
+        {% if is_incremental() %}{% set since = max_of(this, '_source_position') %}{% else %}{% set since = none %}{% endif %}
+        select id, name, _op, _source_position
+        from {{ latest_changes(source('bronze', 'changes'), 'id', order_by='_source_ts, _source_position',
+                               position='_source_position', since=since) }}
+        """);
+    write(dir, "models/silver/history.sql", """
+        {{ config(materialized='incremental', unique_key=['id', '_source_position']) }}
+        {% if is_incremental() %}{% set since = max_of(this, '_source_position') %}{% else %}{% set since = none %}{% endif %}
+        select id, name, _source_position, valid_from, valid_to, is_current, is_deleted
+        from {{ change_history(source('bronze', 'changes'), 'id', order_by='_source_ts, _source_position',
+                               position='_source_position', since=since, keep_deletes=true) }}
+        """);
+    ModelProject models = ModelProject.load(Project.load(dir));
+    try (FloeEngine engine = FloeEngine.open(Project.load(dir))) {
+      engine.sql("CREATE TABLE bronze.changes (id INT, name STRING, _op STRING, _source_ts TIMESTAMP,"
+          + " _source_position BIGINT)", 0);
+      engine.sql(CHANGES + "(1, 'a', 'c', TIMESTAMP '2026-01-01 01:00:00', 1),"
+          + " (1, 'b', 'u', TIMESTAMP '2026-01-01 03:00:00', 2), (2, 'x', 'c', TIMESTAMP '2026-01-01 01:00:00', 3)", 0);
+      assertThat(new ModelRunner(engine, models).run(Set.of("current", "history"), false).published()).isTrue();
+      // A change from 02:00 arrives after the one from 03:00.
+      engine.sql(CHANGES + "(1, 'late', 'u', TIMESTAMP '2026-01-01 02:00:00', 4)", 0);
+      assertThat(new ModelRunner(engine, models).run(Set.of("current", "history"), false).published()).isTrue();
+      assertThat(rows(engine, "SELECT id, name FROM silver.current ORDER BY id")).containsExactly("1,b", "2,x");
+      // Deleted, then created again.
+      engine.sql(CHANGES + "(1, NULL, 'd', TIMESTAMP '2026-01-01 04:00:00', 5),"
+          + " (1, 'again', 'c', TIMESTAMP '2026-01-01 05:00:00', 6)", 0);
+      assertThat(new ModelRunner(engine, models).run(Set.of("current", "history"), false).published()).isTrue();
+      assertThat(rows(engine, "SELECT id, name FROM silver.current ORDER BY id")).containsExactly("1,again", "2,x");
+      assertThat(rows(engine, "SELECT name, valid_from, valid_to, is_current, is_deleted FROM silver.history"
+          + " WHERE id = 1 ORDER BY valid_from")).containsExactly(
+              "a,2026-01-01T01:00:00Z,2026-01-01T02:00:00Z,false,false",
+              "late,2026-01-01T02:00:00Z,2026-01-01T03:00:00Z,false,false",
+              "b,2026-01-01T03:00:00Z,2026-01-01T04:00:00Z,false,false",
+              "null,2026-01-01T04:00:00Z,2026-01-01T05:00:00Z,false,true",
+              "again,2026-01-01T05:00:00Z,null,true,false");
+      assertThat(rows(engine, "SELECT count(*) FROM silver.history WHERE id = 2")).containsExactly("1");
+    }
+  }
+
   private static List<String> rows(FloeEngine engine, String sql) {
     List<String> rows = new ArrayList<>();
     for (List<Object> row : engine.sql(sql, 100).rows()) {
