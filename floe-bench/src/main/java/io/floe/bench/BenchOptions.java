@@ -22,10 +22,11 @@ record BenchOptions(long csvRows, long readings, int runs, long seed, Path out, 
     boolean quick, Set<String> only) {
   /**
    * The names {@code --only} takes: ecommerce_build covers the full build and both reruns, meter_vault
-   * the vault's load and its load after 1% changes.
+   * the vault's load and its load after 1% changes, audit_cdc the audit events' load and its load
+   * after 1% more.
    */
   static final List<String> BENCHMARKS = List.of("csv_to_bronze", "postgres_to_bronze", "ecommerce_build",
-      "merge_10pct", "meter_vault", "cdc_changes");
+      "merge_10pct", "meter_vault", "cdc_changes", "audit_cdc");
   static final long DEFAULT_CSV_ROWS = 1_000_000;
   static final long DEFAULT_READINGS = 1_000_000;
   static final long QUICK_CSV_ROWS = 4_000;

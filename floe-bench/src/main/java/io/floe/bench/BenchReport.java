@@ -42,6 +42,8 @@ record BenchReport(Instant started, double totalSeconds, MachineDescription mach
     titles.put(MeterVaultBenchmark.INITIAL, "6. meter data vault: the initial load from bronze");
     titles.put(MeterVaultBenchmark.INCREMENT, "6. meter data vault: the load after 1% new or changed rows");
     titles.put(CdcBenchmark.ID, "7. change data capture: PostgreSQL's log into a change table");
+    titles.put(AuditBenchmark.INITIAL, "8. audit-log CDC: audit events to the current state and the history");
+    titles.put(AuditBenchmark.INCREMENT, "8. audit-log CDC: the load after 1% more events");
     return titles;
   }
 

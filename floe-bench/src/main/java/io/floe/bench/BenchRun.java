@@ -68,6 +68,10 @@ final class BenchRun {
         figures.addAll(new CdcBenchmark(options.runs(), work, Math.max(1_000, options.readings() / 2),
             options.seed()).run());
       }
+      if (options.runs(AuditBenchmark.INITIAL)) {
+        // As many events as readings: the 1,000,000 at the default scale.
+        figures.addAll(new AuditBenchmark(runs, work, options.readings(), options.seed()).run());
+      }
     }
     BenchFiles.deleteRecursively(work);
     ReferenceWork reference = new ReferenceWork(referenceAtStart, ReferenceWork.measure());

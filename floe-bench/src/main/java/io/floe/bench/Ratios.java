@@ -26,8 +26,8 @@ final class Ratios {
               && peer.benchmark().equals(BenchRun.ECOMMERCE_BUILD) && peer.tool().equals(figure.tool())) {
             ratios.put("full build (" + peer.tool() + ")", figure.median() / peer.median());
           }
-          if (figure.benchmark().equals(MeterVaultBenchmark.INCREMENT) && peer.isMeasured()
-              && peer.benchmark().equals(MeterVaultBenchmark.INITIAL) && peer.tool().equals(figure.tool())) {
+          if (isIncrementOf(figure, peer, MeterVaultBenchmark.INCREMENT, MeterVaultBenchmark.INITIAL)
+              || isIncrementOf(figure, peer, AuditBenchmark.INCREMENT, AuditBenchmark.INITIAL)) {
             ratios.put("initial load (" + peer.tool() + ")", figure.median() / peer.median());
           }
         }
@@ -35,6 +35,11 @@ final class Ratios {
       withRatios.add(figure.withRatios(ratios));
     }
     return withRatios;
+  }
+
+  private static boolean isIncrementOf(Figure figure, Figure peer, String increment, String initial) {
+    return figure.benchmark().equals(increment) && peer.isMeasured() && peer.benchmark().equals(initial)
+        && peer.tool().equals(figure.tool());
   }
 
   private static boolean isRerun(Figure figure) {

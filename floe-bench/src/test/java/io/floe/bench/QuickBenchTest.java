@@ -49,6 +49,9 @@ class QuickBenchTest {
         "meter_vault_1pct/spark_not_exists");
     expected.addAll(vault);
     expected.addAll(List.of("cdc_changes/floe_cdc", "cdc_changes/debezium_embedded"));
+    List<String> audit = List.of("audit_cdc/floe_warm", "audit_cdc/floe_mart", "audit_cdc/spark_merge",
+        "audit_cdc_1pct/floe_warm", "audit_cdc_1pct/floe_mart", "audit_cdc_1pct/spark_merge");
+    expected.addAll(audit);
     models.forEach(model -> expected.add("ecommerce_models/" + model));
     assertThat(figures).containsOnlyKeys(expected);
     for (String measured : new String[] {"csv_to_bronze/duckdb", "csv_to_bronze/spark", "csv_to_bronze/floe",
@@ -58,6 +61,9 @@ class QuickBenchTest {
       assertMeasured(figures.get(measured));
     }
     vault.forEach(figure -> assertMeasured(figures.get(figure)));
+    audit.forEach(figure -> assertMeasured(figures.get(figure)));
+    assertThat(figures.get("audit_cdc_1pct/floe_warm").get("ratio_to").fieldNames()).toIterable()
+        .containsExactly("initial load (floe_warm)", "floe_mart", "spark_merge");
     assertMeasured(figures.get("cdc_changes/floe_cdc"));
     assertMeasured(figures.get("cdc_changes/debezium_embedded"));
     assertThat(figures.get("cdc_changes/floe_cdc").get("ratio_to").fieldNames()).toIterable()
@@ -94,6 +100,7 @@ class QuickBenchTest {
         "- Machine speed: the reference work (sorting the same 8M", "## 4. rerun with no new rows",
         "## 6. meter data vault: the load after 1% new or changed rows",
         "## 7. change data capture: PostgreSQL's log into a change table",
+        "## 8. audit-log CDC: the load after 1% more events",
         report.get("machine").get("cpu").asText());
     assertThat(dir.resolve("out/work")).doesNotExist();
   }

@@ -58,7 +58,7 @@ class AuditExampleCliTest {
     AuditEventGenerator generator = new AuditEventGenerator(11);
     try (Connection connection = postgres.getDatabase("postgres", "ecom").getConnection()) {
       AuditEventGenerator.createTables(connection);
-      generator.write(connection, 300, 0.2, false);
+      generator.write(connection, 300, 0.3, 0.2, false);
     }
     StringBuilder output = new StringBuilder();
     output.append(build(project));

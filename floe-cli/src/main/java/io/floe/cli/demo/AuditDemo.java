@@ -50,9 +50,9 @@ public final class AuditDemo {
       AuditEventGenerator generator = new AuditEventGenerator(4);
       try (Connection connection = postgres.getDatabase("postgres", "ecom").getConnection()) {
         AuditEventGenerator.createTables(connection);
-        generator.write(connection, events, 0.2, false);
+        generator.write(connection, events, 0.3, 0.1, false);
       }
-      console.step("ecom.public.audit_log_dml: " + events + " order events (inserts, updates, 20% deletes)");
+      console.step("ecom.public.audit_log_dml: " + events + " order events (30% inserts, 10% deletes, the rest updates)");
 
       console.step("Laying out examples/audit (seed 004: audit_log_dml -> landing -> staging -> marts)");
       ExampleProjects.copy(ExampleProjects.AUDIT, root).forEach(file -> out.println("  " + file));
@@ -76,7 +76,7 @@ public final class AuditDemo {
       }
 
       try (Connection connection = postgres.getDatabase("postgres", "ecom").getConnection()) {
-        generator.write(connection, Math.max(10, events / 4), 0.1, true);
+        generator.write(connection, Math.max(10, events / 4), 0.1, 0.05, true);
       }
       console.step("A second batch: " + Math.max(10, events / 4) + " more events; the application now sends"
           + " a new key, " + AuditEventGenerator.NEW_KEY + ", with its updates");
