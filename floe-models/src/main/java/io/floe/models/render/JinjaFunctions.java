@@ -145,11 +145,25 @@ public final class JinjaFunctions {
         : String.valueOf(named.getOrDefault("order_by", DEFAULT_CHANGE_ORDER));
     String changes = changedKeys(String.valueOf(positional.get(0)), keyList, order, named);
     boolean keepDeletes = Boolean.parseBoolean(String.valueOf(named.getOrDefault("keep_deletes", "false")));
-    String next = "lead(_source_ts) OVER (PARTITION BY " + key + " ORDER BY " + order + ")";
+    String window = " OVER (PARTITION BY " + key + " ORDER BY " + order + ")";
     String rows = keepDeletes ? "SELECT *, _op = 'd' AS is_deleted FROM " + changes
         : "SELECT * FROM " + changes;
-    return "(SELECT * FROM (SELECT *, _source_ts AS valid_from, " + next + " AS valid_to, " + next
-        + " IS NULL AS is_current FROM (" + rows + ")) " + (keepDeletes ? "" : "WHERE _op <> 'd'") + ")";
+    String versions = "SELECT *, _source_ts AS valid_from, lead(_source_ts)" + window + " AS valid_to, lead(_source_ts)"
+        + window + " IS NULL AS is_current FROM (" + rows + ")";
+    Object since = named.get("since");
+    if (!present(since)) {
+      return "(SELECT * FROM (" + versions + ")" + (keepDeletes ? "" : " WHERE _op <> 'd'") + ")";
+    }
+    // Of the changed keys' versions, only those a merge must write: the new ones and each one whose
+    // next version is new (its valid_to and is_current change). The rest are as the table has them.
+    String position = String.valueOf(named.getOrDefault("position", order.split(",")[0].strip()));
+    return "(SELECT version.* FROM (SELECT struct(*) AS version, lead(" + position + ")" + window
+        + " AS next_position FROM (" + versions + ")) WHERE (version." + position + " > " + since
+        + " OR next_position > " + since + ")" + (keepDeletes ? "" : " AND version._op <> 'd'") + ")";
+  }
+
+  private static boolean present(Object since) {
+    return since != null && !String.valueOf(since).equalsIgnoreCase("null") && !String.valueOf(since).isBlank();
   }
 
   private static final String DEFAULT_CHANGE_ORDER = "_source_position, _source_lsn";
@@ -168,7 +182,7 @@ public final class JinjaFunctions {
   private static String changedKeys(String relation, java.util.List<String> key, String order,
       Map<String, Object> named) {
     Object since = named.get("since");
-    if (since == null || String.valueOf(since).equalsIgnoreCase("null") || String.valueOf(since).isBlank()) {
+    if (!present(since)) {
       return relation;
     }
     String position = String.valueOf(named.getOrDefault("position", order.split(",")[0].strip()));
