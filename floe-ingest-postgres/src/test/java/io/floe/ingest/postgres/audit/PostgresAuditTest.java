@@ -88,6 +88,22 @@ class PostgresAuditTest {
         .isEqualByComparingTo("4");
   }
 
+  @Test
+  void batchesAreWindowsOfEventIdsThatARePlannedTheSameAfterACrash() {
+    fixture = new IngestFixture(projectDir, source("    batch.max-events: 2\n"), null);
+    io.floe.ingest.spi.SourceDefinition definition = fixture.sources().select(java.util.List.of("orders")).get(0);
+    try (io.floe.ingest.spi.Source source = new PostgresAuditConnector().create(definition)) {
+      java.util.List<io.floe.ingest.spi.Batch> first = source.plan(io.floe.ingest.spi.Position.START);
+      // Events 1, 3 and 4 are the orders': two windows, each ending at its last event id.
+      assertThat(first).extracting(batch -> batch.after().value()).containsExactly("3", "4");
+      assertThat(source.plan(io.floe.ingest.spi.Position.START)).extracting(io.floe.ingest.spi.Batch::id)
+          .isEqualTo(first.stream().map(io.floe.ingest.spi.Batch::id).toList());
+      assertThat(source.plan(new io.floe.ingest.spi.Position("3"))).extracting(io.floe.ingest.spi.Batch::id)
+          .containsExactly(first.get(1).id());
+      assertThat(source.plan(new io.floe.ingest.spi.Position("4"))).isEmpty();
+    }
+  }
+
   private static String source(String extra) {
     return "  orders:\n    type: postgres-audit\n    url: " + TestPostgres.url() + "\n    table: audit_log_dml\n"
         + "    for-table: public.orders\n" + extra;
