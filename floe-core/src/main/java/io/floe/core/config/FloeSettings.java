@@ -106,7 +106,10 @@ public final class FloeSettings {
     return Optional.ofNullable(BY_KEY.get(key));
   }
 
-  /** The sections that group settings: {@code catalog}, {@code storage}, {@code engine}, {@code models}. */
+  /**
+   * The sections that group settings: {@code catalog}, {@code storage}, {@code engine}, {@code models},
+   * {@code vault}.
+   */
   public static Set<String> sections() {
     Set<String> sections = new LinkedHashSet<>();
     for (ConfigField field : ALL) {

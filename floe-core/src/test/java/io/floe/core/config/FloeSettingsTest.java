@@ -19,7 +19,8 @@ class FloeSettingsTest {
         "catalog.warehouse", "catalog.credential", "catalog.token", "storage.type", "storage.endpoint",
         "storage.region", "storage.path-style-access", "storage.access-key-id", "storage.secret-access-key",
         "engine.master", "engine.driver-memory", "engine.executor-memory", "engine.shuffle-partitions",
-        "engine.threads", "engine.conf", "namespaces", "models.path", "connections", "sources", "vars");
+        "engine.threads", "engine.conf", "namespaces", "models.path", "connections", "sources", "vars",
+        "vault.address", "vault.token", "vault.role-id", "vault.secret-id", "vault.approle-path", "vault.namespace");
     assertThat(defaults).containsEntry("catalog.type", "jdbc")
         .containsEntry("catalog.name", "floe")
         .containsEntry("catalog.warehouse", ".floe/warehouse")
@@ -31,7 +32,7 @@ class FloeSettingsTest {
         .containsEntry("namespaces", List.of("bronze", "silver", "gold"))
         .containsEntry("models.path", "models");
     assertThat(FloeSettings.all()).filteredOn(ConfigField::required).containsExactly(FloeSettings.NAME);
-    assertThat(FloeSettings.sections()).containsExactlyInAnyOrder("catalog", "storage", "engine", "models");
+    assertThat(FloeSettings.sections()).containsExactlyInAnyOrder("catalog", "storage", "engine", "models", "vault");
   }
 
   @Test
@@ -39,7 +40,7 @@ class FloeSettingsTest {
     assertThat(FloeSettings.all()).filteredOn(field -> field.type() == ConfigType.SECRET)
         .extracting(ConfigField::key)
         .containsExactly("catalog.password", "catalog.credential", "catalog.token", "storage.access-key-id",
-            "storage.secret-access-key");
+            "storage.secret-access-key", "vault.token", "vault.secret-id");
   }
 
   @Test

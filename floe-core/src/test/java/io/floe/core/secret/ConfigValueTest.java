@@ -87,7 +87,7 @@ class ConfigValueTest {
   void emptyReferenceIsAnError() {
     assertThatThrownBy(() -> password("${env:}").resolve(projectDir, ENV))
         .hasMessage("floe.yaml:9: Cannot resolve catalog.password: the reference ${env:} names nothing. "
-            + "Write ${env:NAME} or ${file:PATH}.");
+            + "Write ${env:NAME}, ${file:PATH} or ${vault:PATH#KEY}.");
   }
 
   @Test

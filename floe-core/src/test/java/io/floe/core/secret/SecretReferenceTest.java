@@ -11,12 +11,14 @@ class SecretReferenceTest {
   void parsesAWholeReference() {
     assertThat(SecretReference.parse("${env:PG_PASSWORD}")).contains(new SecretReference("env", "PG_PASSWORD"));
     assertThat(SecretReference.parse("${file: ~/.pg }")).contains(new SecretReference("file", "~/.pg"));
+    assertThat(SecretReference.parse("${vault:secret/pg#password}"))
+        .contains(new SecretReference("vault", "secret/pg#password"));
   }
 
   @Test
   void textThatIsNotOneWholeReferenceIsNotParsed() {
     assertThat(SecretReference.parse("jdbc:${env:HOST}/db")).isEmpty();
-    assertThat(SecretReference.parse("${vault:x}")).isEmpty();
+    assertThat(SecretReference.parse("${aws:x}")).isEmpty();
     assertThat(SecretReference.parse("${env:}")).isEmpty();
     assertThat(SecretReference.parse(null)).isEqualTo(Optional.empty());
   }
@@ -28,8 +30,8 @@ class SecretReferenceTest {
 
   @Test
   void rejectsUnknownSchemes() {
-    assertThatThrownBy(() -> new SecretReference("vault", "x"))
+    assertThatThrownBy(() -> new SecretReference("aws", "x"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("vault");
+        .hasMessageContaining("expected env, file or vault, but was: aws");
   }
 }
