@@ -98,6 +98,27 @@ class DemoCliTest {
     assertThat(sql(dir, "SELECT status FROM data_vault.sts_users ORDER BY load_ts DESC LIMIT 1")).containsExactly("D");
   }
 
+  /**
+   * The shipped examples/audit project (seed 004) as the demo runs it: an embedded PostgreSQL's
+   * audit table and the Vault stand-in; two builds, the second bringing a new payload key that
+   * arrives as a column in staging, the mart and the history.
+   */
+  @Test
+  void demoAuditBuildsCurrentStateAndHistoryThenANewKeyArrivesAsAColumn() {
+    Path dir = workspace.resolve("audit");
+    String out = floe("demo", "audit", "--dir", dir.toString(), "--rows", "400").ok();
+    assertThat(out)
+        .contains("Vault (stand-in) at http://127.0.0.1:")
+        .contains("orders_changes -> landing.ecomm_orders_changes: 400 rows in 1 batch")
+        .contains("orders_changes -> landing.ecomm_orders_changes: 100 rows in 1 batch")
+        .contains("schema: added delivery_notes string")
+        .contains("| marts.orders_history_scd2 ");
+    assertThat(out.split("Published to main\\.", -1)).hasSize(3);
+    assertThat(sql(dir, "SELECT count(*) FROM marts.orders_history_scd2")).containsExactly("500");
+    assertThat(sql(dir, "SELECT count(*) FROM staging.stg_ecomm_audit_log_dml WHERE audit_operation = 'D'"))
+        .isEqualTo(sql(dir, "SELECT count(*) FROM marts.orders_history_scd2 WHERE is_deleted"));
+  }
+
   private static java.util.List<String> sql(Path dir, String query) {
     return floe(dir, "sql", "-o", "csv", query).ok().lines().skip(1).toList();
   }
