@@ -55,7 +55,7 @@ final class RejectsTable {
     List<String> firsts = new ArrayList<>();
     for (int i = 0; i < collected.size(); i++) {
       Row row = collected.get(i);
-      String file = fromFiles ? relative(definition.projectRoot(), row.getString(0)) : row.getString(0);
+      String file = relative(definition.projectRoot(), row.getString(0));
       rows.add(RowFactory.create(definition.name(), batchId, now, file, lines[i], row.getString(1), row.getString(2)));
       if (firsts.size() < 3) {
         firsts.add((file == null ? "" : file + (lines[i] == null ? "" : ":" + lines[i]) + ": ") + row.getString(2));

@@ -156,10 +156,15 @@ public final class JinjaFunctions {
     }
     // Of the changed keys' versions, only those a merge must write: the new ones and each one whose
     // next version is new (its valid_to and is_current change). The rest are as the table has them.
-    String position = String.valueOf(named.getOrDefault("position", order.split(",")[0].strip()));
+    String position = position(named, order);
     return "(SELECT version.* FROM (SELECT struct(*) AS version, lead(" + position + ")" + window
         + " AS next_position FROM (" + versions + ")) WHERE (version." + position + " > " + since
         + " OR next_position > " + since + ")" + (keepDeletes ? "" : " AND version._op <> 'd'") + ")";
+  }
+
+  // The column `since` is compared with: position=, else the first order_by column.
+  private static String position(Map<String, Object> named, String order) {
+    return String.valueOf(named.getOrDefault("position", order.split(",")[0].strip()));
   }
 
   private static boolean present(Object since) {
@@ -185,7 +190,7 @@ public final class JinjaFunctions {
     if (!present(since)) {
       return relation;
     }
-    String position = String.valueOf(named.getOrDefault("position", order.split(",")[0].strip()));
+    String position = position(named, order);
     String on = key.stream().map(column -> "all_changes." + column + " <=> changed." + column)
         .collect(java.util.stream.Collectors.joining(" AND "));
     return "(SELECT all_changes.* FROM " + relation + " AS all_changes LEFT SEMI JOIN (SELECT DISTINCT "

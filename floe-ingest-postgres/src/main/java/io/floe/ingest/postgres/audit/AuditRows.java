@@ -11,9 +11,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
@@ -213,10 +211,5 @@ final class AuditRows {
 
   private static String quoted(String value) {
     return value == null ? "NULL" : "'" + value + "'";
-  }
-
-  /** Instants of a timestamp without time zone, read as UTC. */
-  static Instant utc(LocalDateTime time) {
-    return time == null ? null : time.toInstant(ZoneOffset.UTC);
   }
 }
