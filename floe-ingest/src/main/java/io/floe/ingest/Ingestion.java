@@ -10,9 +10,12 @@ import io.floe.ingest.spi.ReadOptions;
 import io.floe.ingest.spi.Source;
 import io.floe.ingest.spi.SourceDefinition;
 import io.floe.spark.FloeEngine;
+import io.floe.spark.sql.QueryResult;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,7 +86,7 @@ public final class Ingestion {
         // A run killed between a commit and its acknowledgement: the table holds it, say so first.
         source.committed(committed);
       }
-      try (BatchStream batches = source.open(committed, options)) {
+      try (BatchStream batches = source.open(committed, options.withWarehouse(this::warehouseRows))) {
         int total = batches.plannedBatches();
         long bytesTotal = batches.plannedBytes();
         LOG.info("Source {}: {} batches to load ({} MB)", definition.name(), total < 0 ? "streamed" : total,
@@ -115,5 +118,19 @@ public final class Ingestion {
             Duration.ofNanos(System.nanoTime() - start), changes, describe(definition, position));
       }
     }
+  }
+
+  // A source's lookup of loaded data (e.g. the plants an API is called for): small, so collected whole.
+  private List<Map<String, Object>> warehouseRows(String sql) {
+    QueryResult result = engine.sql(sql, Integer.MAX_VALUE);
+    List<Map<String, Object>> rows = new ArrayList<>(result.rows().size());
+    for (List<Object> values : result.rows()) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      for (int i = 0; i < result.columns().size(); i++) {
+        row.put(result.columns().get(i), values.get(i));
+      }
+      rows.add(row);
+    }
+    return rows;
   }
 }

@@ -72,8 +72,8 @@ public record SourceColumn(String name, String type) {
     return false;
   }
 
-  // Splits on commas outside <> and (): "string, map<string,int>" -> ["string", "map<string,int>"].
-  private static java.util.List<String> topLevel(String list) {
+  /** Splits on commas outside {@code <>} and {@code ()}: {@code string, map<string,int>} is two parts. */
+  public static java.util.List<String> topLevel(String list) {
     java.util.List<String> parts = new java.util.ArrayList<>();
     int depth = 0;
     int start = 0;

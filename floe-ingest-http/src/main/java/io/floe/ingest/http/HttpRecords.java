@@ -1,0 +1,217 @@
+package io.floe.ingest.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.floe.ingest.json.JsonValues;
+import io.floe.ingest.spi.RejectedRow;
+import io.floe.ingest.spi.SourceColumn;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Finds the records in a response and turns them into typed rows. A record is what
+ * {@code records.path} reaches (every element of a final array); with {@code records.zip} an object
+ * of parallel arrays gives one record per index. Its columns are {@code records.fields}, or its own
+ * fields: nested objects flattened to {@code a__b}, kept as structs, or kept as JSON text. Types
+ * are declared ({@code schema:}) or inferred per batch and widened (see {@link JsonValues}); a value
+ * that does not fit its declared type rejects its record with the request and the reason.
+ */
+final class HttpRecords {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final String SEPARATOR = "__";
+
+  enum Nested { FLATTEN, STRUCT, JSON }
+
+  /** A record with where it came from: the elements around it, the response, the item it was requested for. */
+  record Found(JsonNode record, List<JsonNode> enclosing, JsonNode root, Map<String, Object> item, String request) {}
+
+  /** The rows of one batch. */
+  record Result(List<SourceColumn> columns, List<Object[]> rows, List<RejectedRow> rejected) {}
+
+  private final JsonPath path;
+  private final boolean zip;
+  private final Map<String, FieldPath> fields;
+  private final Nested nested;
+  private final List<String> itemColumns;
+  private final Map<String, String> declared;
+
+  HttpRecords(JsonPath path, boolean zip, Map<String, FieldPath> fields, Nested nested, List<String> itemColumns,
+      Map<String, String> declared) {
+    this.path = path;
+    this.zip = zip;
+    this.fields = new LinkedHashMap<>(fields);
+    this.nested = nested;
+    this.itemColumns = List.copyOf(itemColumns);
+    this.declared = new LinkedHashMap<>(declared);
+  }
+
+  /** The records of one response. */
+  List<Found> find(JsonNode body, Map<String, Object> item, String request) {
+    List<Found> found = new ArrayList<>();
+    for (JsonPath.Match match : path.select(body)) {
+      JsonNode node = match.node();
+      List<JsonNode> enclosing = new ArrayList<>(match.enclosing());
+      if (zip) {
+        enclosing.add(node);
+        for (ObjectNode record : zipped(node)) {
+          found.add(new Found(record, with(enclosing, record), body, item, request));
+        }
+      } else if (endsWith(match.enclosing(), node)) {
+        // The path ended with []: the element is the record, even when it is itself an array ([ts, value]).
+        found.add(new Found(node, enclosing, body, item, request));
+      } else if (node.isArray()) {
+        for (JsonNode element : node) {
+          found.add(new Found(element, with(enclosing, element), body, item, request));
+        }
+      } else if (!node.isNull()) {
+        found.add(new Found(node, with(enclosing, node), body, item, request));
+      }
+    }
+    return found;
+  }
+
+  private static boolean endsWith(List<JsonNode> enclosing, JsonNode node) {
+    return !enclosing.isEmpty() && enclosing.get(enclosing.size() - 1) == node;
+  }
+
+  private static List<JsonNode> with(List<JsonNode> enclosing, JsonNode last) {
+    List<JsonNode> all = new ArrayList<>(enclosing.size() + 1);
+    all.addAll(enclosing);
+    all.add(last);
+    return all;
+  }
+
+  // {time: [t0, t1], temp: [a, b], lat: 1} -> {time: t0, temp: a, lat: 1}, {time: t1, temp: b, lat: 1}
+  private static List<ObjectNode> zipped(JsonNode node) {
+    List<ObjectNode> records = new ArrayList<>();
+    if (!node.isObject()) {
+      return records;
+    }
+    int length = 0;
+    for (JsonNode value : node) {
+      if (value.isArray()) {
+        length = Math.max(length, value.size());
+      }
+    }
+    for (int i = 0; i < length; i++) {
+      ObjectNode record = JsonNodeFactory.instance.objectNode();
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> field = it.next();
+        record.set(field.getKey(), field.getValue().isArray() ? field.getValue().path(i) : field.getValue());
+      }
+      records.add(record);
+    }
+    return records;
+  }
+
+  /** Typed rows of the records of one batch. */
+  Result convert(List<Found> records) {
+    List<RejectedRow> rejected = new ArrayList<>();
+    List<Map<String, JsonNode>> values = new ArrayList<>(records.size());
+    List<Found> accepted = new ArrayList<>(records.size());
+    Map<String, String> inferred = new LinkedHashMap<>();
+    for (Found found : records) {
+      Map<String, JsonNode> columns = new LinkedHashMap<>();
+      if (!fields.isEmpty()) {
+        fields.forEach((name, field) -> columns.put(name, field.valueOf(found.record(), found.enclosing(),
+            found.root())));
+      } else if (found.record().isObject()) {
+        own(found.record(), "", columns);
+      } else {
+        rejected.add(reject(found, "the record is " + found.record().getNodeType().name().toLowerCase(
+            java.util.Locale.ROOT) + ", not an object: name its columns with records.fields, e.g. ts: '[0]'"));
+        continue;
+      }
+      for (String column : itemColumns) {
+        columns.put(column, toJson(found.item().get(column)));
+      }
+      columns.forEach((name, value) -> {
+        if (!declared.containsKey(name) && value != null && !value.isNull() && !value.isMissingNode()) {
+          String type = nested == Nested.STRUCT ? JsonValues.nestedTypeOf(value) : JsonValues.typeOf(value);
+          if (type != null) {
+            inferred.merge(name, type, JsonValues::widen);
+          } else {
+            inferred.putIfAbsent(name, null);
+          }
+        }
+      });
+      values.add(columns);
+      accepted.add(found);
+    }
+    Map<String, String> types = new LinkedHashMap<>(declared);
+    // A column seen only empty ({} or []) is text until a value says otherwise.
+    inferred.forEach((name, type) -> types.putIfAbsent(name, type == null ? "string" : type));
+    List<SourceColumn> columns = new ArrayList<>();
+    types.forEach((name, type) -> columns.add(new SourceColumn(name, type)));
+    List<Object[]> rows = new ArrayList<>(accepted.size());
+    for (int i = 0; i < accepted.size(); i++) {
+      Object[] row = new Object[columns.size()];
+      String problem = null;
+      int index = 0;
+      for (Map.Entry<String, String> column : types.entrySet()) {
+        JsonNode value = values.get(i).get(column.getKey());
+        try {
+          row[index++] = value == null || value.isMissingNode() ? null : JsonValues.convert(value, column.getValue());
+        } catch (IllegalArgumentException e) {
+          problem = "column " + column.getKey() + ": expected " + column.getValue() + ", but was " + value
+              + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
+          break;
+        }
+      }
+      if (problem != null) {
+        rejected.add(reject(accepted.get(i), problem));
+      } else {
+        rows.add(row);
+      }
+    }
+    return new Result(columns, rows, rejected);
+  }
+
+  // The record's own fields; nested objects flattened to a__b unless kept whole.
+  private void own(JsonNode object, String prefix, Map<String, JsonNode> columns) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      String name = prefix + field.getKey();
+      if (field.getValue().isObject() && nested == Nested.FLATTEN) {
+        own(field.getValue(), name + SEPARATOR, columns);
+      } else {
+        columns.put(name, field.getValue());
+      }
+    }
+  }
+
+  private static JsonNode toJson(Object value) {
+    if (value == null) {
+      return JsonNodeFactory.instance.nullNode();
+    }
+    if (value instanceof Integer || value instanceof Long || value instanceof Short) {
+      return JsonNodeFactory.instance.numberNode(((Number) value).longValue());
+    }
+    if (value instanceof Double || value instanceof Float) {
+      return JsonNodeFactory.instance.numberNode(((Number) value).doubleValue());
+    }
+    if (value instanceof BigDecimal decimal) {
+      return JsonNodeFactory.instance.numberNode(decimal);
+    }
+    if (value instanceof Boolean bool) {
+      return JsonNodeFactory.instance.booleanNode(bool);
+    }
+    return JsonNodeFactory.instance.textNode(value.toString());
+  }
+
+  private static RejectedRow reject(Found found, String reason) {
+    String raw;
+    try {
+      raw = JSON.writeValueAsString(found.record());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      raw = found.record().toString();
+    }
+    return new RejectedRow(found.request(), raw, reason);
+  }
+}
