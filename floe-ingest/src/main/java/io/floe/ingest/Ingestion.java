@@ -1,5 +1,6 @@
 package io.floe.ingest;
 
+import io.floe.core.error.FloeException;
 import io.floe.ingest.bronze.BatchResult;
 import io.floe.ingest.bronze.BronzeWriter;
 import io.floe.ingest.bronze.SourceState;
@@ -39,6 +40,8 @@ public final class Ingestion {
     void batchCommitted(SourceDefinition source, Batch batch, BatchResult result, int done, int total,
         long bytesDone, long bytesTotal, Duration elapsed);
   }
+
+  private static final int MAX_LOOKUP_ROWS = 1_000_000;
 
   private final FloeEngine engine;
   private final ProjectSources sources;
@@ -122,7 +125,11 @@ public final class Ingestion {
 
   // A source's lookup of loaded data (e.g. the plants an API is called for): small, so collected whole.
   private List<Map<String, Object>> warehouseRows(String sql) {
-    QueryResult result = engine.sql(sql, Integer.MAX_VALUE);
+    QueryResult result = engine.sql(sql, MAX_LOOKUP_ROWS);
+    if (result.truncated()) {
+      throw FloeException.user("A source's lookup returned more than %,d rows: %s. Narrow the query.",
+          MAX_LOOKUP_ROWS, sql);
+    }
     List<Map<String, Object>> rows = new ArrayList<>(result.rows().size());
     for (List<Object> values : result.rows()) {
       Map<String, Object> row = new LinkedHashMap<>();

@@ -2,6 +2,7 @@ package io.floe.cli.command;
 
 import io.floe.cli.demo.Demo;
 import io.floe.cli.demo.AuditDemo;
+import io.floe.cli.demo.PvDemo;
 import io.floe.cli.demo.BankDemo;
 import io.floe.cli.demo.MeterDemo;
 import io.floe.core.error.FloeException;
@@ -32,7 +33,10 @@ import picocli.CommandLine.Spec;
       "    its log while the seed's workload runs; current state and a Data Vault with every version.",
       "  audit: the audit-log CDC lakehouse (examples/audit, seed 004): an embedded PostgreSQL's audit table",
       "    and a Vault stand-in for its credentials; current state and a history with every change, then a",
-      "    second batch with a new payload key that arrives as a column."
+      "    second batch with a new payload key that arrives as a column.",
+      "  pv: the PV lakehouse (examples/pv, seed 001): a local fixture server in the OpenElectricity and",
+      "    Open-Meteo APIs' shapes; facilities, hourly generation and weather into bronze, silver, gold;",
+      "    then a week later, only the new windows."
     })
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -44,19 +48,21 @@ final class DemoCommand implements Callable<Integer> {
   Path dir;
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", defaultValue = "ecommerce",
-      description = "The example: ecommerce (default), meter, bank or audit.")
+      description = "The example: ecommerce (default), meter, bank, audit or pv.")
   String name;
 
   @Option(names = "--rows", defaultValue = "100000",
       description = "Generated rows: over the four sources for ecommerce (default ${DEFAULT-VALUE}; the seed's"
-          + " full scale is 3800000), readings for meter, events of the first batch for audit.")
+          + " full scale is 3800000), readings for meter, events of the first batch for audit, plants for pv"
+          + " (at most 12).")
   long rows;
 
   @Override
   public Integer call() throws IOException, java.sql.SQLException, InterruptedException {
-    if (!java.util.List.of("ecommerce", "meter", "bank", "audit").contains(name)) {
-      throw FloeException.user("Cannot run demo '%s': the demos are ecommerce, meter, bank and audit.%s", name,
-          io.floe.core.error.DidYouMean.hint(name, java.util.List.of("ecommerce", "meter", "bank", "audit")));
+    java.util.List<String> demos = java.util.List.of("ecommerce", "meter", "bank", "audit", "pv");
+    if (!demos.contains(name)) {
+      throw FloeException.user("Cannot run demo '%s': the demos are ecommerce, meter, bank, audit and pv.%s", name,
+          io.floe.core.error.DidYouMean.hint(name, demos));
     }
     Demo.checkRows(rows);
     long start = System.nanoTime();
@@ -82,6 +88,18 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("%nDone in %.1f s. Explore it:%n"
             + "  ./floe -p %s compile orders          the merge of each changed order's newest event%n"
             + "  ./floe -p %s sql \"SELECT * FROM marts.orders_history_scd2 LIMIT 20\"%n",
+            (System.nanoTime() - start) / 1e9, root, root);
+        out.flush();
+      }
+      return exit;
+    }
+    if (name.equals("pv")) {
+      // --rows defaults to 100000 for the row demos; for pv it means plants, 12 unless given smaller.
+      int exit = new PvDemo(root, out, spec.commandLine().getErr()).run((int) Math.min(rows, 12));
+      if (exit == 0) {
+        out.printf("%nDone in %.1f s. Explore it:%n"
+            + "  ./floe -p %s sources             where each API stands (window, item, cursor)%n"
+            + "  ./floe -p %s sql \"SELECT * FROM gold.daily_plant_kpi ORDER BY ds, plant_id LIMIT 20\"%n",
             (System.nanoTime() - start) / 1e9, root, root);
         out.flush();
       }

@@ -65,6 +65,8 @@ public final class FloeSettings {
   public static final ConfigField CONNECTIONS = map("connections", "Database connections by name (url, user,"
       + " password), declared once; a source says connection: NAME instead of repeating them.");
   public static final ConfigField SOURCES = map("sources", "Systems to ingest from, by source name.");
+  public static final ConfigField SCHEDULES = map("schedules", "When to run what, by schedule name (cron, sources,"
+      + " select, retries ...), for floe serve; checked by every command.");
   public static final ConfigField VARS = map("vars", "Variables that models can refer to, by name.");
   public static final ConfigField VAULT_ADDRESS = string("vault.address", "${env:VAULT_ADDR}",
       "HashiCorp Vault's address for ${vault:PATH#KEY} references, e.g. https://vault:8200.");
@@ -88,7 +90,7 @@ public final class FloeSettings {
       STORAGE_SECRET_ACCESS_KEY,
       ENGINE_MASTER, ENGINE_DRIVER_MEMORY, ENGINE_EXECUTOR_MEMORY, ENGINE_SHUFFLE_PARTITIONS, ENGINE_THREADS,
       ENGINE_CONF,
-      NAMESPACES, MODELS_PATH, CONNECTIONS, SOURCES, VARS,
+      NAMESPACES, MODELS_PATH, CONNECTIONS, SOURCES, SCHEDULES, VARS,
       VAULT_ADDRESS, VAULT_TOKEN, VAULT_ROLE_ID, VAULT_SECRET_ID, VAULT_APPROLE_PATH, VAULT_NAMESPACE);
 
   private static final Map<String, ConfigField> BY_KEY =

@@ -41,6 +41,8 @@ public record Project(Path root, Path configFile, ProjectConfig config) {
           CONFIG_FILE, root, root);
     }
     ProjectConfig config = ProjectConfigReader.read(configFile);
+    // Checked here so that any command fails on a bad schedule, not only the server that fires it.
+    io.floe.core.schedule.Schedules.load(configFile);
     // Resolved on use: a ${vault:...} reference finds its project's Vault settings here.
     io.floe.core.secret.SecretStores.configure(root, io.floe.core.secret.SecretReference.VAULT, config.vault());
     LOG.debug("Loaded project {} from {}", config.name(), configFile);

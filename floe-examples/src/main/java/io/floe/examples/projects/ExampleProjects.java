@@ -27,6 +27,8 @@ public final class ExampleProjects {
   public static final String BANK = "bank";
   /** The audit-log CDC lakehouse of seed 004. */
   public static final String AUDIT = "audit";
+  /** The PV lakehouse of seed 001. */
+  public static final String PV = "pv";
 
   private static final String ROOT = "/io/floe/examples/projects/";
 
@@ -98,6 +100,31 @@ public final class ExampleProjects {
     try {
       Files.writeString(config, Files.readString(config).replace("${env:ECOMM_DB_URL}", jdbcUrl)
           .replace("${env:VAULT_ADDR}", vaultAddress).replace("${env:VAULT_TOKEN}", tokenReference));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write " + config + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Points a laid-out PV project at its APIs: {@code ${env:OE_API_URL}} and {@code ${env:OM_ARCHIVE_URL}}
+   * become the given URLs, and the key reference {@code ${env:OE_API_KEY}} becomes {@code keyReference}
+   * (say, a {@code ${file:...}} reference).
+   */
+  public static void usePvApis(Path project, String openElectricityUrl, String openMeteoUrl, String keyReference) {
+    Path config = project.resolve("floe.yaml");
+    try {
+      Files.writeString(config, Files.readString(config).replace("${env:OE_API_URL}", openElectricityUrl)
+          .replace("${env:OM_ARCHIVE_URL}", openMeteoUrl).replace("${env:OE_API_KEY}", keyReference));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write " + config + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Moves where a laid-out PV project's windows end (its {@code end: 'YYYY-MM-DD'}), as time passing would. */
+  public static void setPvWindowEnd(Path project, String from, String to) {
+    Path config = project.resolve("floe.yaml");
+    try {
+      Files.writeString(config, Files.readString(config).replace("end: '" + from + "'", "end: '" + to + "'"));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write " + config + ": " + e.getMessage(), e);
     }

@@ -27,7 +27,8 @@ final class HttpRequests {
   record Series(List<HttpRecords.Found> found, int pages, long bytes) {}
 
   private final String method;
-  private final Template url;
+  private final ConfigValue urlSetting;
+  private Template url;
   private final Map<String, Value> params;
   private final Map<String, Value> headers;
   private final Template body;
@@ -35,10 +36,10 @@ final class HttpRequests {
   private final ApiClient client;
   private final Path projectDir;
 
-  HttpRequests(String method, Template url, Map<String, Value> params, Map<String, Value> headers, Template body,
+  HttpRequests(String method, ConfigValue url, Map<String, Value> params, Map<String, Value> headers, Template body,
       Auth auth, ApiClient client, Path projectDir) {
     this.method = requireNonNull(method, "method is null");
-    this.url = requireNonNull(url, "url is null");
+    this.urlSetting = requireNonNull(url, "url is null");
     this.params = new LinkedHashMap<>(params);
     this.headers = new LinkedHashMap<>(headers);
     this.body = body;
@@ -81,7 +82,7 @@ final class HttpRequests {
   ApiCall call(Map<String, String> variables, Map<String, String> pageParams, String nextUrl) {
     URI uri;
     String display;
-    String base = url.render(variables, Urls::encode);
+    String base = url().render(variables, Urls::encode);
     if (nextUrl != null) {
       // A link the API gave carries its own parameters; only credentials are added to it.
       uri = URI.create(base).resolve(nextUrl);
@@ -113,6 +114,14 @@ final class HttpRequests {
       headerValues.put("Content-Type", "application/json");
     }
     return new ApiCall(method, uri, headerValues, payload, display);
+  }
+
+  // A ${env:...} in the URL (a base URL per environment) is resolved on first use, like a secret.
+  private synchronized Template url() {
+    if (url == null) {
+      url = new Template(urlSetting.resolve(projectDir));
+    }
+    return url;
   }
 
   private String render(Value value, Map<String, String> variables) {

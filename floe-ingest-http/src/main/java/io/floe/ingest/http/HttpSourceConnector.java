@@ -71,7 +71,9 @@ public final class HttpSourceConnector implements SourceConnector {
 
     ApiClient client = new ApiClient(definition.name(), duration(settings, TIMEOUT), settings.integer(RETRIES),
         duration(settings, BACKOFF), duration(settings, MAX_BACKOFF), rate(settings));
-    HttpRequests requests = new HttpRequests(settings.string(METHOD).toUpperCase(Locale.ROOT), url, params, headers,
+    ConfigValue urlSetting = new ConfigValue(URL.key(), url.text(), settings.location(URL), false);
+    HttpRequests requests = new HttpRequests(settings.string(METHOD).toUpperCase(Locale.ROOT), urlSetting, params,
+        headers,
         body, auth(settings, root), client, root);
 
     Map<String, String> declared = new LinkedHashMap<>();

@@ -1,0 +1,114 @@
+package io.floe.core.schedule;
+
+import static java.util.Objects.requireNonNull;
+
+import io.floe.core.config.ConfigDocument;
+import io.floe.core.config.ConfigField;
+import io.floe.core.config.ConfigParser;
+import io.floe.core.config.ConfigType;
+import io.floe.core.error.FloeException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code schedules:} of floe.yaml, checked: each names when it runs (a cron expression in a
+ * time zone) and what (sources to ingest, a model selection to build), with retries, a timeout,
+ * catch-up and a pause switch. The long-lived process that fires them is {@code floe serve}; every
+ * command checks them, so a typo fails early with its file and line.
+ */
+public final class Schedules {
+  static final ConfigField CRON = new ConfigField("cron", ConfigType.STRING, null,
+      "When it runs: a cron expression, minute hour day-of-month month day-of-week, e.g. '5 * * * *'.", List.of(),
+      true);
+  static final ConfigField TIME_ZONE = new ConfigField("time-zone", ConfigType.STRING, "UTC",
+      "The time zone the cron expression is read in, e.g. Australia/Brisbane.", List.of(), false);
+  static final ConfigField SOURCES = new ConfigField("sources", ConfigType.STRING_LIST, null,
+      "Sources to ingest, by name.", List.of(), false);
+  static final ConfigField SELECT = new ConfigField("select", ConfigType.STRING_LIST, null,
+      "Models to build, as floe build --select takes them (names, tag:x, +upstream ...).", List.of(), false);
+  static final ConfigField RETRIES = new ConfigField("retries", ConfigType.INT, 0,
+      "Retries of a failed run.", List.of(), false);
+  static final ConfigField RETRY_BACKOFF = new ConfigField("retry-backoff", ConfigType.STRING, "1m",
+      "The wait before the first retry; it doubles each time.", List.of(), false);
+  static final ConfigField TIMEOUT = new ConfigField("timeout", ConfigType.STRING, "1h",
+      "A run still going after this long is cancelled.", List.of(), false);
+  static final ConfigField CATCH_UP = new ConfigField("catch-up", ConfigType.ENUM, "latest",
+      "Runs missed while stopped: none, the latest one, or all of them.", List.of("none", "latest", "all"), false);
+  static final ConfigField PAUSED = new ConfigField("paused", ConfigType.BOOLEAN, false,
+      "A paused schedule does not fire.", List.of(), false);
+
+  static final List<ConfigField> ALL = List.of(CRON, TIME_ZONE, SOURCES, SELECT, RETRIES, RETRY_BACKOFF, TIMEOUT,
+      CATCH_UP, PAUSED);
+
+  // One cron field: *, a number, a range, a list, with an optional step; names of months and days too.
+  private static final Pattern CRON_FIELD = Pattern.compile(
+      "(\\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(/\\d+)?(,(\\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(/\\d+)?)*");
+
+  /** One schedule. */
+  public record Schedule(String name, String cron, ZoneId timeZone, List<String> sources, List<String> select,
+      int retries, String retryBackoff, String timeout, String catchUp, boolean paused) {
+    public Schedule {
+      requireNonNull(name, "name is null");
+      requireNonNull(cron, "cron is null");
+      sources = List.copyOf(sources);
+      select = List.copyOf(select);
+    }
+  }
+
+  private Schedules() {}
+
+  /** The settings of a schedule, for the configuration reference. */
+  public static List<ConfigField> settings() {
+    return ALL;
+  }
+
+  /**
+   * Reads and checks the schedules of a floe.yaml.
+   *
+   * @throws FloeException a user error with file:line for an unknown key or a bad value
+   */
+  public static List<Schedule> load(Path configFile) {
+    String yaml;
+    try {
+      yaml = Files.readString(configFile);
+    } catch (IOException e) {
+      throw FloeException.user(e, "Cannot read %s: %s", configFile, e.getMessage());
+    }
+    Map<String, ConfigDocument> documents = ConfigParser.parseEntries(configFile, yaml, "schedules",
+        (name, entry) -> ALL);
+    List<Schedule> schedules = new ArrayList<>();
+    documents.forEach((name, document) -> schedules.add(read(name, document)));
+    return schedules;
+  }
+
+  private static Schedule read(String name, ConfigDocument document) {
+    String cron = document.require(CRON, "'0 * * * *'").strip();
+    String[] fields = cron.split("\\s+");
+    if (fields.length != 5 || !java.util.Arrays.stream(fields).allMatch(f -> CRON_FIELD.matcher(f).matches())) {
+      throw document.invalid(CRON, "five cron fields (minute hour day-of-month month day-of-week), e.g. '10 * * * *'");
+    }
+    ZoneId zone;
+    try {
+      zone = ZoneId.of(document.string(TIME_ZONE));
+    } catch (DateTimeException e) {
+      throw document.invalid(TIME_ZONE, "a time zone such as UTC or Europe/Berlin");
+    }
+    if (document.stringList(SOURCES).isEmpty() && document.stringList(SELECT).isEmpty()) {
+      throw FloeException.user("%s: Schedule '%s' runs nothing. Add sources: [NAME, ...] or select: [MODELS].",
+          document.location(CRON), name);
+    }
+    if (document.integer(RETRIES) < 0) {
+      throw document.invalid(RETRIES, "0 or more");
+    }
+    return new Schedule(name, cron, zone, document.stringList(SOURCES), document.stringList(SELECT),
+        document.integer(RETRIES), document.string(RETRY_BACKOFF), document.string(TIMEOUT),
+        document.string(CATCH_UP), document.bool(PAUSED));
+  }
+}
