@@ -119,6 +119,28 @@ class DemoCliTest {
         .isEqualTo(sql(dir, "SELECT count(*) FROM marts.orders_history_scd2 WHERE is_deleted"));
   }
 
+  @Test
+  void demoPvReadsBothApisIntoGoldThenOnlyTheNewWindows() {
+    Path dir = workspace.resolve("pv");
+    String out = floe("demo", "pv", "--dir", dir.toString(), "--plants", "4").ok();
+    assertThat(out)
+        .contains("OpenElectricity (fixture): http://127.0.0.1:")
+        .contains("oe_facilities -> bronze.oe_facilities_raw: 4 rows in 1 batch")
+        .contains("answered 429 and retried after Retry-After")
+        .contains("run 2 complete, windows up to 2024-01-22T00:00:00Z");
+    assertThat(out.split("Published to main\\.", -1)).hasSize(3);
+    // Three weeks of hours for 4 plants, less the fixture's telemetry gaps, each hour once.
+    long hours = Long.parseLong(sql(dir, "SELECT count(*) FROM silver.fact_generation_hourly").get(0));
+    assertThat(hours).isBetween(4L * 21 * 24 * 95 / 100, 4L * 21 * 24 - 1);
+    assertThat(sql(dir, "SELECT count(*), count(DISTINCT plant_id, ts_utc) FROM gold.plant_weather_hourly"))
+        .containsExactly(hours + "," + hours);
+    assertThat(sql(dir, "SELECT count(*) FROM silver.fact_weather_hourly")).containsExactly(String.valueOf(4 * 21 * 24));
+    // The weather joins every generation hour, and a plant's energy follows its irradiance.
+    assertThat(sql(dir, "SELECT count(*) FROM gold.plant_weather_hourly WHERE ghi_wm2 IS NULL")).containsExactly("0");
+    assertThat(sql(dir, "SELECT count(*) FROM gold.plant_weather_hourly WHERE ghi_wm2 = 0 AND energy_mwh > 0"))
+        .containsExactly("0");
+  }
+
   private static java.util.List<String> sql(Path dir, String query) {
     return floe(dir, "sql", "-o", "csv", query).ok().lines().skip(1).toList();
   }

@@ -1,10 +1,17 @@
 package io.floe.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Starts the floe command in a new JVM, as a user's shell would, with this JVM's class path. */
 final class FloeProcess {
@@ -28,5 +35,52 @@ final class FloeProcess {
       builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
     }
     return builder.start();
+  }
+
+  /**
+   * Starts floe with {@code command} and kills it (SIGKILL, or SIGTERM when {@code gracefully})
+   * {@code delayMillis} after it reported {@code batchesFirst} commits; says what was done, for the
+   * assertion's description.
+   */
+  static String killAfter(Path project, int batchesFirst, int delayMillis, boolean gracefully, String... command)
+      throws IOException, InterruptedException {
+    Process process = start(project, false, command);
+    AtomicInteger batches = new AtomicInteger();
+    List<String> tail = java.util.Collections.synchronizedList(new ArrayList<>());
+    Thread drain = new Thread(() -> {
+      try (BufferedReader err = new BufferedReader(
+          new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+        for (String line = err.readLine(); line != null; line = err.readLine()) {
+          if (line.contains(": batch ") || line.contains("-> bronze.")) {
+            batches.incrementAndGet();
+          }
+          tail.add(line);
+          if (tail.size() > 8) {
+            tail.remove(0);
+          }
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    drain.start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (batches.get() < batchesFirst && process.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      Thread.sleep(delayMillis);
+      if (gracefully) {
+        process.destroy();
+      } else {
+        process.destroyForcibly();
+      }
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      drain.join(10_000);
+    } finally {
+      process.destroyForcibly();
+    }
+    return (gracefully ? "SIGTERM" : "SIGKILL") + " after " + batchesFirst + " batches + " + delayMillis + " ms, " + batches.get() + " batches"
+        + " (exit " + process.exitValue() + ")" + (batches.get() == 0 ? " last output: " + tail : "");
   }
 }

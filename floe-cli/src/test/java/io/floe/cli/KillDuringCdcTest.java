@@ -158,44 +158,7 @@ class KillDuringCdcTest {
 
   private String killAfter(int batchesFirst, int delayMillis, boolean gracefully, String... command)
       throws IOException, InterruptedException {
-    Process process = FloeProcess.start(project, false, command);
-    AtomicInteger batches = new AtomicInteger();
-    List<String> tail = java.util.Collections.synchronizedList(new ArrayList<>());
-    Thread drain = new Thread(() -> {
-      try (BufferedReader err = new BufferedReader(
-          new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-        for (String line = err.readLine(); line != null; line = err.readLine()) {
-          if (line.contains(": batch ") || line.contains("-> bronze.")) {
-            batches.incrementAndGet();
-          }
-          tail.add(line);
-          if (tail.size() > 8) {
-            tail.remove(0);
-          }
-        }
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
-    drain.start();
-    try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (batches.get() < batchesFirst && process.isAlive() && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
-      Thread.sleep(delayMillis);
-      if (gracefully) {
-        process.destroy();
-      } else {
-        process.destroyForcibly();
-      }
-      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      drain.join(10_000);
-    } finally {
-      process.destroyForcibly();
-    }
-    return (gracefully ? "SIGTERM" : "SIGKILL") + " after " + batchesFirst + " batches + " + delayMillis + " ms, " + batches.get() + " batches"
-        + " (exit " + process.exitValue() + ")" + (batches.get() == 0 ? " last output: " + tail : "");
+    return FloeProcess.killAfter(project, batchesFirst, delayMillis, gracefully, command);
   }
 
   private static void workload(Random random, AtomicBoolean stop, AtomicInteger transactions) {

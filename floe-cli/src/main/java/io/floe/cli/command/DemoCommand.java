@@ -53,9 +53,12 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--rows", defaultValue = "100000",
       description = "Generated rows: over the four sources for ecommerce (default ${DEFAULT-VALUE}; the seed's"
-          + " full scale is 3800000), readings for meter, events of the first batch for audit, plants for pv"
-          + " (at most 12).")
+          + " full scale is 3800000), readings for meter, events of the first batch for audit.")
   long rows;
+
+  @Option(names = "--plants", defaultValue = "12",
+      description = "Solar plants the pv demo's fixture API serves (default ${DEFAULT-VALUE}).")
+  int plants;
 
   @Override
   public Integer call() throws IOException, java.sql.SQLException, InterruptedException {
@@ -94,8 +97,10 @@ final class DemoCommand implements Callable<Integer> {
       return exit;
     }
     if (name.equals("pv")) {
-      // --rows defaults to 100000 for the row demos; for pv it means plants, 12 unless given smaller.
-      int exit = new PvDemo(root, out, spec.commandLine().getErr()).run((int) Math.min(rows, 12));
+      if (plants < 1 || plants > 999) {
+        throw FloeException.user("Cannot run the pv demo with %d plants: give --plants from 1 to 999.", plants);
+      }
+      int exit = new PvDemo(root, out, spec.commandLine().getErr()).run(plants);
       if (exit == 0) {
         out.printf("%nDone in %.1f s. Explore it:%n"
             + "  ./floe -p %s sources             where each API stands (window, item, cursor)%n"
