@@ -2,7 +2,7 @@
 -- (the sum of its units') and its coordinates.
 {{ config(materialized='table', tags=['silver']) }}
 with ranked as (
-  select *, row_number() over (partition by code order by _ingested_at desc) as newest
+  select *, row_number() over (partition by code order by _ingest_time desc) as newest
   from {{ source('bronze', 'oe_facilities_raw') }}
 )
 select
@@ -13,6 +13,6 @@ select
   cast(location__lng as double) as longitude,
   aggregate(from_json(units, 'array<struct<capacity_registered:double,fueltech_id:string>>'), 0d,
             (total, unit) -> total + coalesce(unit.capacity_registered, 0d)) as capacity_mw,
-  _ingested_at as updated_at
+  _ingest_time as updated_at
 from ranked
 where newest = 1

@@ -3,9 +3,9 @@
 {{ config(materialized='incremental', unique_key=['plant_id', 'ts_utc'], partition_by=['days(ts_utc)'],
           sort_by=['plant_id', 'ts_utc'], tags=['silver']) }}
 with ranked as (
-  select *, row_number() over (partition by code, time order by _ingested_at desc) as newest
+  select *, row_number() over (partition by code, time order by _ingest_time desc) as newest
   from {{ source('bronze', 'om_weather_hourly_raw') }}
-  {% if is_incremental() %}where _ingested_at > {{ max_of(this, 'ingested_at') }}{% endif %}
+  {% if is_incremental() %}where _ingest_time > {{ max_of(this, 'ingested_at') }}{% endif %}
 )
 select
   code as plant_id,
@@ -16,6 +16,6 @@ select
   cast(temperature_2m as double) as temp_c,
   cast(wind_speed_10m as double) / 3.6 as wind_ms,
   cast(cloud_cover as double) as cloud_cover_pct,
-  _ingested_at as ingested_at
+  _ingest_time as ingested_at
 from ranked
 where newest = 1

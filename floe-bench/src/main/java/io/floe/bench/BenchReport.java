@@ -44,6 +44,7 @@ record BenchReport(Instant started, double totalSeconds, MachineDescription mach
     titles.put(CdcBenchmark.ID, "7. change data capture: PostgreSQL's log into a change table");
     titles.put(AuditBenchmark.INITIAL, "8. audit-log CDC: audit events to the current state and the history");
     titles.put(AuditBenchmark.INCREMENT, "8. audit-log CDC: the load after 1% more events");
+    titles.put(HttpApiBenchmark.ID, "9. HTTP API: a paged JSON API into bronze");
     return titles;
   }
 

@@ -72,6 +72,10 @@ final class BenchRun {
         // As many events as readings: the 1,000,000 at the default scale.
         figures.addAll(new AuditBenchmark(runs, work, options.readings(), options.seed()).run());
       }
+      if (options.runs(HttpApiBenchmark.ID)) {
+        // As many records as readings: 1,000,000 at the default scale, 1,000 a page.
+        figures.addAll(new HttpApiBenchmark(runs, work, options.readings()).run());
+      }
     }
     BenchFiles.deleteRecursively(work);
     ReferenceWork reference = new ReferenceWork(referenceAtStart, ReferenceWork.measure());

@@ -52,6 +52,7 @@ class QuickBenchTest {
     List<String> audit = List.of("audit_cdc/floe_warm", "audit_cdc/floe_mart", "audit_cdc/spark_merge",
         "audit_cdc_1pct/floe_warm", "audit_cdc_1pct/floe_mart", "audit_cdc_1pct/spark_merge");
     expected.addAll(audit);
+    expected.addAll(List.of("http_api/floe", "http_api/java_http_loop"));
     models.forEach(model -> expected.add("ecommerce_models/" + model));
     assertThat(figures).containsOnlyKeys(expected);
     for (String measured : new String[] {"csv_to_bronze/duckdb", "csv_to_bronze/spark", "csv_to_bronze/floe",
@@ -64,6 +65,10 @@ class QuickBenchTest {
     audit.forEach(figure -> assertMeasured(figures.get(figure)));
     assertThat(figures.get("audit_cdc_1pct/floe_warm").get("ratio_to").fieldNames()).toIterable()
         .containsExactly("initial load (floe_warm)", "floe_mart", "spark_merge");
+    assertMeasured(figures.get("http_api/floe"));
+    assertMeasured(figures.get("http_api/java_http_loop"));
+    assertThat(figures.get("http_api/floe").get("ratio_to").fieldNames()).toIterable()
+        .containsExactly("java_http_loop");
     assertMeasured(figures.get("cdc_changes/floe_cdc"));
     assertMeasured(figures.get("cdc_changes/debezium_embedded"));
     assertThat(figures.get("cdc_changes/floe_cdc").get("ratio_to").fieldNames()).toIterable()
@@ -101,6 +106,7 @@ class QuickBenchTest {
         "## 6. meter data vault: the load after 1% new or changed rows",
         "## 7. change data capture: PostgreSQL's log into a change table",
         "## 8. audit-log CDC: the load after 1% more events",
+        "## 9. HTTP API: a paged JSON API into bronze",
         report.get("machine").get("cpu").asText());
     assertThat(dir.resolve("out/work")).doesNotExist();
   }

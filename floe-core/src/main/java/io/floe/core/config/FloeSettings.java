@@ -65,6 +65,14 @@ public final class FloeSettings {
   public static final ConfigField CONNECTIONS = map("connections", "Database connections by name (url, user,"
       + " password), declared once; a source says connection: NAME instead of repeating them.");
   public static final ConfigField SOURCES = map("sources", "Systems to ingest from, by source name.");
+  public static final ConfigField INGEST_INGESTED_AT = string("ingest.columns.ingested-at", "_ingested_at",
+      "The bronze column holding when a row's batch was written.");
+  public static final ConfigField INGEST_SOURCE = string("ingest.columns.source", "_source",
+      "The bronze column holding the source's name.");
+  public static final ConfigField INGEST_BATCH_ID = string("ingest.columns.batch-id", "_batch_id",
+      "The bronze column holding the batch's id.");
+  public static final ConfigField INGEST_HASH = string("ingest.columns.hash", "_hash",
+      "The bronze column holding a row's SHA-256 (sources with hash: true).");
   public static final ConfigField SCHEDULES = map("schedules", "When to run what, by schedule name (cron, sources,"
       + " select, retries ...), for floe serve; checked by every command.");
   public static final ConfigField VARS = map("vars", "Variables that models can refer to, by name.");
@@ -90,7 +98,8 @@ public final class FloeSettings {
       STORAGE_SECRET_ACCESS_KEY,
       ENGINE_MASTER, ENGINE_DRIVER_MEMORY, ENGINE_EXECUTOR_MEMORY, ENGINE_SHUFFLE_PARTITIONS, ENGINE_THREADS,
       ENGINE_CONF,
-      NAMESPACES, MODELS_PATH, CONNECTIONS, SOURCES, SCHEDULES, VARS,
+      NAMESPACES, MODELS_PATH, CONNECTIONS, SOURCES, INGEST_INGESTED_AT, INGEST_SOURCE, INGEST_BATCH_ID,
+      INGEST_HASH, SCHEDULES, VARS,
       VAULT_ADDRESS, VAULT_TOKEN, VAULT_ROLE_ID, VAULT_SECRET_ID, VAULT_APPROLE_PATH, VAULT_NAMESPACE);
 
   private static final Map<String, ConfigField> BY_KEY =

@@ -26,10 +26,12 @@ public record ProjectConfig(
     String modelsPath,
     Map<String, Object> sources,
     Map<String, Object> vars,
-    Map<String, ConfigValue> vault) {
+    Map<String, ConfigValue> vault,
+    BronzeColumns bronzeColumns) {
   public ProjectConfig {
     requireNonNull(name, "name is null");
     requireNonNull(catalog, "catalog is null");
+    requireNonNull(bronzeColumns, "bronzeColumns is null");
     requireNonNull(storage, "storage is null");
     requireNonNull(engine, "engine is null");
     requireNonNull(modelsPath, "modelsPath is null");

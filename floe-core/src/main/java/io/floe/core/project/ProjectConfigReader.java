@@ -39,7 +39,22 @@ final class ProjectConfigReader {
   private ProjectConfig read() {
     String name = document.require(NAME, "my_project");
     return new ProjectConfig(name, catalog(), storage(), engine(), namespaces(), text(MODELS_PATH),
-        document.map(SOURCES), document.map(VARS), vault());
+        document.map(SOURCES), document.map(VARS), vault(), bronzeColumns());
+  }
+
+  private BronzeColumns bronzeColumns() {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (ConfigField field : List.of(INGEST_INGESTED_AT, INGEST_SOURCE, INGEST_BATCH_ID, INGEST_HASH)) {
+      String column = document.string(field);
+      if (!IDENTIFIER.matcher(column).matches()) {
+        throw document.invalid(field, "a column name (letters, digits and _) such as _ingest_time");
+      }
+      if (!seen.add(column)) {
+        throw document.invalid(field, "a name no other ingest.columns.* setting has");
+      }
+    }
+    return new BronzeColumns(document.string(INGEST_INGESTED_AT), document.string(INGEST_SOURCE),
+        document.string(INGEST_BATCH_ID), document.string(INGEST_HASH));
   }
 
   private Map<String, ConfigValue> vault() {

@@ -19,7 +19,9 @@ class FloeSettingsTest {
         "catalog.warehouse", "catalog.credential", "catalog.token", "storage.type", "storage.endpoint",
         "storage.region", "storage.path-style-access", "storage.access-key-id", "storage.secret-access-key",
         "engine.master", "engine.driver-memory", "engine.executor-memory", "engine.shuffle-partitions",
-        "engine.threads", "engine.conf", "namespaces", "models.path", "connections", "sources", "vars",
+        "engine.threads", "engine.conf", "namespaces", "models.path", "connections", "sources",
+        "ingest.columns.ingested-at", "ingest.columns.source", "ingest.columns.batch-id", "ingest.columns.hash",
+        "schedules", "vars",
         "vault.address", "vault.token", "vault.role-id", "vault.secret-id", "vault.approle-path", "vault.namespace");
     assertThat(defaults).containsEntry("catalog.type", "jdbc")
         .containsEntry("catalog.name", "floe")
@@ -32,7 +34,8 @@ class FloeSettingsTest {
         .containsEntry("namespaces", List.of("bronze", "silver", "gold"))
         .containsEntry("models.path", "models");
     assertThat(FloeSettings.all()).filteredOn(ConfigField::required).containsExactly(FloeSettings.NAME);
-    assertThat(FloeSettings.sections()).containsExactlyInAnyOrder("catalog", "storage", "engine", "models", "vault");
+    assertThat(FloeSettings.sections()).containsExactlyInAnyOrder("catalog", "storage", "engine", "models", "vault",
+        "ingest.columns");
   }
 
   @Test

@@ -134,9 +134,12 @@ final class HttpRecords {
       columns.forEach((name, value) -> {
         if (!declared.containsKey(name) && value != null && !value.isNull() && !value.isMissingNode()) {
           String type = nested == Nested.STRUCT ? JsonValues.nestedTypeOf(value) : JsonValues.typeOf(value);
-          if (type != null) {
-            inferred.merge(name, type, JsonValues::widen);
-          } else {
+          String known = inferred.get(name);
+          if (type != null && known == null) {
+            inferred.put(name, type);
+          } else if (type != null && !known.equals(type)) {
+            inferred.put(name, JsonValues.widen(known, type));
+          } else if (type == null) {
             inferred.putIfAbsent(name, null);
           }
         }
@@ -150,16 +153,19 @@ final class HttpRecords {
     List<SourceColumn> columns = new ArrayList<>();
     types.forEach((name, type) -> columns.add(new SourceColumn(name, type)));
     List<Object[]> rows = new ArrayList<>(accepted.size());
+    List<String> names = new ArrayList<>(types.keySet());
+    List<java.util.function.Function<JsonNode, Object>> converters = new ArrayList<>();
+    types.values().forEach(type -> converters.add(JsonValues.converter(type)));
     for (int i = 0; i < accepted.size(); i++) {
       Object[] row = new Object[columns.size()];
       String problem = null;
-      int index = 0;
-      for (Map.Entry<String, String> column : types.entrySet()) {
-        JsonNode value = values.get(i).get(column.getKey());
+      Map<String, JsonNode> record = values.get(i);
+      for (int index = 0; index < row.length; index++) {
+        JsonNode value = record.get(names.get(index));
         try {
-          row[index++] = value == null || value.isMissingNode() ? null : JsonValues.convert(value, column.getValue());
+          row[index] = value == null || value.isMissingNode() ? null : converters.get(index).apply(value);
         } catch (IllegalArgumentException e) {
-          problem = "column " + column.getKey() + ": expected " + column.getValue() + ", but was " + value
+          problem = "column " + names.get(index) + ": expected " + columns.get(index).type() + ", but was " + value
               + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
           break;
         }
@@ -177,7 +183,7 @@ final class HttpRecords {
   private void own(JsonNode object, String prefix, Map<String, JsonNode> columns) {
     for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> field = it.next();
-      String name = prefix + field.getKey();
+      String name = prefix.isEmpty() ? field.getKey() : prefix + field.getKey();
       if (field.getValue().isObject() && nested == Nested.FLATTEN) {
         own(field.getValue(), name + SEPARATOR, columns);
       } else {

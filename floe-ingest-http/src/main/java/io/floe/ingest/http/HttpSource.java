@@ -125,6 +125,12 @@ final class HttpSource implements Source {
     private final ReadOptions options;
     private final List<HttpItems.Item> itemList;
     private final ExecutorService pool;
+    private final ExecutorService ahead = Executors.newSingleThreadExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "floe-http-ahead-" + name);
+      thread.setDaemon(true);
+      return thread;
+    });
+    private Future<Optional<Batch>> pending;
     private long run;
     private String until;
     private String window;
@@ -198,6 +204,14 @@ final class HttpSource implements Source {
 
     @Override
     public Optional<Batch> next() {
+      Optional<Batch> batch = pending != null ? await(pending) : build();
+      // The next batch is fetched while the engine writes this one: reading changes nothing, so a
+      // batch fetched ahead and never committed (a failed write, a kill) is simply read again.
+      pending = batch.isPresent() && !done ? ahead.submit(this::build) : null;
+      return batch;
+    }
+
+    private Optional<Batch> build() {
       if (done || options.stopping()) {
         return Optional.empty();
       }
@@ -253,7 +267,7 @@ final class HttpSource implements Source {
       return Optional.of(new Batch(id, new FetchedRows(result), after.toPosition(), bytes, description));
     }
 
-    private HttpRequests.Series await(Future<HttpRequests.Series> future) {
+    private <T> T await(Future<T> future) {
       try {
         return future.get();
       } catch (InterruptedException e) {
@@ -345,6 +359,7 @@ final class HttpSource implements Source {
 
     @Override
     public void close() {
+      ahead.shutdownNow();
       if (pool != null) {
         pool.shutdownNow();
       }

@@ -123,6 +123,39 @@ public final class JsonValues {
   }
 
   /**
+   * A converter of JSON values to {@code type}'s Java type, with the type looked at once: what a
+   * connector uses for a column's every value (as {@link #convert}, which decides per call).
+   */
+  public static java.util.function.Function<JsonNode, Object> converter(String type) {
+    String compact = type.replace(" ", "").toLowerCase(Locale.ROOT);
+    return switch (compact) {
+      case "string" -> value -> value == null || value.isNull() ? null
+          : value.isValueNode() ? value.asText() : value.toString();
+      case "bigint", "long" -> value -> value == null || value.isNull() ? null
+          : value.isIntegralNumber() && value.canConvertToLong() ? (Object) value.longValue() : convert(value, compact);
+      case "double" -> value -> value == null || value.isNull() ? null
+          : value.isNumber() ? (Object) value.doubleValue() : convert(value, compact);
+      case "boolean" -> value -> value == null || value.isNull() ? null
+          : value.isBoolean() ? (Object) value.booleanValue() : convert(value, compact);
+      case "timestamp" -> value -> {
+        if (value == null || value.isNull()) {
+          return null;
+        }
+        if (value.isTextual()) {
+          // The common shape first (2024-01-01T00:00:00Z or +10:00): far cheaper than the lenient parser.
+          try {
+            return OffsetDateTime.parse(value.textValue(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+          } catch (DateTimeParseException notStrictIso) {
+            return convert(value, compact);
+          }
+        }
+        return convert(value, compact);
+      };
+      default -> value -> convert(value, compact);
+    };
+  }
+
+  /**
    * The value as the Java type {@code type} takes (see SourceColumn).
    *
    * @throws IllegalArgumentException when the value does not fit the type; the message, if any, says why

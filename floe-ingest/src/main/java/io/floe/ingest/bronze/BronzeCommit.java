@@ -66,8 +66,9 @@ final class BronzeCommit {
 
   /** The batch's schema changes to the table (none for a new table); fails on one Iceberg cannot follow. */
   static List<SchemaDrift.Change> drift(Table existing, SourceDefinition definition,
-      org.apache.spark.sql.types.StructType columns) {
-    return existing == null ? List.of() : SchemaDrift.changes(existing, definition.target(), columns, definition.name());
+      org.apache.spark.sql.types.StructType columns, MetadataColumns metadata) {
+    return existing == null ? List.of()
+        : SchemaDrift.changes(existing, definition.target(), columns, definition.name(), metadata);
   }
 
   /**

@@ -40,11 +40,18 @@ public final class BronzeWriter {
   private static final String ORDER_FILE = "_floe_order_file";
   private static final String ORDER_ROW = "_floe_order_row";
   private final FloeEngine engine;
+  private final MetadataColumns metadata;
   private final BatchReader reader;
 
   public BronzeWriter(FloeEngine engine) {
     this.engine = engine;
+    this.metadata = MetadataColumns.of(engine.project());
     this.reader = new BatchReader(engine.session());
+  }
+
+  /** The names of the columns Floe adds to each row, as the project says. */
+  MetadataColumns metadata() {
+    return metadata;
   }
 
   /** The source's committed state in its table; {@link SourceState#NEVER_RUN} when the table does not exist. */
@@ -97,7 +104,7 @@ public final class BronzeWriter {
         Row first = rejected.select(ParsedBatch.FILE, ParsedBatch.REASON).first();
         return new String[] {first.getString(0), first.getString(1)};
       });
-      List<SchemaDrift.Change> changes = BronzeCommit.drift(table, definition, parsed.columns());
+      List<SchemaDrift.Change> changes = BronzeCommit.drift(table, definition, parsed.columns(), metadata);
       table = BronzeCommit.prepareTable(this, definition, table, parsed.columns(), changes, rejects == 0 ? null
           : () -> RejectsTable.write(engine, definition, batch, now, rejected, encodingOf(batch)));
       Dataset<Row> good = rows.filter(col(ParsedBatch.REASON).isNull());
@@ -121,7 +128,7 @@ public final class BronzeWriter {
   // the append, read once, and the count comes from the snapshot the append committed.
   private BatchResult appendTyped(SourceDefinition definition, Batch batch, Position before, Table existing,
       ParsedBatch parsed, Instant now) {
-    List<SchemaDrift.Change> changes = BronzeCommit.drift(existing, definition, parsed.columns());
+    List<SchemaDrift.Change> changes = BronzeCommit.drift(existing, definition, parsed.columns(), metadata);
     Table table = BronzeCommit.prepareTable(this, definition, existing, parsed.columns(), changes, null);
     Dataset<Row> projected = project(definition, table, parsed.columns(), parsed.rows(), batch.id(), now);
     long snapshotId = commit(definition, table, batch, before, parsed.after(batch), projected);
@@ -172,19 +179,17 @@ public final class BronzeWriter {
 
   // The table's columns in its order: source values cast to the table's types, NULL for a column
   // the source no longer has, and the metadata columns.
-  private static Dataset<Row> project(SourceDefinition definition, Table table, StructType source, Dataset<Row> good,
+  private Dataset<Row> project(SourceDefinition definition, Table table, StructType source, Dataset<Row> good,
       String batchId, Instant now) {
     List<String> sourceNames = Arrays.asList(source.fieldNames());
     List<Column> columns = new ArrayList<>();
     for (StructField field : SparkSchemaUtil.convert(table.schema()).fields()) {
       String name = field.name();
-      Column value = switch (name) {
-        case MetadataColumns.INGESTED_AT -> lit(now);
-        case MetadataColumns.SOURCE -> lit(definition.name());
-        case MetadataColumns.BATCH_ID -> lit(batchId);
-        case MetadataColumns.HASH -> definition.hash() ? rowHash(source) : lit(null);
-        default -> sourceNames.contains(name) ? col(TextColumns.quoted(name)) : lit(null);
-      };
+      Column value = name.equals(metadata.ingestedAt()) ? lit(now)
+          : name.equals(metadata.source()) ? lit(definition.name())
+          : name.equals(metadata.batchId()) ? lit(batchId)
+          : name.equals(metadata.hash()) ? (definition.hash() ? rowHash(source) : lit(null))
+          : sourceNames.contains(name) ? col(TextColumns.quoted(name)) : lit(null);
       columns.add(value.cast(field.dataType()).as(name));
     }
     if (List.of(good.columns()).contains(ORDER_FILE)) {
@@ -195,9 +200,9 @@ public final class BronzeWriter {
   }
 
   // Names sorted, so the hash of a row does not depend on the order of the columns in the file.
-  private static Column rowHash(StructType source) {
+  private Column rowHash(StructType source) {
     Column[] values = Arrays.stream(source.fieldNames())
-        .filter(name -> !MetadataColumns.ALL.contains(name))
+        .filter(name -> !metadata.contains(name))
         .sorted()
         .map(name -> coalesce(col(TextColumns.quoted(name)).cast(DataTypes.StringType), lit("\u0000")))
         .toArray(Column[]::new);
@@ -207,15 +212,15 @@ public final class BronzeWriter {
   Table create(SourceDefinition definition, StructType source) {
     List<StructField> fields = new ArrayList<>();
     for (StructField field : source.fields()) {
-      if (!MetadataColumns.ALL.contains(field.name())) {
+      if (!metadata.contains(field.name())) {
         fields.add(field);
       }
     }
-    fields.add(DataTypes.createStructField(MetadataColumns.INGESTED_AT, DataTypes.TimestampType, true));
-    fields.add(DataTypes.createStructField(MetadataColumns.SOURCE, DataTypes.StringType, true));
-    fields.add(DataTypes.createStructField(MetadataColumns.BATCH_ID, DataTypes.StringType, true));
+    fields.add(DataTypes.createStructField(metadata.ingestedAt(), DataTypes.TimestampType, true));
+    fields.add(DataTypes.createStructField(metadata.source(), DataTypes.StringType, true));
+    fields.add(DataTypes.createStructField(metadata.batchId(), DataTypes.StringType, true));
     if (definition.hash()) {
-      fields.add(DataTypes.createStructField(MetadataColumns.HASH, DataTypes.StringType, true));
+      fields.add(DataTypes.createStructField(metadata.hash(), DataTypes.StringType, true));
     }
     String ddl = DataTypes.createStructType(fields).toDDL();
     String partitioning = definition.partitionBy().isEmpty() ? ""
@@ -231,10 +236,10 @@ public final class BronzeWriter {
     return engine.table(definition.target());
   }
 
-  private static Map<String, DataType> dataTypes(Table table) {
+  private Map<String, DataType> dataTypes(Table table) {
     Map<String, DataType> types = new LinkedHashMap<>();
     for (StructField field : SparkSchemaUtil.convert(table.schema()).fields()) {
-      if (!MetadataColumns.ALL.contains(field.name())) {
+      if (!metadata.contains(field.name())) {
         types.put(field.name(), field.dataType());
       }
     }

@@ -94,13 +94,13 @@ final class DuckDbCsvWriter {
         statement.execute("SET threads = " + Runtime.getRuntime().availableProcessors());
       }
       StructType source = sourceColumns(duck, input, csv, tableTypes);
-      TargetSchema target = TargetSchema.predict(existing, source, definition);
+      TargetSchema target = TargetSchema.predict(existing, source, definition, writer.metadata());
       long written = copy(duck, input, csv, source, target, definition, batch, now, staging);
       List<Row> rejected = rejects(duck, source);
       long read = written + rejected.size();
       BronzeCommit.checkRejectLimit(definition, batch, rejected.size(), read, rejectsBefore, rowsBefore,
           () -> new String[] {rejected.get(0).getString(0), rejected.get(0).getString(2)});
-      List<SchemaDrift.Change> changes = BronzeCommit.drift(existing, definition, source);
+      List<SchemaDrift.Change> changes = BronzeCommit.drift(existing, definition, source, writer.metadata());
       Table table = BronzeCommit.prepareTable(writer, definition, existing, source, changes, rejected.isEmpty() ? null
           : () -> RejectsTable.write(engine, definition, batch, now, engine.session().createDataFrame(rejected,
               REJECT_ROWS), csv.encoding()));

@@ -27,11 +27,12 @@ final class SchemaDrift {
    *
    * @throws FloeException a user error naming the table and column for an incompatible change
    */
-  static List<Change> changes(Table table, String tableName, StructType batchColumns, String sourceName) {
+  static List<Change> changes(Table table, String tableName, StructType batchColumns, String sourceName,
+      MetadataColumns metadata) {
     Schema schema = table.schema();
     List<Change> changes = new ArrayList<>();
     for (StructField field : batchColumns.fields()) {
-      if (MetadataColumns.ALL.contains(field.name())) {
+      if (metadata.contains(field.name())) {
         continue;
       }
       Type sourceType = SparkSchemaUtil.convert(new StructType(new StructField[] {field})).asStruct()

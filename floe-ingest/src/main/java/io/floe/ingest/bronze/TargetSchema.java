@@ -23,22 +23,23 @@ import org.apache.spark.sql.types.StructType;
  * created or changed, so a batch over its reject limit changes nothing; {@link #requireMatches}
  * checks the prediction before the files are committed.
  */
-record TargetSchema(List<Column> columns) {
+record TargetSchema(List<Column> columns, MetadataColumns metadata) {
   record Column(String name, DataType type, int id) {}
 
-  static TargetSchema predict(Table existing, StructType source, SourceDefinition definition) {
+  static TargetSchema predict(Table existing, StructType source, SourceDefinition definition,
+      MetadataColumns metadata) {
     List<Column> columns = new ArrayList<>();
     if (existing == null) {
       int id = 1;
       for (StructField field : source.fields()) {
-        if (!MetadataColumns.ALL.contains(field.name())) {
+        if (!metadata.contains(field.name())) {
           columns.add(new Column(field.name(), field.dataType(), id++));
         }
       }
-      columns.add(new Column(MetadataColumns.INGESTED_AT, DataTypes.TimestampType, id++));
-      columns.add(new Column(MetadataColumns.SOURCE, DataTypes.StringType, id++));
-      columns.add(new Column(MetadataColumns.BATCH_ID, DataTypes.StringType, id));
-      return new TargetSchema(columns);
+      columns.add(new Column(metadata.ingestedAt(), DataTypes.TimestampType, id++));
+      columns.add(new Column(metadata.source(), DataTypes.StringType, id++));
+      columns.add(new Column(metadata.batchId(), DataTypes.StringType, id));
+      return new TargetSchema(columns, metadata);
     }
     Map<String, DataType> sourceTypes = new HashMap<>();
     for (StructField field : source.fields()) {
@@ -48,29 +49,28 @@ record TargetSchema(List<Column> columns) {
       DataType tableType = SparkSchemaUtil.convert(field.type());
       DataType sourceType = sourceTypes.get(field.name());
       // A widening (checked by SchemaDrift) takes the source's type; otherwise the table's stays.
-      boolean widened = sourceType != null && !MetadataColumns.ALL.contains(field.name())
+      boolean widened = sourceType != null && !metadata.contains(field.name())
           && !sourceType.sameType(tableType);
       columns.add(new Column(field.name(), widened ? sourceType : tableType, field.fieldId()));
     }
     int next = ((HasTableOperations) existing).operations().current().lastColumnId() + 1;
     for (StructField field : source.fields()) {
-      if (existing.schema().findField(field.name()) == null && !MetadataColumns.ALL.contains(field.name())) {
+      if (existing.schema().findField(field.name()) == null && !metadata.contains(field.name())) {
         columns.add(new Column(field.name(), field.dataType(), next++));
       }
     }
-    return new TargetSchema(columns);
+    return new TargetSchema(columns, metadata);
   }
 
   /** The SELECT list producing the table's columns: source values cast, NULL for absent, metadata. */
   String selectList(StructType source, String sourceName, String batchId, Instant now) {
     List<String> names = List.of(source.fieldNames());
     return columns.stream().map(column -> {
-      String value = switch (column.name()) {
-        case MetadataColumns.INGESTED_AT -> "TIMESTAMPTZ " + DuckDbTypes.literal(now.toString());
-        case MetadataColumns.SOURCE -> DuckDbTypes.literal(sourceName);
-        case MetadataColumns.BATCH_ID -> DuckDbTypes.literal(batchId);
-        default -> names.contains(column.name()) ? DuckDbTypes.identifier(column.name()) : "NULL";
-      };
+      String name = column.name();
+      String value = name.equals(metadata.ingestedAt()) ? "TIMESTAMPTZ " + DuckDbTypes.literal(now.toString())
+          : name.equals(metadata.source()) ? DuckDbTypes.literal(sourceName)
+          : name.equals(metadata.batchId()) ? DuckDbTypes.literal(batchId)
+          : names.contains(name) ? DuckDbTypes.identifier(name) : "NULL";
       return "CAST(" + value + " AS " + DuckDbTypes.of(column.type()) + ") AS "
           + DuckDbTypes.identifier(column.name());
     }).collect(Collectors.joining(", "));

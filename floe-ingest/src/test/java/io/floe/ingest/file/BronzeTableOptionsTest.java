@@ -59,4 +59,31 @@ class BronzeTableOptionsTest extends IngestProjectTest {
     assertThat(fixture.value("SELECT count(DISTINCT _hash) FROM bronze.events")).isEqualTo(2L);
     assertThat(fixture.value("SELECT count(*) FROM bronze.events")).isEqualTo(3L);
   }
+
+  @Test
+  void theMetadataColumnsTakeTheProjectsNamesOnBothWritePaths() {
+    project("""
+          events:
+            type: json
+            path: in/events.jsonl
+            hash: true
+          plain:
+            type: csv
+            path: in/plain.csv
+        ingest:
+          columns: {ingested-at: _ingest_time, batch-id: _load_id}
+        """);
+    fixture.write("in/events.jsonl", "{\"id\": 1}\n{\"id\": 2}\n");
+    fixture.write("in/plain.csv", "id\n1\n");
+
+    fixture.ingest();
+
+    assertThat(fixture.engine().table("bronze.events").schema().columns()).extracting(column -> column.name())
+        .containsExactly("id", "_ingest_time", "_source", "_load_id", "_hash");
+    // The CSV goes the DuckDB way, the JSON the Spark way: the same names either way.
+    assertThat(fixture.engine().table("bronze.plain").schema().columns()).extracting(column -> column.name())
+        .containsExactly("id", "_ingest_time", "_source", "_load_id");
+    assertThat(fixture.value("SELECT count(DISTINCT _load_id) FROM bronze.events WHERE _ingest_time IS NOT NULL"))
+        .isEqualTo(1L);
+  }
 }

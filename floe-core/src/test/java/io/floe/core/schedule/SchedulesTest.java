@@ -1,0 +1,72 @@
+package io.floe.core.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.floe.core.error.FloeException;
+import io.floe.core.project.Project;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SchedulesTest {
+  @TempDir Path dir;
+
+  @Test
+  void schedulesAreReadWithTheirDefaults() throws IOException {
+    write("""
+        schedules:
+          ingest_om:
+            cron: '5 * * * *'
+            sources: [om_weather_hourly]
+            retries: 2
+          silver_to_gold:
+            cron: '10 */2 * * MON-FRI'
+            time-zone: Australia/Brisbane
+            select: [tag:silver, tag:gold]
+            catch-up: none
+        """);
+    List<Schedules.Schedule> schedules = Schedules.load(Project.load(dir).configFile());
+    assertThat(schedules).extracting(Schedules.Schedule::name).containsExactly("ingest_om", "silver_to_gold");
+    assertThat(schedules.get(0).sources()).containsExactly("om_weather_hourly");
+    assertThat(schedules.get(0).retries()).isEqualTo(2);
+    assertThat(schedules.get(0).catchUp()).isEqualTo("latest");
+    assertThat(schedules.get(0).timeZone()).isEqualTo(ZoneId.of("UTC"));
+    assertThat(schedules.get(1).timeZone()).isEqualTo(ZoneId.of("Australia/Brisbane"));
+    assertThat(schedules.get(1).select()).containsExactly("tag:silver", "tag:gold");
+  }
+
+  @Test
+  void aBadScheduleFailsEveryCommandWithItsLine() throws IOException {
+    write("""
+        schedules:
+          hourly:
+            cron: 'every hour'
+            sources: [orders]
+        """);
+    assertThatThrownBy(() -> Project.load(dir))
+        .isInstanceOf(FloeException.class)
+        .hasMessageContaining("floe.yaml:4: Invalid value for cron: expected five cron fields");
+    write("""
+        schedules:
+          hourly:
+            cron: '0 * * * *'
+            source: [orders]
+        """);
+    assertThatThrownBy(() -> Project.load(dir)).hasMessageContaining("floe.yaml:5: Unknown key 'source'");
+    write("""
+        schedules:
+          hourly:
+            cron: '0 * * * *'
+        """);
+    assertThatThrownBy(() -> Project.load(dir)).hasMessageContaining("Schedule 'hourly' runs nothing");
+  }
+
+  private void write(String schedules) throws IOException {
+    Files.writeString(dir.resolve("floe.yaml"), "name: scheduled\n" + schedules);
+  }
+}
