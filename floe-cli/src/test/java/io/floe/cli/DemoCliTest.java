@@ -65,7 +65,7 @@ class DemoCliTest {
     assertThat(floe(dir, "show", "raw_vault.sat_asset_measurements").ok()).contains("day(interval_start)");
     assertThat(floe(dir, "ls", "-s", "tag:hub").ok()).contains("hub_customer").contains("vault/meter.yml:");
     assertThat(floe("demo", "bakery").err())
-        .contains("Cannot run demo 'bakery': the demos are ecommerce, meter, bank and audit.");
+        .contains("Cannot run demo 'bakery': the demos are ecommerce, meter, bank, audit and pv.");
   }
 
   /**

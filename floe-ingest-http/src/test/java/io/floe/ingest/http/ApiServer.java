@@ -32,6 +32,7 @@ final class ApiServer implements AutoCloseable {
   }
 
   private final HttpServer server;
+  private final java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(4);
   private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
 
   ApiServer() {
@@ -40,6 +41,8 @@ final class ApiServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    // Several threads, as a real API serves requests at once (a slow answer must not queue the next).
+    server.setExecutor(threads);
     server.start();
   }
 
@@ -88,5 +91,6 @@ final class ApiServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    threads.shutdownNow();
   }
 }

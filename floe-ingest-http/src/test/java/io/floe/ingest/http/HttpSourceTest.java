@@ -125,6 +125,9 @@ class HttpSourceTest {
     assertThat(resumed.rowsWritten()).isEqualTo(17);
     assertThat(fixture.rows("SELECT count(*), count(DISTINCT id), min(id), max(id) FROM bronze.events").toString())
         .isEqualTo("[[32, 32, 1, 32]]");
+    // Flat rows appended take the DuckDB path (Parquet written by DuckDB, committed by Iceberg).
+    assertThat(fixture.value("SELECT count(*) FROM bronze.events.files WHERE file_path NOT LIKE '%/floe-%.parquet'"))
+        .isEqualTo(0L);
   }
 
   @Test
@@ -248,6 +251,85 @@ class HttpSourceTest {
     assertThat(fixture.rows("SELECT n FROM bronze.linked ORDER BY n").toString()).isEqualTo("[[1], [2], [3]]");
     assertThat(fixture.rows("SELECT n FROM bronze.next ORDER BY n").toString()).isEqualTo("[[1], [2]]");
     assertThat(tokens.get()).isEqualTo(1);
+  }
+
+  @Test
+  void basicAuthAnApiKeyHeaderATimeoutRetriedAndARetryAfterWaitedFor() {
+    AtomicInteger slow = new AtomicInteger();
+    api.on("/basic", request -> {
+      String expected = "Basic " + java.util.Base64.getEncoder().encodeToString("reader:pw".getBytes());
+      if (!expected.equals(request.headers().get("authorization"))) {
+        return new ApiServer.Reply(401, "{}", Map.of());
+      }
+      if (slow.getAndIncrement() == 0) {
+        sleep(1500);
+      }
+      return ApiServer.Reply.json("[{\"n\": 1}]");
+    });
+    AtomicInteger throttled = new AtomicInteger();
+    api.on("/keyed", request -> {
+      if (!"k3y".equals(request.headers().get("x-api-key"))) {
+        return new ApiServer.Reply(403, "{}", Map.of());
+      }
+      return throttled.getAndIncrement() == 0 ? new ApiServer.Reply(429, "{}", Map.of("Retry-After", "1"))
+          : ApiServer.Reply.json("[{\"n\": 2}]");
+    });
+    fixture = new IngestFixture(projectDir, "  basic:\n    type: http\n    url: " + api.url("/basic") + "\n"
+        + "    auth: {type: basic, username: reader, password: '${file:pw.txt}'}\n    timeout: 500ms\n"
+        + "    retry.backoff: 1ms\n"
+        + "  keyed:\n    type: http\n    url: " + api.url("/keyed") + "\n"
+        + "    auth: {type: api-key, token: '${file:key.txt}'}\n", null);
+    fixture.write("pw.txt", "pw");
+    fixture.write("key.txt", "k3y");
+    fixture.ingest("basic");
+    // The first request timed out after 500 ms and was sent again.
+    assertThat(slow.get()).isEqualTo(2);
+    assertThat(fixture.value("SELECT n FROM bronze.basic")).isEqualTo(1L);
+
+    long start = System.nanoTime();
+    fixture.ingest("keyed");
+    assertThat(System.nanoTime() - start).as("waited for Retry-After: 1").isGreaterThanOrEqualTo(1_000_000_000L);
+    assertThat(fixture.value("SELECT n FROM bronze.keyed")).isEqualTo(2L);
+  }
+
+  @Test
+  void concurrencyAndRequestRateAreLimits() {
+    AtomicInteger inFlight = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    List<Long> starts = java.util.Collections.synchronizedList(new ArrayList<>());
+    api.on("/item", request -> {
+      starts.add(System.nanoTime());
+      most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+      sleep(100);
+      inFlight.decrementAndGet();
+      return ApiServer.Reply.json("[{\"n\": " + request.param("n") + "}]");
+    });
+    StringBuilder items = new StringBuilder();
+    for (int i = 1; i <= 6; i++) {
+      items.append("        i").append(i).append(": {n: ").append(i).append("}\n");
+    }
+    fixture = new IngestFixture(projectDir, "  items:\n    type: http\n    url: " + api.url("/item") + "\n"
+        + "    params: {n: '{{ item.n }}'}\n    items:\n      list:\n" + items + "    concurrency: 2\n"
+        + "    requests-per-second: '20'\n", null);
+    SourceRun run = fixture.ingest("items").get(0);
+    assertThat(run.rowsWritten()).isEqualTo(6);
+    assertThat(run.batches()).isEqualTo(3);
+    assertThat(most.get()).isEqualTo(2);
+    // 20 a second: request starts at least 50 ms apart (less a little for the clock).
+    List<Long> sorted = new ArrayList<>(starts);
+    sorted.sort(null);
+    for (int i = 1; i < sorted.size(); i++) {
+      assertThat(sorted.get(i) - sorted.get(i - 1)).isGreaterThan(45_000_000L);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test

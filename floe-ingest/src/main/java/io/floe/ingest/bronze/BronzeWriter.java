@@ -90,6 +90,9 @@ public final class BronzeWriter {
       return new DuckDbCsvWriter(engine, this).write(definition, batch, before, rejectsBefore, rowsBefore, table,
           table == null ? Map.of() : dataTypes(table));
     }
+    if (DuckDbRowWriter.applies(definition, batch, table)) {
+      return new DuckDbRowWriter(engine, this).write(definition, batch, before, rejectsBefore, rowsBefore, table);
+    }
     ParsedBatch parsed = reader.read(batch, table == null ? Map.of() : dataTypes(table));
     if (batch.input() instanceof QueryInput && definition.mode() == WriteMode.APPEND) {
       return appendTyped(definition, batch, before, table, parsed, now);

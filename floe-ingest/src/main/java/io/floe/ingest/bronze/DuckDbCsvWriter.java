@@ -88,11 +88,7 @@ final class DuckDbCsvWriter {
     FileFormat.Csv csv = (FileFormat.Csv) input.format();
     Instant now = Instant.now();
     Path staging = definition.projectRoot().resolve(".floe/staging/" + batch.id() + "-" + UUID.randomUUID());
-    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
-      try (Statement statement = duck.createStatement()) {
-        statement.execute("SET TimeZone = 'UTC'");
-        statement.execute("SET threads = " + Runtime.getRuntime().availableProcessors());
-      }
+    try (Connection duck = openDuckDb()) {
       StructType source = sourceColumns(duck, input, csv, tableTypes);
       TargetSchema target = TargetSchema.predict(existing, source, definition, writer.metadata());
       long written = copy(duck, input, csv, source, target, definition, batch, now, staging);
@@ -118,7 +114,27 @@ final class DuckDbCsvWriter {
     }
   }
 
-  private static final StructType REJECT_ROWS = new StructType()
+  /** An in-memory DuckDB in UTC, with a thread per core. */
+  static Connection openDuckDb() throws SQLException {
+    Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+    try (Statement statement = duck.createStatement()) {
+      statement.execute("SET TimeZone = 'UTC'");
+      statement.execute("SET threads = " + Runtime.getRuntime().availableProcessors());
+    } catch (SQLException e) {
+      duck.close();
+      throw e;
+    }
+    return duck;
+  }
+
+  /** The COPY that writes a query's rows as zstd Parquet files carrying the table's field ids. */
+  static String copyToParquet(String query, TargetSchema target, Path staging) {
+    return "COPY (" + query + ") TO " + DuckDbTypes.literal(staging.toString())
+        + " (FORMAT parquet, COMPRESSION zstd, PER_THREAD_OUTPUT true, ROW_GROUP_SIZE 1048576, FIELD_IDS "
+        + target.fieldIds() + ")";
+  }
+
+  static final StructType REJECT_ROWS = new StructType()
       .add(ParsedBatch.FILE, DataTypes.StringType)
       .add(ParsedBatch.RAW, DataTypes.StringType)
       .add(ParsedBatch.REASON, DataTypes.StringType);
@@ -151,9 +167,7 @@ final class DuckDbCsvWriter {
     String select = target.selectList(source, definition.name(), batch.id(), now);
     try (Statement statement = duck.createStatement()) {
       Files.createDirectories(staging.getParent());
-      statement.execute("COPY (SELECT " + select + " FROM " + read + ") TO " + DuckDbTypes.literal(staging.toString())
-          + " (FORMAT parquet, COMPRESSION zstd, PER_THREAD_OUTPUT true, ROW_GROUP_SIZE 1048576, FIELD_IDS "
-          + target.fieldIds() + ")");
+      statement.execute(copyToParquet("SELECT " + select + " FROM " + read, target, staging));
       try (ResultSet count = statement.getResultSet()) {
         if (count != null && count.next()) {
           return count.getLong(1);
@@ -209,7 +223,7 @@ final class DuckDbCsvWriter {
 
   // The staged files move into the table's data directory, then Iceberg reads their footers for
   // metrics: the commit references files where the table keeps its data.
-  private static List<DataFile> dataFiles(Table table, Path staging) {
+  static List<DataFile> dataFiles(Table table, Path staging) {
     Path dataDir = Path.of(java.net.URI.create(table.location().startsWith("/") ? "file:" + table.location()
         : table.location())).resolve("data");
     MetricsConfig metrics = MetricsConfig.forTable(table);
@@ -244,7 +258,7 @@ final class DuckDbCsvWriter {
 
   // Staged files left after a commit are none (they moved); after a failure they are never
   // referenced, so removing them loses nothing. A failure to remove them must not hide the first.
-  private static void deleteQuietlyAfterFailure(Path staging) {
+  static void deleteQuietlyAfterFailure(Path staging) {
     if (!Files.exists(staging)) {
       return;
     }

@@ -1,0 +1,178 @@
+package io.floe.ingest.bronze;
+
+import static java.util.Objects.requireNonNull;
+
+import io.floe.core.error.FloeException;
+import io.floe.ingest.spi.Batch;
+import io.floe.ingest.spi.Position;
+import io.floe.ingest.spi.RejectedRow;
+import io.floe.ingest.spi.RowInput;
+import io.floe.ingest.spi.RowStream;
+import io.floe.ingest.spi.SourceColumn;
+import io.floe.ingest.spi.SourceDefinition;
+import io.floe.ingest.spi.WriteMode;
+import io.floe.spark.FloeEngine;
+import io.floe.spark.sql.SparkErrors;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.Table;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructType;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fast path for a connector's rows (an HTTP API's records, an audit table's events) appended to
+ * an unpartitioned local table: the rows go into an in-memory DuckDB table through its appender,
+ * and DuckDB writes Parquet files that carry the table's field ids; Iceberg then commits them with
+ * the source's position, as the CSV fast path does. It skips Spark's row conversion and writer,
+ * which cost most of a row batch's time. Nested columns, upserts, row hashes and partitioned tables
+ * take the Spark path.
+ */
+final class DuckDbRowWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(DuckDbRowWriter.class);
+
+  private final FloeEngine engine;
+  private final BronzeWriter writer;
+
+  DuckDbRowWriter(FloeEngine engine, BronzeWriter writer) {
+    this.engine = requireNonNull(engine, "engine is null");
+    this.writer = requireNonNull(writer, "writer is null");
+  }
+
+  /** Whether the batch can take this path; the Spark path handles the rest. */
+  static boolean applies(SourceDefinition definition, Batch batch, Table table) {
+    if (!(batch.input() instanceof RowInput input)) {
+      return false;
+    }
+    List<SourceColumn> columns = input.columns();
+    boolean flat = !columns.isEmpty() && columns.stream().noneMatch(column -> column.type().contains("<"));
+    boolean localTable = table == null || table.location().startsWith("/") || table.location().startsWith("file:");
+    return flat && definition.mode() == WriteMode.APPEND && !definition.hash() && definition.partitionBy().isEmpty()
+        && localTable && (table == null || table.spec().isUnpartitioned());
+  }
+
+  BatchResult write(SourceDefinition definition, Batch batch, Position before, long rejectsBefore,
+      long rowsBefore, Table existing) {
+    RowInput input = (RowInput) batch.input();
+    StructType source = new StructType();
+    for (SourceColumn column : input.columns()) {
+      source = source.add(column.name(), DataType.fromDDL(column.type()), true);
+    }
+    Instant now = Instant.now();
+    Path staging = definition.projectRoot().resolve(".floe/staging/" + batch.id() + "-" + UUID.randomUUID());
+    try (Connection duck = DuckDbCsvWriter.openDuckDb()) {
+      try (Statement statement = duck.createStatement()) {
+        statement.execute("CREATE TABLE batch_rows (" + java.util.Arrays.stream(source.fields())
+            .map(field -> DuckDbTypes.identifier(field.name()) + " " + DuckDbTypes.of(field.dataType()))
+            .collect(Collectors.joining(", ")) + ")");
+      }
+      long written = 0;
+      List<RejectedRow> rejected;
+      Optional<Position> end;
+      try (RowStream rows = input.open();
+          DuckDBAppender appender = duck.unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA,
+              "batch_rows")) {
+        while (rows.hasNext()) {
+          Object[] row = rows.next();
+          appender.beginRow();
+          for (Object value : row) {
+            append(appender, value);
+          }
+          appender.endRow();
+          written++;
+        }
+        end = rows.endPosition();
+        rejected = rows.rejected();
+      }
+      TargetSchema target = TargetSchema.predict(existing, source, definition, writer.metadata());
+      copy(duck, target.selectList(source, definition.name(), batch.id(), now), target, staging);
+      long read = written + rejected.size();
+      BronzeCommit.checkRejectLimit(definition, batch, rejected.size(), read, rejectsBefore, rowsBefore,
+          () -> new String[] {rejected.get(0).where(), rejected.get(0).reason()});
+      List<SchemaDrift.Change> changes = BronzeCommit.drift(existing, definition, source, writer.metadata());
+      Table table = BronzeCommit.prepareTable(writer, definition, existing, source, changes, rejected.isEmpty() ? null
+          : () -> RejectsTable.write(engine, definition, batch, now, engine.session().createDataFrame(
+              rejectRows(rejected), DuckDbCsvWriter.REJECT_ROWS), "UTF-8"));
+      target.requireMatches(table);
+      List<DataFile> files = DuckDbCsvWriter.dataFiles(table, staging);
+      Position after = end.orElse(batch.after());
+      long snapshotId = BronzeCommit.appendFiles(table, definition, batch, before, after, files);
+      LOG.debug("Source {}: committed {} rows in {} files through DuckDB", definition.name(), written, files.size());
+      return new BatchResult(read, written, rejected.size(), changes.stream().map(Object::toString).toList(),
+          snapshotId, after);
+    } catch (SQLException e) {
+      throw FloeException.internal(e, "Cannot stage batch %s of source '%s': %s", batch.description(),
+          definition.name(), SparkErrors.firstLine(e.getMessage()));
+    } finally {
+      DuckDbCsvWriter.deleteQuietlyAfterFailure(staging);
+    }
+  }
+
+  // The Java types of SourceColumn, as the appender takes them; an Instant as microseconds (TIMESTAMPTZ).
+  private static void append(DuckDBAppender appender, Object value) throws SQLException {
+    if (value == null) {
+      appender.appendNull();
+    } else if (value instanceof String text) {
+      appender.append(text);
+    } else if (value instanceof Long number) {
+      appender.append(number.longValue());
+    } else if (value instanceof Double number) {
+      appender.append(number.doubleValue());
+    } else if (value instanceof Instant instant) {
+      appender.appendEpochMicros(Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L),
+          instant.getNano() / 1_000));
+    } else if (value instanceof Integer number) {
+      appender.append(number.intValue());
+    } else if (value instanceof Boolean bool) {
+      appender.append(bool.booleanValue());
+    } else if (value instanceof BigDecimal decimal) {
+      appender.append(decimal);
+    } else if (value instanceof Float number) {
+      appender.append(number.floatValue());
+    } else if (value instanceof LocalDate date) {
+      appender.append(date);
+    } else if (value instanceof LocalDateTime time) {
+      appender.append(time);
+    } else if (value instanceof byte[] bytes) {
+      appender.append(bytes);
+    } else {
+      throw new IllegalStateException("Invalid row value from connector: " + value.getClass().getName()
+          + " is none of the types SourceColumn names");
+    }
+  }
+
+  private static void copy(Connection duck, String select, TargetSchema target, Path staging) throws SQLException {
+    try (Statement statement = duck.createStatement()) {
+      Files.createDirectories(staging.getParent());
+      statement.execute(DuckDbCsvWriter.copyToParquet("SELECT " + select + " FROM batch_rows", target, staging));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create the staging directory " + staging, e);
+    }
+  }
+
+  private static List<Row> rejectRows(List<RejectedRow> rejected) {
+    List<Row> rows = new ArrayList<>(rejected.size());
+    rejected.forEach(reject -> rows.add(RowFactory.create(reject.where(), reject.raw(), reject.reason())));
+    return rows;
+  }
+}
