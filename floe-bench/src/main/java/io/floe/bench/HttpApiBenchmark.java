@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
@@ -48,7 +49,8 @@ final class HttpApiBenchmark {
   List<Figure> run() throws Exception {
     List<byte[]> pages = pages(records);
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.setExecutor(Executors.newFixedThreadPool(2));
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    server.setExecutor(threads);
     server.createContext("/readings", exchange -> {
       String query = exchange.getRequestURI().getQuery();
       int offset = Integer.parseInt(query.replaceAll(".*offset=(\\d+).*", "$1"));
@@ -91,6 +93,8 @@ final class HttpApiBenchmark {
       }
     } finally {
       server.stop(0);
+      // The server's threads are not daemons: left running, they keep ./bench from exiting.
+      threads.shutdownNow();
     }
   }
 

@@ -37,6 +37,11 @@ public final class PvApiFixture implements AutoCloseable {
   static final Map<String, String> WEATHER_UNITS = weatherUnits();
 
   private final HttpServer server;
+  private final java.util.concurrent.ExecutorService threads = Executors.newFixedThreadPool(4, runnable -> {
+    Thread thread = new Thread(runnable, "pv-api-fixture");
+    thread.setDaemon(true);
+    return thread;
+  });
   private final int plants;
   private final String apiKey;
   private final int throttleEvery;
@@ -48,11 +53,7 @@ public final class PvApiFixture implements AutoCloseable {
     this.apiKey = apiKey;
     this.throttleEvery = throttleEvery;
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.setExecutor(Executors.newFixedThreadPool(4, runnable -> {
-      Thread thread = new Thread(runnable, "pv-api-fixture");
-      thread.setDaemon(true);
-      return thread;
-    }));
+    server.setExecutor(threads);
     server.createContext("/v4/facilities/", exchange -> answer(exchange, this::facilities, true));
     server.createContext("/v4/data/facilities/", exchange -> answer(exchange, this::generation, true));
     server.createContext("/v1/archive", exchange -> answer(exchange, this::weather, false));
@@ -252,5 +253,6 @@ public final class PvApiFixture implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    threads.shutdownNow();
   }
 }

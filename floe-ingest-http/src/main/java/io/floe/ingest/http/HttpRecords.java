@@ -113,60 +113,53 @@ final class HttpRecords {
   /** Typed rows of the records of one batch. */
   Result convert(List<Found> records) {
     List<RejectedRow> rejected = new ArrayList<>();
-    List<Map<String, JsonNode>> values = new ArrayList<>(records.size());
+    Slots slots = new Slots();
+    List<JsonNode[]> values = new ArrayList<>(records.size());
     List<Found> accepted = new ArrayList<>(records.size());
-    Map<String, String> inferred = new LinkedHashMap<>();
     for (Found found : records) {
-      Map<String, JsonNode> columns = new LinkedHashMap<>();
+      Cells cells = new Cells(slots.names.size());
       if (!fields.isEmpty()) {
-        fields.forEach((name, field) -> columns.put(name, field.valueOf(found.record(), found.enclosing(),
+        fields.forEach((name, field) -> cells.put(slots, name, field.valueOf(found.record(), found.enclosing(),
             found.root())));
       } else if (found.record().isObject()) {
-        own(found.record(), "", columns);
+        own(found.record(), "", slots, cells);
       } else {
         rejected.add(reject(found, "the record is " + found.record().getNodeType().name().toLowerCase(
             java.util.Locale.ROOT) + ", not an object: name its columns with records.fields, e.g. ts: '[0]'"));
         continue;
       }
       for (String column : itemColumns) {
-        columns.put(column, toJson(found.item().get(column)));
+        cells.put(slots, column, toJson(found.item().get(column)));
       }
-      columns.forEach((name, value) -> {
-        if (!declared.containsKey(name) && value != null && !value.isNull() && !value.isMissingNode()) {
-          String type = nested == Nested.STRUCT ? JsonValues.nestedTypeOf(value) : JsonValues.typeOf(value);
-          String known = inferred.get(name);
-          if (type != null && known == null) {
-            inferred.put(name, type);
-          } else if (type != null && !known.equals(type)) {
-            inferred.put(name, JsonValues.widen(known, type));
-          } else if (type == null) {
-            inferred.putIfAbsent(name, null);
-          }
-        }
-      });
-      values.add(columns);
+      values.add(cells.values);
       accepted.add(found);
     }
-    Map<String, String> types = new LinkedHashMap<>(declared);
-    // A column seen only empty ({} or []) is text until a value says otherwise.
-    inferred.forEach((name, type) -> types.putIfAbsent(name, type == null ? "string" : type));
+    // Declared columns first, then the others in the order first seen; a column whose values were all
+    // null is left out, one seen only empty ({} or []) is text until a value says otherwise.
     List<SourceColumn> columns = new ArrayList<>();
-    types.forEach((name, type) -> columns.add(new SourceColumn(name, type)));
-    List<Object[]> rows = new ArrayList<>(accepted.size());
-    List<String> names = new ArrayList<>(types.keySet());
+    List<Integer> included = new ArrayList<>();
+    for (int slot = 0; slot < slots.names.size(); slot++) {
+      String type = slot < slots.declaredCount ? declared.get(slots.names.get(slot)) : slots.types.get(slot);
+      if (type != null) {
+        columns.add(new SourceColumn(slots.names.get(slot), type == Slots.EMPTY ? "string" : type));
+        included.add(slot);
+      }
+    }
     List<java.util.function.Function<JsonNode, Object>> converters = new ArrayList<>();
-    types.values().forEach(type -> converters.add(JsonValues.converter(type)));
+    columns.forEach(column -> converters.add(JsonValues.converter(column.type())));
+    List<Object[]> rows = new ArrayList<>(accepted.size());
     for (int i = 0; i < accepted.size(); i++) {
       Object[] row = new Object[columns.size()];
       String problem = null;
-      Map<String, JsonNode> record = values.get(i);
+      JsonNode[] record = values.get(i);
       for (int index = 0; index < row.length; index++) {
-        JsonNode value = record.get(names.get(index));
+        int slot = included.get(index);
+        JsonNode value = slot < record.length ? record[slot] : null;
         try {
           row[index] = value == null || value.isMissingNode() ? null : converters.get(index).apply(value);
         } catch (IllegalArgumentException e) {
-          problem = "column " + names.get(index) + ": expected " + columns.get(index).type() + ", but was " + value
-              + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
+          problem = "column " + columns.get(index).name() + ": expected " + columns.get(index).type() + ", but was "
+              + value + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
           break;
         }
       }
@@ -179,15 +172,78 @@ final class HttpRecords {
     return new Result(columns, rows, rejected);
   }
 
+  /**
+   * The columns of a batch as they are met: a slot per name (the declared ones first) and the type
+   * inferred so far. Records keep their values by slot, so a value costs one lookup, not a map each.
+   */
+  private final class Slots {
+    // A marker compared by identity ("seen only empty"), so no type name can be mistaken for it.
+    static final String EMPTY = new String("empty");
+    private final Map<String, Integer> byName = new java.util.HashMap<>();
+    private final List<String> names = new ArrayList<>();
+    private final List<String> types = new ArrayList<>();
+    private final int declaredCount;
+
+    Slots() {
+      declared.forEach((name, type) -> slot(name));
+      declaredCount = names.size();
+    }
+
+    int slot(String name) {
+      Integer slot = byName.get(name);
+      if (slot == null) {
+        slot = names.size();
+        byName.put(name, slot);
+        names.add(name);
+        types.add(null);
+      }
+      return slot;
+    }
+
+    void infer(int slot, JsonNode value) {
+      String type = nested == Nested.STRUCT ? JsonValues.nestedTypeOf(value) : JsonValues.typeOf(value);
+      String known = types.get(slot);
+      if (type == null) {
+        if (known == null) {
+          types.set(slot, EMPTY);
+        }
+      } else if (known == null || known == EMPTY) {
+        types.set(slot, type);
+      } else if (!known.equals(type)) {
+        types.set(slot, JsonValues.widen(known, type));
+      }
+    }
+  }
+
+  /** One record's values by slot. */
+  private static final class Cells {
+    private JsonNode[] values;
+
+    Cells(int slots) {
+      values = new JsonNode[Math.max(slots, 4)];
+    }
+
+    void put(Slots slots, String name, JsonNode value) {
+      int slot = slots.slot(name);
+      if (slot >= values.length) {
+        values = java.util.Arrays.copyOf(values, Math.max(slot + 1, values.length * 2));
+      }
+      values[slot] = value;
+      if (slot >= slots.declaredCount && value != null && !value.isNull() && !value.isMissingNode()) {
+        slots.infer(slot, value);
+      }
+    }
+  }
+
   // The record's own fields; nested objects flattened to a__b unless kept whole.
-  private void own(JsonNode object, String prefix, Map<String, JsonNode> columns) {
+  private void own(JsonNode object, String prefix, Slots slots, Cells cells) {
     for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> field = it.next();
       String name = prefix.isEmpty() ? field.getKey() : prefix + field.getKey();
       if (field.getValue().isObject() && nested == Nested.FLATTEN) {
-        own(field.getValue(), name + SEPARATOR, columns);
+        own(field.getValue(), name + SEPARATOR, slots, cells);
       } else {
-        columns.put(name, field.getValue());
+        cells.put(slots, name, field.getValue());
       }
     }
   }
