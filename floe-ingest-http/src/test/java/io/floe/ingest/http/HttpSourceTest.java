@@ -282,8 +282,8 @@ class HttpSourceTest {
     fixture.write("pw.txt", "pw");
     fixture.write("key.txt", "k3y");
     fixture.ingest("basic");
-    // The first request timed out after 500 ms and was sent again.
-    assertThat(slow.get()).isEqualTo(2);
+    // The first request timed out after 500 ms and was sent again (again, on a machine slow enough).
+    assertThat(slow.get()).isGreaterThanOrEqualTo(2);
     assertThat(fixture.value("SELECT n FROM bronze.basic")).isEqualTo(1L);
 
     long start = System.nanoTime();
@@ -298,10 +298,13 @@ class HttpSourceTest {
     AtomicInteger most = new AtomicInteger();
     List<Long> starts = java.util.Collections.synchronizedList(new ArrayList<>());
     api.on("/item", request -> {
-      starts.add(System.nanoTime());
       most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
       sleep(100);
       inFlight.decrementAndGet();
+      return ApiServer.Reply.json("[{\"n\": " + request.param("n") + "}]");
+    });
+    api.on("/paced", request -> {
+      starts.add(System.nanoTime());
       return ApiServer.Reply.json("[{\"n\": " + request.param("n") + "}]");
     });
     StringBuilder items = new StringBuilder();
@@ -310,17 +313,21 @@ class HttpSourceTest {
     }
     fixture = new IngestFixture(projectDir, "  items:\n    type: http\n    url: " + api.url("/item") + "\n"
         + "    params: {n: '{{ item.n }}'}\n    items:\n      list:\n" + items + "    concurrency: 2\n"
-        + "    requests-per-second: '20'\n", null);
+        + "  paced:\n    type: http\n    url: " + api.url("/paced") + "\n"
+        + "    params: {n: '{{ item.n }}'}\n    items:\n      list:\n" + items + "    requests-per-second: '10'\n",
+        null);
     SourceRun run = fixture.ingest("items").get(0);
     assertThat(run.rowsWritten()).isEqualTo(6);
+    // Two items' series at a time, never more: a batch each.
     assertThat(run.batches()).isEqualTo(3);
     assertThat(most.get()).isEqualTo(2);
-    // 20 a second: request starts at least 50 ms apart (less a little for the clock).
+
+    assertThat(fixture.ingest("paced").get(0).rowsWritten()).isEqualTo(6);
+    // Ten a second: six requests span at least half a second (unpaced, they take a few milliseconds).
     List<Long> sorted = new ArrayList<>(starts);
     sorted.sort(null);
-    for (int i = 1; i < sorted.size(); i++) {
-      assertThat(sorted.get(i) - sorted.get(i - 1)).isGreaterThan(45_000_000L);
-    }
+    assertThat(sorted).hasSize(6);
+    assertThat(sorted.get(5) - sorted.get(0)).isGreaterThan(400_000_000L);
   }
 
   private static void sleep(long millis) {
