@@ -190,6 +190,30 @@ public final class FloeRuntime {
     return report;
   }
 
+  /**
+   * What {@code floe build} does: loads what is new in {@code toIngest}, then runs the selected
+   * models and their tests on the run's branch and publishes when they pass.
+   */
+  public RunReport build(ModelProject models, ProjectSources sources, List<SourceDefinition> toIngest,
+      Set<String> selected, boolean warningRows, boolean fullRefresh, Listener listener) {
+    if (!toIngest.isEmpty()) {
+      ingest(sources, toIngest, listener);
+    }
+    return models(models, selected, true, warningRows, fullRefresh, listener);
+  }
+
+  /**
+   * The sources a build of {@code selected} loads first: with no selector every source floe.yaml
+   * declares; otherwise the sources whose tables the selection reaches (dbt's {@code build -s +model}
+   * builds the model's upstream too).
+   */
+  public static List<SourceDefinition> sourcesOf(ProjectSources sources, List<String> selectors,
+      Set<String> selected) {
+    return selectors.isEmpty()
+        ? sources.all()
+        : sources.all().stream().filter(source -> selected.contains(source.target())).toList();
+  }
+
   /** Runs the tests of the selected models against main, recording each. */
   public List<TestResult> test(ModelProject models, Set<String> selected, boolean warningRows) {
     List<TestResult> tests = new DataTestRunner(engine, models, warningRows).run(selected, Model::table);

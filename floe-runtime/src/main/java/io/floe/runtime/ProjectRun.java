@@ -74,6 +74,35 @@ public final class ProjectRun implements AutoCloseable {
     }
   }
 
+  /**
+   * What a long-lived process ({@code floe serve}) does when it starts: marks the runs a kill left
+   * {@code running} as interrupted and removes what they left in the catalog, without recording a
+   * run of its own. When another process holds the project, nothing was interrupted: it returns at once.
+   *
+   * @return the ids of the runs found interrupted
+   */
+  public static List<String> recoverInterrupted(Project project, FloeEngine engine) {
+    ProjectLock lock;
+    try {
+      lock = ProjectLock.acquire(project.stateDir(), "floe serve (recovering interrupted runs)", Duration.ZERO);
+    } catch (io.floe.core.error.FloeException e) {
+      if (e.category() != io.floe.core.error.ErrorCategory.CONFLICT) {
+        throw e;
+      }
+      LOG.info("Another process is writing to the project; runs it holds are not interrupted: {}", e.getMessage());
+      return List.of();
+    }
+    try (lock; RunStore store = RunStore.open(project.stateDir())) {
+      List<String> interrupted = store.markInterrupted();
+      if (!interrupted.isEmpty()) {
+        List<String> cleaned = Leftovers.remove(engine);
+        LOG.info("Runs {} were interrupted (their process stopped); cleaned {}", interrupted, cleaned);
+        Leftovers.removeStagingFiles(project.stateDir());
+      }
+      return interrupted;
+    }
+  }
+
   /** The run's id, e.g. {@code 20261130_101500_123}; model branches are {@code floe_run_<id>}. */
   public String id() {
     return id;

@@ -33,22 +33,16 @@ final class BuildCommand extends ModelRunCommand {
       return;
     }
     sources = ProjectSources.load(project);
-    // With no selector, everything floe.yaml declares; otherwise the sources whose tables the
-    // selection reaches (dbt's `build -s +model` also builds the model's upstream).
-    toIngest = selection.selectors.isEmpty()
-        ? sources.all()
-        : sources.all().stream().filter(source -> selected.contains(source.target())).toList();
+    toIngest = FloeRuntime.sourcesOf(sources, selection.selectors, selected);
   }
 
   @Override
   int run(FloeEngine engine) {
-    FloeRuntime runtime = runtime(engine);
-    if (!toIngest.isEmpty()) {
-      runtime.ingest(sources, toIngest, IngestCommand.printing(spec.commandLine().getErr(), run -> {
-        out().println(IngestCommand.summary(run));
-        out().flush();
-      }));
-    }
-    return report(runtime.models(models, selected, true, root().verbosity() > 0, refresh.fullRefresh));
+    FloeRuntime.Listener printing = IngestCommand.printing(spec.commandLine().getErr(), run -> {
+      out().println(IngestCommand.summary(run));
+      out().flush();
+    });
+    return report(runtime(engine).build(models, sources, toIngest, selected, root().verbosity() > 0,
+        refresh.fullRefresh, printing));
   }
 }

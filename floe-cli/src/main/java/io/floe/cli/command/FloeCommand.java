@@ -33,6 +33,7 @@ import picocli.CommandLine.ScopeType;
       BranchCommand.class,
       TagCommand.class,
       ConfigCommand.class,
+      ServeCommand.class,
       DemoCommand.class
     },
     footer = {

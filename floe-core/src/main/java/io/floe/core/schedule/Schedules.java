@@ -6,11 +6,13 @@ import io.floe.core.config.ConfigDocument;
 import io.floe.core.config.ConfigField;
 import io.floe.core.config.ConfigParser;
 import io.floe.core.config.ConfigType;
+import io.floe.core.config.DurationText;
 import io.floe.core.error.FloeException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,13 +55,27 @@ public final class Schedules {
 
   /** One schedule. */
   public record Schedule(String name, String cron, ZoneId timeZone, List<String> sources, List<String> select,
-      int retries, String retryBackoff, String timeout, String catchUp, boolean paused) {
+      int retries, Duration retryBackoff, Duration timeout, CatchUp catchUp, boolean paused) {
     public Schedule {
       requireNonNull(name, "name is null");
       requireNonNull(cron, "cron is null");
+      requireNonNull(timeZone, "timeZone is null");
+      requireNonNull(retryBackoff, "retryBackoff is null");
+      requireNonNull(timeout, "timeout is null");
+      requireNonNull(catchUp, "catchUp is null");
       sources = List.copyOf(sources);
       select = List.copyOf(select);
     }
+  }
+
+  /** What a schedule does about the runs it missed while no server ran. */
+  public enum CatchUp {
+    /** Nothing: the next run is the next time the cron expression names. */
+    NONE,
+    /** One run at start, standing for all that were missed. */
+    LATEST,
+    /** One run per missed time, oldest first. */
+    ALL
   }
 
   private Schedules() {}
@@ -108,7 +124,19 @@ public final class Schedules {
       throw document.invalid(RETRIES, "0 or more");
     }
     return new Schedule(name, cron, zone, document.stringList(SOURCES), document.stringList(SELECT),
-        document.integer(RETRIES), document.string(RETRY_BACKOFF), document.string(TIMEOUT),
-        document.string(CATCH_UP), document.bool(PAUSED));
+        document.integer(RETRIES), duration(document, RETRY_BACKOFF), duration(document, TIMEOUT),
+        CatchUp.valueOf(document.string(CATCH_UP).toUpperCase(java.util.Locale.ROOT)), document.bool(PAUSED));
+  }
+
+  private static Duration duration(ConfigDocument document, ConfigField field) {
+    try {
+      Duration duration = DurationText.parse(document.string(field));
+      if (duration.isNegative() || duration.isZero()) {
+        throw document.invalid(field, "a duration above zero, like 30s, 15m or 2h");
+      }
+      return duration;
+    } catch (IllegalArgumentException e) {
+      throw document.invalid(field, e.getMessage());
+    }
   }
 }

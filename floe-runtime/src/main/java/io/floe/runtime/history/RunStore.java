@@ -179,6 +179,72 @@ public final class RunStore implements AutoCloseable {
     return runs;
   }
 
+  /**
+   * The newest {@code limit} runs, newest first, of one status and whose command starts with
+   * {@code commandPrefix} (each filter skipped when null).
+   */
+  public List<Run> runs(int limit, RunStatus status, String commandPrefix) {
+    List<Run> runs = new ArrayList<>();
+    try (PreparedStatement select = connection.prepareStatement(
+        "SELECT id, command, started_at, finished_at, status, pid, message FROM runs WHERE (? IS NULL OR status = ?) "
+            + "AND (? IS NULL OR substr(command, 1, length(?)) = ?) ORDER BY id DESC LIMIT ?")) {
+      String statusLabel = status == null ? null : status.label();
+      select.setString(1, statusLabel);
+      select.setString(2, statusLabel);
+      select.setString(3, commandPrefix);
+      select.setString(4, commandPrefix);
+      select.setString(5, commandPrefix);
+      select.setInt(6, limit);
+      try (ResultSet result = select.executeQuery()) {
+        while (result.next()) {
+          runs.add(run(result));
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("read the run history", e);
+    }
+    return runs;
+  }
+
+  /** How many runs ended (or stand) in each status. */
+  public java.util.Map<RunStatus, Long> countByStatus() {
+    java.util.Map<RunStatus, Long> counts = new java.util.EnumMap<>(RunStatus.class);
+    try (Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery("SELECT status, count(*) FROM runs GROUP BY status")) {
+      while (result.next()) {
+        counts.put(RunStatus.valueOf(result.getString(1).toUpperCase(Locale.ROOT)), result.getLong(2));
+      }
+    } catch (SQLException e) {
+      throw failure("count runs", e);
+    }
+    return counts;
+  }
+
+  /**
+   * The last recorded node of each kind and name (a model's or test's latest outcome), with the
+   * run that recorded it.
+   */
+  public List<LatestNode> latestNodes() {
+    List<LatestNode> nodes = new ArrayList<>();
+    try (Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery("SELECT n.run_id, n.kind, n.name, n.target, n.status, n.rows, "
+            + "n.bytes, n.millis, n.snapshot_id, n.position, n.detail FROM nodes n JOIN (SELECT kind, name, "
+            + "max(run_id || ':' || printf('%09d', seq)) AS last FROM nodes GROUP BY kind, name) l ON n.kind = l.kind "
+            + "AND n.name = l.name AND n.run_id || ':' || printf('%09d', n.seq) = l.last")) {
+      while (result.next()) {
+        nodes.add(new LatestNode(result.getString(1), new Node(result.getString(2), result.getString(3),
+            result.getString(4), result.getString(5), result.getLong(6), result.getLong(7), result.getLong(8),
+            result.getString(9), result.getString(10), result.getString(11))));
+      }
+    } catch (SQLException e) {
+      throw failure("read the nodes' last outcomes", e);
+    }
+    return nodes;
+  }
+
+  /** A node's latest outcome and the run it belongs to. */
+  public record LatestNode(String runId, Node node) {}
+
   /** The run with id {@code id}, if recorded. */
   public Optional<Run> run(String id) {
     try (PreparedStatement select = connection.prepareStatement(

@@ -1,0 +1,240 @@
+// Floe's web UI: plain JavaScript over /api, no build step and nothing from the internet.
+'use strict';
+
+const main = document.getElementById('main');
+let refresh = null;
+
+function esc(value) {
+  return String(value ?? '').replace(/[&<>"']/g, c => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}[c]));
+}
+
+function statusBadge(status) {
+  return status ? `<span class="status ${esc(status)}">${esc(status)}</span>` : '<span class="muted">never run</span>';
+}
+
+async function api(path, options = {}) {
+  const headers = Object.assign({'Content-Type': 'application/json'}, options.headers || {});
+  const token = localStorage.getItem('floe.token');
+  if (token) headers.Authorization = 'Bearer ' + token;
+  const response = await fetch('/api' + path, Object.assign({}, options, {headers}));
+  if (response.status === 401) {
+    const entered = prompt('This server needs a token:');
+    if (entered) { localStorage.setItem('floe.token', entered); return api(path, options); }
+  }
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.error || response.statusText);
+  return body;
+}
+
+function time(iso) {
+  return iso ? new Date(iso).toLocaleString() : '';
+}
+
+function seconds(value) {
+  return value == null ? '' : Number(value).toFixed(1);
+}
+
+function showError(error) {
+  main.insertAdjacentHTML('afterbegin', `<p class="error" id="error">${esc(error.message || error)}</p>`);
+}
+
+const pages = {
+  async runs(params) {
+    const status = params.get('status') || '';
+    const schedule = params.get('schedule') || '';
+    const [runs, schedules] = await Promise.all([
+      api(`/runs?limit=200&status=${encodeURIComponent(status)}&schedule=${encodeURIComponent(schedule)}`),
+      api('/schedules')]);
+    const statusOptions = ['', 'running', 'success', 'failed', 'cancelled', 'interrupted']
+      .map(s => `<option value="${s}" ${s === status ? 'selected' : ''}>${s || 'any status'}</option>`).join('');
+    const scheduleOptions = [''].concat(schedules.schedules.map(s => s.name))
+      .map(s => `<option value="${esc(s)}" ${s === schedule ? 'selected' : ''}>${esc(s) || 'any schedule'}</option>`).join('');
+    main.innerHTML = `<h1>Runs</h1>
+      <div class="toolbar">
+        <button class="primary" id="build">Build now</button>
+        <select id="status">${statusOptions}</select>
+        <select id="schedule">${scheduleOptions}</select>
+      </div>
+      <table id="runs"><thead><tr><th>Run</th><th>Command</th><th>Status</th><th>Started</th><th>Seconds</th><th>Message</th></tr></thead>
+      <tbody>${runs.runs.map(r => `<tr data-run="${esc(r.id)}">
+        <td><a href="#/runs/${esc(r.id)}">${esc(r.id)}</a></td><td>${esc(r.command)}</td>
+        <td>${statusBadge(r.status)}</td><td>${time(r.startedAt)}</td><td class="num">${seconds(r.seconds)}</td>
+        <td>${esc(r.message)}</td></tr>`).join('') || '<tr><td colspan="6" class="muted">No runs yet.</td></tr>'}</tbody></table>`;
+    const filter = () => location.hash = `#/runs?status=${document.getElementById('status').value}&schedule=${document.getElementById('schedule').value}`;
+    document.getElementById('status').onchange = filter;
+    document.getElementById('schedule').onchange = filter;
+    document.getElementById('build').onclick = async () => {
+      try {
+        const run = await api('/runs', {method: 'POST', body: JSON.stringify({command: 'build'})});
+        location.hash = run.id ? '#/runs/' + run.id : '#/runs';
+      } catch (e) { showError(e); }
+    };
+    refresh = setTimeout(route, 3000);
+  },
+
+  async run(params, id) {
+    const run = await api('/runs/' + encodeURIComponent(id));
+    const total = Math.max(1, run.nodes.reduce((sum, n) => sum + n.millis, 0));
+    let start = 0;
+    const bars = run.nodes.filter(n => n.kind !== 'test').map(n => {
+      const left = 100 * start / total; start += n.millis;
+      const width = Math.max(0.3, 100 * n.millis / total);
+      return `<div class="row"><div class="bar ${esc(n.status)}" style="left:${left}%;width:${width}%"
+        title="${esc(n.kind)} ${esc(n.name)}: ${seconds(n.millis / 1000)} s"></div>
+        <span class="label">${esc(n.kind)} ${esc(n.name)} · ${seconds(n.millis / 1000)} s</span></div>`;
+    }).join('');
+    const failing = run.nodes.filter(n => n.kind === 'test' && n.status !== 'pass');
+    main.innerHTML = `<h1>Run ${esc(run.id)} ${statusBadge(run.status)}</h1>
+      <div class="toolbar"><span>${esc(run.command)}</span><span class="muted">started ${time(run.startedAt)},
+        ${seconds(run.seconds)} s</span>${run.cancellable ? '<button id="cancel">Cancel</button>' : ''}</div>
+      <p>${esc(run.message)}</p>
+      <h2>Timeline</h2><div class="timeline" id="timeline">${bars || '<p class="muted">No nodes yet.</p>'}</div>
+      <h2>Nodes</h2>
+      <table id="nodes"><thead><tr><th>Kind</th><th>Name</th><th>Table</th><th>Status</th><th>Rows</th><th>Seconds</th><th>Snapshot</th><th>Detail</th></tr></thead>
+      <tbody>${run.nodes.map(n => `<tr><td>${esc(n.kind)}</td><td>${esc(n.name)}</td>
+        <td>${n.target ? `<a href="#/tables/${esc(n.target)}">${esc(n.target)}</a>` : ''}</td>
+        <td>${statusBadge(n.status)}</td><td class="num">${n.rows}</td><td class="num">${seconds(n.millis / 1000)}</td>
+        <td>${esc(n.snapshotId)}</td><td class="rows">${esc(n.kind === 'test' ? '' : n.detail)}</td></tr>`).join('')}</tbody></table>
+      ${failing.length ? `<h2>Failing tests</h2>${failing.map(t => `<div class="failing-test"><b>${esc(t.name)}</b>
+        ${statusBadge(t.status)} ${t.rows} offending rows<pre class="rows">${esc(t.detail)}</pre></div>`).join('')}` : ''}
+      <h2>Log</h2><pre id="log">${esc(run.log.join('\n'))}</pre>`;
+    const cancel = document.getElementById('cancel');
+    if (cancel) cancel.onclick = async () => {
+      try { await api(`/runs/${encodeURIComponent(id)}/cancel`, {method: 'POST'}); route(); } catch (e) { showError(e); }
+    };
+    if (run.status === 'running') refresh = setTimeout(route, 1500);
+  },
+
+  async lineage() {
+    const graph = await api('/graph');
+    const byName = new Map(graph.nodes.map(n => [n.name, n]));
+    const depth = new Map();
+    const depthOf = (name, seen = new Set()) => {
+      if (depth.has(name)) return depth.get(name);
+      if (seen.has(name)) return 0;
+      seen.add(name);
+      const node = byName.get(name);
+      const d = node ? Math.max(-1, ...node.dependsOn.filter(p => byName.has(p)).map(p => depthOf(p, seen))) + 1 : 0;
+      depth.set(name, d);
+      return d;
+    };
+    graph.nodes.forEach(n => depthOf(n.name));
+    const columns = [];
+    graph.nodes.forEach(n => (columns[depth.get(n.name)] ||= []).push(n));
+    columns.forEach(c => c.sort((a, b) => a.name.localeCompare(b.name)));
+    const W = 190, H = 26, GAP = 60;
+    const at = new Map();
+    columns.forEach((c, x) => c.forEach((n, y) => at.set(n.name, {x: 10 + x * (W + GAP), y: 10 + y * (H + 8)})));
+    const width = 20 + columns.length * (W + GAP);
+    const height = 20 + Math.max(1, ...columns.map(c => c.length)) * (H + 8);
+    const colour = s => ({success: '#bfe5cc', pass: '#bfe5cc', unchanged: '#dfe6ee', fail: '#f3c0ba', failed: '#f3c0ba',
+      error: '#f3c0ba', warn: '#f6dcae', skipped: '#f6dcae'}[s] || '#ffffff');
+    const edges = [];
+    graph.nodes.forEach(n => n.dependsOn.filter(p => at.has(p)).forEach(p => {
+      const a = at.get(p), b = at.get(n.name);
+      edges.push(`<path class="edge" data-from="${esc(p)}" data-to="${esc(n.name)}" d="M${a.x + W},${a.y + H / 2} C${a.x + W + GAP / 2},${a.y + H / 2} ${b.x - GAP / 2},${b.y + H / 2} ${b.x},${b.y + H / 2}"/>`);
+    }));
+    const nodes = graph.nodes.map(n => {
+      const p = at.get(n.name);
+      const label = n.name.length > 28 ? n.name.slice(0, 27) + '…' : n.name;
+      return `<g class="node" data-name="${esc(n.name)}" data-status="${esc(n.status || '')}" transform="translate(${p.x},${p.y})">
+        <title>${esc(n.kind)} ${esc(n.name)}: ${esc(n.status || 'never run')}</title>
+        <rect width="${W}" height="${H}" fill="${colour(n.status)}"></rect>
+        <text x="6" y="17">${esc(n.kind[0].toUpperCase())} ${esc(label)}</text></g>`;
+    }).join('');
+    main.innerHTML = `<h1>Lineage</h1><p class="muted">${graph.nodes.length} nodes: sources → models → tests,
+      coloured by their last outcome. Click a node to light up its upstream and downstream.</p>
+      <div class="lineage"><svg id="lineage" width="${width}" height="${height}">${edges.join('')}${nodes}</svg></div>`;
+    const svg = document.getElementById('lineage');
+    svg.addEventListener('click', event => {
+      const g = event.target.closest('g.node');
+      svg.querySelectorAll('.lit').forEach(e => e.classList.remove('lit'));
+      svg.querySelectorAll('g.dim').forEach(e => e.classList.remove('dim'));
+      if (!g) return;
+      const keep = new Set([g.dataset.name]);
+      const walk = (name, up) => graph.nodes.forEach(n => {
+        const next = up ? (byName.get(name)?.dependsOn.includes(n.name) ? n.name : null)
+                        : (n.dependsOn.includes(name) ? n.name : null);
+        if (next && !keep.has(next)) { keep.add(next); walk(next, up); }
+      });
+      walk(g.dataset.name, true); walk(g.dataset.name, false);
+      svg.querySelectorAll('g.node').forEach(n => { if (!keep.has(n.dataset.name)) n.classList.add('dim'); });
+      svg.querySelectorAll('path.edge').forEach(e => {
+        if (keep.has(e.dataset.from) && keep.has(e.dataset.to)) e.classList.add('lit');
+      });
+    });
+  },
+
+  async tables() {
+    const tables = await api('/tables');
+    main.innerHTML = `<h1>Tables</h1><table id="tables"><thead><tr><th>Table</th><th>Rows</th><th>Columns</th><th>Snapshot</th><th>Committed</th></tr></thead>
+      <tbody>${tables.tables.map(t => `<tr><td><a href="#/tables/${esc(t.name)}">${esc(t.name)}</a></td>
+        <td class="num">${t.rows}</td><td class="num">${t.columns}</td><td>${esc(t.snapshotId)}</td>
+        <td>${time(t.committedAt)}</td></tr>`).join('')}</tbody></table>`;
+  },
+
+  async table(params, name) {
+    const table = await api('/tables/' + encodeURIComponent(name));
+    const snapshot = params.get('snapshot') || '';
+    const preview = await api(`/tables/${encodeURIComponent(name)}/preview?snapshot=${encodeURIComponent(snapshot)}`);
+    main.innerHTML = `<h1>${esc(table.name)}</h1>
+      <p class="muted">${table.rows} rows in ${table.dataFiles} files · format v${table.formatVersion} ·
+        partitioned by ${esc(table.partitioning.join(', ') || 'nothing')} · ${esc(table.location)}</p>
+      <h2>Schema</h2><table id="schema"><thead><tr><th>Id</th><th>Column</th><th>Type</th><th>Required</th><th>Doc</th></tr></thead>
+      <tbody>${table.columns.map(c => `<tr><td class="num">${c.id}</td><td>${esc(c.name)}</td><td>${esc(c.type)}</td>
+        <td>${c.required ? 'yes' : ''}</td><td>${esc(c.doc)}</td></tr>`).join('')}</tbody></table>
+      <h2>Branches and tags</h2><table id="refs"><thead><tr><th>Name</th><th>Type</th><th>Snapshot</th></tr></thead>
+      <tbody>${table.refs.map(r => `<tr><td>${esc(r.name)}</td><td>${esc(r.type)}</td><td>${esc(r.snapshotId)}</td></tr>`).join('')}</tbody></table>
+      <h2>Snapshots</h2><table id="snapshots"><thead><tr><th>Snapshot</th><th>Committed</th><th>Operation</th><th>Added</th><th>Deleted</th><th>Total</th><th>Refs</th><th></th></tr></thead>
+      <tbody>${table.snapshots.map(s => `<tr data-snapshot="${esc(s.snapshotId)}"><td>${esc(s.snapshotId)}${s.current ? ' (current)' : ''}</td>
+        <td>${time(s.committedAt)}</td><td>${esc(s.operation)}</td><td class="num">${s.addedRecords}</td>
+        <td class="num">${s.deletedRecords}</td><td class="num">${s.totalRecords}</td><td>${esc(s.refs.join(', '))}</td>
+        <td><a class="time-travel" href="#/tables/${esc(table.name)}?snapshot=${esc(s.snapshotId)}">preview</a></td></tr>`).join('')}</tbody></table>
+      <h2 id="preview-title">Data ${snapshot ? 'as of snapshot ' + esc(snapshot) : '(current)'}</h2>
+      <table id="preview"><thead><tr>${preview.columns.map(c => `<th>${esc(c)}</th>`).join('')}</tr></thead>
+      <tbody>${preview.rows.map(r => `<tr>${r.map(v => `<td>${esc(v)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+  },
+
+  async schedules() {
+    const schedules = await api('/schedules');
+    main.innerHTML = `<h1>Schedules</h1><table id="schedules"><thead><tr><th>Schedule</th><th>Cron</th><th>Runs</th>
+      <th>Next runs</th><th>State</th><th></th></tr></thead>
+      <tbody>${schedules.schedules.map(s => `<tr data-schedule="${esc(s.name)}"><td><a href="#/runs?schedule=${esc(s.name)}">${esc(s.name)}</a></td>
+        <td><code>${esc(s.cron)}</code> ${esc(s.timeZone)}</td>
+        <td>${s.sources.length ? 'ingest ' + esc(s.sources.join(', ')) : ''} ${s.select.length ? 'build ' + esc(s.select.join(', ')) : ''}</td>
+        <td>${s.nextRuns.map(t => esc(time(t))).join('<br>')}</td>
+        <td>${s.paused ? 'paused' : s.running ? 'running' : 'active'}</td>
+        <td><button data-action="${s.paused ? 'resume' : 'pause'}">${s.paused ? 'Resume' : 'Pause'}</button>
+          <button data-action="trigger">Run now</button></td></tr>`).join('')
+        || '<tr><td colspan="6" class="muted">No schedules: add a schedules: section to floe.yaml.</td></tr>'}</tbody></table>`;
+    main.querySelectorAll('button[data-action]').forEach(button => button.onclick = async () => {
+      const name = button.closest('tr').dataset.schedule;
+      try {
+        await api(`/schedules/${encodeURIComponent(name)}/${button.dataset.action}`, {method: 'POST'});
+        route();
+      } catch (e) { showError(e); }
+    });
+  },
+};
+
+async function route() {
+  clearTimeout(refresh);
+  const hash = location.hash.replace(/^#\/?/, '') || 'runs';
+  const [path, query] = hash.split('?');
+  const params = new URLSearchParams(query || '');
+  const [page, ...rest] = path.split('/');
+  document.querySelectorAll('header nav a').forEach(a => a.classList.toggle('active', a.dataset.page === page));
+  try {
+    if (page === 'runs' && rest.length) await pages.run(params, decodeURIComponent(rest.join('/')));
+    else if (page === 'tables' && rest.length) await pages.table(params, decodeURIComponent(rest.join('/')));
+    else if (pages[page]) await pages[page](params);
+    else main.innerHTML = '<p>No such page.</p>';
+  } catch (e) {
+    main.innerHTML = '';
+    showError(e);
+  }
+}
+
+window.addEventListener('hashchange', route);
+api('/status').then(s => { document.getElementById('project').textContent = s.project; }).catch(() => {});
+route();
