@@ -265,7 +265,31 @@ public final class ApiRoutes {
       json.put("lastRun", last == null ? null : last.runId());
       nodes.add(json);
     }
+    // Tests are not nodes of the model graph (nothing reads them); the lineage shows them after what they test.
+    for (io.floe.models.project.Model model : models.models().values()) {
+      for (io.floe.models.test.DataTestDefinition test : model.properties()
+          .map(io.floe.models.project.ModelProperties::tests).orElse(List.of())) {
+        nodes.add(testNode(io.floe.models.test.DataTestQueries.name(test, model.name()), List.of(model.name()),
+            latest));
+      }
+    }
+    for (io.floe.models.project.SingularTest test : models.singularTests()) {
+      nodes.add(testNode(test.name(), test.refs(), latest));
+    }
     return Map.of("nodes", nodes);
+  }
+
+  private static Map<String, Object> testNode(String name, List<String> dependsOn,
+      Map<String, RunStore.LatestNode> latest) {
+    RunStore.LatestNode last = latest.get("test:" + name);
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("name", name);
+    json.put("kind", "test");
+    json.put("dependsOn", dependsOn);
+    json.put("tags", List.of());
+    json.put("status", last == null ? null : last.node().status());
+    json.put("lastRun", last == null ? null : last.runId());
+    return json;
   }
 
   // A source node is named as models refer to it (e.g. raw.orders); its runs are recorded by the

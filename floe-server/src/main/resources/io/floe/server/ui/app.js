@@ -83,7 +83,9 @@ const pages = {
         title="${esc(n.kind)} ${esc(n.name)}: ${seconds(n.millis / 1000)} s"></div>
         <span class="label">${esc(n.kind)} ${esc(n.name)} · ${seconds(n.millis / 1000)} s</span></div>`;
     }).join('');
-    const failing = run.nodes.filter(n => n.kind === 'test' && n.status !== 'pass');
+    const severity = {error: 0, fail: 0, warn: 1};
+    const failing = run.nodes.filter(n => n.kind === 'test' && n.status !== 'pass')
+      .sort((a, b) => (severity[a.status] ?? 2) - (severity[b.status] ?? 2));
     main.innerHTML = `<h1>Run ${esc(run.id)} ${statusBadge(run.status)}</h1>
       <div class="toolbar"><span>${esc(run.command)}</span><span class="muted">started ${time(run.startedAt)},
         ${seconds(run.seconds)} s</span>${run.cancellable ? '<button id="cancel">Cancel</button>' : ''}</div>
@@ -105,8 +107,10 @@ const pages = {
     if (run.status === 'running') refresh = setTimeout(route, 1500);
   },
 
-  async lineage() {
+  async lineage(params) {
+    const showTests = params.get('tests') !== 'hide';
     const graph = await api('/graph');
+    if (!showTests) graph.nodes = graph.nodes.filter(n => n.kind !== 'test');
     const byName = new Map(graph.nodes.map(n => [n.name, n]));
     const depth = new Map();
     const depthOf = (name, seen = new Set()) => {
@@ -121,7 +125,8 @@ const pages = {
     graph.nodes.forEach(n => depthOf(n.name));
     const columns = [];
     graph.nodes.forEach(n => (columns[depth.get(n.name)] ||= []).push(n));
-    columns.forEach(c => c.sort((a, b) => a.name.localeCompare(b.name)));
+    const order = {source: 0, model: 1, test: 2};
+    columns.forEach(c => c.sort((a, b) => order[a.kind] - order[b.kind] || a.name.localeCompare(b.name)));
     const W = 190, H = 26, GAP = 60;
     const at = new Map();
     columns.forEach((c, x) => c.forEach((n, y) => at.set(n.name, {x: 10 + x * (W + GAP), y: 10 + y * (H + 8)})));
@@ -143,7 +148,8 @@ const pages = {
         <text x="6" y="17">${esc(n.kind[0].toUpperCase())} ${esc(label)}</text></g>`;
     }).join('');
     main.innerHTML = `<h1>Lineage</h1><p class="muted">${graph.nodes.length} nodes: sources → models → tests,
-      coloured by their last outcome. Click a node to light up its upstream and downstream.</p>
+      coloured by their last outcome. Click a node to light up its upstream and downstream.
+      <a id="toggle-tests" href="#/lineage?tests=${showTests ? 'hide' : 'show'}">${showTests ? 'Hide' : 'Show'} tests</a></p>
       <div class="lineage"><svg id="lineage" width="${width}" height="${height}">${edges.join('')}${nodes}</svg></div>`;
     const svg = document.getElementById('lineage');
     svg.addEventListener('click', event => {
