@@ -55,6 +55,14 @@ final class Leftovers {
       Table table = engine.icebergCatalog().loadTable(identifier);
       List<String> stale = table.refs().keySet().stream()
           .filter(name -> RUN_BRANCH_PREFIXES.stream().anyMatch(name::startsWith)).sorted().toList();
+      if (table.refs().isEmpty() && table.currentSnapshot() == null) {
+        // No snapshot and no branch at all: a run created it and stopped while dropping it (a
+        // shutdown). Left there, the next build would take it for an empty published table.
+        engine.icebergCatalog().dropTable(identifier, true);
+        cleaned.add(identifier.toString());
+        LOG.info("Dropped {}: created by a run that stopped before it published or dropped it", identifier);
+        continue;
+      }
       if (stale.isEmpty()) {
         continue;
       }

@@ -32,16 +32,19 @@ public final class ProjectRun implements AutoCloseable {
   private final RunStore store;
   private final List<String> interrupted;
   private final boolean firstRecordedRun;
+  private final boolean afterUncleanRun;
   private boolean finished;
   private volatile boolean cancelled;
   private final List<Runnable> onCancel = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  private ProjectRun(String id, ProjectLock lock, RunStore store, List<String> interrupted, boolean firstRecordedRun) {
+  private ProjectRun(String id, ProjectLock lock, RunStore store, List<String> interrupted, boolean firstRecordedRun,
+      boolean afterUncleanRun) {
     this.id = id;
     this.lock = lock;
     this.store = store;
     this.interrupted = List.copyOf(interrupted);
     this.firstRecordedRun = firstRecordedRun;
+    this.afterUncleanRun = afterUncleanRun;
   }
 
   /**
@@ -62,8 +65,10 @@ public final class ProjectRun implements AutoCloseable {
         if (!interrupted.isEmpty()) {
           LOG.info("Runs {} were interrupted (their process stopped); this run cleans up after them", interrupted);
         }
+        // A run that failed or was cancelled cleans up after itself, unless the JVM was stopping.
+        boolean unclean = store.runs(1, null, null).stream().anyMatch(run -> run.status() != RunStatus.SUCCESS);
         store.start(id, command);
-        return new ProjectRun(id, lock, store, interrupted, first);
+        return new ProjectRun(id, lock, store, interrupted, first, unclean);
       } catch (RuntimeException e) {
         store.close();
         throw e;
@@ -115,12 +120,13 @@ public final class ProjectRun implements AutoCloseable {
 
   /**
    * Removes what interrupted runs left (run and batch branches, tables only they created), when
-   * there were any, or when this is the project's first recorded run (history began after them).
+   * there were any, when the last run did not succeed, or when this is the project's first
+   * recorded run (history began after them).
    *
    * @return tables cleaned
    */
   public List<String> recover(FloeEngine engine) {
-    if (interrupted.isEmpty() && !firstRecordedRun) {
+    if (interrupted.isEmpty() && !firstRecordedRun && !afterUncleanRun) {
       return List.of();
     }
     List<String> cleaned = new java.util.ArrayList<>(Leftovers.remove(engine));

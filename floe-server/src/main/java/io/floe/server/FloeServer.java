@@ -64,9 +64,9 @@ public final class FloeServer implements AutoCloseable {
       requireNonNull(shutdownGrace, "shutdownGrace is null");
     }
 
-    /** 127.0.0.1 on {@code port}, no tokens, 30 s grace. */
+    /** 127.0.0.1 on {@code port}, no tokens, 15 s grace. */
     public static Options local(int port) {
-      return new Options("127.0.0.1", port, Optional.empty(), Optional.empty(), Duration.ofSeconds(30));
+      return new Options("127.0.0.1", port, Optional.empty(), Optional.empty(), Duration.ofSeconds(15));
     }
   }
 
@@ -124,11 +124,15 @@ public final class FloeServer implements AutoCloseable {
     FloeServer server = new FloeServer(projectDir, options, http, handlers);
     http.createContext("/", server::dispatch);
     http.start();
+    boolean opened = false;
     try {
       server.open(project);
-    } catch (RuntimeException e) {
-      server.close();
-      throw e;
+      opened = true;
+    } finally {
+      // The port's dispatcher thread would keep the JVM alive after a failed start.
+      if (!opened) {
+        server.close();
+      }
     }
     return server;
   }

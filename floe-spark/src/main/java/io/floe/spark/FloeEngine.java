@@ -63,6 +63,11 @@ public final class FloeEngine implements AutoCloseable {
   private static FloeEngine open(
       Project project, Map<String, String> catalogProperties, SecretRedactor redactor) {
     long start = System.nanoTime();
+    // Iceberg makes its delete pool on first use and registers a JVM shutdown hook for it; first
+    // used while the JVM shuts down (a run cancelled by SIGTERM dropping a table it created), that
+    // fails with ExceptionInInitializerError and the table stays. Made now, it is there when needed.
+    org.apache.iceberg.util.ThreadPools.getDeleteWorkerPool();
+    org.apache.iceberg.util.ThreadPools.getWorkerPool();
     SparkSession session = SparkSessions.base(project.config().engine()).newSession();
     SparkSessions.applySessionSettings(session, project.config().engine());
     String catalogName = project.config().catalog().name();
@@ -88,6 +93,24 @@ public final class FloeEngine implements AutoCloseable {
         project.config().engine().master(),
         (System.nanoTime() - start) / 1_000_000);
     return engine;
+  }
+
+  /**
+   * Runs {@code action} when the JVM shuts down (SIGTERM, Ctrl-C), before Spark stops its context:
+   * a plain JVM shutdown hook runs beside Spark's, which fails every running job at once. Spark's
+   * hooks run inside Hadoop's shutdown window (30 s by default), so {@code action} should take less.
+   */
+  public static void beforeSparkStops(Runnable action) {
+    requireNonNull(action, "action is null");
+    org.apache.spark.util.ShutdownHookManager.addShutdownHook(
+        org.apache.spark.util.ShutdownHookManager.SPARK_CONTEXT_SHUTDOWN_PRIORITY() + 1,
+        new scala.runtime.AbstractFunction0<scala.runtime.BoxedUnit>() {
+          @Override
+          public scala.runtime.BoxedUnit apply() {
+            action.run();
+            return scala.runtime.BoxedUnit.UNIT;
+          }
+        });
   }
 
   public Project project() {

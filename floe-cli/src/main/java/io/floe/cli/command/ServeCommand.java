@@ -34,8 +34,9 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind. Default: ${DEFAULT-VALUE}.")
   String host;
 
-  @Option(names = "--shutdown-grace", defaultValue = "30s", paramLabel = "DURATION",
-      description = "How long a stop waits for the running run before cancelling it. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--shutdown-grace", defaultValue = "15s", paramLabel = "DURATION",
+      description = "How long a stop waits for the running run before cancelling it (keep it under 25s: the "
+          + "JVM's shutdown gives Spark 30 s in all). Default: ${DEFAULT-VALUE}.")
   String shutdownGrace;
 
   @Override
@@ -56,10 +57,10 @@ final class ServeCommand implements Callable<Integer> {
     out.flush();
     FloeServer server = FloeServer.start(projectDir, options);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    io.floe.spark.FloeEngine.beforeSparkStops(() -> {
       server.close();
       stopped.countDown();
-    }, "floe-serve-stop"));
+    });
     out.printf("Floe is serving %s%n  UI       %s/%n  API      %s/api (see /api/openapi.json)%n"
         + "  Iceberg  %s/iceberg (a REST catalog URI)%n  Metrics  %s/metrics%nCtrl-C stops it.%n",
         projectDir, server.url(), server.url(), server.url(), server.url());

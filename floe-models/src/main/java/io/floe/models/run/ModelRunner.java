@@ -383,7 +383,12 @@ public final class ModelRunner {
       if (e.getCause() instanceof RuntimeException runtime) {
         throw runtime;
       }
-      throw FloeException.internal(e.getCause(), "Cannot finish the run: %s", e.getCause());
+      Throwable cause = e.getCause();
+      Throwable root = cause;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      throw FloeException.internal(cause, "Cannot finish the run: %s%s", cause, root == cause ? "" : " (" + root + ")");
     }
   }
 }

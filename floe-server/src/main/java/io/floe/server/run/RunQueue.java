@@ -159,13 +159,18 @@ public final class RunQueue implements AutoCloseable {
     submission.started().complete(run.id());
     Outcome outcome;
     try (run) {
-      run.recover(engine);
-      outcome = work(plan, run);
+      // Recorded before the run is closed: close() would record only "stopped by an error".
+      try {
+        run.recover(engine);
+        outcome = work(plan, run);
+      } catch (RuntimeException e) {
+        LOG.warn("Run {} failed: {}", run.id(), e.getMessage(), e);
+        outcome = new Outcome(run.id(), false, String.valueOf(e.getMessage()));
+      }
       run.finish(outcome.succeeded(), outcome.message());
     } catch (RuntimeException e) {
-      LOG.warn("Run {} failed: {}", run.id(), e.getMessage(), e);
+      LOG.error("Run {} could not record its end: {}", run.id(), e.getMessage(), e);
       outcome = new Outcome(run.id(), false, String.valueOf(e.getMessage()));
-      run.finish(false, outcome.message());
     } finally {
       current.set(null);
       if (timeout != null) {
