@@ -39,7 +39,21 @@ public record RunRequest(Kind kind, List<String> select, List<String> sources, b
    */
   public String command() {
     List<String> words = new ArrayList<>();
-    schedule.ifPresent(name -> words.add("schedule " + name + ":"));
+    if (schedule.isPresent()) {
+      // A schedule loads its sources, then builds its selection on the tables as they are.
+      words.add("schedule " + schedule.get() + ":");
+      if (!sources.isEmpty()) {
+        words.add("ingest");
+        words.addAll(sources);
+      }
+      if (!select.isEmpty()) {
+        words.add(sources.isEmpty() ? "build" : "then build");
+        words.add("--no-ingest");
+        words.add("-s");
+        words.add(String.join(",", select));
+      }
+      return String.join(" ", words);
+    }
     words.add(kind.name().toLowerCase(java.util.Locale.ROOT));
     if (kind == Kind.INGEST) {
       words.addAll(sources);
