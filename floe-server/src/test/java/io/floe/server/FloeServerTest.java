@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.floe.examples.ecommerce.EcommerceDataGenerator;
 import io.floe.examples.projects.ExampleProjects;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,14 +40,6 @@ class FloeServerTest {
     Path shop = workspace.resolve("shop");
     ExampleProjects.copy(ExampleProjects.ECOMMERCE, shop);
     EcommerceDataGenerator.generate(shop.resolve("landing"), 3_000, 7);
-    Files.writeString(shop.resolve("floe.yaml"), """
-
-        schedules:
-          nightly:
-            cron: '0 3 * * *'
-            time-zone: Europe/Berlin
-            select: [gold_daily_metrics]
-        """, StandardOpenOption.APPEND);
     server = FloeServer.start(shop, FloeServer.Options.local(0));
     client = new ServerClient(server.url(), null);
 
@@ -114,23 +104,29 @@ class FloeServerTest {
   }
 
   @Test
-  void schedulesArePausedResumedAndTriggered() {
-    JsonNode nightly = client.get("/api/schedules").json().path("schedules").get(0);
-    assertThat(nightly.path("name").asText()).isEqualTo("nightly");
-    assertThat(nightly.path("paused").asBoolean()).isFalse();
-    assertThat(nightly.path("nextRuns").size()).isEqualTo(5);
-    assertThat(nightly.path("nextRuns").get(0).asText()).contains("T03:00+01:00");
+  void theExamplesHourlyScheduleIsPausedResumedAndTriggered() {
+    JsonNode hourly = client.get("/api/schedules").json().path("schedules").get(0);
+    assertThat(hourly.path("name").asText()).isEqualTo("hourly");
+    assertThat(hourly.path("paused").asBoolean()).isFalse();
+    assertThat(hourly.path("nextRuns").size()).isEqualTo(5);
+    assertThat(hourly.path("nextRuns").get(0).asText()).endsWith(":15Z");
 
-    assertThat(client.post("/api/schedules/nightly/pause", "").json().path("paused").asBoolean()).isTrue();
+    assertThat(client.post("/api/schedules/hourly/pause", "").json().path("paused").asBoolean()).isTrue();
     assertThat(client.get("/api/schedules").json().path("schedules").get(0).path("paused").asBoolean()).isTrue();
-    client.post("/api/schedules/nightly/resume", "");
+    client.post("/api/schedules/hourly/resume", "");
     assertThat(client.get("/api/schedules").json().path("schedules").get(0).path("paused").asBoolean()).isFalse();
     assertThat(client.post("/api/schedules/nope/trigger", "").status()).isEqualTo(404);
 
-    assertThat(client.post("/api/schedules/nightly/trigger", "").status()).isEqualTo(202);
-    JsonNode run = awaitScheduleRun("nightly");
-    assertThat(run.path("command").asText()).isEqualTo("schedule nightly: build --no-ingest -s gold_daily_metrics");
+    assertThat(client.post("/api/schedules/hourly/trigger", "").status()).isEqualTo(202);
+    JsonNode run = awaitScheduleRun("hourly");
+    assertThat(run.path("command").asText()).isEqualTo("schedule hourly: ingest customer_events "
+        + "payment_transactions inventory_snapshots support_tickets then build --no-ingest -s "
+        + "tag:bronze,tag:silver,tag:gold");
     assertThat(run.path("status").asText()).as(run.toString()).isEqualTo("success");
+    assertThat(run.path("message").asText()).containsAnyOf("published to main", "nothing changed");
+    List<String> loaded = new ArrayList<>();
+    run.path("nodes").forEach(node -> loaded.add(node.path("kind").asText() + ":" + node.path("detail").asText()));
+    assertThat(loaded).contains("source:nothing new");
   }
 
   @Test

@@ -7,7 +7,6 @@ import io.floe.examples.ecommerce.EcommerceDataGenerator;
 import io.floe.examples.projects.ExampleProjects;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -26,7 +25,9 @@ class ScheduleCatchUpTest {
     Path shop = workspace.resolve("shop");
     ExampleProjects.copy(ExampleProjects.ECOMMERCE, shop);
     EcommerceDataGenerator.generate(shop.resolve("landing"), 300, 1);
-    Files.writeString(shop.resolve("floe.yaml"), """
+    // The example's own schedule replaced by four that differ in their catch-up.
+    String config = Files.readString(shop.resolve("floe.yaml"));
+    Files.writeString(shop.resolve("floe.yaml"), config.substring(0, config.indexOf("\nschedules:")) + """
 
         schedules:
           daily_latest:
@@ -46,7 +47,7 @@ class ScheduleCatchUpTest {
             sources: [support_tickets]
             catch-up: all
             paused: true
-        """, StandardOpenOption.APPEND);
+        """);
     String threeDaysAgo = Instant.now().minus(Duration.ofDays(3)).minus(Duration.ofMinutes(5)).toString();
     Files.createDirectories(shop.resolve(".floe"));
     Files.writeString(shop.resolve(".floe/schedules.json"), """
