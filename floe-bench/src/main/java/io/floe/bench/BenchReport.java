@@ -45,6 +45,10 @@ record BenchReport(Instant started, double totalSeconds, MachineDescription mach
     titles.put(AuditBenchmark.INITIAL, "8. audit-log CDC: audit events to the current state and the history");
     titles.put(AuditBenchmark.INCREMENT, "8. audit-log CDC: the load after 1% more events");
     titles.put(HttpApiBenchmark.ID, "9. HTTP API: a paged JSON API into bronze");
+    titles.put(ServeBenchmark.RUN_1PCT, "10. floe serve: a build triggered in the warm server after 1% new rows");
+    titles.put(ServeBenchmark.RUNS_PAGE, "10. floe serve: the runs page's answers, 1,000 runs in the history");
+    titles.put(ServeBenchmark.LINEAGE_PAGE, "10. floe serve: the lineage page's answer, 500 models");
+    titles.put(ServeBenchmark.LOAD_TABLE, "10. floe serve: the Iceberg REST catalog's load-table");
     return titles;
   }
 

@@ -76,6 +76,10 @@ final class BenchRun {
         // As many records as readings: 1,000,000 at the default scale, 1,000 a page.
         figures.addAll(new HttpApiBenchmark(runs, work, options.readings()).run());
       }
+      if (options.runs(ServeBenchmark.ID)) {
+        // The scale at every size: the pages are measured on 500 models and 1,000 runs.
+        figures.addAll(new ServeBenchmark(runs, work, 500, 1_000).run());
+      }
     }
     BenchFiles.deleteRecursively(work);
     ReferenceWork reference = new ReferenceWork(referenceAtStart, ReferenceWork.measure());

@@ -82,6 +82,12 @@ final class EcommerceBuildBenchmark {
         () -> { }, () -> build(false), () -> { }));
     figures.add(runs.measure(BenchRun.NOTHING_NEW_RERUN, "floe_warm", "floe build in the bench's JVM, no new rows",
         () -> { }, () -> build(true), () -> { }));
+    // Benchmark 10: the same 1% run triggered over HTTP in floe serve (started untimed, engine up).
+    try (io.floe.server.FloeServer server = ServeBenchmark.serve(project)) {
+      figures.add(runs.measure(ServeBenchmark.RUN_1PCT, "floe_serve",
+          "a build triggered over HTTP in floe serve after 1% new rows (POST /api/runs until it ends)",
+          this::addIncrement, () -> ServeBenchmark.buildOverHttp(server), () -> { }));
+    }
     return figures;
   }
 

@@ -22,6 +22,10 @@ final class Ratios {
           if (peer != figure && peer.isMeasured() && peer.benchmark().equals(figure.benchmark())) {
             ratios.put(peer.tool(), figure.median() / peer.median());
           }
+          if (figure.benchmark().equals(ServeBenchmark.RUN_1PCT) && peer.isMeasured()
+              && peer.benchmark().equals(BenchRun.ECOMMERCE_BUILD) && peer.tool().equals("floe")) {
+            ratios.put("cold full build (floe)", figure.median() / peer.median());
+          }
           if (isRerun(figure) && peer.isMeasured()
               && peer.benchmark().equals(BenchRun.ECOMMERCE_BUILD) && peer.tool().equals(figure.tool())) {
             ratios.put("full build (" + peer.tool() + ")", figure.median() / peer.median());

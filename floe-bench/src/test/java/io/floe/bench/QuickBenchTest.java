@@ -53,6 +53,9 @@ class QuickBenchTest {
         "audit_cdc_1pct/floe_warm", "audit_cdc_1pct/floe_mart", "audit_cdc_1pct/spark_merge");
     expected.addAll(audit);
     expected.addAll(List.of("http_api/floe", "http_api/java_http_loop"));
+    List<String> serve = List.of("serve_run_1pct/floe_serve", "serve_runs_page/floe_serve",
+        "serve_lineage_page/floe_serve", "serve_load_table/floe_serve_rest", "serve_load_table/jdbc_catalog");
+    expected.addAll(serve);
     models.forEach(model -> expected.add("ecommerce_models/" + model));
     assertThat(figures).containsOnlyKeys(expected);
     for (String measured : new String[] {"csv_to_bronze/duckdb", "csv_to_bronze/spark", "csv_to_bronze/floe",
@@ -65,6 +68,11 @@ class QuickBenchTest {
     audit.forEach(figure -> assertMeasured(figures.get(figure)));
     assertThat(figures.get("audit_cdc_1pct/floe_warm").get("ratio_to").fieldNames()).toIterable()
         .containsExactly("initial load (floe_warm)", "floe_mart", "spark_merge");
+    serve.forEach(figure -> assertMeasured(figures.get(figure)));
+    assertThat(figures.get("serve_run_1pct/floe_serve").get("ratio_to").fieldNames()).toIterable()
+        .containsExactly("cold full build (floe)");
+    assertThat(figures.get("serve_load_table/floe_serve_rest").get("ratio_to").fieldNames()).toIterable()
+        .containsExactly("jdbc_catalog");
     assertMeasured(figures.get("http_api/floe"));
     assertMeasured(figures.get("http_api/java_http_loop"));
     assertThat(figures.get("http_api/floe").get("ratio_to").fieldNames()).toIterable()

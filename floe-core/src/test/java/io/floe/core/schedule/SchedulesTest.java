@@ -34,7 +34,10 @@ class SchedulesTest {
     assertThat(schedules).extracting(Schedules.Schedule::name).containsExactly("ingest_om", "silver_to_gold");
     assertThat(schedules.get(0).sources()).containsExactly("om_weather_hourly");
     assertThat(schedules.get(0).retries()).isEqualTo(2);
-    assertThat(schedules.get(0).catchUp()).isEqualTo("latest");
+    assertThat(schedules.get(0).catchUp()).isEqualTo(Schedules.CatchUp.LATEST);
+    assertThat(schedules.get(0).retryBackoff()).isEqualTo(java.time.Duration.ofMinutes(1));
+    assertThat(schedules.get(0).timeout()).isEqualTo(java.time.Duration.ofHours(1));
+    assertThat(schedules.get(1).catchUp()).isEqualTo(Schedules.CatchUp.NONE);
     assertThat(schedules.get(0).timeZone()).isEqualTo(ZoneId.of("UTC"));
     assertThat(schedules.get(1).timeZone()).isEqualTo(ZoneId.of("Australia/Brisbane"));
     assertThat(schedules.get(1).select()).containsExactly("tag:silver", "tag:gold");
@@ -58,6 +61,15 @@ class SchedulesTest {
             source: [orders]
         """);
     assertThatThrownBy(() -> Project.load(dir)).hasMessageContaining("floe.yaml:5: Unknown key 'source'");
+    write("""
+        schedules:
+          hourly:
+            cron: '0 * * * *'
+            sources: [orders]
+            timeout: soon
+        """);
+    assertThatThrownBy(() -> Project.load(dir))
+        .hasMessageContaining("floe.yaml:6: Invalid value for timeout: expected a duration like 500ms, 30s");
     write("""
         schedules:
           hourly:
