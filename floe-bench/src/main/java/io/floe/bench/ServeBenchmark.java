@@ -103,7 +103,8 @@ final class ServeBenchmark {
     Files.writeString(project.resolve("models/schema.yml"), properties.toString());
     try (RunStore store = RunStore.open(project.resolve(".floe"))) {
       for (int run = 0; run < history; run++) {
-        String id = String.format("2026%02d%02d_%02d0000_000", 1 + run / 720 % 12, 1 + run / 24 % 28, run % 24);
+        String id = java.time.LocalDateTime.of(2026, 1, 1, 0, 0).plusHours(run)
+            .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss_SSS"));
         store.start(id, "schedule hourly: build");
         for (int i = 0; i < models; i += 250) {
           store.node(id, new RunStore.Node("model", "m" + i, "gold.m" + i, "success", 10, 0, 100, "1", "", ""));

@@ -237,8 +237,7 @@ public final class ApiRoutes {
   }
 
   private Map<String, Object> graph() {
-    Project project = project();
-    ModelProject models = ModelProject.load(project);
+    ModelProject models = models();
     Map<String, RunStore.LatestNode> latest = new HashMap<>();
     synchronized (history) {
       for (RunStore.LatestNode node : history.latestNodes()) {
@@ -397,6 +396,44 @@ public final class ApiRoutes {
 
   private Project project() {
     return Project.load(projectDir);
+  }
+
+  private record LoadedModels(String fingerprint, ModelProject models) {}
+
+  private volatile LoadedModels loaded;
+
+  // Loading renders every model (500 take a few hundred ms): kept while no file of the project changed.
+  private ModelProject models() {
+    String fingerprint = fingerprint();
+    LoadedModels last = loaded;
+    if (last != null && last.fingerprint().equals(fingerprint)) {
+      return last.models();
+    }
+    ModelProject models = ModelProject.load(project());
+    loaded = new LoadedModels(fingerprint, models);
+    return models;
+  }
+
+  // Every file of the project but its state and data: path, size and modification time.
+  private String fingerprint() {
+    StringBuilder text = new StringBuilder();
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(projectDir)) {
+      files.filter(file -> !file.startsWith(projectDir.resolve(".floe")) && !file.startsWith(projectDir.resolve("landing")))
+          .filter(java.nio.file.Files::isRegularFile)
+          .sorted()
+          .forEach(file -> {
+            try {
+              java.nio.file.attribute.BasicFileAttributes attributes =
+                  java.nio.file.Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+              text.append(file).append(attributes.size()).append(attributes.lastModifiedTime().toMillis()).append('\n');
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          });
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return text.toString();
   }
 
   private static List<String> strings(JsonNode node) {
