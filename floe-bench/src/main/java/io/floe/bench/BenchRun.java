@@ -77,8 +77,9 @@ final class BenchRun {
         figures.addAll(new HttpApiBenchmark(runs, work, options.readings()).run());
       }
       if (options.runs(ServeBenchmark.ID)) {
-        // The scale at every size: the pages are measured on 500 models and 1,000 runs.
-        figures.addAll(new ServeBenchmark(runs, work, 500, 1_000).run());
+        // The scale: the pages are measured on 500 models and 1,000 runs (CI's quick run: 50 and 100).
+        figures.addAll(new ServeBenchmark(runs, work, options.quick() ? 50 : 500, options.quick() ? 100 : 1_000)
+            .run());
       }
     }
     BenchFiles.deleteRecursively(work);

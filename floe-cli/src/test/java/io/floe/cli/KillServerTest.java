@@ -42,7 +42,7 @@ class KillServerTest {
   void aKilledServersRunIsMarkedInterruptedAndASigtermCancelsTheRunningOne() throws Exception {
     Path shop = workspace.resolve("shop");
     ExampleProjects.copy(ExampleProjects.ECOMMERCE, shop);
-    EcommerceDataGenerator.generate(shop.resolve("landing"), 3_000, 5);
+    EcommerceDataGenerator.generate(shop.resolve("landing"), 1_500, 5);
 
     Process first = FloeProcess.start(shop, true, "serve", "--port", "0");
     String killedRun;

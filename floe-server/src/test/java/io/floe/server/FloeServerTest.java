@@ -130,6 +130,36 @@ class FloeServerTest {
   }
 
   @Test
+  void chartsShowTheGoldTablesOverTimeAndBySegment() {
+    JsonNode charts = client.get("/api/charts").json().path("charts");
+    JsonNode revenue = null;
+    JsonNode segments = null;
+    for (JsonNode chart : charts) {
+      String table = chart.path("table").asText();
+      assertThat(table).startsWith("gold.");
+      if (table.equals("gold.daily_metrics") && chart.path("y").asText().equals("total_revenue")) {
+        revenue = chart;
+      }
+      if (table.equals("gold.customer_summary")) {
+        segments = chart;
+      }
+    }
+    assertThat(revenue).as(charts.toString()).isNotNull();
+    assertThat(revenue.path("kind").asText()).isEqualTo("line");
+    assertThat(revenue.path("x").asText()).isEqualTo("metric_date");
+    assertThat(revenue.path("xs").size()).isPositive().isEqualTo(revenue.path("ys").size());
+    long days = Long.parseLong(client.get("/api/tables/gold.daily_metrics").json().path("rows").asText());
+    assertThat(revenue.path("xs").size()).isEqualTo((int) Math.min(days, 366));
+    assertThat(segments).as(charts.toString()).isNotNull();
+    assertThat(segments.path("kind").asText()).isEqualTo("bar");
+    double customers = 0;
+    for (JsonNode count : segments.path("ys")) {
+      customers += count.asDouble();
+    }
+    assertThat((long) customers).isEqualTo(client.get("/api/tables/gold.customer_summary").json().path("rows").asLong());
+  }
+
+  @Test
   void metricsAreInPrometheusFormat() {
     ServerClient.Answer metrics = client.get("/metrics");
     assertThat(metrics.contentType()).startsWith("text/plain; version=0.0.4");

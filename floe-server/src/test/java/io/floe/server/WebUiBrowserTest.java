@@ -117,7 +117,25 @@ class WebUiBrowserTest {
 
     browser.findElement(By.cssSelector("header a[data-page=schedules]")).click();
     wait.until(ExpectedConditions.presenceOfElementLocated(By.id("schedules")));
+    assertThat(browser.findElement(By.id("schedules")).getText()).contains("hourly");
     screenshot("serve-schedules.png");
+
+    // Without the failing test, a build from the UI publishes, and the gold tables are charted.
+    Files.delete(shop.resolve("tests/deliberately_failing.sql"));
+    browser.findElement(By.cssSelector("header a[data-page=runs]")).click();
+    wait.until(ExpectedConditions.elementToBeClickable(By.id("build"))).click();
+    wait.until(ExpectedConditions.urlContains("#/runs/"));
+    String second = wait.ignoring(StaleElementReferenceException.class).until(driver -> {
+      String text = driver.findElement(By.cssSelector("h1 .status")).getText();
+      return text.equals("running") ? null : text;
+    });
+    assertThat(second).isEqualTo("success");
+    browser.findElement(By.cssSelector("header a[data-page=charts]")).click();
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("figure.chart")));
+    assertThat(browser.findElement(By.cssSelector("figure.chart[data-table='gold.daily_metrics'] polyline"))
+        .getAttribute("points")).isNotBlank();
+    assertThat(browser.findElements(By.cssSelector("figure.chart[data-kind=bar] rect.bar"))).isNotEmpty();
+    screenshot("serve-charts.png");
   }
 
   private static ChromeDriver chrome() {

@@ -146,6 +146,11 @@ public final class ApiRoutes {
           return preview(p[1], x.query().get("snapshot"));
         }
       }
+      case "charts" -> {
+        if (get) {
+          return Map.of("charts", charts());
+        }
+      }
       case "status" -> {
         return Map.of("project", project().config().name(), "running", queue.running().orElse(""),
             "queued", queue.queued());
@@ -354,6 +359,89 @@ public final class ApiRoutes {
     }
     json.put("refs", refs);
     return json;
+  }
+
+  /**
+   * Charts of the serving layer's tables (namespace {@code gold}, else the last one floe.yaml
+   * declares), chosen from each table's columns: with a date column, its numeric columns over the
+   * dates (summed per date; rates, ratios, factors and averages averaged); without one, the rows
+   * per value of a column with a few distinct values (a segment, a status).
+   */
+  private List<Map<String, Object>> charts() {
+    List<String> declared = project().config().namespaces();
+    String layer = engine.tables().stream().anyMatch(t -> t.namespace().toString().equals("gold")) ? "gold"
+        : declared.isEmpty() ? "gold" : declared.get(declared.size() - 1);
+    List<Map<String, Object>> charts = new ArrayList<>();
+    for (TableIdentifier identifier : engine.tables()) {
+      if (!identifier.namespace().toString().equals(layer)) {
+        continue;
+      }
+      Table table = engine.icebergCatalog().loadTable(identifier);
+      if (table.currentSnapshot() == null) {
+        continue;
+      }
+      String name = identifier.toString();
+      String relation = engine.catalogName() + "." + name;
+      List<org.apache.iceberg.types.Types.NestedField> columns = table.schema().columns();
+      java.util.Optional<String> date = columns.stream()
+          .filter(c -> c.type().typeId() == org.apache.iceberg.types.Type.TypeID.DATE).map(c -> c.name()).findFirst();
+      List<String> measures = columns.stream().filter(c -> c.type().isPrimitiveType() && switch (c.type().typeId()) {
+        case INTEGER, LONG, FLOAT, DOUBLE, DECIMAL -> true;
+        default -> false;
+      }).map(c -> c.name()).filter(c -> !c.endsWith("_id") && !c.equals("id")).limit(4).toList();
+      if (date.isPresent() && !measures.isEmpty()) {
+        List<String> aggregates = measures.stream().map(m -> (m.matches(".*(rate|ratio|factor|avg|average|pct|percent).*")
+            ? "avg(" : "sum(") + quote(m) + ")").toList();
+        QueryResult result = engine.sql("SELECT " + quote(date.get()) + ", " + String.join(", ", aggregates) + " FROM "
+            + relation + " WHERE " + quote(date.get()) + " IS NOT NULL GROUP BY 1 ORDER BY 1 DESC LIMIT 366", 366);
+        List<List<Object>> rows = new ArrayList<>(result.rows());
+        java.util.Collections.reverse(rows);
+        for (int i = 0; i < measures.size(); i++) {
+          List<Object> x = new ArrayList<>();
+          List<Object> y = new ArrayList<>();
+          for (List<Object> row : rows) {
+            x.add(String.valueOf(row.get(0)));
+            y.add(row.get(i + 1) == null ? null : ((Number) row.get(i + 1)).doubleValue());
+          }
+          charts.add(chart(name, "line", date.get(), measures.get(i), x, y));
+        }
+        continue;
+      }
+      for (org.apache.iceberg.types.Types.NestedField column : columns) {
+        if (column.type().typeId() != org.apache.iceberg.types.Type.TypeID.STRING || column.name().endsWith("_id")) {
+          continue;
+        }
+        QueryResult result = engine.sql("SELECT " + quote(column.name()) + ", count(*) FROM " + relation
+            + " GROUP BY 1 ORDER BY 2 DESC LIMIT 21", 21);
+        if (result.rows().size() > 1 && result.rows().size() <= 20) {
+          List<Object> x = new ArrayList<>();
+          List<Object> y = new ArrayList<>();
+          result.rows().forEach(row -> {
+            x.add(String.valueOf(row.get(0)));
+            y.add(((Number) row.get(1)).doubleValue());
+          });
+          charts.add(chart(name, "bar", column.name(), "rows", x, y));
+          break;
+        }
+      }
+    }
+    return charts;
+  }
+
+  private static Map<String, Object> chart(String table, String kind, String x, String y, List<Object> xs,
+      List<Object> ys) {
+    Map<String, Object> chart = new LinkedHashMap<>();
+    chart.put("table", table);
+    chart.put("kind", kind);
+    chart.put("x", x);
+    chart.put("y", y);
+    chart.put("xs", xs);
+    chart.put("ys", ys);
+    return chart;
+  }
+
+  private static String quote(String column) {
+    return "`" + column.replace("`", "``") + "`";
   }
 
   private Map<String, Object> preview(String name, String snapshot) {

@@ -38,6 +38,35 @@ function showError(error) {
   main.insertAdjacentHTML('afterbegin', `<p class="error" id="error">${esc(error.message || error)}</p>`);
 }
 
+// One chart as SVG: a line over the x values, or a bar per value.
+function chartSvg(chart) {
+  const W = 520, H = 220, L = 60, B = 36, T = 12;
+  const ys = chart.ys.map(v => v ?? 0);
+  const max = Math.max(0, ...ys), min = Math.min(0, ...ys);
+  const span = max - min || 1;
+  const y = v => T + (H - T - B) * (1 - (v - min) / span);
+  const n = Math.max(1, chart.xs.length);
+  let body;
+  if (chart.kind === 'bar') {
+    const w = (W - L - 10) / n;
+    body = ys.map((v, i) => `<rect class="bar" x="${L + i * w + 2}" y="${y(Math.max(v, 0))}" width="${Math.max(1, w - 4)}"
+      height="${Math.abs(y(v) - y(0))}"><title>${esc(chart.xs[i])}: ${v}</title></rect>
+      <text x="${L + i * w + w / 2}" y="${H - B + 14}" text-anchor="middle">${esc(String(chart.xs[i]).slice(0, 12))}</text>`).join('');
+  } else {
+    const x = i => L + (W - L - 10) * (n === 1 ? 0.5 : i / (n - 1));
+    body = `<polyline class="line" points="${ys.map((v, i) => x(i) + ',' + y(v)).join(' ')}"/>
+      <text x="${L}" y="${H - B + 14}">${esc(chart.xs[0] ?? '')}</text>
+      <text x="${W - 10}" y="${H - B + 14}" text-anchor="end">${esc(chart.xs[n - 1] ?? '')}</text>`;
+  }
+  const fmt = v => Math.abs(v) >= 1000 ? Math.round(v).toLocaleString() : Number(v.toPrecision(3)).toString();
+  return `<figure class="chart" data-table="${esc(chart.table)}" data-kind="${esc(chart.kind)}" data-points="${ys.length}">
+    <figcaption><b>${esc(chart.table)}</b> · ${esc(chart.y)} by ${esc(chart.x)}</figcaption>
+    <svg width="${W}" height="${H}"><line class="axis" x1="${L}" y1="${y(min)}" x2="${W - 10}" y2="${y(min)}"/>
+    <line class="axis" x1="${L}" y1="${T}" x2="${L}" y2="${H - B}"/>
+    <text x="${L - 4}" y="${T + 8}" text-anchor="end">${fmt(max)}</text>
+    <text x="${L - 4}" y="${H - B}" text-anchor="end">${fmt(min)}</text>${body}</svg></figure>`;
+}
+
 const pages = {
   async runs(params) {
     const status = params.get('status') || '';
@@ -199,6 +228,13 @@ const pages = {
       <h2 id="preview-title">Data ${snapshot ? 'as of snapshot ' + esc(snapshot) : '(current)'}</h2>
       <table id="preview"><thead><tr>${preview.columns.map(c => `<th>${esc(c)}</th>`).join('')}</tr></thead>
       <tbody>${preview.rows.map(r => `<tr>${r.map(v => `<td>${esc(v)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+  },
+
+  async charts() {
+    const charts = (await api('/charts')).charts;
+    main.innerHTML = `<h1>Charts</h1><p class="muted">The serving layer's tables: a date column's numbers over
+      time, or the rows per value of a column with a few values.</p><div id="charts" class="charts">${
+      charts.map(chartSvg).join('') || '<p class="muted">No published table to chart yet.</p>'}</div>`;
   },
 
   async schedules() {
