@@ -100,9 +100,7 @@ public final class ProjectRun implements AutoCloseable {
     try (lock; RunStore store = RunStore.open(project.stateDir())) {
       List<String> interrupted = store.markInterrupted();
       if (!interrupted.isEmpty()) {
-        List<String> cleaned = Leftovers.remove(engine);
-        LOG.info("Runs {} were interrupted (their process stopped); cleaned {}", interrupted, cleaned);
-        Leftovers.removeStagingFiles(project.stateDir());
+        LOG.info("Runs {} were interrupted (their process stopped); cleaned {}", interrupted, removeLeftovers(engine));
       }
       return interrupted;
     }
@@ -129,12 +127,18 @@ public final class ProjectRun implements AutoCloseable {
     if (interrupted.isEmpty() && !firstRecordedRun && !afterUncleanRun) {
       return List.of();
     }
+    List<String> cleaned = removeLeftovers(engine);
+    if (!cleaned.isEmpty()) {
+      log("recovered from interrupted runs: cleaned " + String.join(", ", cleaned));
+    }
+    return cleaned;
+  }
+
+  // What killed or stopped runs left: their branches and never-published tables, and staging files.
+  private static List<String> removeLeftovers(FloeEngine engine) {
     List<String> cleaned = new java.util.ArrayList<>(Leftovers.remove(engine));
     if (Leftovers.removeStagingFiles(engine.project().stateDir())) {
       cleaned.add("staging files");
-    }
-    if (!cleaned.isEmpty()) {
-      log("recovered from interrupted runs: cleaned " + String.join(", ", cleaned));
     }
     return cleaned;
   }

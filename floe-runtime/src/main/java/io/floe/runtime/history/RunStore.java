@@ -163,18 +163,7 @@ public final class RunStore implements AutoCloseable {
 
   /** The last {@code last} runs, oldest first. */
   public List<Run> runs(int last) {
-    List<Run> runs = new ArrayList<>();
-    try (PreparedStatement select = connection.prepareStatement(
-        "SELECT id, command, started_at, finished_at, status, pid, message FROM runs ORDER BY id DESC LIMIT ?")) {
-      select.setInt(1, last);
-      try (ResultSet result = select.executeQuery()) {
-        while (result.next()) {
-          runs.add(run(result));
-        }
-      }
-    } catch (SQLException e) {
-      throw failure("read the run history", e);
-    }
+    List<Run> runs = new ArrayList<>(runs(last, null, null));
     Collections.reverse(runs);
     return runs;
   }
