@@ -62,6 +62,17 @@ public final class Ingestion {
     return writer.state(definition);
   }
 
+  /**
+   * Whether the source has data after the position its table committed, asked without loading it;
+   * true too when the source cannot tell without reading (a stream).
+   */
+  public boolean hasNewData(SourceDefinition definition) {
+    Position committed = state(definition).position();
+    try (Source source = sources.create(definition)) {
+      return source.hasNewData(committed).orElse(true);
+    }
+  }
+
   /** The source's position in words, e.g. {@code 12 files}. */
   public String describe(SourceDefinition definition, Position position) {
     return position.isStart() ? "not loaded" : sources.create(definition).describe(position);

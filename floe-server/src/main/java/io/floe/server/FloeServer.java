@@ -7,9 +7,13 @@ import com.sun.net.httpserver.HttpServer;
 import io.floe.core.error.FloeException;
 import io.floe.core.project.Project;
 import io.floe.core.schedule.Schedules;
+import io.floe.ingest.Ingestion;
+import io.floe.ingest.ProjectSources;
+import io.floe.ingest.spi.SourceDefinition;
 import io.floe.runtime.ProjectRun;
 import io.floe.runtime.history.RunStore;
 import io.floe.server.api.ApiRoutes;
+import io.floe.server.backfill.Backfills;
 import io.floe.server.http.Exchange;
 import io.floe.server.iceberg.IcebergRestHandler;
 import io.floe.server.iceberg.IcebergRestHandler.Access;
@@ -79,6 +83,7 @@ public final class FloeServer implements AutoCloseable {
   private RunStore history;
   private RunQueue queue;
   private Scheduler scheduler;
+  private Backfills backfills;
   private ApiRoutes api;
   private IcebergRestHandler iceberg;
 
@@ -145,11 +150,25 @@ public final class FloeServer implements AutoCloseable {
     }
     history = RunStore.open(project.stateDir());
     queue = new RunQueue(projectDir, engine);
-    scheduler = new Scheduler(Schedules.load(project.configFile()), project.stateDir(), queue);
-    api = new ApiRoutes(projectDir, engine, queue, scheduler, history);
+    scheduler = new Scheduler(Schedules.load(project.configFile()), project.stateDir(), queue, this::hasNewData);
+    backfills = new Backfills(project.stateDir(), queue);
+    api = new ApiRoutes(projectDir, engine, queue, scheduler, history, backfills);
     iceberg = new IcebergRestHandler(engine::icebergCatalog);
     scheduler.start();
+    backfills.start();
     ready = true;
+  }
+
+  // An event trigger's question, asked of the project as it is on disk now (sources may have changed).
+  private boolean hasNewData(List<String> sourceNames) {
+    ProjectSources sources = ProjectSources.load(Project.load(projectDir));
+    Ingestion ingestion = new Ingestion(engine, sources);
+    for (SourceDefinition source : sources.select(sourceNames)) {
+      if (ingestion.hasNewData(source)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The port the server listens on. */

@@ -32,4 +32,22 @@ public final class DurationText {
       throw new IllegalArgumentException("a duration like 500ms, 30s, 15m, 2h or 7d", e);
     }
   }
+
+  /** The duration as floe.yaml would write it: the largest unit that divides it, e.g. {@code 90s}, {@code 15m}. */
+  public static String format(Duration duration) {
+    long millis = duration.toMillis();
+    if (millis % 1000 != 0) {
+      return millis + "ms";
+    }
+    long seconds = millis / 1000;
+    if (seconds == 0 || seconds % 60 != 0) {
+      return seconds + "s";
+    }
+    long minutes = seconds / 60;
+    if (minutes % 60 != 0) {
+      return minutes + "m";
+    }
+    long hours = minutes / 60;
+    return hours % 24 != 0 ? hours + "h" : hours / 24 + "d";
+  }
 }

@@ -42,6 +42,16 @@ public final class YamlFile {
     return new YamlFile(shownAs, ConfigParser.compose(shownAs, text));
   }
 
+  /**
+   * Composes YAML text given elsewhere than in a file (a command-line option).
+   *
+   * @param shownAs what errors name as the text's origin, e.g. {@code --vars}
+   */
+  public static YamlFile parse(String text, Path shownAs) {
+    requireNonNull(text, "text is null");
+    return new YamlFile(shownAs, ConfigParser.compose(shownAs, text));
+  }
+
   public Path file() {
     return file;
   }

@@ -49,6 +49,21 @@ public record Project(Path root, Path configFile, ProjectConfig config) {
     return new Project(root, configFile, config);
   }
 
+  /**
+   * This project with {@code overrides} over floe.yaml's {@code vars:}, for one run (dbt's
+   * {@code --vars}); itself when there are none.
+   */
+  public Project withVars(java.util.Map<String, Object> overrides) {
+    if (overrides.isEmpty()) {
+      return this;
+    }
+    java.util.Map<String, Object> vars = new java.util.LinkedHashMap<>(config.vars());
+    vars.putAll(overrides);
+    return new Project(root, configFile, new ProjectConfig(config.name(), config.catalog(), config.storage(),
+        config.engine(), config.namespaces(), config.modelsPath(), config.sources(), vars, config.vault(),
+        config.bronzeColumns()));
+  }
+
   /** The models directory; models.path is relative to the project unless absolute. */
   public Path modelsDir() {
     return root.resolve(config.modelsPath()).normalize();

@@ -26,9 +26,14 @@ import java.util.regex.Pattern;
  * command checks them, so a typo fails early with its file and line.
  */
 public final class Schedules {
+  static final ConfigField TRIGGER = new ConfigField("trigger", ConfigType.ENUM, "cron",
+      "What fires it: cron (the times its cron expression names) or new-data (one of its sources has data it has "
+          + "not loaded, checked every poll-interval).", List.of("cron", "new-data"), false);
   static final ConfigField CRON = new ConfigField("cron", ConfigType.STRING, null,
-      "When it runs: a cron expression, minute hour day-of-month month day-of-week, e.g. '5 * * * *'.", List.of(),
-      true);
+      "When it runs: a cron expression, minute hour day-of-month month day-of-week, e.g. '5 * * * *'. Required "
+          + "with trigger: cron.", List.of(), false);
+  static final ConfigField POLL_INTERVAL = new ConfigField("poll-interval", ConfigType.STRING, "1m",
+      "With trigger: new-data, how often its sources are asked whether they have new data.", List.of(), false);
   static final ConfigField TIME_ZONE = new ConfigField("time-zone", ConfigType.STRING, "UTC",
       "The time zone the cron expression is read in, e.g. Australia/Brisbane.", List.of(), false);
   static final ConfigField SOURCES = new ConfigField("sources", ConfigType.STRING_LIST, null,
@@ -46,19 +51,26 @@ public final class Schedules {
   static final ConfigField PAUSED = new ConfigField("paused", ConfigType.BOOLEAN, false,
       "A paused schedule does not fire.", List.of(), false);
 
-  static final List<ConfigField> ALL = List.of(CRON, TIME_ZONE, SOURCES, SELECT, RETRIES, RETRY_BACKOFF, TIMEOUT,
+  static final List<ConfigField> ALL = List.of(TRIGGER, CRON, POLL_INTERVAL, TIME_ZONE, SOURCES, SELECT, RETRIES, RETRY_BACKOFF, TIMEOUT,
       CATCH_UP, PAUSED);
 
   // One cron field: *, a number, a range, a list, with an optional step; names of months and days too.
   private static final Pattern CRON_FIELD = Pattern.compile(
       "(\\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(/\\d+)?(,(\\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(/\\d+)?)*");
 
-  /** One schedule. */
-  public record Schedule(String name, String cron, ZoneId timeZone, List<String> sources, List<String> select,
-      int retries, Duration retryBackoff, Duration timeout, CatchUp catchUp, boolean paused) {
+  /**
+   * One schedule.
+   *
+   * @param cron the cron expression; empty for a {@link Trigger#NEW_DATA} schedule
+   */
+  public record Schedule(String name, Trigger trigger, String cron, Duration pollInterval, ZoneId timeZone,
+      List<String> sources, List<String> select, int retries, Duration retryBackoff, Duration timeout,
+      CatchUp catchUp, boolean paused) {
     public Schedule {
       requireNonNull(name, "name is null");
+      requireNonNull(trigger, "trigger is null");
       requireNonNull(cron, "cron is null");
+      requireNonNull(pollInterval, "pollInterval is null");
       requireNonNull(timeZone, "timeZone is null");
       requireNonNull(retryBackoff, "retryBackoff is null");
       requireNonNull(timeout, "timeout is null");
@@ -66,6 +78,14 @@ public final class Schedules {
       sources = List.copyOf(sources);
       select = List.copyOf(select);
     }
+  }
+
+  /** What fires a schedule. */
+  public enum Trigger {
+    /** The times its cron expression names. */
+    CRON,
+    /** One of its sources has data it has not loaded (an event trigger). */
+    NEW_DATA
   }
 
   /** What a schedule does about the runs it missed while no server ran. */
@@ -105,10 +125,21 @@ public final class Schedules {
   }
 
   private static Schedule read(String name, ConfigDocument document) {
-    String cron = document.require(CRON, "'0 * * * *'").strip();
-    String[] fields = cron.split("\\s+");
-    if (fields.length != 5 || !java.util.Arrays.stream(fields).allMatch(f -> CRON_FIELD.matcher(f).matches())) {
-      throw document.invalid(CRON, "five cron fields (minute hour day-of-month month day-of-week), e.g. '10 * * * *'");
+    Trigger trigger = Trigger.valueOf(document.string(TRIGGER).toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+    String cron = "";
+    if (trigger == Trigger.CRON) {
+      cron = document.require(CRON, "'0 * * * *'").strip();
+      String[] fields = cron.split("\\s+");
+      if (fields.length != 5 || !java.util.Arrays.stream(fields).allMatch(f -> CRON_FIELD.matcher(f).matches())) {
+        throw document.invalid(CRON,
+            "five cron fields (minute hour day-of-month month day-of-week), e.g. '10 * * * *'");
+      }
+    } else if (document.entry(CRON).isPresent()) {
+      throw document.invalid(CRON, "no cron expression with trigger: new-data (it runs when its sources have new "
+          + "data); remove cron, or set trigger: cron");
+    } else if (document.stringList(SOURCES).isEmpty()) {
+      throw FloeException.user("%s: Schedule '%s' has trigger: new-data but no sources to watch. Add sources: "
+          + "[NAME, ...].", document.location(TRIGGER), name);
     }
     ZoneId zone;
     try {
@@ -123,7 +154,7 @@ public final class Schedules {
     if (document.integer(RETRIES) < 0) {
       throw document.invalid(RETRIES, "0 or more");
     }
-    return new Schedule(name, cron, zone, document.stringList(SOURCES), document.stringList(SELECT),
+    return new Schedule(name, trigger, cron, duration(document, POLL_INTERVAL), zone, document.stringList(SOURCES), document.stringList(SELECT),
         document.integer(RETRIES), duration(document, RETRY_BACKOFF), duration(document, TIMEOUT),
         CatchUp.valueOf(document.string(CATCH_UP).toUpperCase(java.util.Locale.ROOT)), document.bool(PAUSED));
   }

@@ -1,6 +1,7 @@
 package io.floe.ingest.spi;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A configured source, read batch by batch after the position its table committed last.
@@ -48,6 +49,20 @@ public interface Source extends AutoCloseable {
    */
   default BatchStream open(Position committed, ReadOptions options) {
     return open(committed);
+  }
+
+  /**
+   * Whether there is data after {@code committed}, asked without loading it (an event trigger of
+   * {@code floe serve} polls this). The default plans: a bounded source has new data when it plans
+   * a batch. A stream source that cannot tell without reading says {@link Optional#empty()}: the
+   * trigger then reads it, and its run records "nothing new" when nothing came.
+   */
+  default Optional<Boolean> hasNewData(Position committed) {
+    try {
+      return Optional.of(!plan(committed).isEmpty());
+    } catch (UnsupportedOperationException stream) {
+      return Optional.empty();
+    }
   }
 
   /**

@@ -9,6 +9,7 @@ import io.floe.core.project.Project;
 import io.floe.models.project.ModelProject;
 import io.floe.runtime.history.RunStore;
 import io.floe.runtime.history.RunStore.RunStatus;
+import io.floe.server.backfill.Backfills;
 import io.floe.server.http.Exchange;
 import io.floe.server.run.RunQueue;
 import io.floe.server.run.RunRequest;
@@ -49,13 +50,16 @@ public final class ApiRoutes {
   private final RunQueue queue;
   private final Scheduler scheduler;
   private final RunStore history;
+  private final Backfills backfills;
 
-  public ApiRoutes(Path projectDir, FloeEngine engine, RunQueue queue, Scheduler scheduler, RunStore history) {
+  public ApiRoutes(Path projectDir, FloeEngine engine, RunQueue queue, Scheduler scheduler, RunStore history,
+      Backfills backfills) {
     this.projectDir = requireNonNull(projectDir, "projectDir is null");
     this.engine = requireNonNull(engine, "engine is null");
     this.queue = requireNonNull(queue, "queue is null");
     this.scheduler = requireNonNull(scheduler, "scheduler is null");
     this.history = requireNonNull(history, "history is null");
+    this.backfills = requireNonNull(backfills, "backfills is null");
   }
 
   /** Whether {@code method} on {@code path} changes anything (then it needs a read-write token). */
@@ -128,6 +132,23 @@ public final class ApiRoutes {
             }
             default -> throw new Exchange.NotFound("No action '" + p[2] + "': use pause, resume or trigger");
           }
+        }
+      }
+      case "backfills" -> {
+        if (p.length == 1 && get) {
+          return Map.of("backfills", backfills.all());
+        }
+        if (p.length == 1 && "POST".equals(method)) {
+          return new Accepted(backfills.create(backfillRequest(x.json())));
+        }
+        if (p.length == 2 && get) {
+          return backfills.get(id(p[1]));
+        }
+        if (p.length == 3 && "retry".equals(p[2]) && "POST".equals(method)) {
+          return new Accepted(Map.of("id", id(p[1]), "requeued", backfills.retry(id(p[1]))));
+        }
+        if (p.length == 3 && "cancel".equals(p[2]) && "POST".equals(method)) {
+          return new Accepted(Map.of("id", id(p[1]), "cancelled", backfills.cancel(id(p[1]))));
         }
       }
       case "graph" -> {
@@ -219,9 +240,16 @@ public final class ApiRoutes {
     } catch (IllegalArgumentException e) {
       throw new Exchange.BadRequest("Unknown command '" + command + "': use build, run, test or ingest");
     }
+    if (body.has("vars") && !body.get("vars").isObject()) {
+      throw new Exchange.BadRequest("'vars' must be an object of variables, e.g. {\"start_date\": \"2026-01-01\"}");
+    }
+    Map<String, Object> vars = body.has("vars")
+        ? Exchange.JSON.convertValue(body.get("vars"), new com.fasterxml.jackson.core.type.TypeReference<
+            LinkedHashMap<String, Object>>() { })
+        : Map.of();
     RunRequest request = new RunRequest(kind, strings(body.path("select")), strings(body.path("sources")),
         body.path("ingest").asBoolean(true), body.path("fullRefresh").asBoolean(false), Optional.empty(),
-        Optional.empty());
+        Optional.empty(), vars, Optional.empty());
     RunQueue.Submission submission = queue.submit(request);
     Map<String, Object> accepted = new LinkedHashMap<>();
     accepted.put("command", request.command());
@@ -239,6 +267,40 @@ public final class ApiRoutes {
       throw FloeException.cancelled("Interrupted while starting the run");
     }
     return new Accepted(accepted);
+  }
+
+  private static long id(String text) {
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw new Exchange.NotFound("No backfill '" + text + "': backfills are numbered 1, 2, ...");
+    }
+  }
+
+  private Backfills.Request backfillRequest(JsonNode body) {
+    Backfills.Interval interval;
+    String intervalText = body.path("interval").asText("day");
+    try {
+      interval = Backfills.Interval.valueOf(intervalText.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new Exchange.BadRequest("Unknown interval '" + intervalText + "': use hour, day, week or month");
+    }
+    for (String field : List.of("start", "end")) {
+      if (!body.hasNonNull(field)) {
+        throw new Exchange.BadRequest("A backfill needs '" + field + "', e.g. {\"select\": [\"orders+\"], "
+            + "\"start\": \"2026-01-01\", \"end\": \"2026-02-01\", \"interval\": \"day\"}");
+      }
+    }
+    List<String> select = strings(body.path("select"));
+    if (body.hasNonNull("schedule")) {
+      String schedule = body.get("schedule").asText();
+      select = scheduler.views(0).stream().filter(view -> view.name().equals(schedule)).findFirst()
+          .map(Scheduler.View::select)
+          .orElseThrow(() -> new Exchange.NotFound("No schedule '" + schedule + "' to take the selection from."));
+    }
+    return new Backfills.Request(select, body.get("start").asText(), body.get("end").asText(), interval,
+        body.path("startVar").asText("start_date"), body.path("endVar").asText("end_date"),
+        body.path("fullRefresh").asBoolean(false));
   }
 
   private Map<String, Object> graph() {

@@ -43,8 +43,17 @@ public final class RunQueue implements AutoCloseable {
   public record Submission(RunRequest request, CompletableFuture<String> started,
       CompletableFuture<Outcome> finished) {}
 
-  /** How a run ended. */
-  public record Outcome(String runId, boolean succeeded, String message) {}
+  /**
+   * How a run ended.
+   *
+   * @param runId empty when it never started
+   * @param cancelled it was cancelled (by the API, its timeout, or the server stopping)
+   */
+  public record Outcome(String runId, boolean succeeded, boolean cancelled, String message) {
+    Outcome(String runId, boolean succeeded, String message) {
+      this(runId, succeeded, false, message);
+    }
+  }
 
   private final Path projectDir;
   private final FloeEngine engine;
@@ -86,6 +95,20 @@ public final class RunQueue implements AutoCloseable {
     return submission;
   }
 
+  /** Whether runs are still taken (false once the server is stopping). */
+  public boolean accepting() {
+    return !closing;
+  }
+
+  /**
+   * Checks a request against the project as it is now, as {@link #submit} does, without queueing it.
+   *
+   * @throws FloeException (user) for an unknown model selector or source
+   */
+  public void check(RunRequest request) {
+    plan(request);
+  }
+
   /** Runs waiting for the one running. */
   public int queued() {
     return queued.get();
@@ -118,7 +141,7 @@ public final class RunQueue implements AutoCloseable {
   private Plan plan(RunRequest request) {
     Project project = Project.load(projectDir);
     boolean needsModels = request.kind() != Kind.INGEST && !(request.schedule().isPresent() && request.select().isEmpty());
-    ModelProject models = needsModels ? ModelProject.load(project) : null;
+    ModelProject models = needsModels ? ModelProject.load(project.withVars(request.vars())) : null;
     Set<String> selected = models == null ? Set.of() : Selector.select(models.graph(), request.select());
     boolean loads = request.kind() == Kind.INGEST || (request.kind() == Kind.BUILD && request.ingest())
         || (request.schedule().isPresent() && !request.sources().isEmpty());
@@ -138,7 +161,7 @@ public final class RunQueue implements AutoCloseable {
     RunRequest request = plan.request();
     if (closing) {
       submission.started().completeExceptionally(FloeException.conflict("The server stopped before the run started."));
-      submission.finished().complete(new Outcome("", false, "not started: the server stopped"));
+      submission.finished().complete(new Outcome("", false, true, "not started: the server stopped"));
       return;
     }
     ProjectRun run;
@@ -166,6 +189,9 @@ public final class RunQueue implements AutoCloseable {
       } catch (RuntimeException e) {
         LOG.warn("Run {} failed: {}", run.id(), e.getMessage(), e);
         outcome = new Outcome(run.id(), false, String.valueOf(e.getMessage()));
+      }
+      if (run.isCancelled()) {
+        outcome = new Outcome(outcome.runId(), false, true, outcome.message());
       }
       run.finish(outcome.succeeded(), outcome.message());
     } catch (RuntimeException e) {
@@ -214,7 +240,10 @@ public final class RunQueue implements AutoCloseable {
     long failedTests = report.tests().stream().filter(TestResult::blocks).count();
     String message = report.nothingChanged() ? "nothing changed"
         : report.models().size() + " models, " + report.tests().size() + " tests (" + failedTests + " failed); "
-            + (report.published() ? "published to main" : "nothing published");
+            + (report.published() ? "published to main" : "nothing published")
+            // The first model that failed says why, so a run's one line is enough to act on.
+            + report.models().stream().filter(model -> model.status() == io.floe.models.run.ModelResult.Status.ERROR)
+                .findFirst().map(model -> "; " + model.model() + ": " + model.message()).orElse("");
     return new Outcome(run.id(), report.succeeded(), message);
   }
 

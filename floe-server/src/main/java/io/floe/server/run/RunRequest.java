@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,9 +18,11 @@ import java.util.Optional;
  * @param fullRefresh rebuild every selected model from scratch
  * @param schedule the schedule that fired it, if any
  * @param timeout cancel the run when it is still going after this long
+ * @param vars variables over floe.yaml's {@code vars:} for this run (as {@code --vars})
+ * @param backfill the backfill this run is an interval of, if any
  */
 public record RunRequest(Kind kind, List<String> select, List<String> sources, boolean ingest, boolean fullRefresh,
-    Optional<String> schedule, Optional<Duration> timeout) {
+    Optional<String> schedule, Optional<Duration> timeout, Map<String, Object> vars, Optional<Long> backfill) {
   /** The commands a server runs. */
   public enum Kind {
     BUILD, RUN, TEST, INGEST
@@ -31,6 +34,14 @@ public record RunRequest(Kind kind, List<String> select, List<String> sources, b
     sources = List.copyOf(sources);
     requireNonNull(schedule, "schedule is null");
     requireNonNull(timeout, "timeout is null");
+    vars = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(vars));
+    requireNonNull(backfill, "backfill is null");
+  }
+
+  /** A run with no variables of its own that is no backfill's. */
+  public RunRequest(Kind kind, List<String> select, List<String> sources, boolean ingest, boolean fullRefresh,
+      Optional<String> schedule, Optional<Duration> timeout) {
+    this(kind, select, sources, ingest, fullRefresh, schedule, timeout, Map.of(), Optional.empty());
   }
 
   /**
@@ -54,6 +65,7 @@ public record RunRequest(Kind kind, List<String> select, List<String> sources, b
       }
       return String.join(" ", words);
     }
+    backfill.ifPresent(id -> words.add("backfill " + id + ":"));
     words.add(kind.name().toLowerCase(java.util.Locale.ROOT));
     if (kind == Kind.INGEST) {
       words.addAll(sources);
@@ -67,6 +79,11 @@ public record RunRequest(Kind kind, List<String> select, List<String> sources, b
       }
       if (fullRefresh) {
         words.add("--full-refresh");
+      }
+      if (!vars.isEmpty()) {
+        words.add("--vars");
+        words.add(vars.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
+            .collect(java.util.stream.Collectors.joining(", ", "'{", "}'")));
       }
     }
     return String.join(" ", words);

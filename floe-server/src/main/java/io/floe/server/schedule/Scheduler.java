@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.floe.core.error.FloeException;
 import io.floe.core.schedule.Schedules.CatchUp;
 import io.floe.core.schedule.Schedules.Schedule;
+import io.floe.core.schedule.Schedules.Trigger;
+import io.floe.core.config.DurationText;
 import io.floe.server.http.Exchange;
 import io.floe.server.run.RunQueue;
 import io.floe.server.run.RunRequest;
@@ -46,13 +48,22 @@ public final class Scheduler implements AutoCloseable {
   private static final int MAX_CATCH_UP = 100;
   private static final CronParser CRON = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
 
-  /** A schedule as the API shows it. */
-  public record View(String name, String cron, String timeZone, List<String> sources, List<String> select,
-      boolean paused, String catchUp, int retries, List<String> nextRuns, boolean running) {}
+  /** A schedule as the API shows it; a new-data schedule has no cron and no next runs. */
+  public record View(String name, String trigger, String cron, String pollInterval, String timeZone,
+      List<String> sources, List<String> select, boolean paused, String catchUp, int retries,
+      List<String> nextRuns, boolean running) {}
+
+  /** Asks sources, by name, whether one of them has data it has not loaded (see {@code Source.hasNewData}). */
+  @FunctionalInterface
+  public interface NewData {
+    boolean in(List<String> sources);
+  }
 
   private final Map<String, Schedule> schedules = new LinkedHashMap<>();
   private final Map<String, ExecutionTime> times = new LinkedHashMap<>();
   private final Map<String, ZonedDateTime> nextFire = new ConcurrentHashMap<>();
+  private final Map<String, Instant> nextPoll = new ConcurrentHashMap<>();
+  private final NewData newData;
   private final Map<String, Boolean> inFlight = new ConcurrentHashMap<>();
   private final Path stateFile;
   private final RunQueue queue;
@@ -63,12 +74,15 @@ public final class Scheduler implements AutoCloseable {
     return thread;
   });
 
-  public Scheduler(List<Schedule> schedules, Path stateDir, RunQueue queue) {
+  public Scheduler(List<Schedule> schedules, Path stateDir, RunQueue queue, NewData newData) {
     this.queue = requireNonNull(queue, "queue is null");
+    this.newData = requireNonNull(newData, "newData is null");
     this.stateFile = stateDir.resolve(STATE_FILE);
     for (Schedule schedule : schedules) {
       this.schedules.put(schedule.name(), schedule);
-      times.put(schedule.name(), ExecutionTime.forCron(CRON.parse(schedule.cron())));
+      if (schedule.trigger() == Trigger.CRON) {
+        times.put(schedule.name(), ExecutionTime.forCron(CRON.parse(schedule.cron())));
+      }
     }
     this.state = readState(stateFile);
   }
@@ -77,6 +91,11 @@ public final class Scheduler implements AutoCloseable {
   public void start() {
     Instant now = Instant.now();
     for (Schedule schedule : schedules.values()) {
+      if (schedule.trigger() == Trigger.NEW_DATA) {
+        // Asked at once: data that arrived while no server ran is its catch-up.
+        nextPoll.put(schedule.name(), now);
+        continue;
+      }
       catchUp(schedule, now);
       nextFire.put(schedule.name(), next(schedule, now.atZone(schedule.timeZone())));
     }
@@ -115,6 +134,10 @@ public final class Scheduler implements AutoCloseable {
     try {
       Instant now = Instant.now();
       for (Schedule schedule : schedules.values()) {
+        if (schedule.trigger() == Trigger.NEW_DATA) {
+          poll(schedule, now);
+          continue;
+        }
         ZonedDateTime due = nextFire.get(schedule.name());
         if (due == null || due.toInstant().isAfter(now)) {
           continue;
@@ -133,6 +156,29 @@ public final class Scheduler implements AutoCloseable {
     } catch (RuntimeException e) {
       // The clock must keep going whatever one tick met; the failure is in the log.
       LOG.error("The scheduler's tick failed: {}", e.getMessage(), e);
+    }
+  }
+
+  // A new-data schedule fires when one of its sources has data it has not loaded, one run at a time.
+  private void poll(Schedule schedule, Instant now) {
+    Instant due = nextPoll.get(schedule.name());
+    if (due == null || due.isAfter(now) || paused(schedule) || inFlight.containsKey(schedule.name())) {
+      return;
+    }
+    nextPoll.put(schedule.name(), now.plus(schedule.pollInterval()));
+    boolean fresh;
+    try {
+      fresh = newData.in(schedule.sources());
+    } catch (RuntimeException e) {
+      // An unreachable source is asked again at the next poll; the reason is in the log.
+      LOG.warn("Schedule {}: cannot tell whether {} have new data: {}", schedule.name(), schedule.sources(),
+          e.getMessage());
+      return;
+    }
+    if (fresh) {
+      LOG.info("Schedule {}: new data in {}", schedule.name(), schedule.sources());
+      markFired(schedule.name(), now);
+      fire(schedule, 0, true);
     }
   }
 
@@ -188,14 +234,15 @@ public final class Scheduler implements AutoCloseable {
     for (Schedule schedule : schedules.values()) {
       List<String> next = new ArrayList<>();
       ZonedDateTime time = ZonedDateTime.now(schedule.timeZone());
-      for (int i = 0; i < count; i++) {
+      for (int i = 0; i < count && schedule.trigger() == Trigger.CRON; i++) {
         time = next(schedule, time);
         if (time == null) {
           break;
         }
         next.add(time.toOffsetDateTime().toString());
       }
-      views.add(new View(schedule.name(), schedule.cron(), schedule.timeZone().getId(), schedule.sources(),
+      views.add(new View(schedule.name(), schedule.trigger().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+          schedule.cron(), DurationText.format(schedule.pollInterval()), schedule.timeZone().getId(), schedule.sources(),
           schedule.select(), paused(schedule), schedule.catchUp().name().toLowerCase(java.util.Locale.ROOT),
           schedule.retries(), next, inFlight.containsKey(schedule.name())));
     }

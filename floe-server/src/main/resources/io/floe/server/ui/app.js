@@ -238,17 +238,40 @@ const pages = {
   },
 
   async schedules() {
-    const schedules = await api('/schedules');
-    main.innerHTML = `<h1>Schedules</h1><table id="schedules"><thead><tr><th>Schedule</th><th>Cron</th><th>Runs</th>
+    const [schedules, backfills] = await Promise.all([api('/schedules'), api('/backfills')]);
+    const when = s => s.trigger === 'new-data'
+      ? `new data in ${esc(s.sources.join(', '))} <span class="muted">(asked every ${esc(s.pollInterval)})</span>`
+      : `<code>${esc(s.cron)}</code> ${esc(s.timeZone)}`;
+    const counts = b => Object.entries(b.counts).map(([status, n]) => `${statusBadge(status)} ${n}`).join(' ');
+    main.innerHTML = `<h1>Schedules</h1><table id="schedules"><thead><tr><th>Schedule</th><th>When</th><th>Runs</th>
       <th>Next runs</th><th>State</th><th></th></tr></thead>
       <tbody>${schedules.schedules.map(s => `<tr data-schedule="${esc(s.name)}"><td><a href="#/runs?schedule=${esc(s.name)}">${esc(s.name)}</a></td>
-        <td><code>${esc(s.cron)}</code> ${esc(s.timeZone)}</td>
+        <td>${when(s)}</td>
         <td>${s.sources.length ? 'ingest ' + esc(s.sources.join(', ')) : ''} ${s.select.length ? 'build ' + esc(s.select.join(', ')) : ''}</td>
         <td>${s.nextRuns.map(t => esc(time(t))).join('<br>')}</td>
         <td>${s.paused ? 'paused' : s.running ? 'running' : 'active'}</td>
         <td><button data-action="${s.paused ? 'resume' : 'pause'}">${s.paused ? 'Resume' : 'Pause'}</button>
           <button data-action="trigger">Run now</button></td></tr>`).join('')
-        || '<tr><td colspan="6" class="muted">No schedules: add a schedules: section to floe.yaml.</td></tr>'}</tbody></table>`;
+        || '<tr><td colspan="6" class="muted">No schedules: add a schedules: section to floe.yaml.</td></tr>'}</tbody></table>
+      <h2>Backfills</h2>
+      <form id="backfill-form" class="inline-form">
+        <input id="backfill-select" placeholder="models, e.g. tag:gold (all if empty)">
+        <input id="backfill-start" placeholder="start, e.g. 2026-01-01" required>
+        <input id="backfill-end" placeholder="end (not included)" required>
+        <select id="backfill-interval"><option>day</option><option>week</option><option>month</option><option>hour</option></select>
+        <button type="submit">Start backfill</button>
+      </form>
+      <p class="muted">One run per interval, one after another, given the interval as the variables
+        <code>start_date</code> and <code>end_date</code>; a retry re-runs only the intervals that failed.</p>
+      <table id="backfills"><thead><tr><th>#</th><th>Models</th><th>Range</th><th>Intervals</th><th></th></tr></thead>
+      <tbody>${backfills.backfills.map(b => `<tr data-backfill="${b.id}"><td>${b.id}</td>
+        <td>${esc(b.select.join(', ') || 'all')}</td><td>${esc(b.start)} to ${esc(b.end)} by ${esc(b.interval)}</td>
+        <td>${counts(b)}<details><summary>each interval</summary>${b.intervals.map(i => `<div class="interval" data-status="${esc(i.status)}">
+          ${esc(i.start)} ${statusBadge(i.status)} ${i.runId ? `<a href="#/runs/${esc(i.runId)}">${esc(i.runId)}</a>` : ''}
+          <span class="muted">${esc(i.message)}</span></div>`).join('')}</details></td>
+        <td><button data-backfill-action="retry" ${b.counts.failed || b.counts.cancelled ? '' : 'disabled'}>Retry failed</button>
+          <button data-backfill-action="cancel" ${b.counts.queued || b.counts.running ? '' : 'disabled'}>Cancel</button></td></tr>`).join('')
+        || '<tr><td colspan="5" class="muted">No backfills yet.</td></tr>'}</tbody></table>`;
     main.querySelectorAll('button[data-action]').forEach(button => button.onclick = async () => {
       const name = button.closest('tr').dataset.schedule;
       try {
@@ -256,6 +279,23 @@ const pages = {
         route();
       } catch (e) { showError(e); }
     });
+    main.querySelectorAll('button[data-backfill-action]').forEach(button => button.onclick = async () => {
+      const id = button.closest('tr').dataset.backfill;
+      try {
+        await api(`/backfills/${id}/${button.dataset.backfillAction}`, {method: 'POST'});
+        route();
+      } catch (e) { showError(e); }
+    });
+    document.getElementById('backfill-form').onsubmit = async event => {
+      event.preventDefault();
+      const value = id => document.getElementById(id).value.trim();
+      try {
+        await api('/backfills', {method: 'POST', body: JSON.stringify({select: value('backfill-select'),
+          start: value('backfill-start'), end: value('backfill-end'), interval: value('backfill-interval')})});
+        route();
+      } catch (e) { showError(e); }
+    };
+    if (backfills.backfills.some(b => b.counts.queued || b.counts.running)) refresh = setTimeout(route, 2000);
   },
 };
 
