@@ -53,7 +53,7 @@ final class BenchRun {
         }
       }
       if (options.runs(ECOMMERCE_BUILD)) {
-        figures.addAll(new EcommerceBuildBenchmark(runs, csv, work, options.seed()).run());
+        figures.addAll(new EcommerceBuildBenchmark(runs, csv, work, options.seed(), options.quick()).run());
       }
       if (options.runs("merge_10pct")) {
         figures.addAll(new SparkMergeBenchmark(runs, spark, floe, csv.largest()).run());

@@ -38,6 +38,8 @@ final class EcommerceBuildBenchmark {
   static final String MODELS = "ecommerce_models";
   static final double INCREMENT_FRACTION = 0.01;
 
+  static final String QUICK_SKIPS = "n/a (not run with --quick: the full build measures a new JVM)";
+
   private final Runs runs;
   private final GeneratedData csv;
   private final Path project;
@@ -47,8 +49,12 @@ final class EcommerceBuildBenchmark {
   // JVM's java command and class path.
   private final Path launcher = launcher();
 
-  EcommerceBuildBenchmark(Runs runs, GeneratedData csv, Path work, long seed) {
+  // --quick (CI): the reruns in a new JVM are left out; the full build measures a new JVM's start.
+  private final boolean quick;
+
+  EcommerceBuildBenchmark(Runs runs, GeneratedData csv, Path work, long seed, boolean quick) {
     this.runs = runs;
+    this.quick = quick;
     this.csv = csv;
     this.project = work.resolve("ecommerce");
     this.seed = seed;
@@ -73,12 +79,14 @@ final class EcommerceBuildBenchmark {
     modelSeconds.forEach((model, seconds) -> figures.add(Figure.measured(MODELS, model,
         "seconds of model " + model + " inside the build (both ways)", seconds, -1, -1)));
     // Reruns start from the last full build; each adds a new 1% increment of every source.
-    figures.add(runs.measure(BenchRun.INCREMENTAL_RERUN, "floe", newJvm + " after 1% new rows",
+    figures.add(quick ? Figure.notAvailable(BenchRun.INCREMENTAL_RERUN, "floe", newJvm + " after 1% new rows",
+        QUICK_SKIPS) : runs.measure(BenchRun.INCREMENTAL_RERUN, "floe", newJvm + " after 1% new rows",
         this::addIncrement, () -> build(false), () -> { }));
     figures.add(runs.measure(BenchRun.INCREMENTAL_RERUN, "floe_warm",
         "floe build in the bench's JVM after 1% new rows", this::addIncrement, () -> build(true), () -> { }));
     // With nothing new, a build lists the sources, finds every model unchanged and runs nothing: its floor.
-    figures.add(runs.measure(BenchRun.NOTHING_NEW_RERUN, "floe", newJvm + ", no new rows",
+    figures.add(quick ? Figure.notAvailable(BenchRun.NOTHING_NEW_RERUN, "floe", newJvm + ", no new rows",
+        QUICK_SKIPS) : runs.measure(BenchRun.NOTHING_NEW_RERUN, "floe", newJvm + ", no new rows",
         () -> { }, () -> build(false), () -> { }));
     figures.add(runs.measure(BenchRun.NOTHING_NEW_RERUN, "floe_warm", "floe build in the bench's JVM, no new rows",
         () -> { }, () -> build(true), () -> { }));

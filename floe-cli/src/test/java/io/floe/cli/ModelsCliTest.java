@@ -93,6 +93,22 @@ class ModelsCliTest {
   }
 
   @Test
+  void varsGivenOnTheCommandLineOverFloeYamlsForThatCommandOnly() throws IOException {
+    Path project = workspace.resolve("vars");
+    floe("init", project.toString()).ok();
+    write(project, "models/day.sql", "select '{{ var(\"day\", \"none\") }}' as day, '{{ var(\"region\", \"all\") }}' as r");
+    assertThat(floe(project, "compile", "-s", "day").ok()).contains("select 'none' as day, 'all' as r");
+    assertThat(floe(project, "compile", "-s", "day", "--vars", "{day: 2026-01-01, region: eu}").ok())
+        .contains("select '2026-01-01' as day, 'eu' as r");
+    assertThat(floe(project, "compile", "-s", "day", "--vars", "{\"day\": \"2026-02-01\"}").ok())
+        .contains("select '2026-02-01' as day, 'all' as r");
+    CliRun bad = floe(project, "compile", "-s", "day", "--vars", "[2026-01-01]");
+    assertThat(bad.exitCode()).isEqualTo(1);
+    assertThat(bad.err()).contains("--vars: Cannot read the variables: expected a mapping such as "
+        + "'{start_date: 2026-01-01}', got a list.");
+  }
+
+  @Test
   void aCycleIsAOneLineErrorNamingIt() throws IOException {
     Path project = workspace.resolve("loop");
     floe("init", project.toString()).ok();

@@ -118,7 +118,6 @@ class WebUiBrowserTest {
     browser.findElement(By.cssSelector("header a[data-page=schedules]")).click();
     wait.until(ExpectedConditions.presenceOfElementLocated(By.id("schedules")));
     assertThat(browser.findElement(By.id("schedules")).getText()).contains("hourly");
-    screenshot("serve-schedules.png");
 
     // Without the failing test, a build from the UI publishes, and the gold tables are charted.
     Files.delete(shop.resolve("tests/deliberately_failing.sql"));
@@ -136,6 +135,18 @@ class WebUiBrowserTest {
         .getAttribute("points")).isNotBlank();
     assertThat(browser.findElements(By.cssSelector("figure.chart[data-kind=bar] rect.bar"))).isNotEmpty();
     screenshot("serve-charts.png");
+
+    // A backfill of two days from the Schedules page: one run per day, followed until both succeed.
+    browser.findElement(By.cssSelector("header a[data-page=schedules]")).click();
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.id("backfill-form")));
+    browser.findElement(By.id("backfill-select")).sendKeys("gold_daily_metrics");
+    browser.findElement(By.id("backfill-start")).sendKeys("2024-01-01");
+    browser.findElement(By.id("backfill-end")).sendKeys("2024-01-03");
+    browser.findElement(By.cssSelector("#backfill-form button[type=submit]")).click();
+    wait.ignoring(StaleElementReferenceException.class)
+        .until(ExpectedConditions.textToBePresentInElementLocated(By.id("backfills"), "success 2"));
+    assertThat(browser.findElement(By.id("backfills")).getText()).contains("2024-01-01 to 2024-01-03 by day");
+    screenshot("serve-schedules.png");
   }
 
   private static ChromeDriver chrome() {

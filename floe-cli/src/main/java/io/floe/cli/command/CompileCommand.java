@@ -19,10 +19,11 @@ import picocli.CommandLine.Spec;
 final class CompileCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ModelSelection selection;
+  @Mixin VarsOption vars;
 
   @Override
   public Integer call() {
-    ModelProject models = ModelProject.load(Project.load(((FloeCommand) spec.root().userObject()).projectDir()));
+    ModelProject models = ModelProject.load(vars.apply(Project.load(((FloeCommand) spec.root().userObject()).projectDir())));
     PrintWriter out = spec.commandLine().getOut();
     for (java.util.List<Node> level : models.graph().levels(selection.select(models))) {
       for (Node node : level) {

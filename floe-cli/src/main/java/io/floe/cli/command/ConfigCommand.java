@@ -20,6 +20,7 @@ final class ConfigCommand implements Callable<Integer> {
     spec.commandLine().getOut().print(FloeSettings.referenceMarkdown());
     spec.commandLine().getOut().print(SourceSettingsReference.markdown());
     spec.commandLine().getOut().print(io.floe.models.project.ModelSettings.referenceMarkdown());
+    spec.commandLine().getOut().print(io.floe.core.schedule.Schedules.referenceMarkdown());
     spec.commandLine().getOut().flush();
     return 0;
   }

@@ -18,10 +18,7 @@ import picocli.CommandLine.Mixin;
 abstract class ModelRunCommand extends WritingCommand {
   @Mixin ModelSelection selection;
 
-  @picocli.CommandLine.Option(names = "--vars", paramLabel = "YAML",
-      description = "Variables for this run over floe.yaml's vars, as a YAML or JSON mapping, e.g. "
-          + "'{start_date: 2026-01-01}' (as dbt's --vars).")
-  String vars;
+  @Mixin VarsOption vars;
 
   ModelProject models;
   /** The selected node names, resolved before the engine starts so that a bad selector fails fast. */
@@ -29,7 +26,7 @@ abstract class ModelRunCommand extends WritingCommand {
 
   @Override
   void check(Project project) {
-    models = ModelProject.load(project.withVars(io.floe.core.project.Vars.parse(vars, "--vars")));
+    models = ModelProject.load(vars.apply(project));
     selected = selection.select(models);
   }
 

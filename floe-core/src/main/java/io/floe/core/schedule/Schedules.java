@@ -105,6 +105,12 @@ public final class Schedules {
     return ALL;
   }
 
+  /** The reference, as a Markdown section. */
+  public static String referenceMarkdown() {
+    return "\n## Schedules\n\nEach entry of `schedules:` is a schedule by name, fired by `floe serve`; keys are "
+        + "relative to it.\n\n" + io.floe.core.config.SettingsReference.markdown(ALL);
+  }
+
   /**
    * Reads and checks the schedules of a floe.yaml.
    *

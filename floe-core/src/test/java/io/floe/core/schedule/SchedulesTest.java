@@ -78,6 +78,46 @@ class SchedulesTest {
     assertThatThrownBy(() -> Project.load(dir)).hasMessageContaining("Schedule 'hourly' runs nothing");
   }
 
+  @Test
+  void aNewDataScheduleWatchesItsSourcesInsteadOfAClock() throws IOException {
+    write("""
+        schedules:
+          on_files:
+            trigger: new-data
+            sources: [orders]
+            poll-interval: 30s
+        """);
+    Schedules.Schedule schedule = Schedules.load(Project.load(dir).configFile()).get(0);
+    assertThat(schedule.trigger()).isEqualTo(Schedules.Trigger.NEW_DATA);
+    assertThat(schedule.cron()).isEmpty();
+    assertThat(schedule.pollInterval()).isEqualTo(java.time.Duration.ofSeconds(30));
+
+    write("""
+        schedules:
+          on_files:
+            trigger: new-data
+            cron: '0 * * * *'
+            sources: [orders]
+        """);
+    assertThatThrownBy(() -> Project.load(dir)).hasMessageContaining("floe.yaml:5: Invalid value for cron: expected no "
+        + "cron expression with trigger: new-data");
+    write("""
+        schedules:
+          on_files:
+            trigger: new-data
+            select: [orders]
+        """);
+    assertThatThrownBy(() -> Project.load(dir)).hasMessageContaining("floe.yaml:4: Schedule 'on_files' has trigger: "
+        + "new-data but no sources to watch");
+    write("""
+        schedules:
+          on_files:
+            trigger: on-change
+            sources: [orders]
+        """);
+    assertThatThrownBy(() -> Project.load(dir)).hasMessageContaining("floe.yaml:4").hasMessageContaining("trigger");
+  }
+
   private void write(String schedules) throws IOException {
     Files.writeString(dir.resolve("floe.yaml"), "name: scheduled\n" + schedules);
   }
