@@ -6,12 +6,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.floe.core.error.FloeException;
 import io.floe.server.http.Exchange;
+import io.floe.server.state.StateFiles;
 import io.floe.server.run.RunQueue;
 import io.floe.server.run.RunRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -341,15 +341,7 @@ public final class Backfills {
     }
   }
 
-  // Written to a temporary file and moved over the old one: a kill never leaves half a file.
   private void write() {
-    try {
-      Files.createDirectories(stateFile.getParent());
-      Path temporary = stateFile.resolveSibling(STATE_FILE + ".tmp");
-      Exchange.JSON.writerWithDefaultPrettyPrinter().writeValue(temporary.toFile(), backfills);
-      Files.move(temporary, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw FloeException.external(e, "Cannot write the backfills' state %s: %s", stateFile, e.getMessage());
-    }
+    StateFiles.write(stateFile, backfills, "the backfills' state");
   }
 }

@@ -14,12 +14,12 @@ import io.floe.core.schedule.Schedules.Schedule;
 import io.floe.core.schedule.Schedules.Trigger;
 import io.floe.core.config.DurationText;
 import io.floe.server.http.Exchange;
+import io.floe.server.state.StateFiles;
 import io.floe.server.run.RunQueue;
 import io.floe.server.run.RunRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -288,16 +288,8 @@ public final class Scheduler implements AutoCloseable {
     }
   }
 
-  // Written to a temporary file and moved over the old one: a kill never leaves half a file.
   private void writeState() {
-    try {
-      Files.createDirectories(stateFile.getParent());
-      Path temporary = stateFile.resolveSibling(STATE_FILE + ".tmp");
-      Exchange.JSON.writerWithDefaultPrettyPrinter().writeValue(temporary.toFile(), state);
-      Files.move(temporary, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw FloeException.external(e, "Cannot write the schedules' state %s: %s", stateFile, e.getMessage());
-    }
+    StateFiles.write(stateFile, state, "the schedules' state");
   }
 
   @Override
