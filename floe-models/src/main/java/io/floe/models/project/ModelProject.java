@@ -44,15 +44,17 @@ public final class ModelProject {
   public static final String DEFAULT_SCHEMA = "silver";
 
   private final Project project;
+  private final DbtProject dbt;
   private final Map<String, Model> models;
   private final List<SingularTest> tests;
   private final Map<String, String> sources;
   private final ModelRenderer renderer;
   private final Graph graph;
 
-  private ModelProject(Project project, Map<String, Model> models, List<SingularTest> tests,
+  private ModelProject(Project project, DbtProject dbt, Map<String, Model> models, List<SingularTest> tests,
       Map<String, String> sources, ModelRenderer renderer, Graph graph) {
     this.project = project;
+    this.dbt = dbt;
     this.models = models;
     this.tests = tests;
     this.sources = sources;
@@ -83,10 +85,11 @@ public final class ModelProject {
     requireNonNull(project, "project is null");
     requireNonNull(providers, "providers is null");
     Path root = project.root();
-    Path modelsDir = project.modelsDir();
+    DbtProject dbt = DbtProject.read(root, project.config().name());
+    List<Path> modelDirs = modelDirs(project, dbt);
     Map<String, ModelProperties> properties = new LinkedHashMap<>();
     Map<String, String> sources = new LinkedHashMap<>();
-    for (Path file : files(modelsDir, ".yml", ".yaml")) {
+    for (Path file : files(modelDirs, ".yml", ".yaml")) {
       PropertyFileReader.Contents contents = PropertyFileReader.read(file, root.relativize(file));
       for (ModelProperties model : contents.models().values()) {
         ModelProperties previous = properties.putIfAbsent(model.name(), model);
@@ -98,18 +101,20 @@ public final class ModelProject {
       sources.putAll(contents.sources());
     }
     List<MacroFile> macros = new ArrayList<>();
-    for (Path file : files(root.resolve("macros"), ".sql")) {
+    for (Path file : files(dirs(root, dbt.macroPaths()), ".sql")) {
       macros.add(new MacroFile(root.relativize(file).toString(), read(file)));
     }
-    ModelRenderer renderer = new ModelRenderer(macros, project.config().vars());
+    ModelRenderer renderer = new ModelRenderer(macros, vars(project, dbt));
     Set<String> namespaces = Set.copyOf(project.config().namespaces());
     Map<String, Model> models = new LinkedHashMap<>();
-    for (Path file : files(modelsDir, ".sql")) {
-      Model model = parse(project, renderer, file, properties, sources, namespaces);
-      Model previous = models.putIfAbsent(model.name(), model);
-      if (previous != null) {
-        throw FloeException.user("Cannot load model %s: both %s and %s define it. Rename one.", model.name(),
-            previous.path(), model.path());
+    for (Path modelsDir : modelDirs) {
+      for (Path file : files(List.of(modelsDir), ".sql")) {
+        Model model = parse(project, dbt, modelsDir, renderer, file, properties, sources, namespaces);
+        Model previous = models.putIfAbsent(model.name(), model);
+        if (previous != null) {
+          throw FloeException.user("Cannot load model %s: both %s and %s define it. Rename one.", model.name(),
+              previous.path(), model.path());
+        }
       }
     }
     for (ModelProvider provider : providers) {
@@ -130,11 +135,44 @@ public final class ModelProject {
     }
     models.values().removeIf(model -> !model.config().enabled());
     List<SingularTest> tests = new ArrayList<>();
-    for (Path file : files(root.resolve("tests"), ".sql")) {
+    for (Path file : files(dirs(root, dbt.testPaths()), ".sql")) {
       tests.add(parseTest(root, renderer, file, sources, namespaces));
     }
-    return new ModelProject(project, Map.copyOf(models), List.copyOf(tests), Map.copyOf(sources), renderer,
+    return new ModelProject(project, dbt, Map.copyOf(models), List.copyOf(tests), Map.copyOf(sources), renderer,
         graph(models));
+  }
+
+  // floe.yaml's models.path when it names one, else dbt_project.yml's model-paths.
+  private static List<Path> modelDirs(Project project, DbtProject dbt) {
+    if (!project.config().modelsPath().equals("models") || dbt.file().isEmpty()) {
+      return List.of(project.modelsDir());
+    }
+    return dirs(project.root(), dbt.modelPaths());
+  }
+
+  private static List<Path> dirs(Path root, List<String> paths) {
+    return paths.stream().map(path -> root.resolve(path).normalize()).toList();
+  }
+
+  // floe.yaml's vars (and --vars) win over dbt_project.yml's; a name set in both is said once.
+  private static Map<String, Object> vars(Project project, DbtProject dbt) {
+    Map<String, Object> vars = new LinkedHashMap<>(dbt.vars());
+    for (Map.Entry<String, Object> own : project.config().vars().entrySet()) {
+      Object dbtValue = vars.put(own.getKey(), own.getValue());
+      if (dbtValue != null && !dbtValue.equals(own.getValue()) && WARNED.add(project.root() + "#" + own.getKey())) {
+        LOG.warn("var '{}' is set in both floe.yaml (or --vars) and dbt_project.yml: floe.yaml's value {} wins"
+            + " over {}.", own.getKey(), own.getValue(), dbtValue);
+      }
+    }
+    return vars;
+  }
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ModelProject.class);
+  private static final Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** The project's dbt_project.yml, or dbt's defaults when it has none. */
+  public DbtProject dbt() {
+    return dbt;
   }
 
   public Project project() {
@@ -181,6 +219,16 @@ public final class ModelProject {
     return render(model.name(), model.path(), model.template(), model.table(), incremental, tables, values).sql();
   }
 
+  /** Renders one of a model's hooks: a template in the model's context ({@code this} is its table). */
+  public String compileHook(Model model, String hook, java.util.function.Function<Model, String> tables) {
+    return render(model.name(), model.path(), hook, model.table(), false, tables, Values.DEFERRED).sql();
+  }
+
+  /** Renders an {@code on-run-start}/{@code on-run-end} statement of dbt_project.yml. */
+  public String compileRunHook(String key, String hook) {
+    return render(key, DbtProject.FILE, hook, "", false, Model::table, Values.DEFERRED).sql();
+  }
+
   /** The relations ({@code namespace.table}) the model reads with {@code source()}, in its order. */
   public List<String> sourceRelations(Model model) {
     List<String> relations = new ArrayList<>();
@@ -199,18 +247,39 @@ public final class ModelProject {
 
   private RenderedModel render(String name, String path, String template, String self, boolean incremental,
       java.util.function.Function<Model, String> tables, Values values) {
-    Resolution resolution = new Resolution(self, incremental, ref -> tables.apply(model(ref)),
+    Resolution resolution = new Resolution(self, incremental, ref -> relation(model(ref), tables, values),
         (source, table) -> resolveSource(sources, Set.copyOf(project.config().namespaces()), path, source, table),
         values);
     return renderer.render(name, path, template, resolution);
   }
 
-  private static Model parse(Project project, ModelRenderer renderer, Path file,
+  // An ephemeral model is read as its own SELECT, inlined as a subquery (dbt inlines a CTE).
+  private String relation(Model model, java.util.function.Function<Model, String> tables, Values values) {
+    if (!model.inlined()) {
+      return tables.apply(model);
+    }
+    return "(\n" + render(model.name(), model.path(), model.template(), model.table(), false, tables, values).sql()
+        + "\n)";
+  }
+
+  private static Model parse(Project project, DbtProject dbt, Path modelsDir, ModelRenderer renderer, Path file,
       Map<String, ModelProperties> properties, Map<String, String> sources, Set<String> namespaces) {
     String path = project.root().relativize(file).toString();
     String name = stem(file);
-    return model(renderer, name, path, read(file), Optional.ofNullable(properties.get(name)), ModelConfig.empty(),
-        folderSchema(project.modelsDir(), file, namespaces), sources, namespaces);
+    return model(renderer, name, path, read(file), Optional.ofNullable(properties.get(name)),
+        folderConfig(dbt.models(), modelsDir, file), folderSchema(modelsDir, file, namespaces), sources, namespaces);
+  }
+
+  /**
+   * The config dbt_project.yml gives a file under {@code dir} (its folders' {@code +key}s, the
+   * innermost winning), checked against the model config keys.
+   */
+  static ModelConfig folderConfig(DbtProject.FolderConfig configs, Path dir, Path file) {
+    ModelConfig config = ModelConfig.empty();
+    for (Map.Entry<String, Map<String, Object>> level : configs.along(DbtProject.FolderConfig.foldersOf(dir, file))) {
+      config = config.with(level.getValue(), level.getKey());
+    }
+    return config;
   }
 
   // A provided model is a .sql model whose text and config come from its provider; a property
@@ -309,18 +378,22 @@ public final class ModelProject {
     return Graph.of(nodes);
   }
 
-  private static List<Path> files(Path dir, String... extensions) {
-    if (!Files.isDirectory(dir)) {
-      return List.of();
+  private static List<Path> files(List<Path> dirs, String... extensions) {
+    List<Path> files = new ArrayList<>();
+    for (Path dir : dirs) {
+      if (!Files.isDirectory(dir)) {
+        continue;
+      }
+      try (Stream<Path> walk = Files.walk(dir)) {
+        walk.filter(Files::isRegularFile)
+            .filter(file -> Stream.of(extensions).anyMatch(ext -> file.getFileName().toString().endsWith(ext)))
+            .sorted()
+            .forEach(files::add);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot list " + dir, e);
+      }
     }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      return walk.filter(Files::isRegularFile)
-          .filter(file -> Stream.of(extensions).anyMatch(ext -> file.getFileName().toString().endsWith(ext)))
-          .sorted()
-          .toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot list " + dir, e);
-    }
+    return files;
   }
 
   private static String read(Path file) {
