@@ -196,7 +196,8 @@ public final class ModelRunner {
       }
     }
     if (model.inlined()) {
-      return new ModelResult(model.name(), model.table(), Status.SUCCESS, 0, 0, Optional.empty(),
+      // Nothing of its own to run: its SQL is part of each reader's, and so of their fingerprints.
+      return new ModelResult(model.name(), model.table(), Status.UNCHANGED, 0, 0, Optional.empty(),
           "ephemeral: inlined where it is read");
     }
     boolean existed = true;
