@@ -231,6 +231,9 @@ public final class ModelRunner {
         }
         Contract.check(model, columns);
       }
+      if (model.config().values().containsKey("grants")) {
+        LOG.warn("Model {}: grants are not applied: the catalog has no privileges to grant.", model.name());
+      }
       runHooks(model, "pre_hook", ref -> relation(ref, written));
       if (!isView) {
         dropViewOfSameName(model);
