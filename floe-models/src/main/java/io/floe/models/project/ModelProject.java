@@ -108,6 +108,13 @@ public final class ModelProject {
     warnOfUnshippedPackages(root);
     Set<String> namespaces = Set.copyOf(project.config().namespaces());
     Map<String, Model> models = new LinkedHashMap<>();
+    List<Path> pythonModels = files(modelDirs, ".py");
+    if (!pythonModels.isEmpty()) {
+      Path file = pythonModels.get(0);
+      throw FloeException.user("%s: Cannot load model %s: dbt Python models are not run by Floe. Write it as a SQL"
+          + " model (Spark SQL), or move the file out of %s.", root.relativize(file), stem(file),
+          root.relativize(file.getParent()));
+    }
     for (Path modelsDir : modelDirs) {
       for (Path file : files(List.of(modelsDir), ".sql")) {
         Model model = parse(project, dbt, modelsDir, renderer, file, properties, sources, namespaces);
