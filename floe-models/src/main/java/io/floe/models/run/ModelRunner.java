@@ -200,6 +200,9 @@ public final class ModelRunner {
       return new ModelResult(model.name(), model.table(), Status.UNCHANGED, 0, 0, Optional.empty(),
           "ephemeral: inlined where it is read");
     }
+    // dbt's full_refresh: false keeps an incremental table as it is under --full-refresh.
+    boolean refresh = fullRefresh && model.config().string("full_refresh")
+        .map(value -> !value.trim().equalsIgnoreCase("false")).orElse(true);
     boolean existed = true;
     try {
       MaterializeSpec spec = model.spec();
@@ -207,9 +210,9 @@ public final class ModelRunner {
       boolean isView = materialization.createsView();
       boolean exists = engine.icebergCatalog().tableExists(TableIdentifier.parse(model.table()));
       existed = exists;
-      boolean incremental = materialization.incremental() && exists && !fullRefresh;
+      boolean incremental = materialization.incremental() && exists && !refresh;
       String fingerprint = fingerprints.of(model, incremental);
-      if (!fullRefresh && fingerprints.stored(model).filter(fingerprint::equals).isPresent()) {
+      if (!refresh && fingerprints.stored(model).filter(fingerprint::equals).isPresent()) {
         if (isView) {
           fingerprints.settledView(model, fingerprint);
         } else {
@@ -240,7 +243,7 @@ public final class ModelRunner {
       }
       WriteTarget target = new WriteTarget(model.table(), Optional.of(branch));
       // A full refresh rebuilds an incremental table from its whole SELECT, like dbt's.
-      Materialization writer = fullRefresh && materialization.incremental() && exists
+      Materialization writer = refresh && materialization.incremental() && exists
           ? Materializations.named(Materializations.TABLE) : materialization;
       MaterializeResult result = writer.materialize(engine, spec, sql, target);
       written.put(model.name(), target);
