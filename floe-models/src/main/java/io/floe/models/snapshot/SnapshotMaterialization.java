@@ -132,24 +132,27 @@ public final class SnapshotMaterialization implements Materialization {
     }
     String keys = String.join(", ", spec.uniqueKey());
     String nullKey = String.join(" OR ", spec.uniqueKey().stream().map(key -> quote(key) + " IS NULL").toList());
-    if (!SparkErrors.translate("check the unique_key of " + spec.table(),
-        () -> rows.where(functions.expr(nullKey)).isEmpty())) {
+    Column[] keyColumns = spec.uniqueKey().stream().map(key -> functions.col(quote(key))).toArray(Column[]::new);
+    // One pass finds both: a NULL key and a key of several rows.
+    List<Row> bad = SparkErrors.translate("check the unique_key of " + spec.table(),
+        () -> rows.groupBy(keyColumns).count().where("count > 1 OR " + nullKey).limit(1).collectAsList());
+    if (bad.isEmpty()) {
+      return;
+    }
+    Row row = bad.get(0);
+    List<String> values = new ArrayList<>();
+    boolean anyNull = false;
+    for (int i = 0; i < keyColumns.length; i++) {
+      values.add(String.valueOf(row.get(i)));
+      anyNull |= row.isNullAt(i);
+    }
+    if (anyNull) {
       throw FloeException.user("Cannot snapshot %s: unique_key (%s) is NULL in a row of the SELECT. A snapshot"
           + " tracks rows by their key: filter such rows out, or choose another unique_key.", spec.table(), keys);
     }
-    Column[] keyColumns = spec.uniqueKey().stream().map(key -> functions.col(quote(key))).toArray(Column[]::new);
-    List<Row> duplicates = SparkErrors.translate("check the unique_key of " + spec.table(),
-        () -> rows.groupBy(keyColumns).count().where("count > 1").limit(1).collectAsList());
-    if (!duplicates.isEmpty()) {
-      Row duplicate = duplicates.get(0);
-      List<String> values = new ArrayList<>();
-      for (int i = 0; i < keyColumns.length; i++) {
-        values.add(String.valueOf(duplicate.get(i)));
-      }
-      throw FloeException.user("Cannot snapshot %s: unique_key (%s) is not unique in the SELECT: %d rows have (%s)."
-          + " Make the SELECT return one row per key.", spec.table(), keys, duplicate.getLong(keyColumns.length),
-          String.join(", ", values));
-    }
+    throw FloeException.user("Cannot snapshot %s: unique_key (%s) is not unique in the SELECT: %d rows have (%s)."
+        + " Make the SELECT return one row per key.", spec.table(), keys, row.getLong(keyColumns.length),
+        String.join(", ", values));
   }
 
   private static Set<String> lowerCase(List<String> names) {
