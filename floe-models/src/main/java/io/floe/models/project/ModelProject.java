@@ -44,15 +44,17 @@ public final class ModelProject {
   public static final String DEFAULT_SCHEMA = "silver";
 
   private final Project project;
+  private final DbtProject dbt;
   private final Map<String, Model> models;
   private final List<SingularTest> tests;
   private final Map<String, String> sources;
   private final ModelRenderer renderer;
   private final Graph graph;
 
-  private ModelProject(Project project, Map<String, Model> models, List<SingularTest> tests,
+  private ModelProject(Project project, DbtProject dbt, Map<String, Model> models, List<SingularTest> tests,
       Map<String, String> sources, ModelRenderer renderer, Graph graph) {
     this.project = project;
+    this.dbt = dbt;
     this.models = models;
     this.tests = tests;
     this.sources = sources;
@@ -83,10 +85,11 @@ public final class ModelProject {
     requireNonNull(project, "project is null");
     requireNonNull(providers, "providers is null");
     Path root = project.root();
-    Path modelsDir = project.modelsDir();
+    DbtProject dbt = DbtProject.read(root, project.config().name());
+    List<Path> modelDirs = modelDirs(project, dbt);
     Map<String, ModelProperties> properties = new LinkedHashMap<>();
     Map<String, String> sources = new LinkedHashMap<>();
-    for (Path file : files(modelsDir, ".yml", ".yaml")) {
+    for (Path file : files(modelDirs, ".yml", ".yaml")) {
       PropertyFileReader.Contents contents = PropertyFileReader.read(file, root.relativize(file));
       for (ModelProperties model : contents.models().values()) {
         ModelProperties previous = properties.putIfAbsent(model.name(), model);
@@ -98,18 +101,28 @@ public final class ModelProject {
       sources.putAll(contents.sources());
     }
     List<MacroFile> macros = new ArrayList<>();
-    for (Path file : files(root.resolve("macros"), ".sql")) {
+    for (Path file : files(dirs(root, dbt.macroPaths()), ".sql")) {
       macros.add(new MacroFile(root.relativize(file).toString(), read(file)));
     }
-    ModelRenderer renderer = new ModelRenderer(macros, project.config().vars());
+    ModelRenderer renderer = new ModelRenderer(macros, vars(project, dbt));
+    warnOfUnshippedPackages(root);
     Set<String> namespaces = Set.copyOf(project.config().namespaces());
     Map<String, Model> models = new LinkedHashMap<>();
-    for (Path file : files(modelsDir, ".sql")) {
-      Model model = parse(project, renderer, file, properties, sources, namespaces);
-      Model previous = models.putIfAbsent(model.name(), model);
-      if (previous != null) {
-        throw FloeException.user("Cannot load model %s: both %s and %s define it. Rename one.", model.name(),
-            previous.path(), model.path());
+    List<Path> pythonModels = files(modelDirs, ".py");
+    if (!pythonModels.isEmpty()) {
+      Path file = pythonModels.get(0);
+      throw FloeException.user("%s: Cannot load model %s: dbt Python models are not run by Floe. Write it as a SQL"
+          + " model (Spark SQL), or move the file out of %s.", root.relativize(file), stem(file),
+          root.relativize(file.getParent()));
+    }
+    for (Path modelsDir : modelDirs) {
+      for (Path file : files(List.of(modelsDir), ".sql")) {
+        Model model = parse(project, dbt, modelsDir, renderer, file, properties, sources, namespaces);
+        Model previous = models.putIfAbsent(model.name(), model);
+        if (previous != null) {
+          throw FloeException.user("Cannot load model %s: both %s and %s define it. Rename one.", model.name(),
+              previous.path(), model.path());
+        }
       }
     }
     for (ModelProvider provider : providers) {
@@ -130,11 +143,75 @@ public final class ModelProject {
     }
     models.values().removeIf(model -> !model.config().enabled());
     List<SingularTest> tests = new ArrayList<>();
-    for (Path file : files(root.resolve("tests"), ".sql")) {
+    for (Path file : files(dirs(root, dbt.testPaths()), ".sql")) {
       tests.add(parseTest(root, renderer, file, sources, namespaces));
     }
-    return new ModelProject(project, Map.copyOf(models), List.copyOf(tests), Map.copyOf(sources), renderer,
+    return new ModelProject(project, dbt, Map.copyOf(models), List.copyOf(tests), Map.copyOf(sources), renderer,
         graph(models));
+  }
+
+  // floe.yaml's models.path when it names one, else dbt_project.yml's model-paths.
+  private static List<Path> modelDirs(Project project, DbtProject dbt) {
+    if (!project.config().modelsPath().equals("models") || dbt.file().isEmpty()) {
+      return List.of(project.modelsDir());
+    }
+    return dirs(project.root(), dbt.modelPaths());
+  }
+
+  private static List<Path> dirs(Path root, List<String> paths) {
+    return paths.stream().map(path -> root.resolve(path).normalize()).toList();
+  }
+
+  // floe.yaml's vars (and --vars) win over dbt_project.yml's; a name set in both is said once.
+  private static Map<String, Object> vars(Project project, DbtProject dbt) {
+    Map<String, Object> vars = new LinkedHashMap<>(dbt.vars());
+    for (Map.Entry<String, Object> own : project.config().vars().entrySet()) {
+      Object dbtValue = vars.put(own.getKey(), own.getValue());
+      if (dbtValue != null && !dbtValue.equals(own.getValue()) && WARNED.add(project.root() + "#" + own.getKey())) {
+        LOG.warn("var '{}' is set in both floe.yaml (or --vars) and dbt_project.yml: floe.yaml's value {} wins"
+            + " over {}.", own.getKey(), own.getValue(), dbtValue);
+      }
+    }
+    return vars;
+  }
+
+  /** The dbt packages whose macros and tests Floe ships, so packages.yml naming them needs no {@code dbt deps}. */
+  public static final Set<String> SHIPPED_PACKAGES = Set.of("dbt_utils", "dbt_date");
+
+  // packages.yml: the packages Floe ships just work; any other is said once, since its macros are unknown.
+  private static void warnOfUnshippedPackages(Path root) {
+    for (String file : List.of("packages.yml", "dependencies.yml")) {
+      Path packages = root.resolve(file);
+      if (!Files.isRegularFile(packages)) {
+        continue;
+      }
+      io.floe.core.config.YamlFile yaml = io.floe.core.config.YamlFile.read(packages, Path.of(file));
+      Object parsed = yaml.root().map(node -> yaml.plain(node, "packages")).orElse(null);
+      if (!(parsed instanceof Map<?, ?> map) || !(map.get("packages") instanceof List<?> list)) {
+        continue;
+      }
+      for (Object entry : list) {
+        if (!(entry instanceof Map<?, ?> item)) {
+          continue;
+        }
+        Object named = item.get("package") != null ? item.get("package") : item.get("git") != null ? item.get("git")
+            : item.get("local");
+        String name = named == null ? "" : named.toString().replaceAll("\\.git$", "").replaceAll(".*[/:]", "");
+        if (!name.isEmpty() && !SHIPPED_PACKAGES.contains(name) && WARNED.add(root + "#package:" + name)) {
+          LOG.warn("{} names the package {}, which Floe does not ship (it ships {}): a model that calls one of its"
+              + " macros fails with the macro's name. Copy the macros you use into macros/.", file, name,
+              new java.util.TreeSet<>(SHIPPED_PACKAGES));
+        }
+      }
+    }
+  }
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ModelProject.class);
+  private static final Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** The project's dbt_project.yml, or dbt's defaults when it has none. */
+  public DbtProject dbt() {
+    return dbt;
   }
 
   public Project project() {
@@ -181,6 +258,16 @@ public final class ModelProject {
     return render(model.name(), model.path(), model.template(), model.table(), incremental, tables, values).sql();
   }
 
+  /** Renders one of a model's hooks: a template in the model's context ({@code this} is its table). */
+  public String compileHook(Model model, String hook, java.util.function.Function<Model, String> tables) {
+    return render(model.name(), model.path(), hook, model.table(), false, tables, Values.DEFERRED).sql();
+  }
+
+  /** Renders an {@code on-run-start}/{@code on-run-end} statement of dbt_project.yml. */
+  public String compileRunHook(String key, String hook) {
+    return render(key, DbtProject.FILE, hook, "", false, Model::table, Values.DEFERRED).sql();
+  }
+
   /** The relations ({@code namespace.table}) the model reads with {@code source()}, in its order. */
   public List<String> sourceRelations(Model model) {
     List<String> relations = new ArrayList<>();
@@ -199,18 +286,39 @@ public final class ModelProject {
 
   private RenderedModel render(String name, String path, String template, String self, boolean incremental,
       java.util.function.Function<Model, String> tables, Values values) {
-    Resolution resolution = new Resolution(self, incremental, ref -> tables.apply(model(ref)),
+    Resolution resolution = new Resolution(self, incremental, ref -> relation(model(ref), tables, values),
         (source, table) -> resolveSource(sources, Set.copyOf(project.config().namespaces()), path, source, table),
         values);
     return renderer.render(name, path, template, resolution);
   }
 
-  private static Model parse(Project project, ModelRenderer renderer, Path file,
+  // An ephemeral model is read as its own SELECT, inlined as a subquery (dbt inlines a CTE).
+  private String relation(Model model, java.util.function.Function<Model, String> tables, Values values) {
+    if (!model.inlined()) {
+      return tables.apply(model);
+    }
+    return "(\n" + render(model.name(), model.path(), model.template(), model.table(), false, tables, values).sql()
+        + "\n)";
+  }
+
+  private static Model parse(Project project, DbtProject dbt, Path modelsDir, ModelRenderer renderer, Path file,
       Map<String, ModelProperties> properties, Map<String, String> sources, Set<String> namespaces) {
     String path = project.root().relativize(file).toString();
     String name = stem(file);
-    return model(renderer, name, path, read(file), Optional.ofNullable(properties.get(name)), ModelConfig.empty(),
-        folderSchema(project.modelsDir(), file, namespaces), sources, namespaces);
+    return model(renderer, name, path, read(file), Optional.ofNullable(properties.get(name)),
+        folderConfig(dbt.models(), modelsDir, file), folderSchema(modelsDir, file, namespaces), sources, namespaces);
+  }
+
+  /**
+   * The config dbt_project.yml gives a file under {@code dir} (its folders' {@code +key}s, the
+   * innermost winning), checked against the model config keys.
+   */
+  static ModelConfig folderConfig(DbtProject.FolderConfig configs, Path dir, Path file) {
+    ModelConfig config = ModelConfig.empty();
+    for (Map.Entry<String, Map<String, Object>> level : configs.along(DbtProject.FolderConfig.foldersOf(dir, file))) {
+      config = config.with(level.getValue(), level.getKey());
+    }
+    return config;
   }
 
   // A provided model is a .sql model whose text and config come from its provider; a property
@@ -309,18 +417,22 @@ public final class ModelProject {
     return Graph.of(nodes);
   }
 
-  private static List<Path> files(Path dir, String... extensions) {
-    if (!Files.isDirectory(dir)) {
-      return List.of();
+  private static List<Path> files(List<Path> dirs, String... extensions) {
+    List<Path> files = new ArrayList<>();
+    for (Path dir : dirs) {
+      if (!Files.isDirectory(dir)) {
+        continue;
+      }
+      try (Stream<Path> walk = Files.walk(dir)) {
+        walk.filter(Files::isRegularFile)
+            .filter(file -> Stream.of(extensions).anyMatch(ext -> file.getFileName().toString().endsWith(ext)))
+            .sorted()
+            .forEach(files::add);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot list " + dir, e);
+      }
     }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      return walk.filter(Files::isRegularFile)
-          .filter(file -> Stream.of(extensions).anyMatch(ext -> file.getFileName().toString().endsWith(ext)))
-          .sorted()
-          .toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot list " + dir, e);
-    }
+    return files;
   }
 
   private static String read(Path file) {
