@@ -3,6 +3,8 @@ package io.floe.models.snapshot;
 import io.floe.core.config.YamlFile;
 import io.floe.core.error.FloeException;
 import io.floe.core.project.Project;
+import io.floe.models.project.DbtProject;
+import io.floe.models.project.DbtProject.FolderConfig;
 import io.floe.models.project.ModelProperties;
 import io.floe.models.project.ProvidedModel;
 import io.floe.models.render.ModelRenderer;
@@ -31,8 +33,10 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 /**
  * Reads a project's dbt snapshots into models: the {@code {% snapshot name %} ... {% endsnapshot %}}
  * blocks of {@code snapshots/**.sql} and the entries of {@code snapshots:} in
- * {@code snapshots/**.yml} (dbt 1.9: {@code relation: ref('x')} and {@code config:}). A YAML entry
- * named like a block configures that block (the block's {@code config()} wins, as in dbt).
+ * {@code snapshots/**.yml} (dbt 1.9: {@code relation: ref('x')} and {@code config:}), under
+ * dbt_project.yml's {@code snapshot-paths}. Config comes as in dbt: dbt_project.yml's
+ * {@code snapshots:} folder settings, then a YAML entry named like the snapshot, then the block's
+ * {@code config()}.
  *
  * <p>Each snapshot becomes a model of that name, materialized as {@code snapshot}, in
  * {@code target_schema} (else {@code schema}, else {@value #DEFAULT_SCHEMA}). Jinjava knows no
@@ -62,7 +66,7 @@ final class SnapshotReader {
 
   /** One snapshot as written: where, its template and its config, before they are checked. */
   private record Declared(String name, String where, Optional<String> template, Map<String, Object> config,
-      Optional<ModelProperties> properties) {}
+      Map<String, Object> folderConfig, Optional<ModelProperties> properties) {}
 
   /**
    * The project's snapshots as models, SQL files first, in file order.
@@ -71,27 +75,37 @@ final class SnapshotReader {
    */
   static List<ProvidedModel> read(Project project) {
     Path root = project.root();
-    Path dir = root.resolve("snapshots");
-    if (!Files.isDirectory(dir)) {
+    DbtProject dbt = DbtProject.read(root, project.config().name());
+    List<Path> dirs = dbt.snapshotPaths().stream().map(path -> root.resolve(path).normalize())
+        .filter(Files::isDirectory).toList();
+    if (dirs.isEmpty()) {
       return List.of();
     }
     List<MacroFile> macros = new ArrayList<>();
-    for (Path file : files(root.resolve("macros"), ".sql")) {
-      macros.add(new MacroFile(root.relativize(file).toString(), read(file)));
+    for (String macroPath : dbt.macroPaths()) {
+      for (Path file : files(root.resolve(macroPath).normalize(), ".sql")) {
+        macros.add(new MacroFile(root.relativize(file).toString(), read(file)));
+      }
     }
-    SnapshotReader reader = new SnapshotReader(project, new ModelRenderer(macros, project.config().vars()));
+    // floe.yaml's vars (and --vars) win over dbt_project.yml's, as for models.
+    Map<String, Object> vars = new LinkedHashMap<>(dbt.vars());
+    vars.putAll(project.config().vars());
+    SnapshotReader reader = new SnapshotReader(project, new ModelRenderer(macros, vars));
     Map<String, Declared> fromYaml = new LinkedHashMap<>();
-    for (Path file : files(dir, ".yml", ".yaml")) {
-      reader.readYaml(file, fromYaml);
-    }
     Map<String, Declared> fromSql = new LinkedHashMap<>();
-    for (Path file : files(dir, ".sql")) {
-      reader.readSql(file, fromSql);
+    for (Path dir : dirs) {
+      for (Path file : files(dir, ".yml", ".yaml")) {
+        reader.readYaml(file, folderConfig(dbt, dir, file), fromYaml);
+      }
+      for (Path file : files(dir, ".sql")) {
+        reader.readSql(file, folderConfig(dbt, dir, file), fromSql);
+      }
     }
     List<ProvidedModel> models = new ArrayList<>();
     for (Declared block : fromSql.values()) {
       Declared described = fromYaml.remove(block.name());
-      Map<String, Object> config = new LinkedHashMap<>();
+      // dbt's order: dbt_project.yml's folders, then the property file, then the block's config().
+      Map<String, Object> config = new LinkedHashMap<>(block.folderConfig());
       Optional<ModelProperties> properties = Optional.empty();
       if (described != null) {
         if (described.template().isPresent()) {
@@ -110,19 +124,26 @@ final class SnapshotReader {
             + " snapshots/*.sql. Add relation: ref('model') or relation: source('source', 'table').", entry.where(),
             entry.name(), entry.name());
       }
-      models.add(model(entry.name(), entry.where(), entry.template().get(), entry.config(), entry.properties()));
+      Map<String, Object> config = new LinkedHashMap<>(entry.folderConfig());
+      config.putAll(entry.config());
+      models.add(model(entry.name(), entry.where(), entry.template().get(), config, entry.properties()));
     }
     return models;
+  }
+
+  // The +settings of dbt_project.yml's snapshots: that apply to a file in its folder, outermost first.
+  private static Map<String, Object> folderConfig(DbtProject dbt, Path dir, Path file) {
+    Map<String, Object> config = new LinkedHashMap<>();
+    for (Map.Entry<String, Map<String, Object>> level : dbt.snapshots().along(FolderConfig.foldersOf(dir, file))) {
+      config.putAll(level.getValue());
+    }
+    return config;
   }
 
   private static ProvidedModel model(String name, String where, String template, Map<String, Object> written,
       Optional<ModelProperties> properties) {
     SnapshotSettings settings = SnapshotSettings.fromConfig(name, written, where);
     Map<String, Object> config = new LinkedHashMap<>(written);
-    // Floe writes to its one catalog: dbt's database settings name nothing here.
-    if (config.remove("database") != null || config.containsKey("target_database")) {
-      LOG.debug("Snapshot {} ({}): database / target_database ignored: Floe has one catalog", name, where);
-    }
     config.put("materialized", SnapshotMaterialization.NAME);
     Object schema = config.get("target_schema") != null ? config.get("target_schema") : config.get("schema");
     config.put("schema", schema == null ? DEFAULT_SCHEMA : schema.toString());
@@ -135,7 +156,7 @@ final class SnapshotReader {
     return new ProvidedModel(name, where, template, config, properties);
   }
 
-  private void readSql(Path file, Map<String, Declared> into) {
+  private void readSql(Path file, Map<String, Object> folderConfig, Map<String, Declared> into) {
     String path = project.root().relativize(file).toString();
     String text = read(file);
     Matcher start = BLOCK_START.matcher(text);
@@ -162,7 +183,7 @@ final class SnapshotReader {
       Map<String, Object> config = new LinkedHashMap<>();
       String template = takeConfig(name, path, body, config);
       Declared previous = into.putIfAbsent(name, new Declared(name, where, Optional.of(template), config,
-          Optional.empty()));
+          folderConfig, Optional.empty()));
       if (previous != null) {
         throw FloeException.user("%s: Cannot read snapshot %s: %s defines it too. Rename one.", where, name,
             previous.where());
@@ -233,7 +254,7 @@ final class SnapshotReader {
     return text.startsWith("}}", i) ? i + 2 : -1;
   }
 
-  private void readYaml(Path file, Map<String, Declared> into) {
+  private void readYaml(Path file, Map<String, Object> folderConfig, Map<String, Declared> into) {
     String path = project.root().relativize(file).toString();
     YamlFile yaml = YamlFile.read(file, Path.of(path));
     if (yaml.root().isEmpty()) {
@@ -252,7 +273,7 @@ final class SnapshotReader {
               YamlFile.describe(tuple.getValueNode()));
         }
         for (Node entry : entries.getValue()) {
-          Declared declared = entry(yaml, path, entry);
+          Declared declared = entry(yaml, path, entry, folderConfig);
           Declared previous = into.putIfAbsent(declared.name(), declared);
           if (previous != null) {
             throw FloeException.user("%s: Cannot read snapshot %s: it is described twice (first at %s). Merge the"
@@ -266,7 +287,7 @@ final class SnapshotReader {
     }
   }
 
-  private Declared entry(YamlFile yaml, String path, Node node) {
+  private Declared entry(YamlFile yaml, String path, Node node, Map<String, Object> folderConfig) {
     String where = path + ":" + yaml.location(node).line();
     if (!(yaml.plain(node, "snapshots") instanceof Map<?, ?> plain)) {
       throw FloeException.user("%s: Cannot read snapshots: each entry must be a mapping with a name, but was %s.",
@@ -309,7 +330,7 @@ final class SnapshotReader {
     String description = text(plain.get("description"));
     Optional<ModelProperties> properties = description.isEmpty() && columns.isEmpty() ? Optional.empty()
         : Optional.of(new ModelProperties(name.toString(), description, Map.of(), columns, List.of(), where));
-    return new Declared(name.toString(), where, template, config, properties);
+    return new Declared(name.toString(), where, template, config, folderConfig, properties);
   }
 
   private static String text(Object value) {

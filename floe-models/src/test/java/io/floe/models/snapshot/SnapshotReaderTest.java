@@ -99,6 +99,34 @@ class SnapshotReaderTest {
   }
 
   @Test
+  void dbtProjectYmlGivesTheSnapshotPathsAndTheirFolderConfigs() {
+    TestProjects.create(dir);
+    write(dir, "dbt_project.yml", """
+        name: shop
+        snapshot-paths: ["history"]
+        snapshots:
+          shop:
+            +target_schema: gold
+            +unique_key: id
+            orders:
+              +strategy: timestamp
+              +updated_at: updated_at
+        """);
+    write(dir, "history/orders/orders.sql", """
+        {% snapshot orders_snapshot %}
+        select 1 as id, current_timestamp() as updated_at
+        {% endsnapshot %}
+        """);
+
+    Model orders = ModelProject.load(Project.load(dir)).model("orders_snapshot");
+
+    assertThat(orders.path()).isEqualTo("history/orders/orders.sql:1");
+    assertThat(orders.table()).isEqualTo("gold.orders_snapshot");
+    assertThat(SnapshotSettings.fromProperties(orders.spec().properties())).hasValueSatisfying(settings ->
+        assertThat(settings.updatedAt()).contains("updated_at"));
+  }
+
+  @Test
   void aSnapshotThatMissesWhatItsStrategyNeedsIsAnErrorAtItsFileAndLine() {
     TestProjects.create(dir);
     write(dir, "snapshots/orders.sql", """
