@@ -86,7 +86,7 @@ public final class SnapshotMaterialization implements Materialization {
     try {
       if (!engine.icebergCatalog().tableExists(TableIdentifier.parse(spec.table()))) {
         // The first run: every row is current. The table write creates the table and the branch.
-        Sql sql = new Sql(settings, spec.uniqueKey(), now, rows.schema(), rows.schema());
+        SnapshotSql sql = new SnapshotSql(settings, spec.uniqueKey(), now, rows.schema(), rows.schema());
         return Materializations.named(Materializations.TABLE).materialize(engine, spec, sql.firstVersions(source),
             target);
       }
@@ -96,7 +96,7 @@ public final class SnapshotMaterialization implements Materialization {
         createBranch(engine, spec.table(), branch);
       }
       Optional<Long> before = head(engine, spec.table(), target);
-      Sql sql = new Sql(settings, spec.uniqueKey(), now, schema, rows.schema());
+      SnapshotSql sql = new SnapshotSql(settings, spec.uniqueKey(), now, schema, rows.schema());
       // Computed once, before the merge: the merge's source then no longer reads the table it writes.
       Dataset<Row> staged = SparkErrors.translate("compare new rows with " + spec.table(),
           () -> engine.session().sql(sql.staged(source, target.identifier())).localCheckpoint());
@@ -172,7 +172,7 @@ public final class SnapshotMaterialization implements Materialization {
         additions.add(quote(field.name()) + " " + field.dataType().sql());
       }
     }
-    Map<String, String> meta = new LinkedHashMap<>(Sql.metaTypes(settings));
+    Map<String, String> meta = new LinkedHashMap<>(SnapshotSql.metaTypes(settings));
     meta.forEach((name, type) -> {
       if (!existing.contains(name.toLowerCase(Locale.ROOT))) {
         additions.add(quote(name) + " " + type);

@@ -20,7 +20,7 @@ import org.apache.spark.sql.types.StructType;
  * source rows open a version, which current versions close and when, and the meta columns' values.
  * Source rows are {@code s}, the snapshot's current rows {@code c}.
  */
-final class Sql {
+final class SnapshotSql {
   private static final String ACTION = "__floe_action";
   private static final String AT = "__floe_at";
   private static final String KEY = "__floe_key_";
@@ -38,7 +38,7 @@ final class Sql {
    * @param table the snapshot table's columns (the SELECT's and the meta columns on a later run)
    * @param selected the SELECT's columns
    */
-  Sql(SnapshotSettings settings, List<String> keys, String now, StructType table, StructType selected) {
+  SnapshotSql(SnapshotSettings settings, List<String> keys, String now, StructType table, StructType selected) {
     this.settings = settings;
     this.meta = settings.columns();
     this.keys = List.copyOf(keys);
