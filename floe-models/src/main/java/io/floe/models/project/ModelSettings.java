@@ -28,7 +28,7 @@ public final class ModelSettings {
       "false leaves the model out of every run.", List.of(), false);
   public static final ConfigField DESCRIPTION = string("description", "What the model holds, for people.");
   public static final ConfigField UNIQUE_KEY = list("unique_key",
-      "The key column or columns: needed by incremental merge and scd2.");
+      "The key column or columns: needed by incremental merge, scd2 and snapshots.");
   public static final ConfigField INCREMENTAL_STRATEGY = choice("incremental_strategy", null,
       List.of("append", "merge", "insert_overwrite"),
       "How an incremental model writes its new rows; default: merge with a unique_key, else append.");
@@ -43,10 +43,10 @@ public final class ModelSettings {
       List.of("append_new_columns", "sync", "fail"),
       "What a table does when the SELECT's columns change: add new ones, follow them, or fail.");
   public static final ConfigField STRATEGY = choice("strategy", null, List.of("timestamp", "check"),
-      "scd2: how a changed row is found: a newer updated_at (timestamp), or different check_cols (check).");
-  public static final ConfigField UPDATED_AT = string("updated_at", "scd2 timestamp strategy: the column that says"
+      "scd2 and snapshots: how a changed row is found: a newer updated_at (timestamp), or different check_cols (check).");
+  public static final ConfigField UPDATED_AT = string("updated_at", "scd2 and snapshots, timestamp strategy: the column that says"
       + " when a row changed.");
-  public static final ConfigField CHECK_COLS = list("check_cols", "scd2 check strategy: the columns compared.");
+  public static final ConfigField CHECK_COLS = list("check_cols", "scd2 and snapshots, check strategy: the columns compared (a snapshot's may be 'all').");
   public static final ConfigField CONTRACT = new ConfigField("contract", ConfigType.MAP, null,
       "{enforced: true}: the SELECT must return exactly the declared columns with their data_types; add"
           + " allow_new_columns: true to let more columns follow them (schema evolution).", List.of(),
@@ -86,11 +86,28 @@ public final class ModelSettings {
   public static final ConfigField QUOTING = accepted("quoting", ConfigType.MAP, "Accepted; Floe quotes nothing.");
   public static final ConfigField LABELS = accepted("labels", ConfigType.MAP, "Accepted; BigQuery's labels.");
 
+  public static final ConfigField TARGET_SCHEMA = string("target_schema",
+      "Snapshot: the namespace of its table (dbt's legacy name of schema); default: snapshots.");
+  public static final ConfigField TARGET_DATABASE = accepted("target_database", ConfigType.STRING,
+      "Snapshot: accepted; its table is in floe.yaml's catalog.");
+  public static final ConfigField HARD_DELETES = choice("hard_deletes", null,
+      List.of("ignore", "invalidate", "new_record"),
+      "Snapshot: a key the SELECT no longer returns stays current (ignore, the default), gets dbt_valid_to set"
+          + " (invalidate), or also a new row with dbt_is_deleted = 'True' (new_record).");
+  public static final ConfigField INVALIDATE_HARD_DELETES = new ConfigField("invalidate_hard_deletes",
+      ConfigType.BOOLEAN, null, "Snapshot: dbt's legacy hard_deletes: invalidate.", List.of(), false);
+  public static final ConfigField SNAPSHOT_META_COLUMN_NAMES = new ConfigField("snapshot_meta_column_names",
+      ConfigType.MAP, null, "Snapshot: other names for dbt_scd_id, dbt_updated_at, dbt_valid_from, dbt_valid_to and"
+          + " dbt_is_deleted, e.g. {dbt_valid_from: start_date}.", List.of(), false);
+  public static final ConfigField DBT_VALID_TO_CURRENT = string("dbt_valid_to_current",
+      "Snapshot: a SQL expression current rows get as dbt_valid_to instead of NULL, e.g. \"date'9999-12-31'\".");
+
   private static final List<ConfigField> ALL = List.of(MATERIALIZED, SCHEMA, ALIAS, TAGS, ENABLED, DESCRIPTION,
       UNIQUE_KEY, INCREMENTAL_STRATEGY, DELETE_CONDITION, PARTITION_BY, SORT_BY, TBLPROPERTIES, ON_SCHEMA_CHANGE,
       STRATEGY, UPDATED_AT, CHECK_COLS, CONTRACT, PRE_HOOK, POST_HOOK, PERSIST_DOCS, FULL_REFRESH, COLUMN_TYPES,
       DELIMITER, QUOTE_COLUMNS, GRANTS, META, DOCS, DATABASE, GROUP, ACCESS, FILE_FORMAT, LOCATION_ROOT,
-      ON_CONFIGURATION_CHANGE, SQL_HEADER, QUOTING, LABELS);
+      ON_CONFIGURATION_CHANGE, SQL_HEADER, QUOTING, LABELS, TARGET_SCHEMA, TARGET_DATABASE, HARD_DELETES,
+      INVALIDATE_HARD_DELETES, SNAPSHOT_META_COLUMN_NAMES, DBT_VALID_TO_CURRENT);
   private static final Map<String, ConfigField> BY_KEY =
       ALL.stream().collect(Collectors.toUnmodifiableMap(ConfigField::key, Function.identity()));
 

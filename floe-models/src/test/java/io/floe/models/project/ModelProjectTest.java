@@ -127,10 +127,11 @@ class ModelProjectTest {
     assertThatThrownBy(() -> ModelProject.load(Project.load(dir)))
         .hasMessage("models/bad.sql:1: Unknown config 'materialised'. Did you mean 'materialized'?");
 
+    // insert_only is PluginsTest's plug-in, snapshot this module's.
     write(dir, "models/bad.sql", "select 1\n{{ config(materialized='incremantal') }}");
     assertThatThrownBy(() -> ModelProject.load(Project.load(dir)))
         .hasMessage("models/bad.sql:2: Invalid config materialized: expected one of [view, table, incremental, scd2,"
-            + " insert_only], but was: incremantal. Did you mean 'incremental'?"); // insert_only: PluginsTest's
+            + " ephemeral, insert_only, snapshot], but was: incremantal. Did you mean 'incremental'?");
 
     write(dir, "models/bad.sql", "{{ config(enabled='maybe', materialized='table') }} select 1");
     assertThatThrownBy(() -> ModelProject.load(Project.load(dir)))
