@@ -39,6 +39,15 @@ class DbtShopExampleCliTest {
     String second = floe(project, "build").ok();
     assertThat(second).contains("nothing changed");
 
+    // Order 2 is returned: the seed changes, its snapshot closes the old version and opens a new one.
+    Path orders = project.resolve("seeds/raw_orders.csv");
+    Files.writeString(orders, Files.readString(orders).replace("\n2,8,2026-01-01,completed\n", "\n2,8,2026-01-01,returned\n"));
+    floe(project, "build").ok();
+    assertThat(floe(project, "sql", "-o", "csv", "SELECT status, dbt_valid_to IS NULL FROM snapshots.orders_snapshot"
+        + " WHERE order_id = 2 ORDER BY dbt_valid_from").ok()).endsWith("completed,false\nreturned,true\n");
+    assertThat(floe(project, "sql", "-o", "csv", "SELECT count(*) FROM snapshots.orders_snapshot").ok())
+        .endsWith("41\n");
+
     String dbtProject = Files.readString(project.resolve("dbt_project.yml"));
     assertThat(floe("init", project.toString()).ok()).contains("Added floe.yaml to the dbt project dbt_shop");
     assertThat(project.resolve("floe.yaml")).content().contains("name: dbt_shop");
