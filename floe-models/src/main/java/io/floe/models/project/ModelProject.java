@@ -12,7 +12,9 @@ import io.floe.models.render.ModelRenderer.MacroFile;
 import io.floe.models.render.ModelRenderer.Resolution;
 import io.floe.models.render.ModelRenderer.Values;
 import io.floe.models.render.RenderedModel;
+import io.floe.models.test.DataTestDefinition;
 import io.floe.models.test.DataTestDefinition.Severity;
+import io.floe.models.test.GenericTestMacros;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -49,15 +51,20 @@ public final class ModelProject {
   private final Map<String, String> sources;
   private final ModelRenderer renderer;
   private final Graph graph;
+  private final Set<String> genericTests;
+  private final PropertyDeclarations declarations;
 
   private ModelProject(Project project, Map<String, Model> models, List<SingularTest> tests,
-      Map<String, String> sources, ModelRenderer renderer, Graph graph) {
+      Map<String, String> sources, ModelRenderer renderer, Graph graph, Set<String> genericTests,
+      PropertyDeclarations declarations) {
     this.project = project;
     this.models = models;
     this.tests = tests;
     this.sources = sources;
     this.renderer = renderer;
     this.graph = graph;
+    this.genericTests = genericTests;
+    this.declarations = declarations;
   }
 
   /**
@@ -86,6 +93,7 @@ public final class ModelProject {
     Path modelsDir = project.modelsDir();
     Map<String, ModelProperties> properties = new LinkedHashMap<>();
     Map<String, String> sources = new LinkedHashMap<>();
+    List<PropertyFileReader.Contents> declared = new ArrayList<>();
     for (Path file : files(modelsDir, ".yml", ".yaml")) {
       PropertyFileReader.Contents contents = PropertyFileReader.read(file, root.relativize(file));
       for (ModelProperties model : contents.models().values()) {
@@ -96,10 +104,16 @@ public final class ModelProject {
         }
       }
       sources.putAll(contents.sources());
+      declared.add(contents);
     }
     List<MacroFile> macros = new ArrayList<>();
-    for (Path file : files(root.resolve("macros"), ".sql")) {
-      macros.add(new MacroFile(root.relativize(file).toString(), read(file)));
+    Set<String> genericTests = new java.util.LinkedHashSet<>();
+    Path genericTestsDir = root.resolve("tests").resolve("generic");
+    for (Path file : Stream.concat(files(root.resolve("macros"), ".sql").stream(),
+        files(genericTestsDir, ".sql").stream()).toList()) {
+      String text = read(file);
+      genericTests.addAll(GenericTestMacros.names(text));
+      macros.add(new MacroFile(root.relativize(file).toString(), GenericTestMacros.rewrite(text)));
     }
     ModelRenderer renderer = new ModelRenderer(macros, project.config().vars());
     Set<String> namespaces = Set.copyOf(project.config().namespaces());
@@ -131,10 +145,43 @@ public final class ModelProject {
     models.values().removeIf(model -> !model.config().enabled());
     List<SingularTest> tests = new ArrayList<>();
     for (Path file : files(root.resolve("tests"), ".sql")) {
-      tests.add(parseTest(root, renderer, file, sources, namespaces));
+      if (!file.startsWith(genericTestsDir)) { // tests/generic/ holds generic tests, not singular ones
+        tests.add(parseTest(root, renderer, file, sources, namespaces));
+      }
     }
+    PropertyDeclarations declarations = DataTestChecks.declarations(declared);
+    DataTestChecks.requireKnownTests(models.values(), declarations, genericTests);
     return new ModelProject(project, Map.copyOf(models), List.copyOf(tests), Map.copyOf(sources), renderer,
-        graph(models));
+        graph(models), Set.copyOf(genericTests), declarations);
+  }
+
+  /** The generic tests the project defines ({@code {% test name(...) %}}), by name. */
+  public Set<String> genericTests() {
+    return genericTests;
+  }
+
+  /** The property files' sources with their tests, seeds, snapshots, unit tests and listed resources. */
+  public PropertyDeclarations declarations() {
+    return declarations;
+  }
+
+  /**
+   * Renders one use of a generic test the project defines: its SELECT of the failing rows, and what
+   * the test's own {@code config()} set.
+   *
+   * @param relation the relation under test, what {@code model} renders to
+   * @param tables where each model's table is read from, as in {@link #compile}
+   */
+  public RenderedModel compileGenericTest(DataTestDefinition test, String relation,
+      java.util.function.Function<Model, String> tables) {
+    String where = test.where().replaceFirst(":\\d+$", "");
+    return render("test " + test.kind(), where, GenericTestMacros.call(test, relation), "", false, tables,
+        Values.DEFERRED);
+  }
+
+  /** The relation {@code source('source', 'table')} reads. */
+  public String sourceRelation(String source, String table) {
+    return resolveSource(sources, Set.copyOf(project.config().namespaces()), "", source, table);
   }
 
   public Project project() {
