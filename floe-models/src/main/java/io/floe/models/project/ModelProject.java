@@ -228,6 +228,17 @@ public final class ModelProject {
     return render(model.name(), model.path(), model.template(), model.table(), incremental, tables, values).sql();
   }
 
+  /**
+   * Renders a model for execution with {@code source()} resolved by {@code sources} (a unit test
+   * reads given rows in place of each input).
+   */
+  public String compileWithSources(Model model, boolean incremental,
+      java.util.function.Function<Model, String> tables, ModelRenderer.SourceResolver sources) {
+    Resolution resolution = new Resolution(model.table(), incremental, ref -> tables.apply(model(ref)), sources,
+        Values.DEFERRED);
+    return renderer.render(model.name(), model.path(), model.template(), resolution).sql();
+  }
+
   /** The relations ({@code namespace.table}) the model reads with {@code source()}, in its order. */
   public List<String> sourceRelations(Model model) {
     List<String> relations = new ArrayList<>();

@@ -237,7 +237,10 @@ final class PropertyFileReader {
     if (!(plain.get("expect") instanceof Map<?, ?> expect)) {
       throw error(node, "unit test '%s' needs expect: {rows: [...]}", name);
     }
-    unitTests.add(new UnitTestDefinition(name, model.toString(), given, rows(node, name, expect), at(node)));
+    boolean incremental = plain.get("overrides") instanceof Map<?, ?> overrides
+        && overrides.get("macros") instanceof Map<?, ?> macros && Boolean.TRUE.equals(macros.get("is_incremental"));
+    unitTests.add(new UnitTestDefinition(name, model.toString(), given, rows(node, name, expect), incremental,
+        at(node)));
   }
 
   @SuppressWarnings("unchecked")

@@ -13,9 +13,11 @@ import java.util.Optional;
  * @param model the model under test
  * @param given the inputs, in order
  * @param expect the expected rows (only their columns are compared)
+ * @param incremental what {@code is_incremental()} returns, dbt's {@code overrides: {macros: {is_incremental: true}}}
  * @param where the file and line of the entry
  */
-public record UnitTestDefinition(String name, String model, List<Given> given, Rows expect, String where) {
+public record UnitTestDefinition(String name, String model, List<Given> given, Rows expect, boolean incremental,
+    String where) {
   /**
    * Rows standing in for one input.
    *

@@ -8,6 +8,7 @@ import io.floe.models.project.ModelProject;
 import io.floe.models.project.ModelProperties;
 import io.floe.models.project.SingularTest;
 import io.floe.models.project.SourceTable;
+import io.floe.models.project.UnitTestDefinition;
 import io.floe.models.run.TestResult.Status;
 import io.floe.models.test.DataTestDefinition;
 import io.floe.models.test.DataTestDefinition.Severity;
@@ -130,6 +131,13 @@ public final class DataTestRunner {
           tasks.add(() -> List.of(checkConfigured(test, label, source.key(), source.relation(), relations)));
         }
         source.freshness().ifPresent(freshness -> tasks.add(() -> List.of(fresh(source, freshness))));
+      }
+    }
+    // Unit tests of the selected models (dbt runs them with the models' tests, before building in a build).
+    UnitTestRunner unitTests = new UnitTestRunner(engine, project);
+    for (UnitTestDefinition test : project.declarations().unitTests()) {
+      if (selected.contains(test.model())) {
+        tasks.add(() -> List.of(unitTests.run(test, relations)));
       }
     }
     for (SingularTest test : project.singularTests()) {
