@@ -49,12 +49,7 @@ public final class ProjectSources {
 
   /** As {@link #load(Project)}, with the given connectors by type (for tests of a connector). */
   public static ProjectSources load(Project project, Map<String, SourceConnector> connectors) {
-    String yaml;
-    try {
-      yaml = Files.readString(project.configFile());
-    } catch (IOException e) {
-      throw FloeException.user(e, "Cannot read %s: %s", project.configFile(), e.getMessage());
-    }
+    String yaml = Project.configText(project.configFile());
     Map<String, ConfigDocument> documents = ConfigParser.parseEntries(project.configFile(), yaml, "sources",
         (name, entry) -> fieldsFor(connectors, entry));
     Map<String, SourceDefinition> definitions = new LinkedHashMap<>();

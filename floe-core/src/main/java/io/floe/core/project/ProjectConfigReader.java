@@ -32,6 +32,11 @@ final class ProjectConfigReader {
     this.document = document;
   }
 
+  /** floe.yaml's defaults, for a project named {@code name} that has no floe.yaml. */
+  static ProjectConfig defaults(Path configFile, String name) {
+    return new ProjectConfigReader(ConfigParser.parse(configFile, "name: " + name + "\n", FloeSettings.all())).read();
+  }
+
   static ProjectConfig read(Path configFile) {
     return new ProjectConfigReader(ConfigParser.parse(configFile, FloeSettings.all())).read();
   }

@@ -117,12 +117,7 @@ public final class Schedules {
    * @throws FloeException a user error with file:line for an unknown key or a bad value
    */
   public static List<Schedule> load(Path configFile) {
-    String yaml;
-    try {
-      yaml = Files.readString(configFile);
-    } catch (IOException e) {
-      throw FloeException.user(e, "Cannot read %s: %s", configFile, e.getMessage());
-    }
+    String yaml = io.floe.core.project.Project.configText(configFile);
     Map<String, ConfigDocument> documents = ConfigParser.parseEntries(configFile, yaml, "schedules",
         (name, entry) -> ALL);
     List<Schedule> schedules = new ArrayList<>();

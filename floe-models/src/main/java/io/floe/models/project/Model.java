@@ -47,6 +47,11 @@ public record Model(
     return Materialization.of(spec()).createsView();
   }
 
+  /** Whether it is ephemeral: never written, its SELECT inlined into every model that reads it. */
+  public boolean inlined() {
+    return Materialization.of(spec()).inlined();
+  }
+
   public List<String> tags() {
     return config.list("tags");
   }

@@ -46,6 +46,7 @@ public final class ModelProject {
   public static final String DEFAULT_SCHEMA = "silver";
 
   private final Project project;
+  private final DbtProject dbt;
   private final Map<String, Model> models;
   private final List<SingularTest> tests;
   private final Map<String, String> sources;
@@ -54,10 +55,11 @@ public final class ModelProject {
   private final Set<String> genericTests;
   private final PropertyDeclarations declarations;
 
-  private ModelProject(Project project, Map<String, Model> models, List<SingularTest> tests,
+  private ModelProject(Project project, DbtProject dbt, Map<String, Model> models, List<SingularTest> tests,
       Map<String, String> sources, ModelRenderer renderer, Graph graph, Set<String> genericTests,
       PropertyDeclarations declarations) {
     this.project = project;
+    this.dbt = dbt;
     this.models = models;
     this.tests = tests;
     this.sources = sources;
@@ -90,11 +92,12 @@ public final class ModelProject {
     requireNonNull(project, "project is null");
     requireNonNull(providers, "providers is null");
     Path root = project.root();
-    Path modelsDir = project.modelsDir();
+    DbtProject dbt = DbtProject.read(root, project.config().name());
+    List<Path> modelDirs = modelDirs(project, dbt);
     Map<String, ModelProperties> properties = new LinkedHashMap<>();
     Map<String, String> sources = new LinkedHashMap<>();
     List<PropertyFileReader.Contents> declared = new ArrayList<>();
-    for (Path file : files(modelsDir, ".yml", ".yaml")) {
+    for (Path file : files(modelDirs, ".yml", ".yaml")) {
       PropertyFileReader.Contents contents = PropertyFileReader.read(file, root.relativize(file));
       for (ModelProperties model : contents.models().values()) {
         ModelProperties previous = properties.putIfAbsent(model.name(), model);
@@ -108,22 +111,25 @@ public final class ModelProject {
     }
     List<MacroFile> macros = new ArrayList<>();
     Set<String> genericTests = new java.util.LinkedHashSet<>();
-    Path genericTestsDir = root.resolve("tests").resolve("generic");
-    for (Path file : Stream.concat(files(root.resolve("macros"), ".sql").stream(),
-        files(genericTestsDir, ".sql").stream()).toList()) {
+    // dbt's generic tests live in macros and in the test paths' generic/ folders.
+    List<Path> genericTestDirs = dirs(root, dbt.testPaths()).stream().map(dir -> dir.resolve("generic")).toList();
+    for (Path file : Stream.concat(files(dirs(root, dbt.macroPaths()), ".sql").stream(),
+        files(genericTestDirs, ".sql").stream()).toList()) {
       String text = read(file);
       genericTests.addAll(GenericTestMacros.names(text));
       macros.add(new MacroFile(root.relativize(file).toString(), GenericTestMacros.rewrite(text)));
     }
-    ModelRenderer renderer = new ModelRenderer(macros, project.config().vars());
+    ModelRenderer renderer = new ModelRenderer(macros, vars(project, dbt));
     Set<String> namespaces = Set.copyOf(project.config().namespaces());
     Map<String, Model> models = new LinkedHashMap<>();
-    for (Path file : files(modelsDir, ".sql")) {
-      Model model = parse(project, renderer, file, properties, sources, namespaces);
-      Model previous = models.putIfAbsent(model.name(), model);
-      if (previous != null) {
-        throw FloeException.user("Cannot load model %s: both %s and %s define it. Rename one.", model.name(),
-            previous.path(), model.path());
+    for (Path modelsDir : modelDirs) {
+      for (Path file : files(List.of(modelsDir), ".sql")) {
+        Model model = parse(project, dbt, modelsDir, renderer, file, properties, sources, namespaces);
+        Model previous = models.putIfAbsent(model.name(), model);
+        if (previous != null) {
+          throw FloeException.user("Cannot load model %s: both %s and %s define it. Rename one.", model.name(),
+              previous.path(), model.path());
+        }
       }
     }
     for (ModelProvider provider : providers) {
@@ -144,14 +150,15 @@ public final class ModelProject {
     }
     models.values().removeIf(model -> !model.config().enabled());
     List<SingularTest> tests = new ArrayList<>();
-    for (Path file : files(root.resolve("tests"), ".sql")) {
-      if (!file.startsWith(genericTestsDir)) { // tests/generic/ holds generic tests, not singular ones
+    for (Path file : files(dirs(root, dbt.testPaths()), ".sql")) {
+      // tests/generic/ holds generic tests, not singular ones
+      if (genericTestDirs.stream().noneMatch(file::startsWith)) {
         tests.add(parseTest(root, renderer, file, sources, namespaces));
       }
     }
     PropertyDeclarations declarations = DataTestChecks.declarations(declared);
     DataTestChecks.requireKnownTests(models.values(), declarations, genericTests);
-    return new ModelProject(project, Map.copyOf(models), List.copyOf(tests), Map.copyOf(sources), renderer,
+    return new ModelProject(project, dbt, Map.copyOf(models), List.copyOf(tests), Map.copyOf(sources), renderer,
         graph(models), Set.copyOf(genericTests), declarations);
   }
 
@@ -182,6 +189,39 @@ public final class ModelProject {
   /** The relation {@code source('source', 'table')} reads. */
   public String sourceRelation(String source, String table) {
     return resolveSource(sources, Set.copyOf(project.config().namespaces()), "", source, table);
+  }
+
+  // floe.yaml's models.path when it names one, else dbt_project.yml's model-paths.
+  private static List<Path> modelDirs(Project project, DbtProject dbt) {
+    if (!project.config().modelsPath().equals("models") || dbt.file().isEmpty()) {
+      return List.of(project.modelsDir());
+    }
+    return dirs(project.root(), dbt.modelPaths());
+  }
+
+  private static List<Path> dirs(Path root, List<String> paths) {
+    return paths.stream().map(path -> root.resolve(path).normalize()).toList();
+  }
+
+  // floe.yaml's vars (and --vars) win over dbt_project.yml's; a name set in both is said once.
+  private static Map<String, Object> vars(Project project, DbtProject dbt) {
+    Map<String, Object> vars = new LinkedHashMap<>(dbt.vars());
+    for (Map.Entry<String, Object> own : project.config().vars().entrySet()) {
+      Object dbtValue = vars.put(own.getKey(), own.getValue());
+      if (dbtValue != null && !dbtValue.equals(own.getValue()) && WARNED.add(project.root() + "#" + own.getKey())) {
+        LOG.warn("var '{}' is set in both floe.yaml (or --vars) and dbt_project.yml: floe.yaml's value {} wins"
+            + " over {}.", own.getKey(), own.getValue(), dbtValue);
+      }
+    }
+    return vars;
+  }
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ModelProject.class);
+  private static final Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** The project's dbt_project.yml, or dbt's defaults when it has none. */
+  public DbtProject dbt() {
+    return dbt;
   }
 
   public Project project() {
@@ -239,6 +279,16 @@ public final class ModelProject {
     return renderer.render(model.name(), model.path(), model.template(), resolution).sql();
   }
 
+  /** Renders one of a model's hooks: a template in the model's context ({@code this} is its table). */
+  public String compileHook(Model model, String hook, java.util.function.Function<Model, String> tables) {
+    return render(model.name(), model.path(), hook, model.table(), false, tables, Values.DEFERRED).sql();
+  }
+
+  /** Renders an {@code on-run-start}/{@code on-run-end} statement of dbt_project.yml. */
+  public String compileRunHook(String key, String hook) {
+    return render(key, DbtProject.FILE, hook, "", false, Model::table, Values.DEFERRED).sql();
+  }
+
   /** The relations ({@code namespace.table}) the model reads with {@code source()}, in its order. */
   public List<String> sourceRelations(Model model) {
     List<String> relations = new ArrayList<>();
@@ -257,18 +307,39 @@ public final class ModelProject {
 
   private RenderedModel render(String name, String path, String template, String self, boolean incremental,
       java.util.function.Function<Model, String> tables, Values values) {
-    Resolution resolution = new Resolution(self, incremental, ref -> tables.apply(model(ref)),
+    Resolution resolution = new Resolution(self, incremental, ref -> relation(model(ref), tables, values),
         (source, table) -> resolveSource(sources, Set.copyOf(project.config().namespaces()), path, source, table),
         values);
     return renderer.render(name, path, template, resolution);
   }
 
-  private static Model parse(Project project, ModelRenderer renderer, Path file,
+  // An ephemeral model is read as its own SELECT, inlined as a subquery (dbt inlines a CTE).
+  private String relation(Model model, java.util.function.Function<Model, String> tables, Values values) {
+    if (!model.inlined()) {
+      return tables.apply(model);
+    }
+    return "(\n" + render(model.name(), model.path(), model.template(), model.table(), false, tables, values).sql()
+        + "\n)";
+  }
+
+  private static Model parse(Project project, DbtProject dbt, Path modelsDir, ModelRenderer renderer, Path file,
       Map<String, ModelProperties> properties, Map<String, String> sources, Set<String> namespaces) {
     String path = project.root().relativize(file).toString();
     String name = stem(file);
-    return model(renderer, name, path, read(file), Optional.ofNullable(properties.get(name)), ModelConfig.empty(),
-        folderSchema(project.modelsDir(), file, namespaces), sources, namespaces);
+    return model(renderer, name, path, read(file), Optional.ofNullable(properties.get(name)),
+        folderConfig(dbt.models(), modelsDir, file), folderSchema(modelsDir, file, namespaces), sources, namespaces);
+  }
+
+  /**
+   * The config dbt_project.yml gives a file under {@code dir} (its folders' {@code +key}s, the
+   * innermost winning), checked against the model config keys.
+   */
+  static ModelConfig folderConfig(DbtProject.FolderConfig configs, Path dir, Path file) {
+    ModelConfig config = ModelConfig.empty();
+    for (Map.Entry<String, Map<String, Object>> level : configs.along(DbtProject.FolderConfig.foldersOf(dir, file))) {
+      config = config.with(level.getValue(), level.getKey());
+    }
+    return config;
   }
 
   // A provided model is a .sql model whose text and config come from its provider; a property
@@ -367,18 +438,22 @@ public final class ModelProject {
     return Graph.of(nodes);
   }
 
-  private static List<Path> files(Path dir, String... extensions) {
-    if (!Files.isDirectory(dir)) {
-      return List.of();
+  private static List<Path> files(List<Path> dirs, String... extensions) {
+    List<Path> files = new ArrayList<>();
+    for (Path dir : dirs) {
+      if (!Files.isDirectory(dir)) {
+        continue;
+      }
+      try (Stream<Path> walk = Files.walk(dir)) {
+        walk.filter(Files::isRegularFile)
+            .filter(file -> Stream.of(extensions).anyMatch(ext -> file.getFileName().toString().endsWith(ext)))
+            .sorted()
+            .forEach(files::add);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot list " + dir, e);
+      }
     }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      return walk.filter(Files::isRegularFile)
-          .filter(file -> Stream.of(extensions).anyMatch(ext -> file.getFileName().toString().endsWith(ext)))
-          .sorted()
-          .toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot list " + dir, e);
-    }
+    return files;
   }
 
   private static String read(Path file) {

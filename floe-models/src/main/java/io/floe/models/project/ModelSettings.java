@@ -52,9 +52,45 @@ public final class ModelSettings {
           + " allow_new_columns: true to let more columns follow them (schema evolution).", List.of(),
       false);
 
+  public static final ConfigField PRE_HOOK = list("pre_hook",
+      "SQL run before the model (pre-hook in dbt_project.yml), rendered like the model; {{ this }} is its table.");
+  public static final ConfigField POST_HOOK = list("post_hook",
+      "SQL run after the run has published the model (post-hook in dbt_project.yml), so it sees the new table.");
+  public static final ConfigField PERSIST_DOCS = new ConfigField("persist_docs", ConfigType.MAP, null,
+      "{relation: true, columns: true}: the model's and its columns' descriptions become the table's comment and"
+          + " its columns' comments when the run publishes.", List.of(), false);
+  public static final ConfigField FULL_REFRESH = new ConfigField("full_refresh", ConfigType.BOOLEAN, null,
+      "false: --full-refresh leaves this incremental model as it is (dbt's full_refresh config).", List.of(),
+      false);
+  public static final ConfigField COLUMN_TYPES = new ConfigField("column_types", ConfigType.MAP, null,
+      "Seeds: a column's SQL type, e.g. {zip: string}; other columns' types are inferred from the CSV.",
+      List.of(), false);
+  public static final ConfigField DELIMITER = string("delimiter", "Seeds: the CSV's field separator; default ,.");
+  public static final ConfigField QUOTE_COLUMNS = new ConfigField("quote_columns", ConfigType.BOOLEAN, null,
+      "Seeds: dbt's quoting of column names; accepted, columns are always quoted by Floe.", List.of(), false);
+  public static final ConfigField GRANTS = accepted("grants", ConfigType.MAP, "Accepted and not applied: the"
+      + " embedded catalog has no privileges (a warning says so once).");
+  public static final ConfigField META = accepted("meta", ConfigType.MAP, "Free-form metadata, for people and tools.");
+  public static final ConfigField DOCS = accepted("docs", ConfigType.MAP, "dbt docs' display settings; accepted.");
+  public static final ConfigField DATABASE = accepted("database", ConfigType.STRING,
+      "Accepted; a model's table is in floe.yaml's catalog.");
+  public static final ConfigField GROUP = accepted("group", ConfigType.STRING, "dbt's model group; accepted.");
+  public static final ConfigField ACCESS = accepted("access", ConfigType.STRING, "dbt's model access; accepted.");
+  public static final ConfigField FILE_FORMAT = accepted("file_format", ConfigType.STRING,
+      "dbt-spark's file format; accepted, every table is Iceberg.");
+  public static final ConfigField LOCATION_ROOT = accepted("location_root", ConfigType.STRING,
+      "dbt-spark's table location; accepted, tables live in floe.yaml's warehouse.");
+  public static final ConfigField ON_CONFIGURATION_CHANGE = accepted("on_configuration_change", ConfigType.STRING,
+      "dbt's materialized-view setting; accepted.");
+  public static final ConfigField SQL_HEADER = accepted("sql_header", ConfigType.STRING, "Accepted; not run.");
+  public static final ConfigField QUOTING = accepted("quoting", ConfigType.MAP, "Accepted; Floe quotes nothing.");
+  public static final ConfigField LABELS = accepted("labels", ConfigType.MAP, "Accepted; BigQuery's labels.");
+
   private static final List<ConfigField> ALL = List.of(MATERIALIZED, SCHEMA, ALIAS, TAGS, ENABLED, DESCRIPTION,
       UNIQUE_KEY, INCREMENTAL_STRATEGY, DELETE_CONDITION, PARTITION_BY, SORT_BY, TBLPROPERTIES, ON_SCHEMA_CHANGE,
-      STRATEGY, UPDATED_AT, CHECK_COLS, CONTRACT);
+      STRATEGY, UPDATED_AT, CHECK_COLS, CONTRACT, PRE_HOOK, POST_HOOK, PERSIST_DOCS, FULL_REFRESH, COLUMN_TYPES,
+      DELIMITER, QUOTE_COLUMNS, GRANTS, META, DOCS, DATABASE, GROUP, ACCESS, FILE_FORMAT, LOCATION_ROOT,
+      ON_CONFIGURATION_CHANGE, SQL_HEADER, QUOTING, LABELS);
   private static final Map<String, ConfigField> BY_KEY =
       ALL.stream().collect(Collectors.toUnmodifiableMap(ConfigField::key, Function.identity()));
 
@@ -78,6 +114,10 @@ public final class ModelSettings {
 
   private static ConfigField string(String key, String description) {
     return new ConfigField(key, ConfigType.STRING, null, description, List.of(), false);
+  }
+
+  private static ConfigField accepted(String key, ConfigType type, String description) {
+    return new ConfigField(key, type, null, description, List.of(), false);
   }
 
   private static ConfigField list(String key, String description) {

@@ -117,6 +117,7 @@ public final class ModelRunner {
     Set<String> failed = ConcurrentHashMap.newKeySet();
     Set<String> published = ConcurrentHashMap.newKeySet();
     createNamespaces(selected);
+    runRunHooks(project.dbt().onRunStart(), "on-run-start");
     Fingerprints fingerprints = new Fingerprints(engine, project);
     Map<String, String> computed = new ConcurrentHashMap<>();
     try {
@@ -160,9 +161,11 @@ public final class ModelRunner {
           && !listener.cancelled();
       if (ok) {
         publish(written, published, computed);
+        afterPublish(written.keySet());
       } else {
         discard(written, results, published);
       }
+      runRunHooks(project.dbt().onRunEnd(), "on-run-end");
       return new RunReport(runId, started, models, tests, ok, modelsTime, testsTime);
     } catch (RuntimeException e) {
       // A model, a test or the publish itself threw: no run branch outlives its run, and a failure
@@ -191,6 +194,10 @@ public final class ModelRunner {
         return new ModelResult(model.name(), model.table(), Status.SKIPPED, 0, 0, Optional.empty(),
             "upstream model " + parent + " failed");
       }
+    }
+    if (model.inlined()) {
+      return new ModelResult(model.name(), model.table(), Status.SUCCESS, 0, 0, Optional.empty(),
+          "ephemeral: inlined where it is read");
     }
     boolean existed = true;
     try {
@@ -222,6 +229,10 @@ public final class ModelRunner {
           columns.put(field.name(), field.dataType().simpleString());
         }
         Contract.check(model, columns);
+      }
+      runHooks(model, "pre_hook", ref -> relation(ref, written));
+      if (!isView) {
+        dropViewOfSameName(model);
       }
       WriteTarget target = new WriteTarget(model.table(), Optional.of(branch));
       // A full refresh rebuilds an incremental table from its whole SELECT, like dbt's.
@@ -311,11 +322,66 @@ public final class ModelRunner {
         }
         Model model = project.model(node.name());
         if (model.createsView()) {
+          dropTableOfSameName(model);
           String sql = project.compile(model, false, Model::table);
           ViewMaterialization.publish(engine, model.table(), sql,
               Map.of(Fingerprints.PROPERTY, fingerprints.get(node.name())));
         }
       }
+    }
+  }
+
+  // dbt's pre_hook/post_hook: each statement rendered like the model (this is its table) and run.
+  private void runHooks(Model model, String key, java.util.function.Function<Model, String> tables) {
+    for (String hook : model.config().list(key)) {
+      String sql = project.compileHook(model, hook, tables);
+      if (!sql.isBlank()) {
+        LOG.info("Model {}: {} {}", model.name(), key, sql);
+        SparkErrors.translate(key + " of model " + model.name() + " (" + model.path() + ")",
+            () -> engine.sql(sql, 0));
+      }
+    }
+  }
+
+  // on-run-start / on-run-end of dbt_project.yml.
+  private void runRunHooks(List<String> hooks, String key) {
+    for (String hook : hooks) {
+      String sql = project.compileRunHook(key, hook);
+      if (!sql.isBlank()) {
+        LOG.info("{}: {}", key, sql);
+        SparkErrors.translate(key + " in dbt_project.yml", () -> engine.sql(sql, 0));
+      }
+    }
+  }
+
+  // Once main has the run's tables: post-hooks, and descriptions as comments (persist_docs), in graph order.
+  private void afterPublish(Set<String> ran) {
+    for (List<Node> level : project.graph().levels(ran)) {
+      for (Node node : level) {
+        if (node.kind() == Node.Kind.MODEL) {
+          Model model = project.model(node.name());
+          PersistedDocs.apply(engine, model);
+          runHooks(model, "post_hook", Model::table);
+        }
+      }
+    }
+  }
+
+  // A model that was a view and is now a table: the view goes first, since a table cannot take its name.
+  private void dropViewOfSameName(Model model) {
+    TableIdentifier id = TableIdentifier.parse(model.table());
+    if (engine.icebergCatalog() instanceof org.apache.iceberg.catalog.ViewCatalog views && views.viewExists(id)) {
+      LOG.info("Model {} was a view and is now a table: dropping the view {}", model.name(), model.table());
+      views.dropView(id);
+    }
+  }
+
+  // A model that was a table and is now a view: the table (and its files) goes when the view is published.
+  private void dropTableOfSameName(Model model) {
+    TableIdentifier id = TableIdentifier.parse(model.table());
+    if (engine.icebergCatalog().tableExists(id)) {
+      LOG.info("Model {} was a table and is now a view: dropping the table {}", model.name(), model.table());
+      engine.icebergCatalog().dropTable(id, true);
     }
   }
 

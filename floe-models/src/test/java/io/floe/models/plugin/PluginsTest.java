@@ -76,7 +76,7 @@ class PluginsTest {
     assertThatThrownBy(() -> ModelProject.load(Project.load(dir)))
         .isInstanceOf(FloeException.class)
         .hasMessageContaining("models/stg_customers.sql:1: Invalid config materialized: expected one of [view, "
-            + "table, incremental, scd2, insert_only], but was: insert_onyl. Did you mean 'insert_only'?");
+            + "table, incremental, scd2, ephemeral, insert_only], but was: insert_onyl. Did you mean 'insert_only'?");
   }
 
   private static List<String> rows(FloeEngine engine, String sql) {

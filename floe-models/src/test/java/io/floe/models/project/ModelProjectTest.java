@@ -130,7 +130,7 @@ class ModelProjectTest {
     write(dir, "models/bad.sql", "select 1\n{{ config(materialized='incremantal') }}");
     assertThatThrownBy(() -> ModelProject.load(Project.load(dir)))
         .hasMessage("models/bad.sql:2: Invalid config materialized: expected one of [view, table, incremental, scd2,"
-            + " insert_only], but was: incremantal. Did you mean 'incremental'?"); // insert_only: PluginsTest's
+            + " ephemeral, insert_only], but was: incremantal. Did you mean 'incremental'?"); // insert_only: PluginsTest's
 
     write(dir, "models/bad.sql", "{{ config(enabled='maybe', materialized='table') }} select 1");
     assertThatThrownBy(() -> ModelProject.load(Project.load(dir)))
@@ -149,7 +149,7 @@ class ModelProjectTest {
 
     write(dir, "models/more.yml", "models:\n  - name: revenu\n");
     assertThatThrownBy(() -> ModelProject.load(Project.load(dir)))
-        .hasMessage("more.yml:2: Cannot read properties: there is no model 'revenu'. Did you mean 'revenue'?");
+        .hasMessage("models/more.yml:2: Cannot read properties: there is no model 'revenu'. Did you mean 'revenue'?");
   }
 
   @Test

@@ -22,6 +22,14 @@ public interface Materialization {
   }
 
   /**
+   * Whether it makes nothing: dbt's {@code ephemeral}, whose SELECT every {@code ref()} to it inlines
+   * as a subquery; it is never run, written or tested on its own.
+   */
+  default boolean inlined() {
+    return false;
+  }
+
+  /**
    * Whether it adds to the rows it wrote before: {@code is_incremental()} is true in its SELECT once
    * the table exists, and {@code --full-refresh} rebuilds the table from the whole SELECT instead.
    */

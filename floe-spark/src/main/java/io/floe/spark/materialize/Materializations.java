@@ -19,6 +19,7 @@ public final class Materializations {
   public static final String TABLE = "table";
   public static final String INCREMENTAL = "incremental";
   public static final String SCD2 = "scd2";
+  public static final String EPHEMERAL = "ephemeral";
 
   private static final Map<String, Materialization> REGISTERED = load();
 
@@ -46,7 +47,7 @@ public final class Materializations {
   private static Map<String, Materialization> load() {
     Map<String, Materialization> byName = new LinkedHashMap<>();
     List<Materialization> builtIn = List.of(new ViewMaterialization(), new TableReplaceMaterialization(),
-        new IncrementalMaterialization(), new Scd2Materialization());
+        new IncrementalMaterialization(), new Scd2Materialization(), new EphemeralMaterialization());
     builtIn.forEach(materialization -> register(byName, materialization));
     ServiceLoader.load(Materialization.class, Materializations.class.getClassLoader())
         .forEach(materialization -> register(byName, materialization));
