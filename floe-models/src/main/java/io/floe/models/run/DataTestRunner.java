@@ -339,10 +339,13 @@ public final class DataTestRunner {
       }
       String failCalc = config.failCalc().equals("count(*)") ? DataTestQueries.defaultFailCalc(test)
           : config.failCalc();
-      Object counted = engine.sql("SELECT " + failCalc + " FROM (" + sql + ")", 1).rows().get(0).get(0);
-      long failures = counted == null ? 0 : ((Number) counted).longValue();
-      Status status = test.severity() == Severity.ERROR && TestConfig.meets(config.errorIf(), failures) ? Status.FAIL
-          : TestConfig.meets(config.warnIf(), failures) ? Status.WARN : Status.PASS;
+      // As dbt does: the conditions are SQL on the failure count, e.g. '>10' or 'between 5 and 10'.
+      List<Object> counted = engine.sql("SELECT failures, failures " + config.warnIf() + " AS should_warn, failures "
+          + config.errorIf() + " AS should_error FROM (SELECT " + failCalc + " AS failures FROM (" + sql + "))", 1)
+          .rows().get(0);
+      long failures = counted.get(0) == null ? 0 : ((Number) counted.get(0)).longValue();
+      Status status = test.severity() == Severity.ERROR && Boolean.TRUE.equals(counted.get(2)) ? Status.FAIL
+          : Boolean.TRUE.equals(counted.get(1)) ? Status.WARN : Status.PASS;
       Severity shown = status == Status.WARN ? Severity.WARN : test.severity();
       if (status == Status.PASS) {
         return new TestResult(name, owner, shown, Status.PASS, failures, List.of(), "");

@@ -44,6 +44,8 @@ class DbtDataTestsTest {
             tables:
               - name: orders
                 freshness: {warn_after: {count: 1, period: hour}, error_after: {count: 2, period: day}}
+                tests:
+                  - dbt_utils.recency: {datepart: hour, field: loaded_at, interval: 2}
                 columns:
                   - name: id
                     tests: [unique, not_null]
@@ -57,13 +59,23 @@ class DbtDataTestsTest {
                   - is_even
                   - is_even: {arguments: {offset: 1}, config: {where: "id % 2 = 1", name: odd_ids_plus_one}}
                   - unique: {config: {where: "status = 'paid'", name: unique_paid_ids}}
+                  - unique: {config: {warn_if: "between 1 and 5", error_if: ">5"}}
+                  - dbt_utils.not_constant
+                  - dbt_utils.sequential_values: {interval: 1}
+                  - dbt_utils.relationships_where:
+                      arguments: {to: "source('shop', 'orders')", field: id, from_condition: "id > 1",
+                                  to_condition: "status = 'open'"}
+                  - dbt_utils.cardinality_equality: {to: "source('shop', 'orders')", field: id}
               - name: amount
                 tests:
                   - dbt_utils.accepted_range: {min_value: 0, max_value: 100}
                   - not_null: {config: {warn_if: ">1", error_if: ">2"}}
+                  - dbt_utils.not_null_proportion: {at_least: 0.7}
+                  - dbt_utils.at_least_one
               - name: status
                 tests:
                   - accepted_values: {values: [paid], config: {store_failures: true, warn_if: ">0", error_if: ">5"}}
+                  - dbt_utils.not_empty_string
             tests:
               - dbt_utils.expression_is_true: {expression: "amount > 0 and amount < 100", config: {limit: 1}}
               - dbt_utils.equal_rowcount: {compare_model: "source('shop', 'orders')"}
@@ -132,6 +144,24 @@ class DbtDataTestsTest {
       assertThat(byName.get("dbt_utils.equal_rowcount(orders)")).extracting(TestResult::status, TestResult::failures)
           .containsExactly(Status.FAIL, 1L);
 
+      // One duplicate id: between 1 and 5 warns, as dbt evaluates the condition in SQL.
+      assertThat(byName.get("unique(orders.id)").status()).isEqualTo(Status.WARN);
+      assertThat(byName.get("dbt_utils.not_constant(orders.id)").status()).isEqualTo(Status.PASS);
+      // Sorted ids 1, 2, 2, 6, 8: the second 2, 6 and 8 do not follow their previous id by 1.
+      assertThat(byName.get("dbt_utils.sequential_values(orders.id)").failures()).isEqualTo(3);
+      // Of the ids above 1, only 8 is not among the open source orders (2, 6).
+      assertThat(byName.get("dbt_utils.relationships_where(orders.id)").sample()).singleElement().asString()
+          .startsWith("id=8,");
+      // The source has id 4 (void), which the model drops.
+      assertThat(byName.get("dbt_utils.cardinality_equality(orders.id)").sample())
+          .containsExactly("value=4, num_rows=1");
+      // 3 of 5 amounts are set: 0.6 is below 0.7.
+      assertThat(byName.get("dbt_utils.not_null_proportion(orders.amount)").status()).isEqualTo(Status.FAIL);
+      assertThat(byName.get("dbt_utils.at_least_one(orders.amount)").status()).isEqualTo(Status.PASS);
+      assertThat(byName.get("dbt_utils.not_empty_string(orders.status)").status()).isEqualTo(Status.PASS);
+      // The newest source row is 3 hours old: older than 2 hours.
+      assertThat(byName.get("dbt_utils.recency(source shop.orders)").status()).isEqualTo(Status.FAIL);
+
       // The source's tests run with the model that reads it.
       assertThat(byName.get("unique(source shop.orders.id)")).extracting(TestResult::model, TestResult::status,
           TestResult::failures).containsExactly("shop.orders", Status.FAIL, 1L);
@@ -146,7 +176,7 @@ class DbtDataTestsTest {
         assertThat(unit.status()).isEqualTo(Status.FAIL);
         assertThat(unit.sample()).containsExactly("missing: id=2");
       });
-      assertThat(byName).hasSize(13);
+      assertThat(byName).hasSize(22);
     }
   }
 }
