@@ -5,14 +5,32 @@ import io.floe.core.error.FloeException;
 import io.floe.models.test.DataTestDefinition;
 import io.floe.models.test.DataTestQueries;
 import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 /** Gathers the property files' declarations and checks, while loading, that every data test exists. */
 final class DataTestChecks {
   private DataTestChecks() {}
+
+  /**
+   * dbt_project.yml's {@code data_tests:} configs for the tests of one property file, by the file's
+   * folders under its model path; a sub-folder's setting wins over its parent's.
+   */
+  static Map<String, Object> projectTestConfig(DbtProject dbt, List<Path> modelDirs, Path file) {
+    Map<String, Object> config = new LinkedHashMap<>();
+    for (Path dir : modelDirs) {
+      if (file.startsWith(dir)) {
+        dbt.tests().along(DbtProject.FolderConfig.foldersOf(dir, file)).forEach(level -> config.putAll(level.getValue()));
+        break;
+      }
+    }
+    return config;
+  }
 
   static PropertyDeclarations declarations(List<PropertyFileReader.Contents> files) {
     List<SourceTable> sourceTables = new ArrayList<>();

@@ -98,7 +98,8 @@ public final class ModelProject {
     Map<String, String> sources = new LinkedHashMap<>();
     List<PropertyFileReader.Contents> declared = new ArrayList<>();
     for (Path file : files(modelDirs, ".yml", ".yaml")) {
-      PropertyFileReader.Contents contents = PropertyFileReader.read(file, root.relativize(file));
+      PropertyFileReader.Contents contents = PropertyFileReader.read(file, root.relativize(file),
+          DataTestChecks.projectTestConfig(dbt, modelDirs, file));
       for (ModelProperties model : contents.models().values()) {
         ModelProperties previous = properties.putIfAbsent(model.name(), model);
         if (previous != null) {

@@ -34,6 +34,7 @@ final class PropertyFileReader {
       "saved_queries", "saved_query", "exposures", "exposure");
 
   private final YamlFile yaml;
+  private final Map<String, Object> testDefaults;
   private final Map<String, ModelProperties> models = new LinkedHashMap<>();
   private final Map<String, String> sources = new LinkedHashMap<>();
   private final List<SourceTable> sourceTables = new ArrayList<>();
@@ -41,8 +42,9 @@ final class PropertyFileReader {
   private final List<DescribedResource> described = new ArrayList<>();
   private final List<UnitTestDefinition> unitTests = new ArrayList<>();
 
-  private PropertyFileReader(YamlFile yaml) {
+  private PropertyFileReader(YamlFile yaml, Map<String, Object> testDefaults) {
     this.yaml = yaml;
+    this.testDefaults = testDefaults;
   }
 
   /**
@@ -59,7 +61,15 @@ final class PropertyFileReader {
       List<NodeProperties> nodes, List<DescribedResource> described, List<UnitTestDefinition> unitTests) {}
 
   static Contents read(Path file, Path shownAs) {
-    PropertyFileReader reader = new PropertyFileReader(YamlFile.read(file, shownAs));
+    return read(file, shownAs, Map.of());
+  }
+
+  /**
+   * @param testDefaults the configs of the file's data tests unless a test sets them (dbt_project.yml's
+   *     {@code data_tests:} configs for the file's folder)
+   */
+  static Contents read(Path file, Path shownAs, Map<String, Object> testDefaults) {
+    PropertyFileReader reader = new PropertyFileReader(YamlFile.read(file, shownAs), testDefaults);
     reader.readAll();
     return new Contents(Map.copyOf(reader.models), Map.copyOf(reader.sources), List.copyOf(reader.sourceTables),
         List.copyOf(reader.nodes), List.copyOf(reader.described), List.copyOf(reader.unitTests));
@@ -297,10 +307,7 @@ final class PropertyFileReader {
   // (dbt 1.10); "- {test_name: accepted_values, name: x, values: [a]}".
   private DataTestDefinition test(Node item, Optional<String> column) {
     String where = at(item);
-    if (item instanceof ScalarNode scalar) {
-      return new DataTestDefinition(scalar.getValue(), column, Map.of(), Severity.ERROR, where);
-    }
-    Object plain = yaml.plain(item, "tests");
+    Object plain = item instanceof ScalarNode scalar ? Map.of(scalar.getValue(), Map.of()) : yaml.plain(item, "tests");
     String kind;
     Object body;
     if (plain instanceof Map<?, ?> map && map.get("test_name") != null) {
@@ -338,6 +345,11 @@ final class PropertyFileReader {
     } else if (body != null) {
       arguments.put("expression", body);
     }
+    testDefaults.forEach((key, value) -> {
+      if (TestConfig.KEYS.contains(key)) {
+        config.putIfAbsent(key, value);
+      }
+    });
     Object severity = config.remove("severity");
     if (severity == null && arguments.containsKey("warn_after") && !arguments.containsKey("error_after")) {
       severity = "warn"; // freshness: warn_after alone warns, as in dbt

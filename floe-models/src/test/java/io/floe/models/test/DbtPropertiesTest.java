@@ -72,6 +72,42 @@ class DbtPropertiesTest {
   }
 
   @Test
+  void dbtProjectTestConfigsApplyByFolderUnlessTheTestSetsItsOwn() {
+    TestProjects.create(dir);
+    write(dir, "dbt_project.yml", """
+        name: shop
+        data_tests:
+          +severity: warn
+          shop:
+            silver:
+              +store_failures: true
+        """);
+    write(dir, "models/silver/orders.sql", "select 1 as id");
+    write(dir, "models/silver/orders.yml", """
+        models:
+          - name: orders
+            columns:
+              - name: id
+                tests:
+                  - not_null
+                  - unique: {config: {severity: error, store_failures: false}}
+        """);
+    write(dir, "models/gold/revenue.sql", "select 1 as id");
+    write(dir, "models/gold/revenue.yml", "models: [{name: revenue, columns: [{name: id, tests: [not_null]}]}]\n");
+
+    ModelProject project = ModelProject.load(Project.load(dir));
+
+    List<DataTestDefinition> orders = tests(project, "orders");
+    assertThat(orders.get(0).severity()).isEqualTo(Severity.WARN);
+    assertThat(orders.get(0).config().storesFailures()).isTrue();
+    assertThat(orders.get(1).severity()).isEqualTo(Severity.ERROR);
+    assertThat(orders.get(1).config().storesFailures()).isFalse();
+    DataTestDefinition revenue = tests(project, "revenue").get(0);
+    assertThat(revenue.severity()).isEqualTo(Severity.WARN);
+    assertThat(revenue.config().storesFailures()).isFalse();
+  }
+
+  @Test
   void sectionsDbtProjectsCarryAreReadAndKept() {
     TestProjects.create(dir);
     write(dir, "models/silver/orders.sql", "select * from {{ source('shop', 'orders') }}");
