@@ -57,11 +57,24 @@ final class DataTestChecks {
     Set<String> known = new TreeSet<>(DataTestQueries.KINDS);
     known.addAll(generic);
     for (DataTestDefinition test : tests) {
-      if (!known.contains(test.baseKind())) {
-        throw FloeException.user("%s: Cannot load test '%s': there is no such generic test.%s Known tests: %s. Define"
-            + " it in macros/ or tests/generic/ as {%% test %s(model, column_name) %%} select ... {%% endtest %%}.",
-            test.where(), test.kind(), DidYouMean.hint(test.baseKind(), known), known, test.baseKind());
+      if (known.contains(test.baseKind())) {
+        continue;
       }
+      int dot = test.kind().indexOf('.');
+      if (dot > 0 && !test.kind().equals(test.baseKind())) {
+        throw FloeException.user("%s: Cannot load test '%s': Floe's %s has no test '%s'.%s Known tests: %s.",
+            test.where(), test.kind(), test.kind().substring(0, dot), test.baseKind(),
+            DidYouMean.hint(test.baseKind(), known), known);
+      }
+      if (dot > 0) {
+        throw FloeException.user("%s: Cannot load test '%s': it comes from the package %s, which Floe does not ship"
+            + " (known tests: %s). Define it in macros/ or tests/generic/ as {%% test %s(model,"
+            + " column_name) %%} select ... {%% endtest %%}, or remove it.", test.where(), test.kind(),
+            test.kind().substring(0, dot), known, test.baseKind());
+      }
+      throw FloeException.user("%s: Cannot load test '%s': there is no such generic test.%s Known tests: %s. Define"
+          + " it in macros/ or tests/generic/ as {%% test %s(model, column_name) %%} select ... {%% endtest %%}.",
+          test.where(), test.kind(), DidYouMean.hint(test.baseKind(), known), known, test.baseKind());
     }
   }
 }

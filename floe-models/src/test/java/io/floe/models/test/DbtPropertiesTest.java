@@ -247,6 +247,17 @@ class DbtPropertiesTest {
         .hasMessageStartingWith("models/silver/orders.yml:5: Cannot load test 'is_positve': there is no such generic"
             + " test. Did you mean 'is_positive'?")
         .hasMessageContaining("accepted_range");
+
+    write(dir, "models/silver/orders.yml", """
+        models:
+          - name: orders
+            columns:
+              - name: id
+                tests: [dbt_expectations.expect_column_to_exist]
+        """);
+    assertThatThrownBy(() -> ModelProject.load(Project.load(dir)))
+        .hasMessageStartingWith("models/silver/orders.yml:5: Cannot load test 'dbt_expectations.expect_column_to_exist':"
+            + " it comes from the package dbt_expectations, which Floe does not ship");
   }
 
   @Test
