@@ -21,6 +21,7 @@ import picocli.CommandLine.ScopeType;
       IngestCommand.class,
       SourcesCommand.class,
       BuildCommand.class,
+      SeedCommand.class,
       RunCommand.class,
       TestCommand.class,
       CompileCommand.class,

@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
     name = "init",
     mixinStandardHelpOptions = true,
     description = {
-      "Create a starter project in DIR: floe.yaml, models/ and a .gitignore.",
+      "Create a starter project in DIR: floe.yaml, models/ and a .gitignore. In a dbt project",
+      "(a dbt_project.yml), add only floe.yaml and .floe/ to .gitignore; floe build runs it without one too.",
       "Running it again on an existing project changes nothing."
     })
 final class InitCommand implements Callable<Integer> {
@@ -32,6 +33,13 @@ final class InitCommand implements Callable<Integer> {
     Path root = dir.toAbsolutePath().normalize();
     if (Files.exists(root.resolve(Project.CONFIG_FILE))) {
       spec.commandLine().getOut().println(root + " is already a Floe project; nothing to do.");
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+    if (Files.isRegularFile(root.resolve(Project.DBT_PROJECT_FILE))) {
+      Project project = StarterProject.addTo(root, name != null ? name : Project.dbtProjectName(root));
+      spec.commandLine().getOut().printf("Added %s to the dbt project %s in %s (its dbt files are unchanged)%n"
+          + "Next: cd %s && floe build%n", Project.CONFIG_FILE, project.config().name(), root, root);
       spec.commandLine().getOut().flush();
       return 0;
     }

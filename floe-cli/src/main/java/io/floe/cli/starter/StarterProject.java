@@ -51,6 +51,26 @@ public final class StarterProject {
     return Project.load(root);
   }
 
+  /**
+   * Adds a floe.yaml to the dbt project in {@code root} (and {@code .floe/} to its .gitignore),
+   * touching none of its dbt files; returns the loaded project.
+   */
+  public static Project addTo(Path root, String name) {
+    try {
+      String config = resource("floe.yaml").replace("{{name}}", name)
+          .replace("vars:\n  start_date: \"2026-01-01\"\n", "# vars: dbt_project.yml's vars apply; a var set here wins.\n");
+      Files.writeString(root.resolve(Project.CONFIG_FILE), config);
+      Path gitignore = root.resolve(".gitignore");
+      String ignored = Files.exists(gitignore) ? Files.readString(gitignore) : "";
+      if (ignored.lines().noneMatch(line -> line.strip().equals(".floe/") || line.strip().equals(".floe"))) {
+        Files.writeString(gitignore, ignored + (ignored.isEmpty() || ignored.endsWith("\n") ? "" : "\n") + ".floe/\n");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot add floe.yaml to " + root, e);
+    }
+    return Project.load(root);
+  }
+
   private static String resource(String name) throws IOException {
     try (InputStream in = StarterProject.class.getResourceAsStream("/io/floe/cli/starter/" + name)) {
       if (in == null) {

@@ -121,8 +121,16 @@ public final class ModelProject {
       macros.add(new MacroFile(root.relativize(file).toString(), GenericTestMacros.rewrite(text)));
     }
     ModelRenderer renderer = new ModelRenderer(macros, vars(project, dbt));
+    warnOfUnshippedPackages(root);
     Set<String> namespaces = Set.copyOf(project.config().namespaces());
     Map<String, Model> models = new LinkedHashMap<>();
+    List<Path> pythonModels = files(modelDirs, ".py");
+    if (!pythonModels.isEmpty()) {
+      Path file = pythonModels.get(0);
+      throw FloeException.user("%s: Cannot load model %s: dbt Python models are not run by Floe. Write it as a SQL"
+          + " model (Spark SQL), or move the file out of %s.", root.relativize(file), stem(file),
+          root.relativize(file.getParent()));
+    }
     for (Path modelsDir : modelDirs) {
       for (Path file : files(List.of(modelsDir), ".sql")) {
         Model model = parse(project, dbt, modelsDir, renderer, file, properties, sources, namespaces);
@@ -215,6 +223,37 @@ public final class ModelProject {
       }
     }
     return vars;
+  }
+
+  /** The dbt packages whose macros and tests Floe ships, so packages.yml naming them needs no {@code dbt deps}. */
+  public static final Set<String> SHIPPED_PACKAGES = Set.of("dbt_utils", "dbt_date");
+
+  // packages.yml: the packages Floe ships just work; any other is said once, since its macros are unknown.
+  private static void warnOfUnshippedPackages(Path root) {
+    for (String file : List.of("packages.yml", "dependencies.yml")) {
+      Path packages = root.resolve(file);
+      if (!Files.isRegularFile(packages)) {
+        continue;
+      }
+      io.floe.core.config.YamlFile yaml = io.floe.core.config.YamlFile.read(packages, Path.of(file));
+      Object parsed = yaml.root().map(node -> yaml.plain(node, "packages")).orElse(null);
+      if (!(parsed instanceof Map<?, ?> map) || !(map.get("packages") instanceof List<?> list)) {
+        continue;
+      }
+      for (Object entry : list) {
+        if (!(entry instanceof Map<?, ?> item)) {
+          continue;
+        }
+        Object named = item.get("package") != null ? item.get("package") : item.get("git") != null ? item.get("git")
+            : item.get("local");
+        String name = named == null ? "" : named.toString().replaceAll("\\.git$", "").replaceAll(".*[/:]", "");
+        if (!name.isEmpty() && !SHIPPED_PACKAGES.contains(name) && WARNED.add(root + "#package:" + name)) {
+          LOG.warn("{} names the package {}, which Floe does not ship (it ships {}): a model that calls one of its"
+              + " macros fails with the macro's name. Copy the macros you use into macros/.", file, name,
+              new java.util.TreeSet<>(SHIPPED_PACKAGES));
+        }
+      }
+    }
   }
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ModelProject.class);

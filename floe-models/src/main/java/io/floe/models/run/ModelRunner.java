@@ -196,9 +196,13 @@ public final class ModelRunner {
       }
     }
     if (model.inlined()) {
-      return new ModelResult(model.name(), model.table(), Status.SUCCESS, 0, 0, Optional.empty(),
+      // Nothing of its own to run: its SQL is part of each reader's, and so of their fingerprints.
+      return new ModelResult(model.name(), model.table(), Status.UNCHANGED, 0, 0, Optional.empty(),
           "ephemeral: inlined where it is read");
     }
+    // dbt's full_refresh: false keeps an incremental table as it is under --full-refresh.
+    boolean refresh = fullRefresh && model.config().string("full_refresh")
+        .map(value -> !value.trim().equalsIgnoreCase("false")).orElse(true);
     boolean existed = true;
     try {
       MaterializeSpec spec = model.spec();
@@ -206,9 +210,9 @@ public final class ModelRunner {
       boolean isView = materialization.createsView();
       boolean exists = engine.icebergCatalog().tableExists(TableIdentifier.parse(model.table()));
       existed = exists;
-      boolean incremental = materialization.incremental() && exists && !fullRefresh;
+      boolean incremental = materialization.incremental() && exists && !refresh;
       String fingerprint = fingerprints.of(model, incremental);
-      if (!fullRefresh && fingerprints.stored(model).filter(fingerprint::equals).isPresent()) {
+      if (!refresh && fingerprints.stored(model).filter(fingerprint::equals).isPresent()) {
         if (isView) {
           fingerprints.settledView(model, fingerprint);
         } else {
@@ -230,13 +234,16 @@ public final class ModelRunner {
         }
         Contract.check(model, columns);
       }
+      if (model.config().values().containsKey("grants")) {
+        LOG.warn("Model {}: grants are not applied: the catalog has no privileges to grant.", model.name());
+      }
       runHooks(model, "pre_hook", ref -> relation(ref, written));
       if (!isView) {
         dropViewOfSameName(model);
       }
       WriteTarget target = new WriteTarget(model.table(), Optional.of(branch));
       // A full refresh rebuilds an incremental table from its whole SELECT, like dbt's.
-      Materialization writer = fullRefresh && materialization.incremental() && exists
+      Materialization writer = refresh && materialization.incremental() && exists
           ? Materializations.named(Materializations.TABLE) : materialization;
       MaterializeResult result = writer.materialize(engine, spec, sql, target);
       written.put(model.name(), target);

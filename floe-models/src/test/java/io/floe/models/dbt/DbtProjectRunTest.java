@@ -92,6 +92,14 @@ class DbtProjectRunTest {
       assertThat(engine.session().table("marts.customers").schema().apply("first_name").getComment().get())
           .isEqualTo("Given name.");
 
+      // --full-refresh leaves a model with full_refresh=false as it is.
+      Object seen = engine.session().sql("SELECT max(seen_at) FROM marts.order_log").first().get(0);
+      RunReport refreshed = new ModelRunner(engine, models, false, true).run(Set.of("order_log"), false);
+      assertThat(refreshed.published()).as(refreshed.toString()).isTrue();
+      Row after = engine.session().sql("SELECT max(seen_at), count(*) FROM marts.order_log").first();
+      assertThat(after.get(0)).isEqualTo(seen);
+      assertThat(after.getLong(1)).isEqualTo(6L);
+
       // The view becomes a table, and the table a view: each run replaces the other kind.
       write(dir, "models/staging/stg_orders_paid.sql",
           "{{ config(materialized='table') }}\nselect * from {{ ref('stg_orders') }} where status <> 'returned'");
@@ -163,6 +171,11 @@ class DbtProjectRunTest {
     write(dir, "models/intermediate/orders_enriched.sql",
         "select o.*, year(o.order_date) as order_year from {{ ref('stg_orders_paid') }} o -- trailing comment");
     write(dir, "models/marts/customers.sql", CUSTOMERS);
+    write(dir, "models/marts/order_log.sql", """
+        {{ config(materialized='incremental', full_refresh=false) }}
+        select order_id, current_timestamp() as seen_at from {{ ref('stg_orders') }}
+        {% if is_incremental() %} where order_id > (select max(order_id) from {{ this }}) {% endif %}
+        """);
     write(dir, "models/marts/schema.yml", """
         version: 2
         models:

@@ -1,0 +1,61 @@
+package io.floe.cli;
+
+import static io.floe.cli.CliRun.floe;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * examples/dbt-shop, a dbt project with no floe.yaml, runs unchanged: {@code floe build} loads its
+ * seeds, runs its models in the folders' materializations and schemas, its tests, and its hooks;
+ * a second build finds nothing changed; {@code floe init} then adds a floe.yaml and touches no dbt
+ * file.
+ */
+class DbtShopExampleCliTest {
+  private static final Path EXAMPLE = Path.of("..", "examples", "dbt-shop");
+
+  @TempDir Path project;
+
+  @Test
+  void theDbtProjectBuildsAsItIs() throws IOException {
+    copy(EXAMPLE, project);
+
+    String first = floe(project, "build").ok();
+
+    assertThat(first).contains("| raw_payments ", "| staging.stg_payments ", "| marts.customers ",
+        "Tests: 15 passed, 0 warned, 0 failed", "Published to main.");
+    // 755.00 dollars paid in all (the seed holds cents), 15 of 20 customers ordered, customer 1 twice for 9.00.
+    assertThat(floe(project, "sql", "-o", "csv", "SELECT sum(customer_lifetime_value), count_if(number_of_orders > 0),"
+        + " count(*) FROM marts.customers").ok()).endsWith("755.00,15,20\n");
+    assertThat(floe(project, "sql", "-o", "csv", "SELECT number_of_orders, customer_lifetime_value FROM marts.customers"
+        + " WHERE customer_id = 1").ok()).endsWith("2,9.00\n");
+    assertThat(floe(project, "sql", "-o", "csv", "SELECT count(*) FROM marts.run_log").ok()).endsWith("1\n");
+
+    String second = floe(project, "build").ok();
+    assertThat(second).contains("nothing changed");
+
+    String dbtProject = Files.readString(project.resolve("dbt_project.yml"));
+    assertThat(floe("init", project.toString()).ok()).contains("Added floe.yaml to the dbt project dbt_shop");
+    assertThat(project.resolve("floe.yaml")).content().contains("name: dbt_shop");
+    assertThat(project.resolve("dbt_project.yml")).content().isEqualTo(dbtProject);
+    assertThat(project.resolve(".gitignore")).content().contains(".floe/");
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path file : files.toList()) {
+        Path target = to.resolve(from.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(file, target);
+        }
+      }
+    }
+  }
+}
