@@ -12,7 +12,9 @@ import io.floe.models.render.ModelRenderer.MacroFile;
 import io.floe.models.render.ModelRenderer.Resolution;
 import io.floe.models.render.ModelRenderer.Values;
 import io.floe.models.render.RenderedModel;
+import io.floe.models.test.DataTestDefinition;
 import io.floe.models.test.DataTestDefinition.Severity;
+import io.floe.models.test.GenericTestMacros;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -50,9 +52,12 @@ public final class ModelProject {
   private final Map<String, String> sources;
   private final ModelRenderer renderer;
   private final Graph graph;
+  private final Set<String> genericTests;
+  private final PropertyDeclarations declarations;
 
   private ModelProject(Project project, DbtProject dbt, Map<String, Model> models, List<SingularTest> tests,
-      Map<String, String> sources, ModelRenderer renderer, Graph graph) {
+      Map<String, String> sources, ModelRenderer renderer, Graph graph, Set<String> genericTests,
+      PropertyDeclarations declarations) {
     this.project = project;
     this.dbt = dbt;
     this.models = models;
@@ -60,6 +65,8 @@ public final class ModelProject {
     this.sources = sources;
     this.renderer = renderer;
     this.graph = graph;
+    this.genericTests = genericTests;
+    this.declarations = declarations;
   }
 
   /**
@@ -89,8 +96,10 @@ public final class ModelProject {
     List<Path> modelDirs = modelDirs(project, dbt);
     Map<String, ModelProperties> properties = new LinkedHashMap<>();
     Map<String, String> sources = new LinkedHashMap<>();
+    List<PropertyFileReader.Contents> declared = new ArrayList<>();
     for (Path file : files(modelDirs, ".yml", ".yaml")) {
-      PropertyFileReader.Contents contents = PropertyFileReader.read(file, root.relativize(file));
+      PropertyFileReader.Contents contents = PropertyFileReader.read(file, root.relativize(file),
+          DataTestChecks.projectTestConfig(dbt, modelDirs, file));
       for (ModelProperties model : contents.models().values()) {
         ModelProperties previous = properties.putIfAbsent(model.name(), model);
         if (previous != null) {
@@ -99,10 +108,17 @@ public final class ModelProject {
         }
       }
       sources.putAll(contents.sources());
+      declared.add(contents);
     }
     List<MacroFile> macros = new ArrayList<>();
-    for (Path file : files(dirs(root, dbt.macroPaths()), ".sql")) {
-      macros.add(new MacroFile(root.relativize(file).toString(), read(file)));
+    Set<String> genericTests = new java.util.LinkedHashSet<>();
+    // dbt's generic tests live in macros and in the test paths' generic/ folders.
+    List<Path> genericTestDirs = dirs(root, dbt.testPaths()).stream().map(dir -> dir.resolve("generic")).toList();
+    for (Path file : Stream.concat(files(dirs(root, dbt.macroPaths()), ".sql").stream(),
+        files(genericTestDirs, ".sql").stream()).toList()) {
+      String text = read(file);
+      genericTests.addAll(GenericTestMacros.names(text));
+      macros.add(new MacroFile(root.relativize(file).toString(), GenericTestMacros.rewrite(text)));
     }
     ModelRenderer renderer = new ModelRenderer(macros, vars(project, dbt));
     warnOfUnshippedPackages(root);
@@ -144,10 +160,44 @@ public final class ModelProject {
     models.values().removeIf(model -> !model.config().enabled());
     List<SingularTest> tests = new ArrayList<>();
     for (Path file : files(dirs(root, dbt.testPaths()), ".sql")) {
-      tests.add(parseTest(root, renderer, file, sources, namespaces));
+      // tests/generic/ holds generic tests, not singular ones
+      if (genericTestDirs.stream().noneMatch(file::startsWith)) {
+        tests.add(parseTest(root, renderer, file, sources, namespaces));
+      }
     }
+    PropertyDeclarations declarations = DataTestChecks.declarations(declared);
+    DataTestChecks.requireKnownTests(models.values(), declarations, genericTests);
     return new ModelProject(project, dbt, Map.copyOf(models), List.copyOf(tests), Map.copyOf(sources), renderer,
-        graph(models));
+        graph(models), Set.copyOf(genericTests), declarations);
+  }
+
+  /** The generic tests the project defines ({@code {% test name(...) %}}), by name. */
+  public Set<String> genericTests() {
+    return genericTests;
+  }
+
+  /** The property files' sources with their tests, seeds, snapshots, unit tests and listed resources. */
+  public PropertyDeclarations declarations() {
+    return declarations;
+  }
+
+  /**
+   * Renders one use of a generic test the project defines: its SELECT of the failing rows, and what
+   * the test's own {@code config()} set.
+   *
+   * @param relation the relation under test, what {@code model} renders to
+   * @param tables where each model's table is read from, as in {@link #compile}
+   */
+  public RenderedModel compileGenericTest(DataTestDefinition test, String relation,
+      java.util.function.Function<Model, String> tables) {
+    String where = test.where().replaceFirst(":\\d+$", "");
+    return render("test " + test.kind(), where, GenericTestMacros.call(test, relation), "", false, tables,
+        Values.DEFERRED);
+  }
+
+  /** The relation {@code source('source', 'table')} reads. */
+  public String sourceRelation(String source, String table) {
+    return resolveSource(sources, Set.copyOf(project.config().namespaces()), "", source, table);
   }
 
   // floe.yaml's models.path when it names one, else dbt_project.yml's model-paths.
@@ -256,6 +306,17 @@ public final class ModelProject {
   public String compile(Model model, boolean incremental, java.util.function.Function<Model, String> tables,
       Values values) {
     return render(model.name(), model.path(), model.template(), model.table(), incremental, tables, values).sql();
+  }
+
+  /**
+   * Renders a model for execution with {@code source()} resolved by {@code sources} (a unit test
+   * reads given rows in place of each input).
+   */
+  public String compileWithSources(Model model, boolean incremental,
+      java.util.function.Function<Model, String> tables, ModelRenderer.SourceResolver sources) {
+    Resolution resolution = new Resolution(model.table(), incremental, ref -> tables.apply(model(ref)), sources,
+        Values.DEFERRED);
+    return renderer.render(model.name(), model.path(), model.template(), resolution).sql();
   }
 
   /** Renders one of a model's hooks: a template in the model's context ({@code this} is its table). */

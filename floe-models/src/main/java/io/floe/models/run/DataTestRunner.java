@@ -7,10 +7,13 @@ import io.floe.models.project.Model;
 import io.floe.models.project.ModelProject;
 import io.floe.models.project.ModelProperties;
 import io.floe.models.project.SingularTest;
+import io.floe.models.project.SourceTable;
+import io.floe.models.project.UnitTestDefinition;
 import io.floe.models.run.TestResult.Status;
 import io.floe.models.test.DataTestDefinition;
 import io.floe.models.test.DataTestDefinition.Severity;
 import io.floe.models.test.DataTestQueries;
+import io.floe.models.test.TestConfig;
 import io.floe.spark.FloeEngine;
 import io.floe.spark.sql.QueryResult;
 import java.util.ArrayList;
@@ -92,7 +95,8 @@ public final class DataTestRunner {
       String written = writtenRows.get(name);
       if (written != null) {
         for (DataTestDefinition test : tests) {
-          tasks.add(() -> List.of(check(test, model, scope(test, model, table, written), relations)));
+          tasks.add(() -> List.of(isPlain(test) ? check(test, model, scope(test, model, table, written), relations)
+              : checkConfigured(test, model.name(), model.name(), table, relations)));
         }
         continue;
       }
@@ -100,11 +104,13 @@ public final class DataTestRunner {
       DataTestDefinition unique = null;
       List<DataTestDefinition> rowCounts = new ArrayList<>();
       for (DataTestDefinition test : tests) {
-        if (isRowTest(test, model)) {
+        if (!isPlain(test)) {
+          tasks.add(() -> List.of(checkConfigured(test, model.name(), model.name(), table, relations)));
+        } else if (isRowTest(test, model)) {
           rowTests.add(test);
-        } else if (unique == null && test.kind().equals("unique") && test.column().isPresent()) {
+        } else if (unique == null && test.baseKind().equals("unique") && test.column().isPresent()) {
           unique = test; // counted in the same pass as the row tests, grouped by its column
-        } else if (test.kind().equals("row_count") && isValidRowCount(test, model)) {
+        } else if (test.baseKind().equals("row_count") && isValidRowCount(test, model)) {
           rowCounts.add(test); // the same pass counts the rows
         } else {
           tasks.add(() -> List.of(check(test, model, table, relations)));
@@ -113,6 +119,25 @@ public final class DataTestRunner {
       if (!rowTests.isEmpty() || unique != null || !rowCounts.isEmpty()) {
         Optional<DataTestDefinition> byKey = Optional.ofNullable(unique);
         tasks.add(() -> checkInOnePass(rowTests, byKey, rowCounts, model, table, relations));
+      }
+    }
+    // A source's tests and freshness run with the models that read it: what they check is those models' input.
+    for (SourceTable source : project.declarations().sourceTables()) {
+      boolean read = selected.stream().map(project.models()::get)
+          .anyMatch(model -> model != null && model.sources().contains(source.key()));
+      if (read) {
+        String label = "source " + source.key();
+        for (DataTestDefinition test : source.tests()) {
+          tasks.add(() -> List.of(checkConfigured(test, label, source.key(), source.relation(), relations)));
+        }
+        source.freshness().ifPresent(freshness -> tasks.add(() -> List.of(fresh(source, freshness))));
+      }
+    }
+    // Unit tests of the selected models (dbt runs them with the models' tests, before building in a build).
+    UnitTestRunner unitTests = new UnitTestRunner(engine, project);
+    for (UnitTestDefinition test : project.declarations().unitTests()) {
+      if (selected.contains(test.model())) {
+        tasks.add(() -> List.of(unitTests.run(test, relations)));
       }
     }
     for (SingularTest test : project.singularTests()) {
@@ -127,10 +152,10 @@ public final class DataTestRunner {
   // What a test of an incremental model reads: the written rows where the test looks at rows one by
   // one, the table's rows with the written keys for unique, the whole table otherwise.
   private static String scope(DataTestDefinition test, Model model, String table, String written) {
-    if (test.kind().equals("relationships") || isRowTest(test, model)) {
+    if (test.baseKind().equals("relationships") || isRowTest(test, model)) {
       return written;
     }
-    if (test.kind().equals("unique") && test.column().isPresent()) {
+    if (test.baseKind().equals("unique") && test.column().isPresent()) {
       String column = "`" + test.column().get().replace("`", "``") + "`";
       return "(SELECT * FROM " + table + " WHERE " + column + " IN (SELECT " + column + " FROM " + written + "))";
     }
@@ -238,7 +263,7 @@ public final class DataTestRunner {
       OptionalLong counted) {
     String name = DataTestQueries.name(test, model.name());
     try {
-      String sql = DataTestQueries.failures(test, model.name(), table, ref -> relations.apply(project.model(ref)));
+      String sql = DataTestQueries.failures(test, model.name(), table, relationsOf(relations));
       return counted.isPresent() ? failed(name, model.name(), test.severity(), sql, counted.getAsLong())
           : check(name, model.name(), test.severity(), sql);
     } catch (FloeException e) {
@@ -262,18 +287,138 @@ public final class DataTestRunner {
 
   private TestResult failed(String name, String model, Severity severity, String sql, long failures) {
     LOG.info("Test {} found {} offending rows", name, failures);
-    List<String> rows = new ArrayList<>();
-    if (severity == Severity.ERROR || warningRows) {
-      QueryResult sample = engine.sql(sql, SAMPLE_ROWS);
-      for (List<Object> row : sample.rows()) {
-        List<String> cells = new ArrayList<>();
-        for (int i = 0; i < row.size(); i++) {
-          cells.add(sample.columns().get(i) + "=" + row.get(i));
-        }
-        rows.add(String.join(", ", cells));
-      }
-    }
+    List<String> rows = severity == Severity.ERROR || warningRows ? sample(sql) : List.of();
     return new TestResult(name, model, severity, failing(severity), failures, rows, "");
+  }
+
+  // A test that the one pass cannot count: a project's own generic test, or one with configs that
+  // change what is read or counted (where, limit, fail_calc, warn_if, error_if, store_failures).
+  private boolean isPlain(DataTestDefinition test) {
+    TestConfig config = test.config();
+    return !project.genericTests().contains(test.baseKind()) && config.where().isEmpty() && config.limit().isEmpty()
+        && config.failCalc().equals("count(*)") && config.warnIf().equals("!=0") && config.errorIf().equals("!=0")
+        && !config.storesFailures() && config.name().isEmpty();
+  }
+
+  private DataTestQueries.Relations relationsOf(Function<Model, String> relations) {
+    return new DataTestQueries.Relations() {
+      @Override
+      public String ref(String model) {
+        return relations.apply(project.model(model));
+      }
+
+      @Override
+      public String source(String source, String table) {
+        return project.sourceRelation(source, table);
+      }
+    };
+  }
+
+  /**
+   * Runs one test alone with dbt's configs: the relation filtered by {@code where}, the failing
+   * rows cut at {@code limit} (and stored when {@code store_failures}), counted by
+   * {@code fail_calc}, and the count judged by {@code error_if} and {@code warn_if}.
+   *
+   * @param label what the result's name shows for the tested relation: the model, or {@code source a.b}
+   * @param owner the result's model: the model, or the source's {@code a.b}
+   */
+  private TestResult checkConfigured(DataTestDefinition test, String label, String owner, String table,
+      Function<Model, String> relations) {
+    TestConfig config = test.config();
+    String name = config.name().orElse(DataTestQueries.name(test, label));
+    try {
+      String tested = config.where().map(where -> "(SELECT * FROM " + table + " WHERE " + where + ")").orElse(table);
+      String sql = project.genericTests().contains(test.baseKind())
+          ? project.compileGenericTest(test, tested, relations).sql()
+          : DataTestQueries.failures(test, label, tested, relationsOf(relations));
+      if (config.limit().isPresent()) {
+        sql = "SELECT * FROM (" + sql + ") LIMIT " + config.limit().getAsLong();
+      }
+      if (config.storesFailures()) {
+        sql = storeFailures(test, label, sql);
+      }
+      String failCalc = config.failCalc().equals("count(*)") ? DataTestQueries.defaultFailCalc(test)
+          : config.failCalc();
+      // As dbt does: the conditions are SQL on the failure count, e.g. '>10' or 'between 5 and 10'.
+      List<Object> counted = engine.sql("SELECT failures, failures " + config.warnIf() + " AS should_warn, failures "
+          + config.errorIf() + " AS should_error FROM (SELECT " + failCalc + " AS failures FROM (" + sql + "))", 1)
+          .rows().get(0);
+      long failures = counted.get(0) == null ? 0 : ((Number) counted.get(0)).longValue();
+      Status status = test.severity() == Severity.ERROR && Boolean.TRUE.equals(counted.get(2)) ? Status.FAIL
+          : Boolean.TRUE.equals(counted.get(1)) ? Status.WARN : Status.PASS;
+      Severity shown = status == Status.WARN ? Severity.WARN : test.severity();
+      if (status == Status.PASS) {
+        return new TestResult(name, owner, shown, Status.PASS, failures, List.of(), "");
+      }
+      LOG.info("Test {} found {} failures", name, failures);
+      List<String> rows = status == Status.FAIL || warningRows ? sample(sql) : List.of();
+      return new TestResult(name, owner, shown, status, failures, rows, "");
+    } catch (FloeException e) {
+      LOG.debug("Test {} could not run", name, e);
+      return new TestResult(name, owner, test.severity(), Status.ERROR, 0, List.of(), e.getMessage());
+    }
+  }
+
+  // dbt's store_failures: the failing rows replace the table <schema>.<test name>, in the audit
+  // namespace unless the test's schema says otherwise; the count is then read from that table.
+  private String storeFailures(DataTestDefinition test, String label, String sql) {
+    String schema = test.config().schema().orElse(TestConfig.AUDIT_SCHEMA);
+    String table = schema + "." + storedName(test, label);
+    engine.sql("CREATE NAMESPACE IF NOT EXISTS " + schema, 0);
+    engine.sql("CREATE OR REPLACE TABLE " + table + " AS SELECT * FROM (" + sql + ")", 0);
+    return "SELECT * FROM " + table;
+  }
+
+  /**
+   * The table a test's failing rows are stored in: its configured name, else dbt's style of name,
+   * {@code not_null_orders_id}, {@code source_unique_shop_orders_id}.
+   */
+  public static String storedName(DataTestDefinition test, String label) {
+    String generated = (label.startsWith("source ") ? "source_" + test.baseKind() + "_" + label.substring(7)
+        : test.baseKind() + "_" + label) + test.column().map(column -> "_" + column).orElse("");
+    return test.config().name().orElse(generated).toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+  }
+
+  // dbt's source freshness: older than error_after fails, older than warn_after warns; an empty table fails.
+  private TestResult fresh(SourceTable source, SourceTable.Freshness freshness) {
+    String name = "freshness(source " + source.key() + ")";
+    Severity worst = freshness.errorAfter().isPresent() ? Severity.ERROR : Severity.WARN;
+    String latest = "max(" + freshness.loadedAtField() + ")";
+    StringBuilder level = new StringBuilder("CASE WHEN " + latest + " IS NULL THEN 2");
+    freshness.errorAfter().ifPresent(age -> level.append(" WHEN ").append(latest)
+        .append(" < current_timestamp() - ").append(age.interval()).append(" THEN 2"));
+    freshness.warnAfter().ifPresent(age -> level.append(" WHEN ").append(latest)
+        .append(" < current_timestamp() - ").append(age.interval()).append(" THEN 1"));
+    level.append(" ELSE 0 END");
+    String sql = "SELECT " + level + " AS level, CAST(" + latest + " AS STRING) AS max_loaded_at FROM "
+        + source.relation() + freshness.filter().map(filter -> " WHERE " + filter).orElse("");
+    try {
+      List<Object> row = engine.sql(sql, 1).rows().get(0);
+      int found = ((Number) row.get(0)).intValue();
+      if (found == 0) {
+        return new TestResult(name, source.key(), worst, Status.PASS, 0, List.of(), "");
+      }
+      Severity severity = found == 2 ? worst : Severity.WARN;
+      LOG.info("Source {} is stale: newest {} is {}", source.key(), freshness.loadedAtField(), row.get(1));
+      return new TestResult(name, source.key(), severity, failing(severity), 1,
+          List.of("max_loaded_at=" + row.get(1)), "");
+    } catch (FloeException e) {
+      LOG.debug("Freshness of {} could not be checked", source.key(), e);
+      return new TestResult(name, source.key(), worst, Status.ERROR, 0, List.of(), e.getMessage());
+    }
+  }
+
+  private List<String> sample(String sql) {
+    List<String> rows = new ArrayList<>();
+    QueryResult sample = engine.sql(sql, SAMPLE_ROWS);
+    for (List<Object> row : sample.rows()) {
+      List<String> cells = new ArrayList<>();
+      for (int i = 0; i < row.size(); i++) {
+        cells.add(sample.columns().get(i) + "=" + row.get(i));
+      }
+      rows.add(String.join(", ", cells));
+    }
+    return rows;
   }
 
   // A failing test blocks the publish at error severity and only warns at warn.

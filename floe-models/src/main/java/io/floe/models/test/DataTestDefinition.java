@@ -18,9 +18,11 @@ import java.util.Optional;
  * @param arguments the test's arguments, without {@code config} and {@code severity}
  * @param severity what a failure does
  * @param where the file and line it was declared at
+ * @param config its dbt configs (where, warn_if, error_if, limit, store_failures ...)
  */
 public record DataTestDefinition(
-    String kind, Optional<String> column, Map<String, Object> arguments, Severity severity, String where) {
+    String kind, Optional<String> column, Map<String, Object> arguments, Severity severity, String where,
+    TestConfig config) {
   /** What a failing test does to the build: warn reports it, error also blocks publishing. */
   public enum Severity {
     WARN,
@@ -33,5 +35,25 @@ public record DataTestDefinition(
     arguments = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(arguments, "arguments is null")));
     requireNonNull(severity, "severity is null");
     requireNonNull(where, "where is null");
+    requireNonNull(config, "config is null");
+  }
+
+  /** A test without configs. */
+  public DataTestDefinition(
+      String kind, Optional<String> column, Map<String, Object> arguments, Severity severity, String where) {
+    this(kind, column, arguments, severity, where, TestConfig.DEFAULT);
+  }
+
+  /**
+   * The test's name without the prefix of a package Floe ships: {@code dbt_utils.accepted_range} is
+   * {@code accepted_range}; other prefixes stay (and name an unknown test).
+   */
+  public String baseKind() {
+    for (String prefix : java.util.List.of("dbt_utils.", "dbt.")) {
+      if (kind.startsWith(prefix)) {
+        return kind.substring(prefix.length());
+      }
+    }
+    return kind;
   }
 }

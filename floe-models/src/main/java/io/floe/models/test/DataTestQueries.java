@@ -15,11 +15,29 @@ import java.util.regex.Pattern;
  * when it returns any and its first rows show what is wrong.
  */
 public final class DataTestQueries {
-  /** The generic tests, by the names a property file uses (dbt's, plus dbt_utils' expression_is_true). */
+  /**
+   * The generic tests Floe ships, by the names a property file uses: dbt's, Floe's (expression,
+   * row_count, freshness) and dbt_utils' (also written with their {@code dbt_utils.} prefix).
+   */
   public static final List<String> KINDS = List.of("not_null", "unique", "accepted_values", "relationships",
-      "expression", "expression_is_true", "row_count", "freshness", "unique_combination_of_columns");
+      "expression", "expression_is_true", "row_count", "freshness", "unique_combination_of_columns",
+      "accepted_range", "not_null_proportion", "relationships_where", "not_constant", "not_empty_string",
+      "at_least_one", "equal_rowcount", "cardinality_equality", "sequential_values", "recency");
 
+  private static final List<String> DATEPARTS = List.of("MICROSECOND", "MILLISECOND", "SECOND", "MINUTE", "HOUR",
+      "DAY", "WEEK", "MONTH", "QUARTER", "YEAR");
   private static final Pattern REF = Pattern.compile("\\s*ref\\(\\s*['\"]([^'\"]+)['\"]\\s*\\)\\s*");
+  private static final Pattern SOURCE = Pattern.compile(
+      "\\s*source\\(\\s*['\"]([^'\"]+)['\"]\\s*,\\s*['\"]([^'\"]+)['\"]\\s*\\)\\s*");
+
+  /** Resolves the relation a test's {@code to:} argument names. */
+  public interface Relations {
+    /** {@code ref('name')}'s table. */
+    String ref(String model);
+
+    /** {@code source('source', 'table')}'s table. */
+    String source(String source, String table);
+  }
 
   private DataTestQueries() {}
 
@@ -31,12 +49,28 @@ public final class DataTestQueries {
    * @throws FloeException (user) naming the file and line for an unknown test or a missing argument
    */
   public static String failures(DataTestDefinition test, String model, String table, Function<String, String> refs) {
+    return failures(test, model, table, new Relations() {
+      @Override
+      public String ref(String name) {
+        return refs.apply(name);
+      }
+
+      @Override
+      public String source(String source, String sourceTable) {
+        throw FloeException.user("%s: Cannot run test '%s' of model %s: source('%s', '%s') cannot be resolved here.",
+            test.where(), test.kind(), model, source, sourceTable);
+      }
+    });
+  }
+
+  /** As above, with {@code to: source('a', 'b')} resolved too. */
+  public static String failures(DataTestDefinition test, String model, String table, Relations refs) {
     Optional<String> condition = rowCondition(test, model);
     if (condition.isPresent()) {
       return "SELECT * FROM " + table + " WHERE " + condition.get();
     }
     String column = test.column().map(DataTestQueries::quote).orElse(null);
-    return switch (test.kind()) {
+    return switch (test.baseKind()) {
       case "unique" -> "SELECT " + requireColumn(test, column) + ", count(*) AS occurrences FROM " + table
           + " WHERE " + column + " IS NOT NULL GROUP BY " + column + " HAVING count(*) > 1";
       case "relationships" -> "SELECT c.* FROM " + table + " c LEFT ANTI JOIN "
@@ -52,9 +86,74 @@ public final class DataTestQueries {
       case "freshness" -> "SELECT max(" + freshnessField(test, model, column) + ") AS latest FROM " + table
           + " HAVING max(" + freshnessField(test, model, column) + ") IS NULL OR max("
           + freshnessField(test, model, column) + ") < current_timestamp() - " + maxAge(test, model);
+      case "not_null_proportion" -> {
+        Object atMost = test.arguments().getOrDefault("at_most", 1.0);
+        String proportion = "sum(CASE WHEN " + requireColumn(test, column) + " IS NOT NULL THEN 1 ELSE 0 END)"
+            + " / CAST(count(*) AS DOUBLE)";
+        yield "SELECT * FROM (SELECT " + proportion + " AS not_null_proportion FROM " + table
+            + ") WHERE not_null_proportion < " + decimal(test, model, require(test, model, "at_least"))
+            + " OR not_null_proportion > " + decimal(test, model, atMost);
+      }
+      case "relationships_where" -> "SELECT c.* FROM (SELECT * FROM " + table + " WHERE "
+          + test.arguments().getOrDefault("from_condition", "1=1") + ") c LEFT ANTI JOIN (SELECT * FROM "
+          + parent(test, model, refs) + " WHERE " + test.arguments().getOrDefault("to_condition", "1=1") + ") p ON c."
+          + requireColumn(test, column) + " = p." + quote(String.valueOf(require(test, model, "field")))
+          + " WHERE c." + column + " IS NOT NULL";
+      case "not_constant" -> {
+        String groups = groupBy(test);
+        yield "SELECT " + (groups.isEmpty() ? "" : groups + ", ") + "count(DISTINCT " + requireColumn(test, column)
+            + ") AS filler_column FROM " + table + (groups.isEmpty() ? "" : " GROUP BY " + groups)
+            + " HAVING count(DISTINCT " + column + ") = 1";
+      }
+      case "at_least_one" -> {
+        String groups = groupBy(test);
+        yield "SELECT * FROM (SELECT " + (groups.isEmpty() ? "" : groups + ", ") + "count("
+            + requireColumn(test, column) + ") AS filler_column FROM " + table
+            + (groups.isEmpty() ? "" : " GROUP BY " + groups) + ") WHERE filler_column = 0";
+      }
+      case "equal_rowcount" -> "SELECT * FROM (SELECT count_a, count_b, abs(count_a - count_b) AS diff_count FROM"
+          + " (SELECT (SELECT count(*) FROM " + table + ") AS count_a, (SELECT count(*) FROM "
+          + relation(test, model, "compare_model", refs) + ") AS count_b)) WHERE diff_count > 0";
+      case "cardinality_equality" -> {
+        String a = "SELECT " + requireColumn(test, column) + " AS value, count(*) AS num_rows FROM " + table
+            + " GROUP BY " + column;
+        String field = quote(String.valueOf(require(test, model, "field")));
+        String b = "SELECT " + field + " AS value, count(*) AS num_rows FROM " + parent(test, model, refs)
+            + " GROUP BY " + field;
+        yield "SELECT * FROM ((" + a + " EXCEPT " + b + ") UNION ALL (" + b + " EXCEPT " + a + "))";
+      }
+      case "sequential_values" -> {
+        String groups = groupBy(test);
+        Object interval = test.arguments().getOrDefault("interval", 1);
+        String previous = quote("previous_" + test.column().orElse(""));
+        String expected = test.arguments().get("datepart") == null
+            ? previous + " + " + decimal(test, model, interval)
+            : "timestampadd(" + datepart(test, model) + ", " + decimal(test, model, interval) + ", " + previous + ")";
+        yield "SELECT * FROM (SELECT " + (groups.isEmpty() ? "" : groups + ", ") + requireColumn(test, column)
+            + ", lag(" + column + ") OVER (" + (groups.isEmpty() ? "" : "PARTITION BY " + groups + " ") + "ORDER BY "
+            + column + ") AS " + previous + " FROM " + table + ") WHERE NOT (" + column + " = " + expected + ")";
+      }
+      case "recency" -> {
+        String field = quote(String.valueOf(require(test, model, "field")));
+        String threshold = "timestampadd(" + datepart(test, model) + ", -"
+            + number(test, require(test, model, "interval")) + ", current_timestamp())";
+        boolean dateOnly = Boolean.parseBoolean(String.valueOf(test.arguments().get("ignore_time_component")));
+        String latest = dateOnly ? "CAST(max(" + field + ") AS DATE)" : "max(" + field + ")";
+        yield "SELECT max(" + field + ") AS most_recent, " + threshold + " AS threshold FROM " + table
+            + " HAVING max(" + field + ") IS NULL OR " + latest + " < "
+            + (dateOnly ? "CAST(" + threshold + " AS DATE)" : threshold);
+      }
       default -> throw FloeException.user("%s: Cannot run test '%s' of model %s: there is no such test.%s Known"
-          + " tests: %s.", test.where(), test.kind(), model, DidYouMean.hint(test.kind(), KINDS), KINDS);
+          + " tests: %s.", test.where(), test.kind(), model, DidYouMean.hint(test.baseKind(), KINDS), KINDS);
     };
+  }
+
+  /**
+   * What counts a test's failures over its failing rows when its config says nothing: the
+   * difference of the counts for equal_rowcount (as dbt_utils sets it), the rows otherwise.
+   */
+  public static String defaultFailCalc(DataTestDefinition test) {
+    return test.baseKind().equals("equal_rowcount") ? "sum(coalesce(diff_count, 0))" : "count(*)";
   }
 
   /**
@@ -64,12 +163,18 @@ public final class DataTestQueries {
    */
   public static Optional<String> rowCondition(DataTestDefinition test, String model) {
     String column = test.column().map(DataTestQueries::quote).orElse(null);
-    return switch (test.kind()) {
+    return switch (test.baseKind()) {
       case "not_null" -> Optional.of(requireColumn(test, column) + " IS NULL");
-      case "accepted_values" -> Optional.of(requireColumn(test, column) + " IS NOT NULL AND CAST(" + column
-          + " AS STRING) NOT IN (" + values(test, model) + ")");
-      case "expression", "expression_is_true" -> Optional.of("NOT (" + (column == null ? "" : column + " ")
-          + require(test, model, "expression") + ")");
+      case "accepted_values" -> Optional.of(requireColumn(test, column) + " IS NOT NULL AND "
+          + (Boolean.FALSE.equals(test.arguments().get("quote")) ? column + " NOT IN (" + rawValues(test, model)
+          : "CAST(" + column + " AS STRING) NOT IN (" + values(test, model)) + ")");
+      case "expression", "expression_is_true" -> Optional.of(
+          (test.arguments().get("condition") == null ? "" : "(" + test.arguments().get("condition") + ") AND ")
+          + "NOT (" + (column == null ? "" : column + " ") + require(test, model, "expression") + ")");
+      case "accepted_range" -> Optional.of("NOT (" + range(test, model, requireColumn(test, column)) + ")");
+      case "not_empty_string" -> Optional.of(
+          (Boolean.FALSE.equals(test.arguments().get("trim_whitespace")) ? requireColumn(test, column)
+              : "trim(" + requireColumn(test, column) + ")") + " = ''");
       default -> Optional.empty();
     };
   }
@@ -109,6 +214,59 @@ public final class DataTestQueries {
     Object min = test.arguments().get("min");
     Object max = test.arguments().get("max");
     return (min != null && rows < number(test, min)) || (max != null && rows > number(test, max));
+  }
+
+  // dbt_utils' accepted_range: min_value and/or max_value, inclusive unless inclusive: false.
+  private static String range(DataTestDefinition test, String model, String column) {
+    Object min = test.arguments().get("min_value");
+    Object max = test.arguments().get("max_value");
+    if (min == null && max == null) {
+      throw FloeException.user("%s: Cannot run test 'accepted_range' of model %s: give min_value, max_value or both.",
+          test.where(), model);
+    }
+    boolean inclusive = !Boolean.FALSE.equals(test.arguments().get("inclusive"));
+    List<String> bounds = new ArrayList<>();
+    if (min != null) {
+      bounds.add(column + (inclusive ? " >= " : " > ") + min);
+    }
+    if (max != null) {
+      bounds.add(column + (inclusive ? " <= " : " < ") + max);
+    }
+    return String.join(" AND ", bounds);
+  }
+
+  private static String groupBy(DataTestDefinition test) {
+    if (!(test.arguments().get("group_by_columns") instanceof List<?> columns)) {
+      return "";
+    }
+    List<String> quoted = new ArrayList<>();
+    columns.forEach(column -> quoted.add(quote(String.valueOf(column))));
+    return String.join(", ", quoted);
+  }
+
+  private static String datepart(DataTestDefinition test, String model) {
+    String datepart = String.valueOf(require(test, model, "datepart")).toUpperCase(java.util.Locale.ROOT);
+    if (!DATEPARTS.contains(datepart)) {
+      throw FloeException.user("%s: Cannot run test '%s' of model %s: datepart must be one of %s, but was '%s'.",
+          test.where(), test.kind(), model, DATEPARTS, test.arguments().get("datepart"));
+    }
+    return datepart;
+  }
+
+  private static String decimal(DataTestDefinition test, String model, Object value) {
+    try {
+      return new java.math.BigDecimal(String.valueOf(value)).toPlainString();
+    } catch (NumberFormatException e) {
+      throw FloeException.user(e, "%s: Cannot run test '%s' of model %s: expected a number, but was '%s'.",
+          test.where(), test.kind(), model, value);
+    }
+  }
+
+  private static String rawValues(DataTestDefinition test, String model) {
+    values(test, model); // the same checks
+    List<String> literals = new ArrayList<>();
+    ((List<?>) test.arguments().get("values")).forEach(value -> literals.add(String.valueOf(value)));
+    return String.join(", ", literals);
   }
 
   /** A short name for reports: {@code not_null(orders.id)}. */
@@ -158,10 +316,19 @@ public final class DataTestQueries {
     return String.join(", ", literals);
   }
 
-  private static String parent(DataTestDefinition test, String model, Function<String, String> refs) {
-    String to = String.valueOf(require(test, model, "to"));
+  private static String parent(DataTestDefinition test, String model, Relations refs) {
+    return relation(test, model, "to", refs);
+  }
+
+  // An argument naming a relation: ref('x'), source('a', 'b') or a table's name.
+  private static String relation(DataTestDefinition test, String model, String argument, Relations refs) {
+    String to = String.valueOf(require(test, model, argument));
     Matcher ref = REF.matcher(to);
-    return ref.matches() ? refs.apply(ref.group(1)) : to;
+    if (ref.matches()) {
+      return refs.ref(ref.group(1));
+    }
+    Matcher source = SOURCE.matcher(to);
+    return source.matches() ? refs.source(source.group(1), source.group(2)) : to;
   }
 
   // dbt's source freshness, as a test: {error_after: {count: 12, period: hour}} (or warn_after, which
@@ -205,8 +372,8 @@ public final class DataTestQueries {
     try {
       return Long.parseLong(String.valueOf(value));
     } catch (NumberFormatException e) {
-      throw FloeException.user(e, "%s: Cannot run test 'row_count': min and max must be whole numbers, but was '%s'.",
-          test.where(), value);
+      throw FloeException.user(e, "%s: Cannot run test '%s': expected a whole number, but was '%s'.",
+          test.where(), test.kind(), value);
     }
   }
 

@@ -146,11 +146,11 @@ class ModelProjectTest {
   void propertyFileErrorsNameTheFileAndLine() {
     write(dir, "models/more.yml", "models:\n  - name: revenue\n    tests:\n      - not_null: [1, 2]\n");
     assertThatThrownBy(() -> ModelProject.load(Project.load(dir)))
-        .hasMessageStartingWith("more.yml:4: Cannot read properties:");
+        .hasMessageStartingWith("models/more.yml:4: Cannot read properties:");
 
     write(dir, "models/more.yml", "models:\n  - name: revenu\n");
     assertThatThrownBy(() -> ModelProject.load(Project.load(dir)))
-        .hasMessage("more.yml:2: Cannot read properties: there is no model 'revenu'. Did you mean 'revenue'?");
+        .hasMessage("models/more.yml:2: Cannot read properties: there is no model 'revenu'. Did you mean 'revenue'?");
   }
 
   @Test
