@@ -75,15 +75,10 @@ class PluginsTest {
     write(dir, "models/stg_customers.sql", "{{ config(materialized='insert_onyl') }}\nselect 1 as id\n");
     assertThatThrownBy(() -> ModelProject.load(Project.load(dir)))
         .isInstanceOf(FloeException.class)
-<<<<<<< HEAD
         .hasMessageStartingWith("models/stg_customers.sql:1: Invalid config materialized: expected one of [view, "
             + "table, incremental, scd2, ")
         .hasMessageContaining("insert_only")
         .hasMessageEndingWith("but was: insert_onyl. Did you mean 'insert_only'?");
-=======
-        .hasMessageContaining("models/stg_customers.sql:1: Invalid config materialized: expected one of [view, "
-            + "table, incremental, scd2, ephemeral, insert_only], but was: insert_onyl. Did you mean 'insert_only'?");
->>>>>>> dbt-tests
   }
 
   private static List<String> rows(FloeEngine engine, String sql) {
