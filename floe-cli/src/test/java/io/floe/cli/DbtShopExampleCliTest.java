@@ -28,13 +28,18 @@ class DbtShopExampleCliTest {
     String first = floe(project, "build").ok();
 
     assertThat(first).contains("| raw_payments ", "| staging.stg_payments ", "| marts.customers ",
-        "Tests: 15 passed, 0 warned, 0 failed", "Published to main.");
+        "Tests: 23 passed, 0 warned, 0 failed", "Published to main.");
     // 755.00 dollars paid in all (the seed holds cents), 15 of 20 customers ordered, customer 1 twice for 9.00.
     assertThat(floe(project, "sql", "-o", "csv", "SELECT sum(customer_lifetime_value), count_if(number_of_orders > 0),"
         + " count(*) FROM marts.customers").ok()).endsWith("755.00,15,20\n");
     assertThat(floe(project, "sql", "-o", "csv", "SELECT number_of_orders, customer_lifetime_value FROM marts.customers"
         + " WHERE customer_id = 1").ok()).endsWith("2,9.00\n");
     assertThat(floe(project, "sql", "-o", "csv", "SELECT count(*) FROM marts.run_log").ok()).endsWith("1\n");
+
+    // A custom generic test, dbt_utils' tests, a seed's tests and a unit test ran among them.
+    assertThat(floe(project, "test", "-v").ok()).contains("| is_positive(orders.amount) ",
+        "| dbt_utils.accepted_range(raw_payments.amount) ", "| unit_test(customers: customers_sum_their_orders) ");
+    assertThat(floe(project, "ls").ok()).contains("| order_total ", "| metric (not run) ");
 
     String second = floe(project, "build").ok();
     assertThat(second).contains("nothing changed");

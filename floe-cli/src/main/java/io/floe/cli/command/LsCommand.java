@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "ls",
     mixinStandardHelpOptions = true,
-    description = "List the selected models in graph order with their materialization, table and dependencies.")
+    description = "List the selected models in graph order with their materialization, table and dependencies;"
+        + " without a selection, also dbt's semantic models, metrics, saved queries and exposures (not run).")
 final class LsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ModelSelection selection;
@@ -41,6 +42,13 @@ final class LsCommand implements Callable<Integer> {
           rows.add(Tabular.row(model.name(), model.spec().materialized(), model.table(),
               model.path(), String.join(", ", parents), String.join(", ", model.tags())));
         }
+      }
+    }
+    // dbt's semantic models, metrics, saved queries and exposures: listed, never run.
+    if (selection.selectors.isEmpty()) {
+      for (io.floe.models.project.DescribedResource resource : models.declarations().described()) {
+        rows.add(Tabular.row(resource.name(), resource.kind() + " (not run)", "", resource.where(), "",
+            resource.type()));
       }
     }
     TabularPrinter.print(spec.commandLine().getOut(), output,

@@ -97,7 +97,10 @@ public final class ModelProject {
     Map<String, ModelProperties> properties = new LinkedHashMap<>();
     Map<String, String> sources = new LinkedHashMap<>();
     List<PropertyFileReader.Contents> declared = new ArrayList<>();
-    for (Path file : files(modelDirs, ".yml", ".yaml")) {
+    // Property files beside the models, and beside the seeds (where dbt projects often keep the seeds').
+    List<Path> propertyDirs = new ArrayList<>(modelDirs);
+    dirs(root, dbt.seedPaths()).stream().filter(dir -> !propertyDirs.contains(dir)).forEach(propertyDirs::add);
+    for (Path file : files(propertyDirs, ".yml", ".yaml")) {
       PropertyFileReader.Contents contents = PropertyFileReader.read(file, root.relativize(file),
           DataTestChecks.projectTestConfig(dbt, modelDirs, file));
       for (ModelProperties model : contents.models().values()) {
@@ -109,6 +112,15 @@ public final class ModelProject {
       }
       sources.putAll(contents.sources());
       declared.add(contents);
+    }
+    // A seed's or a snapshot's entry describes the model it becomes: its tests run like a model's.
+    for (NodeProperties node : DataTestChecks.declarations(declared).nodes()) {
+      ModelProperties previous = properties.putIfAbsent(node.name(), new ModelProperties(node.name(),
+          node.description(), node.config(), node.columns(), node.tests(), node.where()));
+      if (previous != null) {
+        throw FloeException.user("%s: Cannot read properties: '%s' is described twice (first at %s).", node.where(),
+            node.name(), previous.where());
+      }
     }
     List<MacroFile> macros = new ArrayList<>();
     Set<String> genericTests = new java.util.LinkedHashSet<>();
