@@ -114,7 +114,9 @@ public final class ModelProject {
       declared.add(contents);
     }
     // A seed's or a snapshot's entry describes the model it becomes: its tests run like a model's.
+    Set<String> seedsAndSnapshots = new java.util.HashSet<>();
     for (NodeProperties node : DataTestChecks.declarations(declared).nodes()) {
+      seedsAndSnapshots.add(node.name());
       ModelProperties previous = properties.putIfAbsent(node.name(), new ModelProperties(node.name(),
           node.description(), node.config(), node.columns(), node.tests(), node.where()));
       if (previous != null) {
@@ -164,7 +166,11 @@ public final class ModelProject {
       }
     }
     for (ModelProperties described : properties.values()) {
-      if (!models.containsKey(described.name())) {
+      if (!models.containsKey(described.name()) && seedsAndSnapshots.contains(described.name())) {
+        // As dbt does, an entry for a seed or snapshot that is not there is said, not fatal.
+        LOG.warn("{}: there is no seed or snapshot '{}' for these properties; they are not used.",
+            described.where(), described.name());
+      } else if (!models.containsKey(described.name())) {
         throw FloeException.user("%s: Cannot read properties: there is no model '%s'.%s", described.where(),
             described.name(), DidYouMean.hint(described.name(), models.keySet()));
       }
