@@ -53,6 +53,33 @@ public final class ModelRenderer {
     String max(String relation, String expression);
   }
 
+  /** A statement's result, as {@code run_query()} and the macros that read the engine see it. */
+  public record Table(List<String> columns, List<String> types, List<List<Object>> rows) {
+    public Table {
+      columns = List.copyOf(requireNonNull(columns, "columns is null"));
+      types = List.copyOf(requireNonNull(types, "types is null"));
+      rows = java.util.Collections.unmodifiableList(new ArrayList<>(requireNonNull(rows, "rows is null")));
+    }
+  }
+
+  /**
+   * Runs SQL for a render: {@code run_query()}, the columns {@code dbt_utils.star()} lists. A
+   * render with queries is dbt's {@code execute}; one without ({@link #NONE}) is parsing.
+   */
+  public interface Queries {
+    /** No engine: {@code execute} is false and {@code run_query()} returns None. */
+    Queries NONE = sql -> {
+      throw new IllegalStateException("No queries run while a project is parsed: " + sql);
+    };
+
+    /**
+     * Runs a statement and collects its rows.
+     *
+     * @throws FloeException when the statement fails
+     */
+    Table run(String sql);
+  }
+
   /**
    * How the names in one render resolve.
    *
@@ -61,14 +88,21 @@ public final class ModelRenderer {
    * @param refs a model's name to its table
    * @param sources {@code source_name, table_name} to its table
    * @param values what {@code max_of()} renders
+   * @param queries what {@code run_query()} runs on; {@link Queries#NONE} while parsing
    */
   public record Resolution(String self, boolean incremental, Function<String, String> refs,
-      SourceResolver sources, Values values) {
+      SourceResolver sources, Values values, Queries queries) {
     public Resolution {
       requireNonNull(self, "self is null");
       requireNonNull(refs, "refs is null");
       requireNonNull(sources, "sources is null");
       requireNonNull(values, "values is null");
+      requireNonNull(queries, "queries is null");
+    }
+
+    public Resolution(String self, boolean incremental, Function<String, String> refs, SourceResolver sources,
+        Values values) {
+      this(self, incremental, refs, sources, values, Queries.NONE);
     }
 
     public Resolution(String self, boolean incremental, Function<String, String> refs, SourceResolver sources) {
@@ -76,13 +110,44 @@ public final class ModelRenderer {
     }
   }
 
+  /** A macro file Floe ships: the macros of dbt, dbt_utils or dbt_date, for Spark. */
+  private record Builtin(String packageName, String where, String text) {}
+
+  private static final List<Builtin> BUILTINS = List.of(builtin("dbt"), builtin("dbt_utils"), builtin("dbt_date"));
+
+  private static Builtin builtin(String packageName) {
+    String resource = "/io/floe/models/dbt/" + packageName + ".sql";
+    try (java.io.InputStream in = ModelRenderer.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("Missing resource " + resource);
+      }
+      String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      return new Builtin(packageName, "(Floe's " + packageName + ")/" + packageName + ".sql",
+          Macros.prepare(text));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot read " + resource, e);
+    }
+  }
+
   private final Jinjava jinjava;
   private final List<MacroFile> macros;
   private final Map<String, Object> vars;
+  private final RenderContext context;
+  private final PythonModules modules = new PythonModules();
+  private final DbtObjects.Adapter adapter = new DbtObjects.Adapter();
+  private final DbtObjects.Exceptions exceptions = new DbtObjects.Exceptions();
+  private final String invocationId = java.util.UUID.randomUUID().toString();
 
   public ModelRenderer(List<MacroFile> macros, Map<String, Object> vars) {
-    this.macros = List.copyOf(requireNonNull(macros, "macros is null"));
+    this(macros, vars, RenderContext.defaults());
+  }
+
+  /** A renderer whose {@code target}, {@code project_name}, {@code env_var()} and {@code run_started_at} are {@code context}'s. */
+  public ModelRenderer(List<MacroFile> macros, Map<String, Object> vars, RenderContext context) {
+    this.macros = requireNonNull(macros, "macros is null").stream()
+        .map(file -> new MacroFile(file.where(), Macros.prepare(file.text()))).toList();
     this.vars = requireNonNull(vars, "vars is null");
+    this.context = requireNonNull(context, "context is null");
     // Unknown names are errors: a typo must not silently render as an empty string into SQL.
     this.jinjava = new Jinjava(JinjavaConfig.newBuilder().withFailOnUnknownTokens(true).build());
     register("ref", "ref");
@@ -92,6 +157,18 @@ public final class ModelRenderer {
     register("max_of", "maxOf");
     register("latest_changes", "latestChanges");
     register("change_history", "changeHistory");
+    register("env_var", "envVar");
+    register("log", "log");
+    register("print", "print");
+    register("return", "returnValue");
+    register("run_query", "runQuery");
+    register("tojson", "tojson");
+    register("fromjson", "fromjson");
+    register("toyaml", "toyaml");
+    register("fromyaml", "fromyaml");
+    register("local_md5", "localMd5");
+    this.jinjava.getGlobalContext().registerTag(new Macros.FloeMacroTag());
+    this.jinjava.getGlobalContext().registerTag(new Macros.FloeDoTag());
     this.jinjava.getGlobalContext().registerFunction(
         new ELFunctionDefinition("", "is_incremental", JinjaFunctions.class, "isIncremental"));
   }
@@ -109,16 +186,42 @@ public final class ModelRenderer {
    */
   public RenderedModel render(String model, String where, String template, Resolution resolution) {
     RenderState state = new RenderState(model, where, resolution.incremental(), resolution.refs(),
-        resolution.sources(), resolution.values(), vars);
+        resolution.sources(), resolution.values(), resolution.queries(), context, vars);
     JinjavaInterpreter interpreter = jinjava.newInterpreter();
-    interpreter.getContext().put(RenderState.CONTEXT_KEY, state);
-    interpreter.getContext().put("this", resolution.self());
+    com.hubspot.jinjava.interpret.Context names = interpreter.getContext();
+    names.put(RenderState.CONTEXT_KEY, state);
+    names.put("this", Relation.parse(resolution.self()));
+    names.put("target", target());
+    names.put("project_name", context.projectName());
+    names.put("execute", state.executing());
+    names.put("run_started_at", PythonModules.PyDatetime.utc(context.runStartedAt()));
+    names.put("invocation_id", invocationId);
+    names.put("dbt_version", "1.8.0");
+    names.put("modules", modules);
+    names.put("adapter", adapter);
+    names.put("exceptions", exceptions);
+    names.put(Macros.NONE_NAME, Macros.NONE);
+    names.put("__floe_results", new com.hubspot.jinjava.objects.collections.PyMap(new java.util.HashMap<>()));
+    for (Builtin builtin : BUILTINS) {
+      names.put(builtin.packageName(), new Macros.PackageNamespace(builtin.packageName(), state));
+    }
+    if (!names.containsKey(context.projectName())) {
+      names.put(context.projectName(), new Macros.ProjectNamespace(context.projectName(), state));
+    }
     JinjavaInterpreter.pushCurrent(interpreter);
     try {
+      for (Builtin builtin : BUILTINS) {
+        state.loadingPackage = builtin.packageName();
+        state.loadingFile = builtin.where();
+        renderChecked(interpreter, state, builtin.text(), builtin.where(), "load macros of");
+      }
+      state.loadingPackage = null;
       for (MacroFile macro : macros) {
+        state.loadingFile = macro.where();
         renderChecked(interpreter, state, macro.text(), macro.where(), "load macros of");
       }
-      String sql = renderChecked(interpreter, state, template, where, "render model");
+      state.loadingFile = null;
+      String sql = renderChecked(interpreter, state, Macros.prepare(template), where, "render model");
       return new RenderedModel(sql.strip(), new ArrayList<>(state.refsSeen), new ArrayList<>(state.sourcesSeen),
           state.config);
     } finally {
@@ -126,14 +229,45 @@ public final class ModelRenderer {
     }
   }
 
+  // dbt's target: this project on Spark.
+  private Map<String, Object> target() {
+    Map<String, Object> target = new java.util.LinkedHashMap<>();
+    target.put("name", context.targetName());
+    target.put("target_name", context.targetName());
+    target.put("type", "spark");
+    target.put("schema", context.schema());
+    target.put("database", context.database());
+    target.put("catalog", context.database());
+    target.put("threads", context.threads());
+    target.put("profile_name", context.projectName());
+    return target;
+  }
+
+  private static final java.util.regex.Pattern PACKAGE_CALL =
+      java.util.regex.Pattern.compile("^\\s*([A-Za-z_]\\w*)\\.([A-Za-z_]\\w*)\\s*\\(");
+
   private static String renderChecked(JinjavaInterpreter interpreter, RenderState state, String text, String where,
       String action) {
     String rendered;
     try {
       rendered = interpreter.render(text);
     } catch (InterpretException e) {
-      // Thrown (not collected) for unknown names, since unknown tokens are set to fail.
-      String at = e.getLineNumber() > 0 ? where + ":" + e.getLineNumber() : where;
+      // Thrown (not collected) for unknown names, since unknown tokens are set to fail; inside a
+      // macro, the line is the macro file's.
+      if (!state.failures.isEmpty()) {
+        throw state.failures.get(0);
+      }
+      String file = state.thrownIn != null ? state.thrownIn : where;
+      String at = e.getLineNumber() > 0 ? file + ":" + e.getLineNumber() : file;
+      if (e instanceof com.hubspot.jinjava.interpret.UnknownTokenException unknown) {
+        java.util.regex.Matcher call = PACKAGE_CALL.matcher(unknown.getToken());
+        if (call.find() && interpreter.getContext().get(call.group(1)) == null) {
+          throw FloeException.user(e, "%s: Cannot %s %s: %s.%s() is a macro of package '%s', which Floe does not"
+              + " ship (it ships dbt, dbt_utils and dbt_date, so packages.yml needs no dbt deps for them). Copy the"
+              + " macro into macros/ and call it as %s(), or replace it.", at, action, state.model, call.group(1),
+              call.group(2), call.group(1), call.group(2));
+        }
+      }
       throw FloeException.user(e, "%s: Cannot %s %s: %s", at, action, state.model, oneLine(e.getMessage()));
     }
     requireNoErrors(interpreter, state, where, action);
@@ -146,7 +280,8 @@ public final class ModelRenderer {
     }
     for (TemplateError error : interpreter.getErrorsCopy()) {
       if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
-        String at = error.getLineno() > 0 ? where + ":" + error.getLineno() : where;
+        String file = state.errorFiles.getOrDefault(error, where);
+        String at = error.getLineno() > 0 ? file + ":" + error.getLineno() : file;
         throw FloeException.user("%s: Cannot %s %s: %s", at, action, state.model, oneLine(error.getMessage()));
       }
     }

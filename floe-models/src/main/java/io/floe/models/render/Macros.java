@@ -1,0 +1,308 @@
+package io.floe.models.render;
+
+import com.hubspot.jinjava.interpret.InterpretException;
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.interpret.UnknownTokenException;
+import com.hubspot.jinjava.lib.fn.MacroFunction;
+import com.hubspot.jinjava.lib.tag.DoTag;
+import com.hubspot.jinjava.lib.tag.MacroTag;
+import com.hubspot.jinjava.tree.Node;
+import com.hubspot.jinjava.tree.TagNode;
+import io.floe.core.error.FloeException;
+import java.util.AbstractMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * dbt's macro semantics on Jinjava: {@code return()} gives a macro's caller a value, errors inside
+ * a macro name the macro's file, macros of the packages Floe ships are reached by their package's
+ * name ({@code dbt_utils.star()}), and {@code adapter.dispatch('name', 'package')(args)} calls the
+ * Spark or default implementation.
+ */
+final class Macros {
+  /** The package whose macros are also callable without a prefix, as dbt's own are. */
+  static final String DBT = "dbt";
+
+  private static final Pattern DISPATCH = Pattern.compile("adapter\\s*\\.\\s*dispatch\\s*\\(");
+  private static final Pattern MACRO_HEADER = Pattern.compile("\\{%-?\\s*macro\\s+[A-Za-z_][\\w.]*\\s*\\([^)]*\\)");
+  private static final Pattern NONE_DEFAULT = Pattern.compile("=\\s*(?:none|None)\\b");
+
+  /** What a macro's {@code =none} default is while Jinjava defines it (it fails on a null default). */
+  static final String NONE_NAME = "__floe_none";
+  static final Object NONE = new Object() {
+    @Override
+    public String toString() {
+      return "None";
+    }
+  };
+
+  private Macros() {}
+
+  /** The text as Jinjava can render it: dispatch calls and {@code =none} defaults rewritten. */
+  static String prepare(String text) {
+    Matcher header = MACRO_HEADER.matcher(rewriteDispatch(text));
+    StringBuilder out = new StringBuilder();
+    while (header.find()) {
+      header.appendReplacement(out, Matcher.quoteReplacement(
+          NONE_DEFAULT.matcher(header.group()).replaceAll("=" + NONE_NAME)));
+    }
+    header.appendTail(out);
+    return out.toString();
+  }
+
+  /**
+   * Rewrites {@code adapter.dispatch(...)(args)} to {@code adapter.dispatch(...).call(args)}:
+   * Jinjava's expressions cannot call what a call returns. Lines stay where they are.
+   */
+  static String rewriteDispatch(String text) {
+    Matcher matcher = DISPATCH.matcher(text);
+    StringBuilder out = new StringBuilder();
+    int copied = 0;
+    while (matcher.find(copied)) {
+      int close = closingParenthesis(text, matcher.end() - 1);
+      if (close < 0) {
+        break;
+      }
+      int next = close + 1;
+      while (next < text.length() && text.charAt(next) == ' ') {
+        next++;
+      }
+      out.append(text, copied, close + 1);
+      if (next < text.length() && text.charAt(next) == '(') {
+        out.append(".call");
+      }
+      copied = close + 1;
+    }
+    return out.append(text, copied, text.length()).toString();
+  }
+
+  // The index of the ')' closing the '(' at `open`, skipping quoted strings; -1 when there is none.
+  private static int closingParenthesis(String text, int open) {
+    int depth = 0;
+    char quote = 0;
+    for (int i = open; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (quote != 0) {
+        if (c == '\\') {
+          i++;
+        } else if (c == quote) {
+          quote = 0;
+        }
+      } else if (c == '\'' || c == '"') {
+        quote = c;
+      } else if (c == '(') {
+        depth++;
+      } else if (c == ')' && --depth == 0) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** {@code {% macro %}} that defines {@link FloeMacro}s, and keeps a shipped package's macros under its name. */
+  static final class FloeMacroTag extends MacroTag {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public String interpret(TagNode tagNode, JinjavaInterpreter interpreter) {
+      String output = super.interpret(tagNode, interpreter);
+      RenderState state = RenderState.current();
+      if (state.loadingPackage != null && !DBT.equals(state.loadingPackage)) {
+        // dbt_utils' and dbt_date's macros are reached by their package's name only, as in dbt.
+        interpreter.getContext().getGlobalMacros().values().removeIf(macro -> macro instanceof FloeMacro floe
+            && state.loadingPackage.equals(floe.packageName));
+      }
+      return output;
+    }
+
+    @Override
+    protected MacroFunction constructMacroFunction(TagNode tagNode, JinjavaInterpreter interpreter, String name,
+        LinkedHashMap<String, Object> argNamesWithDefaults) {
+      RenderState state = RenderState.current();
+      FloeMacro macro = new FloeMacro(tagNode.getChildren(), name, argNamesWithDefaults, interpreter,
+          state.file(), state.loadingPackage);
+      if (state.loadingPackage != null) {
+        state.packages.computeIfAbsent(state.loadingPackage, key -> new LinkedHashMap<>()).put(name, macro);
+      }
+      return macro;
+    }
+  }
+
+  /** A macro that can {@code return()} a value and whose errors name its own file. */
+  static final class FloeMacro extends MacroFunction {
+    final String file;
+    final String packageName;
+
+    FloeMacro(List<Node> content, String name, LinkedHashMap<String, Object> argNamesWithDefaults,
+        JinjavaInterpreter interpreter, String file, String packageName) {
+      super(content, name, argNamesWithDefaults, false, interpreter.getContext(), interpreter.getLineNumber(),
+          interpreter.getPosition());
+      this.file = file;
+      this.packageName = packageName;
+    }
+
+    @Override
+    public Object doEvaluate(Map<String, Object> argMap, Map<String, Object> kwargMap, List<Object> varArgs) {
+      JinjavaInterpreter interpreter = JinjavaInterpreter.getCurrent();
+      RenderState state = RenderState.current();
+      if (state.returned()) {
+        return ""; // the caller has returned: dbt runs nothing after return()
+      }
+      argMap.replaceAll((name, value) -> value == NONE ? null : value);
+      int line = interpreter.getLineNumber();
+      int errorsBefore = interpreter.getErrors().size();
+      RenderState.Frame frame = new RenderState.Frame(file, getName());
+      state.frames.push(frame);
+      try {
+        Object output = super.doEvaluate(argMap, kwargMap, varArgs);
+        if (frame.returned) {
+          discardAfterReturn(interpreter, state, frame);
+          return frame.value;
+        }
+        return output;
+      } catch (RuntimeException e) {
+        if (frame.returned) {
+          // Thrown by what follows return(), which dbt never runs.
+          discardAfterReturn(interpreter, state, frame);
+          return frame.value;
+        }
+        if (state.thrownIn == null) {
+          state.thrownIn = file;
+          // Jinjava reports what a macro throws as an error of its caller's line: keep the macro's.
+          if (e instanceof InterpretException interpret && state.failures.isEmpty()) {
+            String at = interpret.getLineNumber() > 0 ? file + ":" + interpret.getLineNumber() : file;
+            state.failures.add(FloeException.user(e, "%s: Cannot render macro %s (called by %s): %s", at, getName(),
+                state.model, e.getMessage() == null ? e : e.getMessage().strip()));
+          }
+        }
+        throw e;
+      } finally {
+        List<TemplateError> errors = interpreter.getErrors();
+        for (int i = errorsBefore; i < errors.size(); i++) {
+          state.errorFiles.putIfAbsent(errors.get(i), file);
+        }
+        state.frames.pop();
+        interpreter.setLineNumber(line);
+      }
+    }
+
+    // Errors of what ran after return() are not the macro's: dbt stops at return().
+    private static void discardAfterReturn(JinjavaInterpreter interpreter, RenderState state,
+        RenderState.Frame frame) {
+      while (interpreter.getErrors().size() > frame.errorsAtReturn) {
+        interpreter.removeLastError();
+      }
+      while (state.failures.size() > frame.failuresAtReturn) {
+        state.failures.remove(state.failures.size() - 1);
+      }
+    }
+  }
+
+  /**
+   * {@code {% do expression %}} that discards a null result, as dbt's does ({@code {% do
+   * d.update(...) %}}): with unknown tokens failing, Jinjava's own fails on every call that returns
+   * nothing. A method called on an unknown name still fails.
+   */
+  static final class FloeDoTag extends DoTag {
+    private static final long serialVersionUID = 1L;
+    private static final Pattern METHOD_CALL = Pattern.compile("^\\s*([A-Za-z_]\\w*)\\s*\\.");
+
+    @Override
+    public String interpret(TagNode tagNode, JinjavaInterpreter interpreter) {
+      try {
+        return super.interpret(tagNode, interpreter);
+      } catch (UnknownTokenException e) {
+        Matcher call = METHOD_CALL.matcher(tagNode.getHelpers());
+        boolean unknownBase = call.find() && interpreter.getContext().get(call.group(1)) == null;
+        if (unknownBase || !tagNode.getHelpers().strip().equals(e.getToken())) {
+          throw e;
+        }
+        return "";
+      }
+    }
+  }
+
+  /** {@code dbt_utils}, {@code dbt_date}, {@code dbt}: a package's macros by name. */
+  static final class PackageNamespace extends AbstractMap<String, Object> {
+    private final String name;
+    private final RenderState state;
+
+    PackageNamespace(String name, RenderState state) {
+      this.name = name;
+      this.state = state;
+    }
+
+    @Override
+    public Object get(Object key) {
+      Object macro = own().get(key);
+      if (macro == null && !DBT.equals(name)) {
+        // dbt_utils' old cross-database macros (dbt_utils.dateadd ...) are dbt's now.
+        macro = state.packages.getOrDefault(DBT, Map.of()).get(key);
+      }
+      if (macro == null) {
+        return state.fail(FloeException.user("%s: Cannot call %s.%s(): Floe's %s has no macro '%s'. Floe ships these"
+            + " of it: %s. Write the macro in macros/ and call it without the prefix.", state.location(), name, key,
+            name, key, String.join(", ", new TreeSet<>(own().keySet()))));
+      }
+      return macro;
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      return own().containsKey(key) || state.packages.getOrDefault(DBT, Map.of()).containsKey(key);
+    }
+
+    @Override
+    public Set<Entry<String, Object>> entrySet() {
+      return new LinkedHashSet<>(own().entrySet());
+    }
+
+    private Map<String, Object> own() {
+      return state.packages.getOrDefault(name, Map.of());
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  /** The project's own name as a prefix: {@code my_project.my_macro()} calls the project's macro. */
+  static final class ProjectNamespace extends AbstractMap<String, Object> {
+    private final String name;
+    private final RenderState state;
+
+    ProjectNamespace(String name, RenderState state) {
+      this.name = name;
+      this.state = state;
+    }
+
+    @Override
+    public Object get(Object key) {
+      MacroFunction macro = JinjavaInterpreter.getCurrent().getContext().getGlobalMacro(String.valueOf(key));
+      if (macro == null) {
+        return state.fail(FloeException.user("%s: Cannot call %s.%s(): there is no macro '%s' in macros/.",
+            state.location(), name, key, key));
+      }
+      return macro;
+    }
+
+    @Override
+    public Set<Entry<String, Object>> entrySet() {
+      return new LinkedHashSet<>(new LinkedHashMap<String, Object>(
+          JinjavaInterpreter.getCurrent().getContext().getGlobalMacros()).entrySet());
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+}
