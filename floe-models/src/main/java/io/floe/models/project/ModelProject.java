@@ -9,8 +9,10 @@ import io.floe.core.graph.Node;
 import io.floe.core.project.Project;
 import io.floe.models.render.ModelRenderer;
 import io.floe.models.render.ModelRenderer.MacroFile;
+import io.floe.models.render.ModelRenderer.Queries;
 import io.floe.models.render.ModelRenderer.Resolution;
 import io.floe.models.render.ModelRenderer.Values;
+import io.floe.models.render.RenderContext;
 import io.floe.models.render.RenderedModel;
 import io.floe.models.test.DataTestDefinition.Severity;
 import java.io.IOException;
@@ -101,7 +103,9 @@ public final class ModelProject {
     for (Path file : files(root.resolve("macros"), ".sql")) {
       macros.add(new MacroFile(root.relativize(file).toString(), read(file)));
     }
-    ModelRenderer renderer = new ModelRenderer(macros, project.config().vars());
+    ModelRenderer renderer = new ModelRenderer(macros, project.config().vars(), new RenderContext(
+        project.config().name(), "dev", DEFAULT_SCHEMA, project.config().catalog().name(),
+        project.config().engine().threads(), System::getenv, java.time.Instant.now()));
     Set<String> namespaces = Set.copyOf(project.config().namespaces());
     Map<String, Model> models = new LinkedHashMap<>();
     for (Path file : files(modelsDir, ".sql")) {
@@ -178,7 +182,17 @@ public final class ModelProject {
    */
   public String compile(Model model, boolean incremental, java.util.function.Function<Model, String> tables,
       Values values) {
-    return render(model.name(), model.path(), model.template(), model.table(), incremental, tables, values).sql();
+    return compile(model, incremental, tables, values, Queries.NONE);
+  }
+
+  /**
+   * Renders a model to run: dbt's {@code execute} is true and {@code run_query()} (and the macros
+   * that read a relation's columns) run on {@code queries}.
+   */
+  public String compile(Model model, boolean incremental, java.util.function.Function<Model, String> tables,
+      Values values, Queries queries) {
+    return render(model.name(), model.path(), model.template(), model.table(), incremental, tables, values, queries)
+        .sql();
   }
 
   /** The relations ({@code namespace.table}) the model reads with {@code source()}, in its order. */
@@ -194,14 +208,14 @@ public final class ModelProject {
 
   /** Renders a singular test; {@code tables} as in {@link #compile}. */
   public String compile(SingularTest test, java.util.function.Function<Model, String> tables) {
-    return render(test.name(), test.path(), test.template(), "", false, tables, Values.DEFERRED).sql();
+    return render(test.name(), test.path(), test.template(), "", false, tables, Values.DEFERRED, Queries.NONE).sql();
   }
 
   private RenderedModel render(String name, String path, String template, String self, boolean incremental,
-      java.util.function.Function<Model, String> tables, Values values) {
+      java.util.function.Function<Model, String> tables, Values values, Queries queries) {
     Resolution resolution = new Resolution(self, incremental, ref -> tables.apply(model(ref)),
         (source, table) -> resolveSource(sources, Set.copyOf(project.config().namespaces()), path, source, table),
-        values);
+        values, queries);
     return renderer.render(name, path, template, resolution);
   }
 

@@ -167,7 +167,7 @@ public final class DbtObjects {
       return "`" + name.replace("`", "``") + "`";
     }
 
-    public String getData_type() {
+    public String getDataType() {
       return type;
     }
 

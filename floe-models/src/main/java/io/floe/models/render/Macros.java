@@ -1,11 +1,13 @@
 package io.floe.models.render;
 
+import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.interpret.InterpretException;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.interpret.UnknownTokenException;
 import com.hubspot.jinjava.lib.fn.MacroFunction;
 import com.hubspot.jinjava.lib.tag.DoTag;
+import com.hubspot.jinjava.lib.tag.IfTag;
 import com.hubspot.jinjava.lib.tag.MacroTag;
 import com.hubspot.jinjava.tree.Node;
 import com.hubspot.jinjava.tree.TagNode;
@@ -226,6 +228,39 @@ final class Macros {
         }
         return "";
       }
+    }
+  }
+
+  /**
+   * {@code {% if name %}} that is false when {@code name} is None, as in dbt ({@code {% if where
+   * %}} with {@code where=none}): with unknown tokens failing, Jinjava's own fails on a null
+   * condition. A condition on a name never set still fails.
+   */
+  static final class FloeIfTag extends IfTag {
+    private static final long serialVersionUID = 1L;
+    private static final Pattern ROOT = Pattern.compile("^\\s*([A-Za-z_]\\w*)");
+
+    @Override
+    public boolean isPositiveIfElseNode(TagNode tagNode, JinjavaInterpreter interpreter) {
+      try {
+        return super.isPositiveIfElseNode(tagNode, interpreter);
+      } catch (UnknownTokenException e) {
+        Matcher root = ROOT.matcher(tagNode.getHelpers());
+        if (root.find() && defined(interpreter, root.group(1))) {
+          return false;
+        }
+        throw e;
+      }
+    }
+
+    // Set in some scope, even to None.
+    private static boolean defined(JinjavaInterpreter interpreter, String name) {
+      for (Context context = interpreter.getContext(); context != null; context = context.getParent()) {
+        if (context.getScope().containsKey(name)) {
+          return true;
+        }
+      }
+      return false;
     }
   }
 

@@ -169,6 +169,7 @@ public final class ModelRenderer {
     register("local_md5", "localMd5");
     this.jinjava.getGlobalContext().registerTag(new Macros.FloeMacroTag());
     this.jinjava.getGlobalContext().registerTag(new Macros.FloeDoTag());
+    this.jinjava.getGlobalContext().registerTag(new Macros.FloeIfTag());
     this.jinjava.getGlobalContext().registerFunction(
         new ELFunctionDefinition("", "is_incremental", JinjaFunctions.class, "isIncremental"));
   }

@@ -47,7 +47,7 @@ public final class QueryTable implements Iterable<QueryTable.Row> {
     return columns;
   }
 
-  public List<String> getColumn_names() {
+  public List<String> getColumnNames() {
     return names;
   }
 
@@ -77,7 +77,7 @@ public final class QueryTable implements Iterable<QueryTable.Row> {
       return name;
     }
 
-    public String getData_type() {
+    public String getDataType() {
       return type;
     }
 

@@ -89,6 +89,6 @@ select * from (
 {% macro statement(name=none, fetch_result=false, auto_begin=true) -%}
 {%- set sql = caller() -%}
 {%- set table = run_query(sql) if execute else none -%}
-{%- do __floe_results.update({name: {'table': table, 'data': (table.rows if table else []), 'response': 'OK'}}) -%}
+{%- do __floe_results.put(name, {'table': table, 'data': (table.rows if table else []), 'response': 'OK'}) -%}
 {%- endmacro %}
 {% macro load_result(name) %}{{ return(__floe_results.get(name)) }}{% endmacro %}

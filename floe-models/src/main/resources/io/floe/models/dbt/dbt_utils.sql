@@ -69,12 +69,12 @@
       {%- do present.append(key) -%}
       {%- if key not in names -%}
         {%- do names.append(key) -%}
-        {%- do spelling.update({key: column.name}) -%}
-        {%- do types.update({key: override.get(column.name, column.data_type)}) -%}
+        {%- do spelling.put(key, column.name) -%}
+        {%- do types.put(key, (override[column.name] if column.name in override else column.data_type)) -%}
       {%- endif -%}
     {%- endif -%}
   {%- endfor -%}
-  {%- do relation_columns.update({relation ~ '': present}) -%}
+  {%- do relation_columns.put(relation ~ '', present) -%}
 {%- endfor -%}
 {%- for relation in relations %}
     (

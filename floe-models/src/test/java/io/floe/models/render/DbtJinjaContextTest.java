@@ -192,4 +192,25 @@ class DbtJinjaContextTest {
         "md5(cast(concat(coalesce(cast(id as string), '_dbt_utils_surrogate_key_null_'), '-',"
             + " coalesce(cast(region as string), '_dbt_utils_surrogate_key_null_')) as string))");
   }
+
+  @Test
+  void unionRelationsMatchesColumnsByNameAndNamesEachRowsRelation() {
+    Queries columns = sql -> sql.contains("a2023")
+        ? new Table(List.of("id", "amount"), List.of("bigint", "decimal(10,2)"), List.of())
+        : new Table(List.of("ID", "channel"), List.of("bigint", "string"), List.of());
+    String sql = render("{{ dbt_utils.union_relations(relations=['raw.a2023', 'raw.b2024']) }}", columns)
+        .replaceAll("\\s+", " ");
+    assertThat(sql).isEqualTo("( select cast('raw.a2023' as string) as _dbt_source_relation, cast(`id` as bigint) as"
+        + " `id`, cast(`amount` as decimal(10,2)) as `amount`, cast(null as string) as `channel` from raw.a2023 )"
+        + " union all ( select cast('raw.b2024' as string) as _dbt_source_relation, cast(`id` as bigint) as `id`,"
+        + " cast(null as decimal(10,2)) as `amount`, cast(`channel` as string) as `channel` from raw.b2024 )");
+  }
+
+  @Test
+  void statementBlocksAndLoadResult() {
+    Table one = new Table(List.of("n"), List.of("int"), List.of(List.of(7)));
+    assertThat(render("{% call statement('counts', fetch_result=True) %}select 7 as n{% endcall %}"
+        + "{{ load_result('counts')['data'][0][0] }}", canned(one))).isEqualTo("7");
+    assertThat(queriesRun).containsExactly("select 7 as n");
+  }
 }
