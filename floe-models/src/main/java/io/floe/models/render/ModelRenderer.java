@@ -137,6 +137,7 @@ public final class ModelRenderer {
   private final DbtObjects.Adapter adapter = new DbtObjects.Adapter();
   private final DbtObjects.Exceptions exceptions = new DbtObjects.Exceptions();
   private final String invocationId = java.util.UUID.randomUUID().toString();
+  private final Map<String, Map<String, Object>> builtins;
 
   public ModelRenderer(List<MacroFile> macros, Map<String, Object> vars) {
     this(macros, vars, RenderContext.defaults());
@@ -172,6 +173,32 @@ public final class ModelRenderer {
     this.jinjava.getGlobalContext().registerTag(new Macros.FloeIfTag());
     this.jinjava.getGlobalContext().registerFunction(
         new ELFunctionDefinition("", "is_incremental", JinjaFunctions.class, "isIncremental"));
+    this.builtins = defineBuiltins();
+  }
+
+  /**
+   * The shipped packages' macros, by package and name, defined once: defining them is most of a
+   * render's time, and a macro keeps nothing of the render that defined it.
+   */
+  private Map<String, Map<String, Object>> defineBuiltins() {
+    RenderState state = new RenderState("(Floe's macros)", "", false, name -> name, (source, table) -> source,
+        Values.DEFERRED, Queries.NONE, context, vars);
+    JinjavaInterpreter interpreter = jinjava.newInterpreter();
+    interpreter.getContext().put(RenderState.CONTEXT_KEY, state);
+    interpreter.getContext().put(Macros.NONE_NAME, Macros.NONE);
+    JinjavaInterpreter.pushCurrent(interpreter);
+    try {
+      for (Builtin builtin : BUILTINS) {
+        state.loadingPackage = builtin.packageName();
+        state.loadingFile = builtin.where();
+        renderChecked(interpreter, state, builtin.text(), builtin.where(), "load macros of");
+      }
+    } finally {
+      JinjavaInterpreter.popCurrent();
+    }
+    Map<String, Map<String, Object>> packages = new java.util.LinkedHashMap<>();
+    state.packages.forEach((name, macros) -> packages.put(name, Map.copyOf(macros)));
+    return Map.copyOf(packages);
   }
 
   private void register(String name, String method) {
@@ -209,14 +236,12 @@ public final class ModelRenderer {
     if (!names.containsKey(context.projectName())) {
       names.put(context.projectName(), new Macros.ProjectNamespace(context.projectName(), state));
     }
+    state.packages.putAll(builtins);
+    // dbt's own macros are callable without a prefix too; the project's macros may replace them.
+    builtins.getOrDefault(Macros.DBT, Map.of()).values()
+        .forEach(macro -> names.addGlobalMacro((com.hubspot.jinjava.lib.fn.MacroFunction) macro));
     JinjavaInterpreter.pushCurrent(interpreter);
     try {
-      for (Builtin builtin : BUILTINS) {
-        state.loadingPackage = builtin.packageName();
-        state.loadingFile = builtin.where();
-        renderChecked(interpreter, state, builtin.text(), builtin.where(), "load macros of");
-      }
-      state.loadingPackage = null;
       for (MacroFile macro : macros) {
         state.loadingFile = macro.where();
         renderChecked(interpreter, state, macro.text(), macro.where(), "load macros of");
