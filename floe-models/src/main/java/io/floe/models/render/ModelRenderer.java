@@ -150,7 +150,11 @@ public final class ModelRenderer {
     this.vars = requireNonNull(vars, "vars is null");
     this.context = requireNonNull(context, "context is null");
     // Unknown names are errors: a typo must not silently render as an empty string into SQL.
-    this.jinjava = new Jinjava(JinjavaConfig.newBuilder().withFailOnUnknownTokens(true).build());
+    jinjava.javax.el.CompositeELResolver resolver = new jinjava.javax.el.CompositeELResolver();
+    resolver.add(new PythonStringMethods());
+    resolver.add(com.hubspot.jinjava.el.JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
+    this.jinjava = new Jinjava(JinjavaConfig.newBuilder().withFailOnUnknownTokens(true).withElResolver(resolver)
+        .build());
     register("ref", "ref");
     register("source", "source");
     register("var", "var");

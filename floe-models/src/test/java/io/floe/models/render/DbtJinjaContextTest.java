@@ -213,4 +213,23 @@ class DbtJinjaContextTest {
         + "{{ load_result('counts')['data'][0][0] }}", canned(one))).isEqualTo("7");
     assertThat(queriesRun).containsExactly("select 7 as n");
   }
+
+  @Test
+  void pythonStringMethodsWorkOnStrings() {
+    assertThat(render("{{ 'Order_ID'.lower() }} {{ 'a, b ,c'.split(',') | map('trim') | join('|') }}"
+        + " {{ ' x '.strip() }}! {{ 'stg_orders'.startswith('stg_') }} {{ 'a b'.split() | length }}"
+        + " {{ '-'.join(['x', 'y']) }} {{ 'ab'.upper() }} {{ '7'.zfill(3) }} {{ 'my col'.title() }}"))
+        .isEqualTo("order_id a|b|c x! true 2 x-y AB 007 My Col");
+  }
+
+  @Test
+  void macroDefaultsOfNoneAreNoneAndAnIfOnNoneIsFalse() {
+    MacroFile macros = new MacroFile("macros/filter.sql", "{% macro filtered(where=none) %}"
+        + "{% if where %}where {{ where }}{% else %}all{% endif %}{{ ' (none)' if where is none else '' }}"
+        + "{% endmacro %}");
+    assertThat(render("{{ filtered() }}|{{ filtered(where='x > 1') }}", macros)).isEqualTo("all (none)|where x > 1");
+    assertThatThrownBy(() -> render("{% if no_such_flag %}x{% endif %}"))
+        .isInstanceOf(FloeException.class)
+        .hasMessageContaining("no_such_flag");
+  }
 }
