@@ -189,3 +189,35 @@ width_bucket({{ expr }}, {{ min_value }}, {{ max_value }}, {{ num_buckets }})
 {%- endmacro %}
 
 {% macro log_info(message) -%}{{ log(message, info=true) }}{%- endmacro %}
+
+{#- One row per column of the relation but exclude's (kept as they are) and remove's: field_name
+    is the column's name and value_name its value cast to cast_to. -#}
+{% macro unpivot(relation=none, cast_to='string', exclude=none, remove=none, field_name='field_name', value_name='value', quote_identifiers=false) -%}
+{%- if not execute -%}{{ return('') }}{%- endif -%}
+{%- set kept = [] -%}{%- for column in (exclude or []) -%}{%- do kept.append(column | lower) -%}{%- endfor -%}
+{%- set dropped = [] -%}{%- for column in (remove or []) -%}{%- do dropped.append(column | lower) -%}{%- endfor -%}
+{%- set unpivoted = [] -%}
+{%- for column in adapter.get_columns_in_relation(relation) -%}
+  {%- if (column.name | lower) not in kept and (column.name | lower) not in dropped -%}{%- do unpivoted.append(column) -%}{%- endif -%}
+{%- endfor -%}
+{%- for column in unpivoted %}
+select
+  {%- for kept_column in (exclude or []) %}
+  {{ adapter.quote(kept_column) if quote_identifiers else kept_column }},
+  {%- endfor %}
+  cast('{{ column.name }}' as {{ dbt.type_string() }}) as {{ adapter.quote(field_name) if quote_identifiers else field_name }},
+  cast({{ adapter.quote(column.name) }} as {{ cast_to }}) as {{ adapter.quote(value_name) if quote_identifiers else value_name }}
+from {{ relation }}
+{% if not loop.last %}union all{% endif %}
+{%- endfor -%}
+{%- endmacro %}
+
+{#- The query's result as a dict of column name to its values. -#}
+{% macro get_query_results_as_dict(query) -%}
+{%- set results = {} -%}
+{%- if execute -%}
+  {%- set table = run_query(query) -%}
+  {%- for column in table.columns -%}{%- do results.put(column.name, column.values()) -%}{%- endfor -%}
+{%- endif -%}
+{{ return(results) }}
+{%- endmacro %}

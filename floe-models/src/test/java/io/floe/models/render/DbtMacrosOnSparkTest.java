@@ -69,6 +69,20 @@ class DbtMacrosOnSparkTest {
         {{ config(materialized='table') }}
         {{ dbt_date.get_date_dimension('2024-01-01', '2024-01-08') }}
         """);
+    write(dir, "models/silver/customer_fields.sql", """
+        {{ config(materialized='table') }}
+        {{ dbt_utils.unpivot(source('bronze', 'customers'), exclude=['id'], remove=['email']) }}
+        """);
+    write(dir, "models/silver/introspection.sql", """
+        {% set found = adapter.get_relation(database=target.database, schema='bronze', identifier='customers') %}
+        {% set missing = adapter.load_relation('bronze.no_such_table') %}
+        {% set counts = dbt_utils.get_query_results_as_dict('select region, count(*) as n from bronze.customers'
+            ~ ' group by region order by region') %}
+        select {{ execute and found is not none and found.identifier == 'customers' }} as found,
+          {{ missing is none }} as missing_is_none,
+          {{ dbt_utils.get_single_value('select count(*) from bronze.customers', default=-1) }} as customers,
+          '{{ counts['n'] | join(',') if execute else '' }}' as counts
+        """);
     ModelProject models = ModelProject.load(Project.load(dir));
     try (FloeEngine engine = FloeEngine.open(Project.load(dir))) {
       engine.sql("CREATE TABLE bronze.customers (id BIGINT, email STRING, name STRING, region STRING)", 0);
@@ -104,6 +118,9 @@ class DbtMacrosOnSparkTest {
           + " ORDER BY date_day LIMIT 1"))
           .containsExactly("2024-01-01|2|1|Monday|2023-12-31|2024-01-01|2024-01-31|2024-03-31|2024");
       assertThat(rows(engine, "SELECT count(*) FROM gold.calendar")).containsExactly("7");
+      assertThat(rows(engine, "SELECT id, field_name, value FROM silver.customer_fields ORDER BY id, field_name"))
+          .containsExactly("1|name|ann", "1|region|null", "2|name|bob", "2|region|eu");
+      assertThat(rows(engine, "SELECT * FROM silver.introspection")).containsExactly("true|true|2|1,1");
     }
   }
 
