@@ -45,7 +45,26 @@ final class Macros {
     }
   };
 
+  private static final Pattern PACKAGE_CALL = Pattern.compile("^\\s*([A-Za-z_]\\w*)\\.([A-Za-z_]\\w*)\\s*\\(");
+
   private Macros() {}
+
+  /**
+   * What to tell of an unknown name that is a call of another package's macro
+   * ({@code codegen.generate_model_yaml(...)}); empty for any other unknown name.
+   */
+  static java.util.Optional<String> unknownPackageMacro(InterpretException e, JinjavaInterpreter interpreter) {
+    if (e instanceof UnknownTokenException unknown) {
+      Matcher call = PACKAGE_CALL.matcher(unknown.getToken());
+      if (call.find() && interpreter.getContext().get(call.group(1)) == null) {
+        return java.util.Optional.of(String.format("%s.%s() is a macro of package '%s', which Floe does not ship (it"
+            + " ships dbt, dbt_utils and dbt_date, so packages.yml needs no dbt deps for them). Copy the macro into"
+            + " macros/ and call it as %s(), or replace it.", call.group(1), call.group(2), call.group(1),
+            call.group(2)));
+      }
+    }
+    return java.util.Optional.empty();
+  }
 
   /** The text as Jinjava can render it: dispatch calls and {@code =none} defaults rewritten. */
   static String prepare(String text) {
@@ -180,8 +199,10 @@ final class Macros {
           // Jinjava reports what a macro throws as an error of its caller's line: keep the macro's.
           if (e instanceof InterpretException interpret && state.failures.isEmpty()) {
             String at = interpret.getLineNumber() > 0 ? file + ":" + interpret.getLineNumber() : file;
+            String problem = unknownPackageMacro(interpret, interpreter)
+                .orElse(e.getMessage() == null ? e.toString() : e.getMessage().strip());
             state.failures.add(FloeException.user(e, "%s: Cannot render macro %s (called by %s): %s", at, getName(),
-                state.model, e.getMessage() == null ? e : e.getMessage().strip()));
+                state.model, problem));
           }
         }
         throw e;

@@ -273,9 +273,6 @@ public final class ModelRenderer {
     return target;
   }
 
-  private static final java.util.regex.Pattern PACKAGE_CALL =
-      java.util.regex.Pattern.compile("^\\s*([A-Za-z_]\\w*)\\.([A-Za-z_]\\w*)\\s*\\(");
-
   private static String renderChecked(JinjavaInterpreter interpreter, RenderState state, String text, String where,
       String action) {
     String rendered;
@@ -289,16 +286,8 @@ public final class ModelRenderer {
       }
       String file = state.thrownIn != null ? state.thrownIn : where;
       String at = e.getLineNumber() > 0 ? file + ":" + e.getLineNumber() : file;
-      if (e instanceof com.hubspot.jinjava.interpret.UnknownTokenException unknown) {
-        java.util.regex.Matcher call = PACKAGE_CALL.matcher(unknown.getToken());
-        if (call.find() && interpreter.getContext().get(call.group(1)) == null) {
-          throw FloeException.user(e, "%s: Cannot %s %s: %s.%s() is a macro of package '%s', which Floe does not"
-              + " ship (it ships dbt, dbt_utils and dbt_date, so packages.yml needs no dbt deps for them). Copy the"
-              + " macro into macros/ and call it as %s(), or replace it.", at, action, state.model, call.group(1),
-              call.group(2), call.group(1), call.group(2));
-        }
-      }
-      throw FloeException.user(e, "%s: Cannot %s %s: %s", at, action, state.model, oneLine(e.getMessage()));
+      String problem = Macros.unknownPackageMacro(e, interpreter).orElse(oneLine(e.getMessage()));
+      throw FloeException.user(e, "%s: Cannot %s %s: %s", at, action, state.model, problem);
     }
     requireNoErrors(interpreter, state, where, action);
     return rendered;

@@ -148,6 +148,12 @@ class DbtJinjaContextTest {
         .hasMessageStartingWith("models/silver/orders.sql:2: ")
         .hasMessageContaining("codegen.generate_model_yaml() is a macro of package 'codegen'")
         .hasMessageContaining("Copy the macro into macros/");
+    MacroFile macros = new MacroFile("macros/yaml.sql", "{% macro models_yaml() %}\n"
+        + "{{ dbt_expectations.expect_column_values_to_be_between('x') }}\n{% endmacro %}");
+    assertThatThrownBy(() -> render("{{ models_yaml() }}", macros))
+        .isInstanceOf(FloeException.class)
+        .hasMessageStartingWith("macros/yaml.sql:2: Cannot render macro models_yaml (called by orders):"
+            + " dbt_expectations.expect_column_values_to_be_between() is a macro of package 'dbt_expectations'");
     assertThatThrownBy(() -> render("select {{ dbt_utils.no_such_macro('x') }}"))
         .isInstanceOf(FloeException.class)
         .hasMessageStartingWith("models/silver/orders.sql:1: Cannot call dbt_utils.no_such_macro(): Floe's dbt_utils"
