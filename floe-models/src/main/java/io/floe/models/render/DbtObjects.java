@@ -125,7 +125,8 @@ public final class DbtObjects {
 
     /** {@code adapter.load_relation(relation)}: the relation when it exists, else None. */
     public Relation load_relation(Object relation) {
-      Relation parsed = relation instanceof Relation given ? given : Relation.parse(String.valueOf(relation));
+      Relation parsed = relation instanceof Relation given ? given
+          : Relation.parse(String.valueOf(relation), RenderState.current().context.schema());
       return get_relation(parsed.getDatabase(), parsed.getSchema(), parsed.getIdentifier());
     }
 

@@ -222,7 +222,7 @@ public final class ModelRenderer {
     JinjavaInterpreter interpreter = jinjava.newInterpreter();
     com.hubspot.jinjava.interpret.Context names = interpreter.getContext();
     names.put(RenderState.CONTEXT_KEY, state);
-    names.put("this", Relation.parse(resolution.self()));
+    names.put("this", Relation.parse(resolution.self(), context.schema()));
     names.put("target", target());
     names.put("project_name", context.projectName());
     names.put("execute", state.executing());

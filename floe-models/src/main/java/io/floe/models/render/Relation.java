@@ -14,20 +14,33 @@ public final class Relation {
   private final String database;
   private final String schema;
   private final String identifier;
+  private final String rendered;
 
   Relation(String database, String schema, String identifier) {
+    this(database, schema, identifier, null);
+  }
+
+  private Relation(String database, String schema, String identifier, String rendered) {
     this.database = database;
     this.schema = schema;
     this.identifier = identifier;
+    this.rendered = rendered;
   }
 
-  /** The relation {@code name} renders as: {@code table}, {@code schema.table} or {@code catalog.schema.table}. */
-  static Relation parse(String name) {
+  /**
+   * The relation {@code name} renders as: {@code table}, {@code schema.table} or
+   * {@code catalog.schema.table}; a bare table is in {@code defaultSchema} (while a project is
+   * parsed, {@code this} is the model's name) but still renders as written.
+   */
+  static Relation parse(String name, String defaultSchema) {
     String[] parts = name.split("\\.", -1);
     if (parts.length >= 3) {
       return new Relation(parts[0], parts[1], String.join(".", List.of(parts).subList(2, parts.length)));
     }
-    return parts.length == 2 ? new Relation(null, parts[0], parts[1]) : new Relation(null, null, name);
+    if (parts.length == 2) {
+      return new Relation(null, parts[0], parts[1]);
+    }
+    return new Relation(null, name.isEmpty() ? null : defaultSchema, name, name);
   }
 
   public String getDatabase() {
@@ -78,6 +91,9 @@ public final class Relation {
 
   @Override
   public String toString() {
+    if (rendered != null) {
+      return rendered;
+    }
     List<String> parts = new ArrayList<>();
     for (String part : new String[] {database, schema, identifier}) {
       if (part != null && !part.isEmpty()) {

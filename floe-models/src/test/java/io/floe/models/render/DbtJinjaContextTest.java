@@ -4,15 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.floe.core.error.FloeException;
+import io.floe.core.project.Project;
+import io.floe.models.project.Model;
+import io.floe.models.project.ModelProject;
+import io.floe.models.project.TestProjects;
 import io.floe.models.render.ModelRenderer.MacroFile;
 import io.floe.models.render.ModelRenderer.Queries;
 import io.floe.models.render.ModelRenderer.Resolution;
 import io.floe.models.render.ModelRenderer.Table;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** dbt's Jinja context and macro semantics, rendered without an engine. */
 class DbtJinjaContextTest {
@@ -237,5 +243,15 @@ class DbtJinjaContextTest {
     assertThatThrownBy(() -> render("{% if no_such_flag %}x{% endif %}"))
         .isInstanceOf(FloeException.class)
         .hasMessageContaining("no_such_flag");
+  }
+
+  @Test
+  void aProjectsModelsSeeItsNameCatalogAndTheirOwnSchema(@TempDir Path dir) {
+    TestProjects.create(dir);
+    TestProjects.write(dir, "models/gold/revenue.sql", "select '{{ this.schema }}' as s, '{{ this.identifier }}' as i,"
+        + " '{{ target.name }}/{{ target.schema }}' as t, '{{ project_name }}' as p, {{ execute }} as e");
+    ModelProject models = ModelProject.load(Project.load(dir));
+    assertThat(models.compile(models.model("revenue"), false, Model::table))
+        .isEqualTo("select 'gold' as s, 'revenue' as i, 'dev/silver' as t, 'shop' as p, false as e");
   }
 }

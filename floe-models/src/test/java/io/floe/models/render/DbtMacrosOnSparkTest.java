@@ -52,7 +52,12 @@ class DbtMacrosOnSparkTest {
           {{ dbt.last_day("date'2024-02-10'", 'month') }} as end_of_february,
           {{ dbt.split_part("'a,b,c'", "','", 2) }} as second_part,
           {{ dbt.safe_cast("'x'", dbt.type_int()) }} as not_a_number,
-          {{ dbt_utils.safe_divide(1, 0) }} as divided_by_zero
+          {{ dbt_utils.safe_divide(1, 0) }} as divided_by_zero,
+          {{ dbt.position("'b'", "'abc'") }} as b_at,
+          {{ dbt.right("'abc'", 2) }} as last_two,
+          {{ dbt.cast_bool_to_text('1 = 1') }} as true_text,
+          {{ dbt.concat(["'a'", "'-'", "'b'"]) }} as joined,
+          '{{ dbt.escape_single_quotes("it's") }}' as quoted
         """);
     // A view: it is rendered again when published, with run_query still at work.
     write(dir, "models/silver/channels.sql", """
@@ -109,7 +114,7 @@ class DbtMacrosOnSparkTest {
           .containsExactly("60|2024-01-01T00:00:00Z|2024-02-29T00:00:00Z".replace("T00:00:00Z", ""))
           .as("60 days: January and a leap February, the end date excluded");
       assertThat(rows(engine, "SELECT * FROM silver.date_math"))
-          .containsExactly("1|1|-60|2024-03-01|2024-02-29|b|null|null");
+          .containsExactly("1|1|-60|2024-03-01|2024-02-29|b|null|null|2|bc|true|a-b|it's");
       assertThat(rows(engine, "SELECT shop, web, ids FROM silver.channels")).containsExactly("1|2|21|21|20");
       assertThat(rows(engine, "SELECT id, amount FROM silver.latest_orders ORDER BY id"))
           .containsExactly("20|7.00", "21|9.00");
