@@ -257,7 +257,8 @@ public final class ModelRunner {
   private ModelRenderer.Table runQuery(String sql) {
     QueryResult result = engine.sql(sql, RUN_QUERY_ROWS);
     if (result.truncated()) {
-      throw FloeException.user("run_query() returned more than %d rows; aggregate or limit the query.", RUN_QUERY_ROWS);
+      throw FloeException.user("the query returned more than %d rows, more than a template should read. Aggregate or"
+          + " limit it.", RUN_QUERY_ROWS);
     }
     return new ModelRenderer.Table(result.columns(), result.types(), result.rows());
   }
