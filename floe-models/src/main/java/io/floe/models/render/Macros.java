@@ -5,12 +5,15 @@ import com.hubspot.jinjava.interpret.InterpretException;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.interpret.UnknownTokenException;
+import com.hubspot.jinjava.lib.expression.DefaultExpressionStrategy;
 import com.hubspot.jinjava.lib.fn.MacroFunction;
 import com.hubspot.jinjava.lib.tag.DoTag;
 import com.hubspot.jinjava.lib.tag.IfTag;
 import com.hubspot.jinjava.lib.tag.MacroTag;
 import com.hubspot.jinjava.tree.Node;
 import com.hubspot.jinjava.tree.TagNode;
+import com.hubspot.jinjava.tree.output.RenderedOutputNode;
+import com.hubspot.jinjava.tree.parse.ExpressionToken;
 import io.floe.core.error.FloeException;
 import java.util.AbstractMap;
 import java.util.LinkedHashMap;
@@ -274,14 +277,37 @@ final class Macros {
       }
     }
 
-    // Set in some scope, even to None.
-    private static boolean defined(JinjavaInterpreter interpreter, String name) {
-      for (Context context = interpreter.getContext(); context != null; context = context.getParent()) {
-        if (context.getScope().containsKey(name)) {
-          return true;
-        }
+  }
+
+  // Set in some scope, even to None.
+  private static boolean defined(JinjavaInterpreter interpreter, String name) {
+    for (Context context = interpreter.getContext(); context != null; context = context.getParent()) {
+      if (context.getScope().containsKey(name)) {
+        return true;
       }
-      return false;
+    }
+    return false;
+  }
+
+  /**
+   * {@code {{ value }}} of a None renders {@code None}, as dbt's: with unknown tokens failing,
+   * Jinjava's fails on it. A name never set still fails.
+   */
+  static final class FloeExpressionStrategy extends DefaultExpressionStrategy {
+    private static final long serialVersionUID = 1L;
+    private static final Pattern ROOT = Pattern.compile("^\\s*([A-Za-z_]\\w*)\\s*$|^\\s*([A-Za-z_]\\w*)\\s*[.\\[]");
+
+    @Override
+    public RenderedOutputNode interpretOutput(ExpressionToken master, JinjavaInterpreter interpreter) {
+      try {
+        return super.interpretOutput(master, interpreter);
+      } catch (UnknownTokenException e) {
+        Matcher root = ROOT.matcher(master.getExpr());
+        if (root.find() && defined(interpreter, root.group(1) != null ? root.group(1) : root.group(2))) {
+          return new RenderedOutputNode("None");
+        }
+        throw e;
+      }
     }
   }
 

@@ -129,6 +129,8 @@ public final class ModelRenderer {
     }
   }
 
+  private static final Macros.FloeExpressionStrategy EXPRESSIONS = new Macros.FloeExpressionStrategy();
+
   private final Jinjava jinjava;
   private final List<MacroFile> macros;
   private final Map<String, Object> vars;
@@ -222,6 +224,7 @@ public final class ModelRenderer {
     JinjavaInterpreter interpreter = jinjava.newInterpreter();
     com.hubspot.jinjava.interpret.Context names = interpreter.getContext();
     names.put(RenderState.CONTEXT_KEY, state);
+    names.setExpressionStrategy(EXPRESSIONS);
     names.put("this", Relation.parse(resolution.self(), context.schema()));
     names.put("target", target());
     names.put("project_name", context.projectName());

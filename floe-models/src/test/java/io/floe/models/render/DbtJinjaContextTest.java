@@ -240,9 +240,13 @@ class DbtJinjaContextTest {
         + "{% if where %}where {{ where }}{% else %}all{% endif %}{{ ' (none)' if where is none else '' }}"
         + "{% endmacro %}");
     assertThat(render("{{ filtered() }}|{{ filtered(where='x > 1') }}", macros)).isEqualTo("all (none)|where x > 1");
+    assertThat(render("{% set nothing = none %}{{ nothing }} {{ var('unset_var', none) is none }}")).isEqualTo("None true");
     assertThatThrownBy(() -> render("{% if no_such_flag %}x{% endif %}"))
         .isInstanceOf(FloeException.class)
         .hasMessageContaining("no_such_flag");
+    assertThatThrownBy(() -> render("select {{ no_such_column_list }}"))
+        .isInstanceOf(FloeException.class)
+        .hasMessageContaining("no_such_column_list");
   }
 
   @Test
