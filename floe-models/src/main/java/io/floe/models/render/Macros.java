@@ -28,8 +28,10 @@ import java.util.regex.Pattern;
 /**
  * dbt's macro semantics on Jinjava: {@code return()} gives a macro's caller a value, errors inside
  * a macro name the macro's file, macros of the packages Floe ships are reached by their package's
- * name ({@code dbt_utils.star()}), and {@code adapter.dispatch('name', 'package')(args)} calls the
- * Spark or default implementation.
+ * name ({@code dbt_utils.star()}), {@code adapter.dispatch('name', 'package')(args)} calls the
+ * Spark or default implementation, and None is a value ({@code =none} defaults, {@code {% if x %}},
+ * {@code {{ x }}}, {@code {% do d.update(..) %}}) where Jinjava, failing on unknown names, takes a
+ * null for an unknown name.
  */
 final class Macros {
   /** The package whose macros are also callable without a prefix, as dbt's own are. */

@@ -15,11 +15,14 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Renders model templates with Jinjava and dbt's functions: {@code ref}, {@code source},
- * {@code var}, {@code config}, {@code is_incremental}, Floe's {@code max_of} and the variable
- * {@code this}; the project's
- * macros ({@code macros/*.sql}) are defined before every model. Thread-safe: each render has its
- * own interpreter.
+ * Renders model templates with Jinjava and dbt's Jinja context: {@code ref}, {@code source},
+ * {@code var}, {@code config}, {@code is_incremental}, {@code this}, {@code target},
+ * {@code env_var}, {@code log}, {@code run_query}/{@code execute}, {@code adapter},
+ * {@code exceptions}, {@code return}, {@code modules} ..., Floe's {@code max_of},
+ * {@code latest_changes} and {@code change_history}, and the macros Floe ships for dbt, dbt_utils
+ * and dbt_date (resources {@code io/floe/models/dbt/*.sql}, defined once). The project's macros
+ * ({@code macros/*.sql}) are defined before every model. Thread-safe: each render has its own
+ * interpreter.
  */
 public final class ModelRenderer {
   /**
