@@ -9,8 +9,10 @@ import io.floe.core.graph.Node;
 import io.floe.core.project.Project;
 import io.floe.models.render.ModelRenderer;
 import io.floe.models.render.ModelRenderer.MacroFile;
+import io.floe.models.render.ModelRenderer.Queries;
 import io.floe.models.render.ModelRenderer.Resolution;
 import io.floe.models.render.ModelRenderer.Values;
+import io.floe.models.render.RenderContext;
 import io.floe.models.render.RenderedModel;
 import io.floe.models.test.DataTestDefinition;
 import io.floe.models.test.DataTestDefinition.Severity;
@@ -134,7 +136,9 @@ public final class ModelProject {
       genericTests.addAll(GenericTestMacros.names(text));
       macros.add(new MacroFile(root.relativize(file).toString(), GenericTestMacros.rewrite(text)));
     }
-    ModelRenderer renderer = new ModelRenderer(macros, vars(project, dbt));
+    ModelRenderer renderer = new ModelRenderer(macros, vars(project, dbt), new RenderContext(
+        project.config().name(), "dev", DEFAULT_SCHEMA, project.config().catalog().name(),
+        project.config().engine().threads(), System::getenv, java.time.Instant.now()));
     warnOfUnshippedPackages(root);
     Set<String> namespaces = Set.copyOf(project.config().namespaces());
     Map<String, Model> models = new LinkedHashMap<>();
@@ -210,7 +214,7 @@ public final class ModelProject {
       java.util.function.Function<Model, String> tables) {
     String where = test.where().replaceFirst(":\\d+$", "");
     return render("test " + test.kind(), where, GenericTestMacros.call(test, relation), "", false, tables,
-        Values.DEFERRED);
+        Values.DEFERRED, Queries.NONE);
   }
 
   /** The relation {@code source('source', 'table')} reads. */
@@ -323,7 +327,17 @@ public final class ModelProject {
    */
   public String compile(Model model, boolean incremental, java.util.function.Function<Model, String> tables,
       Values values) {
-    return render(model.name(), model.path(), model.template(), model.table(), incremental, tables, values).sql();
+    return compile(model, incremental, tables, values, Queries.NONE);
+  }
+
+  /**
+   * Renders a model to run: dbt's {@code execute} is true and {@code run_query()} (and the macros
+   * that read a relation's columns) run on {@code queries}.
+   */
+  public String compile(Model model, boolean incremental, java.util.function.Function<Model, String> tables,
+      Values values, Queries queries) {
+    return render(model.name(), model.path(), model.template(), model.table(), incremental, tables, values, queries)
+        .sql();
   }
 
   /**
@@ -338,13 +352,14 @@ public final class ModelProject {
   }
 
   /** Renders one of a model's hooks: a template in the model's context ({@code this} is its table). */
-  public String compileHook(Model model, String hook, java.util.function.Function<Model, String> tables) {
-    return render(model.name(), model.path(), hook, model.table(), false, tables, Values.DEFERRED).sql();
+  public String compileHook(Model model, String hook, java.util.function.Function<Model, String> tables,
+      Queries queries) {
+    return render(model.name(), model.path(), hook, model.table(), false, tables, Values.DEFERRED, queries).sql();
   }
 
   /** Renders an {@code on-run-start}/{@code on-run-end} statement of dbt_project.yml. */
-  public String compileRunHook(String key, String hook) {
-    return render(key, DbtProject.FILE, hook, "", false, Model::table, Values.DEFERRED).sql();
+  public String compileRunHook(String key, String hook, Queries queries) {
+    return render(key, DbtProject.FILE, hook, "", false, Model::table, Values.DEFERRED, queries).sql();
   }
 
   /** The relations ({@code namespace.table}) the model reads with {@code source()}, in its order. */
@@ -360,23 +375,25 @@ public final class ModelProject {
 
   /** Renders a singular test; {@code tables} as in {@link #compile}. */
   public String compile(SingularTest test, java.util.function.Function<Model, String> tables) {
-    return render(test.name(), test.path(), test.template(), "", false, tables, Values.DEFERRED).sql();
+    return render(test.name(), test.path(), test.template(), "", false, tables, Values.DEFERRED, Queries.NONE).sql();
   }
 
   private RenderedModel render(String name, String path, String template, String self, boolean incremental,
-      java.util.function.Function<Model, String> tables, Values values) {
-    Resolution resolution = new Resolution(self, incremental, ref -> relation(model(ref), tables, values),
+      java.util.function.Function<Model, String> tables, Values values, Queries queries) {
+    Resolution resolution = new Resolution(self, incremental, ref -> relation(model(ref), tables, values, queries),
         (source, table) -> resolveSource(sources, Set.copyOf(project.config().namespaces()), path, source, table),
-        values);
+        values, queries);
     return renderer.render(name, path, template, resolution);
   }
 
   // An ephemeral model is read as its own SELECT, inlined as a subquery (dbt inlines a CTE).
-  private String relation(Model model, java.util.function.Function<Model, String> tables, Values values) {
+  private String relation(Model model, java.util.function.Function<Model, String> tables, Values values,
+      Queries queries) {
     if (!model.inlined()) {
       return tables.apply(model);
     }
-    return "(\n" + render(model.name(), model.path(), model.template(), model.table(), false, tables, values).sql()
+    return "(\n" + render(model.name(), model.path(), model.template(), model.table(), false, tables, values, queries)
+        .sql()
         + "\n)";
   }
 

@@ -1,5 +1,7 @@
 package io.floe.models.render;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hubspot.jinjava.el.ext.NamedParameter;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import io.floe.core.error.DidYouMean;
@@ -219,17 +221,180 @@ public final class JinjaFunctions {
   }
 
   private static String where(RenderState state) {
-    JinjavaInterpreter interpreter = JinjavaInterpreter.getCurrent();
-    int line = interpreter == null ? 0 : interpreter.getLineNumber();
-    return line > 0 ? state.where + ":" + line : state.where;
+    return state.location();
   }
 
   private static RenderState state() {
-    JinjavaInterpreter interpreter = JinjavaInterpreter.getCurrent();
-    Object state = interpreter == null ? null : interpreter.getContext().get(RenderState.CONTEXT_KEY);
-    if (!(state instanceof RenderState renderState)) {
-      throw new IllegalStateException("Jinja function called outside a Floe render");
-    }
-    return renderState;
+    return RenderState.current();
   }
+
+  /**
+   * {@code env_var('NAME')} or {@code env_var('NAME', default)}: an environment variable. The
+   * values of {@code DBT_ENV_SECRET_*} variables are kept out of what {@code log()} writes.
+   */
+  public static String envVar(Object... args) {
+    RenderState state = state();
+    if (args.length < 1 || args.length > 2) {
+      return state.fail(FloeException.user("%s: Cannot render env_var(): expected env_var('NAME') or"
+          + " env_var('NAME', 'default').", where(state)));
+    }
+    String name = String.valueOf(args[0]);
+    String value = state.context.environment().apply(name);
+    if (value == null && args.length == 2) {
+      value = args[1] == null ? null : String.valueOf(args[1]);
+    }
+    if (value == null) {
+      return state.fail(FloeException.user("%s: Cannot render env_var('%s'): the environment variable is not set"
+          + " and there is no default. Set %s before running Floe, or write env_var('%s', 'default').",
+          where(state), name, name, name));
+    }
+    if (name.startsWith("DBT_ENV_SECRET") && !value.isEmpty()) {
+      state.secrets.add(value);
+    }
+    return value;
+  }
+
+  /** {@code log(message, info=False)}: to the log, at INFO with {@code info=True}, else DEBUG; renders nothing. */
+  public static String log(Object... args) {
+    RenderState state = state();
+    if (state.returned() || args.length == 0) {
+      return "";
+    }
+    boolean info = false;
+    for (int i = 1; i < args.length; i++) {
+      Object value = args[i] instanceof NamedParameter named ? named.getValue() : args[i];
+      info = Boolean.TRUE.equals(value) || "true".equalsIgnoreCase(String.valueOf(value));
+    }
+    String message = scrub(state, String.valueOf(args[0]));
+    if (info) {
+      LOG.info("{}: {}", state.model, message);
+    } else {
+      LOG.debug("{}: {}", state.model, message);
+    }
+    return "";
+  }
+
+  /** {@code print(message)}: to the log at INFO; renders nothing. */
+  public static String print(Object... args) {
+    RenderState state = state();
+    if (!state.returned() && args.length > 0) {
+      LOG.info("{}: {}", state.model, scrub(state, String.valueOf(args[0])));
+    }
+    return "";
+  }
+
+  /**
+   * {@code return(value)}: the value the macro gives its caller (so {@code {% set x = m() %}} gets
+   * it, not the macro's text). What follows in the macro does not run, as in dbt.
+   */
+  public static String returnValue(Object... args) {
+    RenderState state = state();
+    if (state.frames.isEmpty()) {
+      return state.fail(FloeException.user("%s: Cannot render return(): it is only allowed inside a macro.",
+          where(state)));
+    }
+    RenderState.Frame frame = state.frames.peek();
+    if (!frame.returned) {
+      frame.returned = true;
+      frame.value = args.length == 0 ? null : args[0];
+      JinjavaInterpreter interpreter = JinjavaInterpreter.getCurrent();
+      frame.errorsAtReturn = interpreter.getErrors().size();
+      frame.failuresAtReturn = state.failures.size();
+    }
+    return "";
+  }
+
+  /**
+   * {@code run_query(sql)}: the statement's result as an agate-like table when the model runs;
+   * None while the project is parsed, as in dbt (guard its use with {@code {% if execute %}}).
+   */
+  public static Object runQuery(Object... args) {
+    RenderState state = state();
+    if (args.length != 1 || args[0] == null) {
+      return state.fail(FloeException.user("%s: Cannot render run_query(): expected run_query(sql).", where(state)));
+    }
+    if (!state.executing() || state.returned()) {
+      return null;
+    }
+    try {
+      return new QueryTable(state.queries.run(String.valueOf(args[0])));
+    } catch (FloeException e) {
+      return state.fail(FloeException.user(e, "%s: Cannot render run_query(): %s", where(state), e.getMessage()));
+    }
+  }
+
+  /** {@code tojson(value)}: JSON text. */
+  public static String tojson(Object... args) {
+    RenderState state = state();
+    try {
+      return JSON.writeValueAsString(args.length == 0 ? null : args[0]);
+    } catch (JsonProcessingException e) {
+      return state.fail(FloeException.user(e, "%s: Cannot render tojson(): %s", where(state), e.getOriginalMessage()));
+    }
+  }
+
+  /** {@code fromjson(text)}: the value JSON text holds (dicts, lists, strings, numbers). */
+  public static Object fromjson(Object... args) {
+    RenderState state = state();
+    if (args.length < 1) {
+      return state.fail(FloeException.user("%s: Cannot render fromjson(): expected fromjson(text).", where(state)));
+    }
+    try {
+      return JSON.readValue(String.valueOf(args[0]), Object.class);
+    } catch (JsonProcessingException e) {
+      if (args.length > 1) {
+        return args[1];
+      }
+      return state.fail(FloeException.user(e, "%s: Cannot render fromjson(): the text is not JSON: %s", where(state),
+          e.getOriginalMessage()));
+    }
+  }
+
+  /** {@code toyaml(value)}: YAML text. */
+  public static String toyaml(Object... args) {
+    RenderState state = state();
+    try {
+      return YAML.writeValueAsString(args.length == 0 ? null : args[0]).replaceFirst("^---\\s*\\n", "");
+    } catch (JsonProcessingException e) {
+      return state.fail(FloeException.user(e, "%s: Cannot render toyaml(): %s", where(state), e.getOriginalMessage()));
+    }
+  }
+
+  /** {@code fromyaml(text)}: the value YAML text holds. */
+  public static Object fromyaml(Object... args) {
+    RenderState state = state();
+    if (args.length < 1) {
+      return state.fail(FloeException.user("%s: Cannot render fromyaml(): expected fromyaml(text).", where(state)));
+    }
+    try {
+      return YAML.readValue(String.valueOf(args[0]), Object.class);
+    } catch (JsonProcessingException e) {
+      return state.fail(FloeException.user(e, "%s: Cannot render fromyaml(): the text is not YAML: %s", where(state),
+          e.getOriginalMessage()));
+    }
+  }
+
+  /** {@code local_md5(text)}: the MD5 of the text, as hex. */
+  public static String localMd5(Object... args) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("MD5")
+          .digest(String.valueOf(args.length == 0 ? "" : args[0]).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(digest);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("Every JVM has MD5", e);
+    }
+  }
+
+  // A secret read with env_var() never reaches the log.
+  static String scrub(RenderState state, String message) {
+    String scrubbed = message;
+    for (String secret : state.secrets) {
+      scrubbed = scrubbed.replace(secret, "*****");
+    }
+    return scrubbed;
+  }
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JinjaFunctions.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper YAML = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
 }

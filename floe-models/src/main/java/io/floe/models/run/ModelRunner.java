@@ -7,6 +7,7 @@ import io.floe.core.graph.Node;
 import io.floe.models.project.Contract;
 import io.floe.models.project.Model;
 import io.floe.models.project.ModelProject;
+import io.floe.models.render.ModelRenderer;
 import io.floe.models.run.ModelResult.Status;
 import io.floe.spark.FloeEngine;
 import io.floe.spark.materialize.Materialization;
@@ -17,6 +18,7 @@ import io.floe.spark.materialize.MultiTablePublish;
 import io.floe.spark.materialize.RunBranch;
 import io.floe.spark.materialize.ViewMaterialization;
 import io.floe.spark.materialize.WriteTarget;
+import io.floe.spark.sql.QueryResult;
 import io.floe.spark.sql.SparkErrors;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +53,8 @@ public final class ModelRunner {
   private static final Logger LOG = LoggerFactory.getLogger(ModelRunner.class);
   private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss_SSS")
       .withZone(ZoneOffset.UTC);
+
+  private static final int RUN_QUERY_ROWS = 100_000;
 
   private final FloeEngine engine;
   private final ModelProject project;
@@ -224,7 +228,8 @@ public final class ModelRunner {
       }
       computed.put(model.name(), fingerprint);
       String sql = project.compile(model, incremental,
-          ref -> relation(ref, written), (relation, expression) -> maxLiteral(model, relation, expression));
+          ref -> relation(ref, written), (relation, expression) -> maxLiteral(model, relation, expression),
+          this::runQuery);
       if (Contract.enforced(model)) {
         Map<String, String> columns = new LinkedHashMap<>();
         StructType schema = SparkErrors.translate("run model SQL for " + model.table(),
@@ -264,6 +269,16 @@ public final class ModelRunner {
       return new ModelResult(model.name(), model.table(), Status.ERROR, 0, (System.nanoTime() - start) / 1_000_000,
           Optional.empty(), "Cannot run model " + model.name() + " (" + model.path() + "): " + e.getMessage());
     }
+  }
+
+  // run_query() and the macros that read a relation's columns, during a run (dbt's execute).
+  private ModelRenderer.Table runQuery(String sql) {
+    QueryResult result = engine.sql(sql, RUN_QUERY_ROWS);
+    if (result.truncated()) {
+      throw FloeException.user("the query returned more than %d rows, more than a template should read. Aggregate or"
+          + " limit it.", RUN_QUERY_ROWS);
+    }
+    return new ModelRenderer.Table(result.columns(), result.types(), result.rows());
   }
 
   // max_of() during a run: the value is found now, so the model's SQL holds a constant its scans can prune by.
@@ -330,7 +345,7 @@ public final class ModelRunner {
         Model model = project.model(node.name());
         if (model.createsView()) {
           dropTableOfSameName(model);
-          String sql = project.compile(model, false, Model::table);
+          String sql = project.compile(model, false, Model::table, ModelRenderer.Values.DEFERRED, this::runQuery);
           ViewMaterialization.publish(engine, model.table(), sql,
               Map.of(Fingerprints.PROPERTY, fingerprints.get(node.name())));
         }
@@ -341,7 +356,7 @@ public final class ModelRunner {
   // dbt's pre_hook/post_hook: each statement rendered like the model (this is its table) and run.
   private void runHooks(Model model, String key, java.util.function.Function<Model, String> tables) {
     for (String hook : model.config().list(key)) {
-      String sql = project.compileHook(model, hook, tables);
+      String sql = project.compileHook(model, hook, tables, this::runQuery);
       if (!sql.isBlank()) {
         LOG.info("Model {}: {} {}", model.name(), key, sql);
         SparkErrors.translate(key + " of model " + model.name() + " (" + model.path() + ")",
@@ -353,7 +368,7 @@ public final class ModelRunner {
   // on-run-start / on-run-end of dbt_project.yml.
   private void runRunHooks(List<String> hooks, String key) {
     for (String hook : hooks) {
-      String sql = project.compileRunHook(key, hook);
+      String sql = project.compileRunHook(key, hook, this::runQuery);
       if (!sql.isBlank()) {
         LOG.info("{}: {}", key, sql);
         SparkErrors.translate(key + " in dbt_project.yml", () -> engine.sql(sql, 0));
