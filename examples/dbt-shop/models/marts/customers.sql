@@ -14,6 +14,7 @@ select
     c.first_name,
     c.last_name,
     co.first_order,
+    {{ dbt.date_trunc('month', 'co.first_order') }} as first_order_month,
     co.most_recent_order,
     coalesce(co.number_of_orders, 0) as number_of_orders,
     coalesce(co.customer_lifetime_value, 0) as customer_lifetime_value

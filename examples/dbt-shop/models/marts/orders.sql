@@ -1,4 +1,5 @@
 select
+    {{ dbt_utils.generate_surrogate_key(['o.order_id', 'o.customer_id']) }} as order_key,
     o.order_id,
     o.customer_id,
     o.order_date,

@@ -28,13 +28,16 @@ class DbtShopExampleCliTest {
     String first = floe(project, "build").ok();
 
     assertThat(first).contains("| raw_payments ", "| staging.stg_payments ", "| marts.customers ",
-        "Tests: 23 passed, 0 warned, 0 failed", "Published to main.");
+        "Tests: 24 passed, 0 warned, 0 failed", "Published to main.");
     // 755.00 dollars paid in all (the seed holds cents), 15 of 20 customers ordered, customer 1 twice for 9.00.
     assertThat(floe(project, "sql", "-o", "csv", "SELECT sum(customer_lifetime_value), count_if(number_of_orders > 0),"
         + " count(*) FROM marts.customers").ok()).endsWith("755.00,15,20\n");
     assertThat(floe(project, "sql", "-o", "csv", "SELECT number_of_orders, customer_lifetime_value FROM marts.customers"
         + " WHERE customer_id = 1").ok()).endsWith("2,9.00\n");
     assertThat(floe(project, "sql", "-o", "csv", "SELECT count(*) FROM marts.run_log").ok()).endsWith("1\n");
+    // dbt_utils.generate_surrogate_key gives dbt's key: md5 of '1-4' (order 1 of customer 4).
+    assertThat(floe(project, "sql", "-o", "csv", "SELECT order_key FROM marts.orders WHERE order_id = 1").ok())
+        .contains("3a170a9fe4f47efa37d23ad521b9098e");
 
     // A custom generic test, dbt_utils' tests, a seed's tests and a unit test ran among them.
     assertThat(floe(project, "test", "-v").ok()).contains("| is_positive(orders.amount) ",
