@@ -72,6 +72,12 @@ public record DbtProject(Optional<Path> file, String name, List<String> modelPat
           "folders is null")));
     }
 
+    FolderConfig rendered(Map<String, Object> vars) {
+      Map<String, FolderConfig> children = new LinkedHashMap<>();
+      folders.forEach((name, folder) -> children.put(name, folder.rendered(vars)));
+      return new FolderConfig(DbtProjectJinja.render(config, vars, where), where, children);
+    }
+
     /** The folders of {@code file} under {@code dir}, outermost first: what {@link #along} takes. */
     public static List<String> foldersOf(Path dir, Path file) {
       List<String> folders = new ArrayList<>();
@@ -132,6 +138,19 @@ public record DbtProject(Optional<Path> file, String name, List<String> modelPat
   /** Whether {@code dir} holds a dbt project. */
   public static boolean exists(Path dir) {
     return Files.isRegularFile(dir.resolve(FILE));
+  }
+
+  /**
+   * Reads the project's dbt_project.yml with the Jinja in its config values rendered, with its vars
+   * and the project's ({@code floe.yaml}'s and {@code --vars}') over them.
+   */
+  public static DbtProject read(io.floe.core.project.Project project) {
+    DbtProject read = read(project.root(), project.config().name());
+    Map<String, Object> vars = new LinkedHashMap<>(read.vars());
+    vars.putAll(project.config().vars());
+    return new DbtProject(read.file(), read.name(), read.modelPaths(), read.seedPaths(), read.snapshotPaths(),
+        read.macroPaths(), read.testPaths(), read.vars(), read.models().rendered(vars), read.seeds().rendered(vars),
+        read.snapshots().rendered(vars), read.tests().rendered(vars), read.onRunStart(), read.onRunEnd());
   }
 
   /**

@@ -56,6 +56,7 @@ public final class ModelProject {
   private final Graph graph;
   private final Set<String> genericTests;
   private final PropertyDeclarations declarations;
+  private final Map<String, Model> modelsByTable;
 
   private ModelProject(Project project, DbtProject dbt, Map<String, Model> models, List<SingularTest> tests,
       Map<String, String> sources, ModelRenderer renderer, Graph graph, Set<String> genericTests,
@@ -69,6 +70,9 @@ public final class ModelProject {
     this.graph = graph;
     this.genericTests = genericTests;
     this.declarations = declarations;
+    Map<String, Model> byTable = new LinkedHashMap<>();
+    models.values().forEach(model -> byTable.put(model.table(), model));
+    this.modelsByTable = Map.copyOf(byTable);
   }
 
   /**
@@ -94,7 +98,7 @@ public final class ModelProject {
     requireNonNull(project, "project is null");
     requireNonNull(providers, "providers is null");
     Path root = project.root();
-    DbtProject dbt = DbtProject.read(root, project.config().name());
+    DbtProject dbt = DbtProject.read(project);
     List<Path> modelDirs = modelDirs(project, dbt);
     Map<String, ModelProperties> properties = new LinkedHashMap<>();
     Map<String, String> sources = new LinkedHashMap<>();
@@ -190,7 +194,7 @@ public final class ModelProject {
     PropertyDeclarations declarations = DataTestChecks.declarations(declared);
     DataTestChecks.requireKnownTests(models.values(), declarations, genericTests);
     return new ModelProject(project, dbt, Map.copyOf(models), List.copyOf(tests), Map.copyOf(sources), renderer,
-        graph(models), Set.copyOf(genericTests), declarations);
+        graph(models, writers(models, sources, namespaces)), Set.copyOf(genericTests), declarations);
   }
 
   /** The generic tests the project defines ({@code {% test name(...) %}}), by name. */
@@ -381,7 +385,12 @@ public final class ModelProject {
   private RenderedModel render(String name, String path, String template, String self, boolean incremental,
       java.util.function.Function<Model, String> tables, Values values, Queries queries) {
     Resolution resolution = new Resolution(self, incremental, ref -> relation(model(ref), tables, values, queries),
-        (source, table) -> resolveSource(sources, Set.copyOf(project.config().namespaces()), path, source, table),
+        (source, table) -> {
+          String relation = resolveSource(sources, Set.copyOf(project.config().namespaces()), path, source, table);
+          // A source a model of the run writes is read where the run wrote it.
+          Model writer = modelsByTable.get(relation);
+          return writer == null || writer.table().equals(self) ? relation : relation(writer, tables, values, queries);
+        },
         values, queries);
     return renderer.render(name, path, template, resolution);
   }
@@ -498,12 +507,34 @@ public final class ModelProject {
     return DEFAULT_SCHEMA;
   }
 
-  private static Graph graph(Map<String, Model> models) {
+  // Each source (source_name.table_name) whose table a model of the project writes (a seed that
+  // dbt projects declare as a source, say), to that model: the source's readers run after it.
+  private static Map<String, String> writers(Map<String, Model> models, Map<String, String> sources,
+      Set<String> namespaces) {
+    Map<String, String> byTable = new LinkedHashMap<>();
+    models.values().forEach(model -> byTable.put(model.table(), model.name()));
+    Map<String, String> writers = new LinkedHashMap<>();
+    for (Model model : models.values()) {
+      for (String key : model.sources()) {
+        int dot = key.indexOf('.');
+        String writer = byTable.get(resolveSource(sources, namespaces, model.path(), key.substring(0, dot),
+            key.substring(dot + 1)));
+        if (writer != null) {
+          writers.put(key, writer);
+        }
+      }
+    }
+    return writers;
+  }
+
+  private static Graph graph(Map<String, Model> models, Map<String, String> writers) {
     List<Node> nodes = new ArrayList<>();
     Set<String> sourceNodes = new TreeSet<>();
     for (Model model : models.values()) {
       List<String> parents = new ArrayList<>(model.refs());
       parents.addAll(model.sources());
+      model.sources().stream().map(writers::get).filter(writer -> writer != null && !writer.equals(model.name()))
+          .forEach(parents::add);
       sourceNodes.addAll(model.sources());
       nodes.add(new Node(model.name(), Node.Kind.MODEL, model.path(), new HashSet<>(model.tags()), parents));
     }

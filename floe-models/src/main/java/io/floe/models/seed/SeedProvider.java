@@ -42,7 +42,7 @@ public final class SeedProvider implements ModelProvider {
 
   @Override
   public List<ProvidedModel> models(Project project) {
-    DbtProject dbt = DbtProject.read(project.root(), project.config().name());
+    DbtProject dbt = DbtProject.read(project);
     List<ProvidedModel> seeds = new ArrayList<>();
     for (String seedPath : dbt.seedPaths()) {
       Path dir = project.root().resolve(seedPath).normalize();

@@ -74,7 +74,7 @@ final class SnapshotReader {
    */
   static List<ProvidedModel> read(Project project) {
     Path root = project.root();
-    DbtProject dbt = DbtProject.read(root, project.config().name());
+    DbtProject dbt = DbtProject.read(project);
     List<Path> dirs = dbt.snapshotPaths().stream().map(path -> root.resolve(path).normalize())
         .filter(Files::isDirectory).toList();
     if (dirs.isEmpty()) {

@@ -40,6 +40,10 @@ class DbtProjectRunTest {
     // Seeds are models too, typed and selectable by tag.
     assertThat(models.model("raw_customers").tags()).contains("seed");
     assertThat(models.model("raw_customers").table()).isEqualTo("bronze.raw_customers");
+    // Jinja in dbt_project.yml's configs is rendered with the vars, --vars over them.
+    assertThat(models.models()).doesNotContainKey("extra");
+    assertThat(ModelProject.load(Project.load(dir).withVars(java.util.Map.of("load_extras", true))).models())
+        .containsKey("extra");
     // dbt_project.yml's var (project-scoped) reaches the model.
     assertThat(models.compile(models.model("customers"), false, model -> model.table())).contains("> 1");
   }
@@ -147,6 +151,8 @@ class DbtProjectRunTest {
               +schema: marts
             intermediate:
               materialized: ephemeral
+            extras:
+              +enabled: "{{ var('load_extras', false) }}"
         seeds:
           jaffle:
             raw_orders:
@@ -162,8 +168,11 @@ class DbtProjectRunTest {
         5,3,2018-01-05,shipped
         6,1,2018-01-07,placed
         """);
+    // A seed read as a source, as dbt projects often declare them: it is loaded first, in the same run.
+    write(dir, "models/staging/sources.yml", "sources:\n  - name: shop\n    schema: bronze\n    tables:\n"
+        + "      - name: raw_customers\n");
     write(dir, "models/staging/stg_customers.sql",
-        "select id as customer_id, first_name, last_name from {{ ref('raw_customers') }}");
+        "select id as customer_id, first_name, last_name from {{ source('shop', 'raw_customers') }}");
     write(dir, "models/staging/stg_orders.sql",
         "select id as order_id, user_id as customer_id, order_date, status from {{ ref('raw_orders') }}");
     write(dir, "models/staging/stg_orders_paid.sql",
@@ -171,6 +180,7 @@ class DbtProjectRunTest {
     write(dir, "models/intermediate/orders_enriched.sql",
         "select o.*, year(o.order_date) as order_year from {{ ref('stg_orders_paid') }} o -- trailing comment");
     write(dir, "models/marts/customers.sql", CUSTOMERS);
+    write(dir, "models/extras/extra.sql", "select 1 as one");
     write(dir, "models/marts/order_log.sql", """
         {{ config(materialized='incremental', full_refresh=false) }}
         select order_id, current_timestamp() as seen_at from {{ ref('stg_orders') }}
