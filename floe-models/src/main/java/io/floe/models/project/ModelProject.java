@@ -460,11 +460,34 @@ public final class ModelProject {
       config = config.with(described.get().config(), described.get().where());
     }
     config = config.with(rendered.config(), path + lineOf(template, "config("));
-    String schema = config.string("schema").orElse(defaultSchema);
+    String schema = renderer.defines(GENERATE_SCHEMA_NAME)
+        ? generatedSchema(renderer, name, path, config, sources, namespaces)
+        : config.string("schema").orElse(defaultSchema);
     String table = schema + "." + config.string("alias").orElse(name);
     Model model = new Model(name, path, template, described, config, table, rendered.refs(), rendered.sources());
     model.spec(); // checks the materialization settings now, not halfway through a run
     return model;
+  }
+
+  private static final String GENERATE_SCHEMA_NAME = "generate_schema_name";
+
+  // A project that overrides dbt's generate_schema_name(custom_schema_name, node) names its
+  // schemas with it, as dbt would: custom_schema_name is the config's schema, or none.
+  private static String generatedSchema(ModelRenderer renderer, String name, String path, ModelConfig config,
+      Map<String, String> sources, Set<String> namespaces) {
+    String kind = path.endsWith(".csv") ? "seed"
+        : config.string("materialized").filter("snapshot"::equalsIgnoreCase).isPresent() ? "snapshot" : "model";
+    String custom = config.string("schema").map(value -> "'" + value.replace("'", "\\'") + "'").orElse("none");
+    String call = "{{ " + GENERATE_SCHEMA_NAME + "(" + custom + ", {'resource_type': '" + kind + "', 'name': '"
+        + name + "', 'path': '" + path.replace("'", "") + "'}) }}";
+    Resolution parsing = new Resolution(name, false, ref -> "__ref_" + ref,
+        (source, table) -> resolveSource(sources, namespaces, path, source, table));
+    String schema = renderer.render(name, path, call, parsing).sql().strip();
+    if (!schema.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+      throw FloeException.user("%s: Cannot name the schema of %s: the project's generate_schema_name macro returned"
+          + " '%s', which is not a namespace name (letters, digits and _).", path, name, schema);
+    }
+    return schema;
   }
 
   private static SingularTest parseTest(Path root, ModelRenderer renderer, Path file, Map<String, String> sources,

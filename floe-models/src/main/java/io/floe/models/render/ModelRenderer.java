@@ -221,6 +221,13 @@ public final class ModelRenderer {
    * @param where the file, relative to the project, for errors
    * @throws FloeException (user) with file:line for a template error, an unknown variable or a bad call
    */
+  /** Whether the project's macros define {@code name} ({@code {% macro name(...) %}}). */
+  public boolean defines(String name) {
+    java.util.regex.Pattern definition = java.util.regex.Pattern.compile(
+        "\\{%-?\\s*macro\\s+" + java.util.regex.Pattern.quote(name) + "\\s*\\(");
+    return macros.stream().anyMatch(macro -> definition.matcher(macro.text()).find());
+  }
+
   public RenderedModel render(String model, String where, String template, Resolution resolution) {
     RenderState state = new RenderState(model, where, resolution.incremental(), resolution.refs(),
         resolution.sources(), resolution.values(), resolution.queries(), context, vars);

@@ -49,6 +49,26 @@ class DbtProjectRunTest {
   }
 
   @Test
+  void aGenerateSchemaNameOverrideNamesTheSchemasAsDbtWould() {
+    jaffle(dir);
+    write(dir, "macros/generate_schema_name.sql", """
+        {% macro generate_schema_name(custom_schema_name, node) -%}
+          {%- if node.resource_type == 'seed' -%} seeds_{{ custom_schema_name | trim }}
+          {%- elif custom_schema_name is none -%} {{ target.schema }}
+          {%- else -%} {{ target.schema }}_{{ custom_schema_name | trim }}
+          {%- endif -%}
+        {%- endmacro %}
+        """);
+    write(dir, "models/plain.sql", "select 1 as one");
+
+    ModelProject models = ModelProject.load(Project.load(dir));
+
+    assertThat(models.model("stg_customers").table()).isEqualTo("silver_staging.stg_customers");
+    assertThat(models.model("raw_customers").table()).isEqualTo("seeds_bronze.raw_customers");
+    assertThat(models.model("plain").table()).isEqualTo("silver.plain");
+  }
+
+  @Test
   void anUnknownKeyInAFolderConfigNamesDbtProjectYmlAndItsLine() {
     jaffle(dir);
     write(dir, "dbt_project.yml", """
