@@ -132,13 +132,11 @@ public final class ModelProject {
     }
     List<MacroFile> macros = new ArrayList<>();
     Set<String> genericTests = new java.util.LinkedHashSet<>();
-    // dbt's generic tests live in macros and in the test paths' generic/ folders.
-    List<Path> genericTestDirs = dirs(root, dbt.testPaths()).stream().map(dir -> dir.resolve("generic")).toList();
-    for (Path file : Stream.concat(files(dirs(root, dbt.macroPaths()), ".sql").stream(),
-        files(genericTestDirs, ".sql").stream()).toList()) {
+    List<Path> genericTestDirs = genericTestDirs(root, dbt);
+    for (Path file : macroSources(root, dbt)) {
       String text = read(file);
       genericTests.addAll(GenericTestMacros.names(text));
-      macros.add(new MacroFile(root.relativize(file).toString(), GenericTestMacros.rewrite(text)));
+      macros.add(macro(root, file, text));
     }
     ModelRenderer renderer = new ModelRenderer(macros, vars(project, dbt), new RenderContext(
         project.config().name(), "dev", DEFAULT_SCHEMA, project.config().catalog().name(),
@@ -249,6 +247,49 @@ public final class ModelProject {
       }
     }
     return vars;
+  }
+
+  /**
+   * The project's macro files as the renderer takes them: {@code macro-paths}' and the generic
+   * tests of the test paths' {@code generic/} folders ({@code {% test %}} blocks as macros).
+   */
+  public static List<MacroFile> macroFiles(Path root, DbtProject dbt) {
+    return macroSources(root, dbt).stream().map(file -> macro(root, file, read(file))).toList();
+  }
+
+  // dbt's generic tests live in macros and in the test paths' generic/ folders.
+  private static List<Path> macroSources(Path root, DbtProject dbt) {
+    return Stream.concat(files(dirs(root, dbt.macroPaths()), ".sql").stream(),
+        files(genericTestDirs(root, dbt), ".sql").stream()).toList();
+  }
+
+  private static List<Path> genericTestDirs(Path root, DbtProject dbt) {
+    return dirs(root, dbt.testPaths()).stream().map(dir -> dir.resolve("generic")).toList();
+  }
+
+  private static MacroFile macro(Path root, Path file, String text) {
+    Path shown = root.relativize(file);
+    return new MacroFile(shown.toString(), GenericTestMacros.rewrite(withoutMaterializations(shown, text)));
+  }
+
+  private static final java.util.regex.Pattern MATERIALIZATION_BLOCK = java.util.regex.Pattern.compile(
+      "\\{%-?\\s*materialization\\s+(\\w+).*?\\{%-?\\s*endmaterialization\\s*-?%}", java.util.regex.Pattern.DOTALL);
+
+  // dbt's {% materialization %} blocks are Jinja programs for dbt's adapters; Floe's are Java
+  // plug-ins. The block is left out (its lines kept blank, so later lines keep their numbers) and
+  // said once; a model that asks for it fails with the known materializations.
+  private static String withoutMaterializations(Path file, String text) {
+    java.util.regex.Matcher block = MATERIALIZATION_BLOCK.matcher(text);
+    StringBuilder kept = new StringBuilder();
+    while (block.find()) {
+      if (WARNED.add(file + "#materialization:" + block.group(1))) {
+        LOG.warn("{}: the dbt materialization '{}' is not run by Floe (its materializations are Java plug-ins, see"
+            + " the README's Plug-ins); a model that asks for it fails.", file, block.group(1));
+      }
+      block.appendReplacement(kept, java.util.regex.Matcher.quoteReplacement(block.group().replaceAll("[^\\n]", "")));
+    }
+    block.appendTail(kept);
+    return kept.toString();
   }
 
   /** The dbt packages whose macros and tests Floe ships, so packages.yml naming them needs no {@code dbt deps}. */

@@ -80,12 +80,7 @@ final class SnapshotReader {
     if (dirs.isEmpty()) {
       return List.of();
     }
-    List<MacroFile> macros = new ArrayList<>();
-    for (String macroPath : dbt.macroPaths()) {
-      for (Path file : files(root.resolve(macroPath).normalize(), ".sql")) {
-        macros.add(new MacroFile(root.relativize(file).toString(), read(file)));
-      }
-    }
+    List<MacroFile> macros = io.floe.models.project.ModelProject.macroFiles(root, dbt);
     // floe.yaml's vars (and --vars) win over dbt_project.yml's, as for models.
     Map<String, Object> vars = new LinkedHashMap<>(dbt.vars());
     vars.putAll(project.config().vars());

@@ -28,6 +28,12 @@ class DbtProjectRunTest {
   @Test
   void folderConfigsVarsAndPathsComeFromDbtProjectYml() {
     jaffle(dir);
+    // A dbt materialization in the macros is left out (said in the log), not a render error.
+    write(dir, "macros/merge_delete.sql", """
+        {% materialization merge_delete, adapter='default' %}
+          {{ return({'relations': [this]}) }}
+        {% endmaterialization %}
+        """);
     ModelProject models = ModelProject.load(Project.load(dir));
 
     assertThat(models.project().config().name()).isEqualTo("jaffle");
