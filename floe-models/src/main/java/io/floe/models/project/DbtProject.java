@@ -53,7 +53,7 @@ public record DbtProject(Optional<Path> file, String name, List<String> modelPat
       "target-path", "log-path", "packages-install-path", "clean-targets", "require-dbt-version", "vars", "models",
       "seeds", "snapshots", "tests", "data_tests", "sources", "on-run-start", "on-run-end", "dispatch", "quoting",
       "query-comment", "flags", "metrics", "semantic-models", "saved-queries", "exposures", "unit_tests",
-      "restrict-access", "dbt-cloud");
+      "restrict-access", "dbt-cloud", "source-paths", "data-paths");
 
   /**
    * The configs of one folder and the folders under it.
@@ -200,6 +200,9 @@ public record DbtProject(Optional<Path> file, String name, List<String> modelPat
       String name = Optional.ofNullable(values.get("name")).map(node -> scalar(node, "name")).orElse(fallbackName);
       Map<String, Object> vars = vars(values.get("vars"), name);
       Node tests = values.containsKey("data_tests") ? values.get("data_tests") : values.get("tests");
+      // dbt before 1.0 named them source-paths and data-paths.
+      values.putIfAbsent("model-paths", values.get("source-paths"));
+      values.putIfAbsent("seed-paths", values.get("data-paths"));
       return new DbtProject(Optional.of(file), name, paths(values, "model-paths", "models"),
           paths(values, "seed-paths", "seeds"), paths(values, "snapshot-paths", "snapshots"),
           paths(values, "macro-paths", "macros"), paths(values, "test-paths", "tests"), vars,

@@ -22,7 +22,8 @@ public final class DataTestQueries {
   public static final List<String> KINDS = List.of("not_null", "unique", "accepted_values", "relationships",
       "expression", "expression_is_true", "row_count", "freshness", "unique_combination_of_columns",
       "accepted_range", "not_null_proportion", "relationships_where", "not_constant", "not_empty_string",
-      "at_least_one", "equal_rowcount", "cardinality_equality", "sequential_values", "recency");
+      "at_least_one", "equal_rowcount", "cardinality_equality", "sequential_values", "recency",
+      "mutually_exclusive_ranges");
 
   private static final List<String> DATEPARTS = List.of("MICROSECOND", "MILLISECOND", "SECOND", "MINUTE", "HOUR",
       "DAY", "WEEK", "MONTH", "QUARTER", "YEAR");
@@ -132,6 +133,31 @@ public final class DataTestQueries {
         yield "SELECT * FROM (SELECT " + (groups.isEmpty() ? "" : groups + ", ") + requireColumn(test, column)
             + ", lag(" + column + ") OVER (" + (groups.isEmpty() ? "" : "PARTITION BY " + groups + " ") + "ORDER BY "
             + column + ") AS " + previous + " FROM " + table + ") WHERE NOT (" + column + " = " + expected + ")";
+      }
+      case "mutually_exclusive_ranges" -> {
+        // dbt_utils': each range is not empty and ends where the next one (by lower bound) starts,
+        // before it (gaps: allowed, the default), at it (not_allowed) or strictly before it (required).
+        String lower = String.valueOf(require(test, model, "lower_bound_column"));
+        String upper = String.valueOf(require(test, model, "upper_bound_column"));
+        Object partition = test.arguments().get("partition_by");
+        String over = partition == null ? "" : "PARTITION BY " + partition + " ";
+        String gaps = String.valueOf(test.arguments().getOrDefault("gaps", "allowed"));
+        String next = switch (gaps) {
+          case "allowed" -> "<=";
+          case "not_allowed" -> "=";
+          case "required" -> "<";
+          default -> throw FloeException.user("%s: Cannot run test '%s' of model %s: gaps must be allowed,"
+              + " not_allowed or required, but was '%s'.", test.where(), test.kind(), model, gaps);
+        };
+        String nonEmpty = Boolean.parseBoolean(String.valueOf(test.arguments().get("zero_length_range_allowed")))
+            ? "<=" : "<";
+        yield "SELECT * FROM (SELECT *, coalesce(lower_bound " + nonEmpty + " upper_bound, false) AS"
+            + " lower_bound_less_than_upper_bound, coalesce(upper_bound " + next + " next_lower_bound, is_last_record,"
+            + " false) AS upper_bound_fits_next_lower_bound FROM (SELECT " + lower + " AS lower_bound, " + upper
+            + " AS upper_bound, lead(" + lower + ") OVER (" + over + "ORDER BY " + lower + ", " + upper
+            + ") AS next_lower_bound, row_number() OVER (" + over + "ORDER BY " + lower + " DESC, " + upper
+            + " DESC) = 1 AS is_last_record FROM " + table + ")) WHERE NOT (lower_bound_less_than_upper_bound AND"
+            + " upper_bound_fits_next_lower_bound)";
       }
       case "recency" -> {
         String field = quote(String.valueOf(require(test, model, "field")));

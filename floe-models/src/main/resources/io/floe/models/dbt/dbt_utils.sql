@@ -17,8 +17,19 @@
 {{ dbt.hash(dbt.concat(fields)) }}
 {%- endmacro %}
 
+{#- dbt_utils 0.x's surrogate_key, removed in 1.0 (dbt_utils 1.x raises an error instead): projects
+    that pin dbt_utils below 1.0 call it. md5 of the fields (a list, or several arguments) cast to
+    string, NULL as '', joined with '-': 0.x's keys. -#}
 {% macro surrogate_key(field_list) -%}
-{{ exceptions.raise_compiler_error("Warning: `dbt_utils.surrogate_key` has been replaced by `dbt_utils.generate_surrogate_key`. The new macro treats null values differently to empty strings. To restore the behaviour of the original macro, add a global variable in dbt_project.yml called `surrogate_key_treat_nulls_as_empty_strings` to your project and set it to `True`.") }}
+{%- if field_list is string -%}
+  {%- set field_list = [field_list] + varargs -%}
+{%- endif -%}
+{%- set fields = [] -%}
+{%- for field in field_list -%}
+  {%- do fields.append("coalesce(cast(" ~ field ~ " as " ~ dbt.type_string() ~ "), '')") -%}
+  {%- if not loop.last -%}{%- do fields.append("'-'") -%}{%- endif -%}
+{%- endfor -%}
+{{ dbt.hash(dbt.concat(fields)) }}
 {%- endmacro %}
 
 {#- The relation's columns but those in except (any case), each quoted, optionally prefixed with

@@ -206,6 +206,14 @@ class DbtJinjaContextTest {
   }
 
   @Test
+  void surrogateKeyIsDbtUtilsZeroXsExpressionForProjectsThatPinIt() {
+    String zeroX = "md5(cast(concat(coalesce(cast(id as string), ''), '-', coalesce(cast(region as string), ''))"
+        + " as string))";
+    assertThat(render("{{ dbt_utils.surrogate_key(['id', 'region']) }}")).isEqualTo(zeroX);
+    assertThat(render("{{ dbt_utils.surrogate_key('id', 'region') }}")).isEqualTo(zeroX);
+  }
+
+  @Test
   void unionRelationsMatchesColumnsByNameAndNamesEachRowsRelation() {
     Queries columns = sql -> sql.contains("a2023")
         ? new Table(List.of("id", "amount"), List.of("bigint", "decimal(10,2)"), List.of())

@@ -79,6 +79,11 @@ class DbtDataTestsTest {
             tests:
               - dbt_utils.expression_is_true: {expression: "amount > 0 and amount < 100", config: {limit: 1}}
               - dbt_utils.equal_rowcount: {compare_model: "source('shop', 'orders')"}
+              - dbt_utils.mutually_exclusive_ranges:
+                  arguments: {lower_bound_column: id, upper_bound_column: id + 1, gaps: not_allowed}
+              - dbt_utils.mutually_exclusive_ranges:
+                  arguments: {lower_bound_column: id, upper_bound_column: id + 1}
+                  config: {name: ranges_with_gaps}
         unit_tests:
           - name: drops_void_orders
             model: orders
@@ -149,6 +154,10 @@ class DbtDataTestsTest {
       assertThat(byName.get("dbt_utils.not_constant(orders.id)").status()).isEqualTo(Status.PASS);
       // Sorted ids 1, 2, 2, 6, 8: the second 2, 6 and 8 do not follow their previous id by 1.
       assertThat(byName.get("dbt_utils.sequential_values(orders.id)").failures()).isEqualTo(3);
+      // Ranges [id, id + 1) over ids 1, 2, 2, 6, 8: that must meet, three do not (2 overlaps 2, then
+      // two gaps); with gaps allowed only the overlap of the two 2s fails.
+      assertThat(byName.get("dbt_utils.mutually_exclusive_ranges(orders)").failures()).isEqualTo(3);
+      assertThat(byName.get("ranges_with_gaps").failures()).isEqualTo(1);
       // Of the ids above 1, only 8 is not among the open source orders (2, 6).
       assertThat(byName.get("dbt_utils.relationships_where(orders.id)").sample()).singleElement().asString()
           .startsWith("id=8,");
@@ -176,7 +185,7 @@ class DbtDataTestsTest {
         assertThat(unit.status()).isEqualTo(Status.FAIL);
         assertThat(unit.sample()).containsExactly("missing: id=2");
       });
-      assertThat(byName).hasSize(22);
+      assertThat(byName).hasSize(24);
     }
   }
 }
