@@ -146,8 +146,7 @@ public record DbtProject(Optional<Path> file, String name, List<String> modelPat
    */
   public static DbtProject read(io.floe.core.project.Project project) {
     DbtProject read = read(project.root(), project.config().name());
-    Map<String, Object> vars = new LinkedHashMap<>(read.vars());
-    vars.putAll(project.config().vars());
+    Map<String, Object> vars = ModelProject.vars(project, read);
     return new DbtProject(read.file(), read.name(), read.modelPaths(), read.seedPaths(), read.snapshotPaths(),
         read.macroPaths(), read.testPaths(), read.vars(), read.models().rendered(vars), read.seeds().rendered(vars),
         read.snapshots().rendered(vars), read.tests().rendered(vars), read.onRunStart(), read.onRunEnd());

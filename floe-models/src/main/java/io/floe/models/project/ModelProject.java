@@ -17,8 +17,6 @@ import io.floe.models.render.RenderedModel;
 import io.floe.models.test.DataTestDefinition;
 import io.floe.models.test.DataTestDefinition.Severity;
 import io.floe.models.test.GenericTestMacros;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -236,8 +234,11 @@ public final class ModelProject {
     return paths.stream().map(path -> root.resolve(path).normalize()).toList();
   }
 
-  // floe.yaml's vars (and --vars) win over dbt_project.yml's; a name set in both is said once.
-  private static Map<String, Object> vars(Project project, DbtProject dbt) {
+  /**
+   * The vars templates see: dbt_project.yml's, with floe.yaml's (and {@code --vars}') winning; a
+   * name set in both is said once.
+   */
+  public static Map<String, Object> vars(Project project, DbtProject dbt) {
     Map<String, Object> vars = new LinkedHashMap<>(dbt.vars());
     for (Map.Entry<String, Object> own : project.config().vars().entrySet()) {
       Object dbtValue = vars.put(own.getKey(), own.getValue());
@@ -609,29 +610,11 @@ public final class ModelProject {
   }
 
   private static List<Path> files(List<Path> dirs, String... extensions) {
-    List<Path> files = new ArrayList<>();
-    for (Path dir : dirs) {
-      if (!Files.isDirectory(dir)) {
-        continue;
-      }
-      try (Stream<Path> walk = Files.walk(dir)) {
-        walk.filter(Files::isRegularFile)
-            .filter(file -> Stream.of(extensions).anyMatch(ext -> file.getFileName().toString().endsWith(ext)))
-            .sorted()
-            .forEach(files::add);
-      } catch (IOException e) {
-        throw new UncheckedIOException("Cannot list " + dir, e);
-      }
-    }
-    return files;
+    return ProjectFiles.files(dirs, extensions);
   }
 
   private static String read(Path file) {
-    try {
-      return Files.readString(file);
-    } catch (IOException e) {
-      throw FloeException.user(e, "Cannot read %s: %s", file, e.getMessage());
-    }
+    return ProjectFiles.read(file);
   }
 
   // ":<line>" of the first occurrence of `text` in `template`, or "" when it does not occur.

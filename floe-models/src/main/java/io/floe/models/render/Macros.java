@@ -92,7 +92,7 @@ final class Macros {
     StringBuilder out = new StringBuilder();
     int copied = 0;
     while (matcher.find(copied)) {
-      int close = closingParenthesis(text, matcher.end() - 1);
+      int close = TemplateText.closingParenthesis(text, matcher.end() - 1);
       if (close < 0) {
         break;
       }
@@ -107,29 +107,6 @@ final class Macros {
       copied = close + 1;
     }
     return out.append(text, copied, text.length()).toString();
-  }
-
-  // The index of the ')' closing the '(' at `open`, skipping quoted strings; -1 when there is none.
-  private static int closingParenthesis(String text, int open) {
-    int depth = 0;
-    char quote = 0;
-    for (int i = open; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (quote != 0) {
-        if (c == '\\') {
-          i++;
-        } else if (c == quote) {
-          quote = 0;
-        }
-      } else if (c == '\'' || c == '"') {
-        quote = c;
-      } else if (c == '(') {
-        depth++;
-      } else if (c == ')' && --depth == 0) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   /** {@code {% macro %}} that defines {@link FloeMacro}s, and keeps a shipped package's macros under its name. */

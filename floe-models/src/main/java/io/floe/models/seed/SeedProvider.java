@@ -9,6 +9,7 @@ import io.floe.core.project.Project;
 import io.floe.models.project.DbtProject;
 import io.floe.models.project.ModelProject;
 import io.floe.models.project.ModelProvider;
+import io.floe.models.project.ProjectFiles;
 import io.floe.models.project.ProvidedModel;
 import java.io.IOException;
 import java.io.Reader;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * dbt's seeds: each {@code seeds/**.csv} becomes a table model of the same name, so {@code ref()}
@@ -122,15 +122,6 @@ public final class SeedProvider implements ModelProvider {
   }
 
   private static List<Path> csvFiles(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      return List.of();
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      return walk.filter(Files::isRegularFile)
-          .filter(file -> file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv"))
-          .sorted().toList();
-    } catch (IOException e) {
-      throw FloeException.user(e, "Cannot list seeds in %s: %s", dir, e.getMessage());
-    }
+    return ProjectFiles.files(List.of(dir), name -> name.toLowerCase(Locale.ROOT).endsWith(".csv"));
   }
 }

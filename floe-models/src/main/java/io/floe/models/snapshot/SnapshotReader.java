@@ -6,12 +6,12 @@ import io.floe.core.project.Project;
 import io.floe.models.project.DbtProject;
 import io.floe.models.project.DbtProject.FolderConfig;
 import io.floe.models.project.ModelProperties;
+import io.floe.models.project.ProjectFiles;
 import io.floe.models.project.ProvidedModel;
 import io.floe.models.render.ModelRenderer;
+import io.floe.models.render.TemplateText;
 import io.floe.models.render.ModelRenderer.MacroFile;
 import io.floe.models.render.ModelRenderer.Resolution;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
@@ -81,10 +80,8 @@ final class SnapshotReader {
       return List.of();
     }
     List<MacroFile> macros = io.floe.models.project.ModelProject.macroFiles(root, dbt);
-    // floe.yaml's vars (and --vars) win over dbt_project.yml's, as for models.
-    Map<String, Object> vars = new LinkedHashMap<>(dbt.vars());
-    vars.putAll(project.config().vars());
-    SnapshotReader reader = new SnapshotReader(project, new ModelRenderer(macros, vars));
+    SnapshotReader reader = new SnapshotReader(project,
+        new ModelRenderer(macros, io.floe.models.project.ModelProject.vars(project, dbt)));
     Map<String, Declared> fromYaml = new LinkedHashMap<>();
     Map<String, Declared> fromSql = new LinkedHashMap<>();
     for (Path dir : dirs) {
@@ -197,7 +194,7 @@ final class SnapshotReader {
     Matcher call = CONFIG_CALL.matcher(body);
     int copied = 0;
     while (call.find(copied)) {
-      int close = closingParenthesis(body, call.end() - 1);
+      int close = TemplateText.closingParenthesis(body, call.end() - 1);
       int end = close < 0 ? -1 : closingBraces(body, close + 1);
       if (end < 0) {
         throw FloeException.user("%s:%d: Cannot read snapshot %s: its config( call is not closed with ) }}.", path,
@@ -211,29 +208,6 @@ final class SnapshotReader {
       copied = end;
     }
     return template.append(body.substring(copied)).toString();
-  }
-
-  // The index of the ')' that closes the '(' at `open`, skipping quoted text; -1 when there is none.
-  private static int closingParenthesis(String text, int open) {
-    int depth = 0;
-    char quote = 0;
-    for (int i = open; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (quote != 0) {
-        if (c == '\\') {
-          i++;
-        } else if (c == quote) {
-          quote = 0;
-        }
-      } else if (c == '\'' || c == '"') {
-        quote = c;
-      } else if (c == '(') {
-        depth++;
-      } else if (c == ')' && --depth == 0) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   // The index after the "}}" (or "-}}") that follows `from` after blanks; -1 when something else does.
@@ -342,24 +316,10 @@ final class SnapshotReader {
   }
 
   private static List<Path> files(Path dir, String... extensions) {
-    if (!Files.isDirectory(dir)) {
-      return List.of();
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      return walk.filter(Files::isRegularFile)
-          .filter(file -> Stream.of(extensions).anyMatch(ext -> file.getFileName().toString().endsWith(ext)))
-          .sorted()
-          .toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot list " + dir, e);
-    }
+    return ProjectFiles.files(List.of(dir), extensions);
   }
 
   private static String read(Path file) {
-    try {
-      return Files.readString(file);
-    } catch (IOException e) {
-      throw FloeException.user(e, "Cannot read %s: %s", file, e.getMessage());
-    }
+    return ProjectFiles.read(file);
   }
 }
