@@ -1,12 +1,12 @@
 package io.floe.cli;
 
 import static io.floe.cli.CliRun.floe;
+import static io.floe.cli.ExampleCopies.copy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,18 +61,5 @@ class DbtShopExampleCliTest {
     assertThat(project.resolve("floe.yaml")).content().contains("name: dbt_shop");
     assertThat(project.resolve("dbt_project.yml")).content().isEqualTo(dbtProject);
     assertThat(project.resolve(".gitignore")).content().contains(".floe/");
-  }
-
-  private static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path file : files.toList()) {
-        Path target = to.resolve(from.relativize(file).toString());
-        if (Files.isDirectory(file)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(file, target);
-        }
-      }
-    }
   }
 }

@@ -1,12 +1,11 @@
 package io.floe.cli;
 
 import static io.floe.cli.CliRun.floe;
+import static io.floe.cli.ExampleCopies.copy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,18 +28,5 @@ class FilesExampleCliTest {
     assertThat(floe(project, "sql", "-o", "csv", "SELECT line, reason FROM bronze.orders__rejects").ok())
         .isEqualTo("line,reason\n5,\"cannot read 'nine' as decimal(10,2) for column amount\"\n");
     assertThat(floe(project, "ingest").ok()).contains("orders -> bronze.orders: nothing new (2 files)");
-  }
-
-  private static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path file : files.toList()) {
-        Path target = to.resolve(from.relativize(file).toString());
-        if (Files.isDirectory(file)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(file, target);
-        }
-      }
-    }
   }
 }
