@@ -19,6 +19,16 @@ final class FloeProcess {
 
   /** Starts {@code floe -p project args...}; stdout is discarded unless {@code keepOut}. */
   static Process start(Path project, boolean keepOut, String... args) throws IOException {
+    return start(project, keepOut ? null : ProcessBuilder.Redirect.DISCARD, null, args);
+  }
+
+  /** Starts {@code floe -p project args...} with its stdout and stderr both written to {@code log}. */
+  static Process startLogged(Path project, Path log, String... args) throws IOException {
+    return start(project, ProcessBuilder.Redirect.to(log.toFile()), log, args);
+  }
+
+  private static Process start(Path project, ProcessBuilder.Redirect out, Path log, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -31,8 +41,11 @@ final class FloeProcess {
         FloeCli.class.getName(), "-p", project.toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
-    if (!keepOut) {
-      builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    if (out != null) {
+      builder.redirectOutput(out);
+    }
+    if (log != null) {
+      builder.redirectErrorStream(true);
     }
     return builder.start();
   }
