@@ -68,6 +68,7 @@ public final class FloeEngine implements AutoCloseable {
     // fails with ExceptionInInitializerError and the table stays. Made now, it is there when needed.
     org.apache.iceberg.util.ThreadPools.getDeleteWorkerPool();
     org.apache.iceberg.util.ThreadPools.getWorkerPool();
+    applyS3ClientSettings(project);
     SparkSession session = SparkSessions.base(project.config().engine()).newSession();
     SparkSessions.applySessionSettings(session, project.config().engine());
     String catalogName = project.config().catalog().name();
@@ -93,6 +94,18 @@ public final class FloeEngine implements AutoCloseable {
         project.config().engine().master(),
         (System.nanoTime() - start) / 1_000_000);
     return engine;
+  }
+
+  // The AWS SDK reads its checksum modes from system properties when it builds a client; Iceberg has
+  // no catalog property for them. Since SDK 2.30 uploads carry trailing checksums by default, which
+  // S3-compatible stores such as S3Proxy, Ceph and older MinIO refuse ("x-amz-content-sha256 does
+  // not match"), hence storage.request-checksums.
+  private static void applyS3ClientSettings(Project project) {
+    if (project.config().storage().isS3()) {
+      String mode = project.config().storage().requestChecksums().replace('-', '_').toUpperCase(java.util.Locale.ROOT);
+      System.setProperty("aws.requestChecksumCalculation", mode);
+      System.setProperty("aws.responseChecksumValidation", mode);
+    }
   }
 
   /**

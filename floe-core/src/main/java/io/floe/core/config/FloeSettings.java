@@ -41,6 +41,10 @@ public final class FloeSettings {
       "S3 access key id; unset to use the default AWS credential chain.");
   public static final ConfigField STORAGE_SECRET_ACCESS_KEY = secret("storage.secret-access-key",
       "S3 secret access key.");
+  public static final ConfigField STORAGE_REQUEST_CHECKSUMS = choice("storage.request-checksums", "when-required",
+      List.of("when-required", "when-supported"),
+      "When the S3 client adds checksums to uploads: when-required (what S3-compatible stores such as S3Proxy, "
+          + "Ceph and older MinIO accept) or when-supported (the AWS SDK's default since 2.30, for AWS S3).");
 
   public static final ConfigField ENGINE_MASTER = string("engine.master", "local[*]",
       "Spark master URL; local[*] runs Spark inside the Floe process on every core.");
@@ -95,7 +99,7 @@ public final class FloeSettings {
       CATALOG_TYPE, CATALOG_NAME, CATALOG_URI, CATALOG_USER, CATALOG_PASSWORD, CATALOG_WAREHOUSE,
       CATALOG_CREDENTIAL, CATALOG_TOKEN,
       STORAGE_TYPE, STORAGE_ENDPOINT, STORAGE_REGION, STORAGE_PATH_STYLE_ACCESS, STORAGE_ACCESS_KEY_ID,
-      STORAGE_SECRET_ACCESS_KEY,
+      STORAGE_SECRET_ACCESS_KEY, STORAGE_REQUEST_CHECKSUMS,
       ENGINE_MASTER, ENGINE_DRIVER_MEMORY, ENGINE_EXECUTOR_MEMORY, ENGINE_SHUFFLE_PARTITIONS, ENGINE_THREADS,
       ENGINE_CONF,
       NAMESPACES, MODELS_PATH, CONNECTIONS, SOURCES, INGEST_INGESTED_AT, INGEST_SOURCE, INGEST_BATCH_ID,

@@ -85,7 +85,8 @@ final class ProjectConfigReader {
 
   private StorageConfig storage() {
     return new StorageConfig(document.string(STORAGE_TYPE), value(STORAGE_ENDPOINT), value(STORAGE_REGION),
-        document.bool(STORAGE_PATH_STYLE_ACCESS), value(STORAGE_ACCESS_KEY_ID), value(STORAGE_SECRET_ACCESS_KEY));
+        document.bool(STORAGE_PATH_STYLE_ACCESS), value(STORAGE_ACCESS_KEY_ID), value(STORAGE_SECRET_ACCESS_KEY),
+        document.string(STORAGE_REQUEST_CHECKSUMS));
   }
 
   private EngineConfig engine() {

@@ -11,6 +11,7 @@ import io.floe.core.secret.ConfigValue;
  * @param type {@value #LOCAL} or {@value #S3}
  * @param endpoint the S3 endpoint URL of an S3-compatible store; null for AWS
  * @param accessKeyId null to use the default AWS credential chain
+ * @param requestChecksums when-required or when-supported: when the S3 client adds checksums to uploads
  */
 public record StorageConfig(
     String type,
@@ -18,7 +19,8 @@ public record StorageConfig(
     ConfigValue region,
     boolean pathStyleAccess,
     ConfigValue accessKeyId,
-    ConfigValue secretAccessKey) {
+    ConfigValue secretAccessKey,
+    String requestChecksums) {
   public static final String LOCAL = "local";
   public static final String S3 = "s3";
 

@@ -48,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * writes Parquet files carrying the table's field ids; Iceberg then commits those files, with their
  * metrics and the source's position, in one append. Rejects, schema drift and exactly-once follow
  * the same rules as the Spark path, which still serves every other case (upserts, partitioned
- * tables, row hashes, encodings DuckDB does not read, files on object stores).
+ * tables, row hashes, encodings DuckDB does not read, source files on object stores). Tables on an
+ * object store take this path too: DuckDB writes locally and the files are copied through the table's
+ * FileIO before the commit.
  */
 final class DuckDbCsvWriter {
   private static final Logger LOG = LoggerFactory.getLogger(DuckDbCsvWriter.class);
@@ -67,9 +69,8 @@ final class DuckDbCsvWriter {
     if (!(batch.input() instanceof FileInput input) || !(input.format() instanceof FileFormat.Csv csv)) {
       return false;
     }
-    boolean localTable = table == null || table.location().startsWith("/") || table.location().startsWith("file:");
     return csv.header() && ENCODINGS.contains(csv.encoding()) && definition.mode() == WriteMode.APPEND
-        && !definition.hash() && definition.partitionBy().isEmpty() && localTable
+        && !definition.hash() && definition.partitionBy().isEmpty()
         && (table == null || table.spec().isUnpartitioned()) && sameHeader(input, csv);
   }
 
@@ -221,16 +222,35 @@ final class DuckDbCsvWriter {
     return "malformed line: " + SparkErrors.firstLine(message);
   }
 
-  // The staged files move into the table's data directory, then Iceberg reads their footers for
-  // metrics: the commit references files where the table keeps its data.
+  // The staged files go into the table's data directory, then the commit references them there. On
+  // the local disk they move (a rename); on an object store (s3://) DuckDB cannot write (its httpfs
+  // extension is a download), so each is copied through the table's own FileIO, with its metrics
+  // read from the local copy's footer.
   static List<DataFile> dataFiles(Table table, Path staging) {
+    List<Path> stagedFiles;
+    try (Stream<Path> staged = Files.exists(staging) ? Files.list(staging) : Stream.empty()) {
+      stagedFiles = staged.filter(p -> p.toString().endsWith(".parquet")).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list the staged files of " + staging, e);
+    }
+    MetricsConfig metrics = MetricsConfig.forTable(table);
+    List<DataFile> files = isLocal(table.location()) ? moveInto(table, stagedFiles, metrics)
+        : copyThroughFileIo(table, stagedFiles, metrics);
+    return files.stream().filter(file -> file.recordCount() > 0).toList();
+  }
+
+  /** Whether a table location is on the local disk (a path, or a file: URI). */
+  static boolean isLocal(String location) {
+    return location.startsWith("/") || location.startsWith("file:");
+  }
+
+  private static List<DataFile> moveInto(Table table, List<Path> stagedFiles, MetricsConfig metrics) {
     Path dataDir = Path.of(java.net.URI.create(table.location().startsWith("/") ? "file:" + table.location()
         : table.location())).resolve("data");
-    MetricsConfig metrics = MetricsConfig.forTable(table);
     List<DataFile> files = new ArrayList<>();
-    try (Stream<Path> staged = Files.exists(staging) ? Files.list(staging) : Stream.empty()) {
+    try {
       Files.createDirectories(dataDir);
-      for (Path file : staged.filter(p -> p.toString().endsWith(".parquet")).sorted().toList()) {
+      for (Path file : stagedFiles) {
         Path moved = Files.move(file, dataDir.resolve("floe-" + UUID.randomUUID() + ".parquet"));
         InputFile inputFile = table.io().newInputFile(moved.toString());
         files.add(DataFiles.builder(table.spec()).withInputFile(inputFile)
@@ -238,9 +258,30 @@ final class DuckDbCsvWriter {
             .withMetrics(ParquetUtil.fileMetrics(inputFile, metrics)).build());
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot move the staged files of " + staging + " into " + dataDir, e);
+      throw new UncheckedIOException("Cannot move the staged files into " + dataDir, e);
     }
-    return files.stream().filter(file -> file.recordCount() > 0).toList();
+    return files;
+  }
+
+  private static List<DataFile> copyThroughFileIo(Table table, List<Path> stagedFiles, MetricsConfig metrics) {
+    List<DataFile> files = new ArrayList<>();
+    for (Path file : stagedFiles) {
+      InputFile local = org.apache.iceberg.Files.localInput(file.toFile());
+      org.apache.iceberg.Metrics fileMetrics = ParquetUtil.fileMetrics(local, metrics);
+      if (fileMetrics.recordCount() == 0) {
+        continue; // DuckDB writes an empty file per idle thread: nothing to upload
+      }
+      String location = table.locationProvider().newDataLocation("floe-" + UUID.randomUUID() + ".parquet");
+      org.apache.iceberg.io.OutputFile target = table.io().newOutputFile(location);
+      try (java.io.OutputStream out = target.create()) {
+        Files.copy(file, out);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot copy the staged file " + file + " to " + location, e);
+      }
+      files.add(DataFiles.builder(table.spec()).withPath(location).withFileSizeInBytes(local.getLength())
+          .withFormat(org.apache.iceberg.FileFormat.PARQUET).withMetrics(fileMetrics).build());
+    }
+    return files;
   }
 
   private static String files(FileInput input) {

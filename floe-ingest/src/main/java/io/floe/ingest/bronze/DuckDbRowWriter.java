@@ -66,9 +66,8 @@ final class DuckDbRowWriter {
     }
     List<SourceColumn> columns = input.columns();
     boolean flat = !columns.isEmpty() && columns.stream().noneMatch(column -> column.type().contains("<"));
-    boolean localTable = table == null || table.location().startsWith("/") || table.location().startsWith("file:");
     return flat && definition.mode() == WriteMode.APPEND && !definition.hash() && definition.partitionBy().isEmpty()
-        && localTable && (table == null || table.spec().isUnpartitioned());
+        && (table == null || table.spec().isUnpartitioned());
   }
 
   BatchResult write(SourceDefinition definition, Batch batch, Position before, long rejectsBefore,

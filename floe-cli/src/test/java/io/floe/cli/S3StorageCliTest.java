@@ -1,0 +1,152 @@
+package io.floe.cli;
+
+import static io.floe.cli.CliRun.floe;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A project whose warehouse is on S3 (a real S3 API server, S3Proxy, on 127.0.0.1) runs as on the
+ * local disk: ingest (the DuckDB fast path and the Spark upsert path), models, tests, publish, time
+ * travel and a branch; the bucket holds the tables' files and the project directory none.
+ * Credentials come from ${env:...} secrets (set for the test JVM in floe-cli's pom.xml).
+ */
+class S3StorageCliTest {
+  static final String ACCESS_KEY_ENV = "FLOE_TEST_S3_ACCESS_KEY_ID";
+  static final String SECRET_KEY_ENV = "FLOE_TEST_S3_SECRET_ACCESS_KEY";
+  private static final String BUCKET = "lake";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path s3Dir;
+  static S3ProxyServer s3;
+
+  @TempDir Path project;
+
+  @BeforeAll
+  static void startS3() throws Exception {
+    assertThat(System.getenv(SECRET_KEY_ENV)).as("set by floe-cli's pom.xml for the test JVM").isNotBlank();
+    s3 = S3ProxyServer.start(s3Dir, System.getenv(ACCESS_KEY_ENV), System.getenv(SECRET_KEY_ENV));
+    s3.createBucket(BUCKET);
+  }
+
+  @AfterAll
+  static void stopS3() throws Exception {
+    s3.close();
+  }
+
+  @Test
+  void theProjectRunsEndToEndWithItsWarehouseOnS3() throws Exception {
+    writeProject(project, "warehouse", s3.endpoint(), "${env:" + SECRET_KEY_ENV + "}");
+    write(project.resolve("landing/orders/orders_1.csv"), """
+        order_id,customer_id,amount
+        1,10,25.50
+        2,11,42.00
+        3,10,13.99
+        """);
+    write(project.resolve("landing/customers/customers_1.csv"), """
+        customer_id,name
+        10,ann
+        11,bob
+        """);
+
+    assertThat(floe(project, "build").ok()).contains("Published to main.");
+    assertThat(csv("SELECT customer_id, name, orders, total FROM gold.customer_totals ORDER BY customer_id"))
+        .isEqualTo("customer_id,name,orders,total\n10,ann,2,39.49\n11,bob,1,42.00\n");
+
+    // A second file of orders and a changed customer: the append and the upsert land on S3 too.
+    write(project.resolve("landing/orders/orders_2.csv"), "order_id,customer_id,amount\n4,11,8.00\n");
+    write(project.resolve("landing/customers/customers_2.csv"), "customer_id,name\n11,bobby\n");
+    assertThat(floe(project, "build").ok()).contains("Published to main.");
+    assertThat(csv("SELECT customer_id, name, orders, total FROM gold.customer_totals ORDER BY customer_id"))
+        .isEqualTo("customer_id,name,orders,total\n10,ann,2,39.49\n11,bobby,2,50.00\n");
+
+    // Time travel: the first snapshot of bronze.orders still reads from the bucket.
+    JsonNode snapshots = JSON.readTree(floe(project, "snapshots", "bronze.orders", "-o", "json").ok());
+    assertThat(snapshots).hasSize(2);
+    long first = snapshots.get(0).get("snapshot_id").asLong();
+    assertThat(csv("SELECT count(*) AS n FROM bronze.orders VERSION AS OF " + first)).isEqualTo("n\n3\n");
+
+    // A branch takes a write that main does not see.
+    floe(project, "branch", "create", "bronze.orders", "dev").ok();
+    floe(project, "sql", "INSERT INTO bronze.orders.branch_dev (order_id, customer_id, amount)"
+        + " VALUES (5, 10, 1.00)").ok();
+    assertThat(csv("SELECT count(*) AS n FROM bronze.orders VERSION AS OF 'dev'")).isEqualTo("n\n5\n");
+    assertThat(csv("SELECT count(*) AS n FROM bronze.orders")).isEqualTo("n\n4\n");
+    floe(project, "branch", "drop", "bronze.orders", "dev").ok();
+
+    // The bucket holds the tables; DuckDB's files (floe-*.parquet) were copied there, not left behind.
+    List<String> keys = s3.keys(BUCKET, "warehouse/");
+    assertThat(keys).anyMatch(key -> key.matches("warehouse/bronze/orders/data/floe-.*\\.parquet"))
+        .anyMatch(key -> key.matches("warehouse/bronze/customers/data/.*\\.parquet"))
+        .anyMatch(key -> key.matches("warehouse/gold/customer_totals/metadata/.*\\.metadata\\.json"));
+    try (Stream<Path> files = Files.walk(project)) {
+      assertThat(files.filter(file -> file.toString().endsWith(".parquet"))).isEmpty();
+    }
+  }
+
+  static void writeProject(Path project, String warehousePrefix, String endpoint, String secret)
+      throws IOException {
+    write(project.resolve("floe.yaml"), """
+        name: s3shop
+        namespaces: [bronze, silver, gold]
+        catalog:
+          warehouse: s3://%s/%s
+        storage:
+          type: s3
+          endpoint: %s
+          region: us-east-1
+          path-style-access: true
+          access-key-id: ${env:%s}
+          secret-access-key: %s
+        sources:
+          orders:
+            type: csv
+            path: landing/orders/*.csv
+            schema:
+              order_id: bigint
+              customer_id: bigint
+              amount: decimal(10,2)
+          customers:
+            type: csv
+            path: landing/customers/*.csv
+            schema:
+              customer_id: bigint
+              name: string
+            mode: upsert
+            primary-key: [customer_id]
+        """.formatted(BUCKET, warehousePrefix, endpoint, ACCESS_KEY_ENV, secret));
+    write(project.resolve("models/gold/customer_totals.sql"), """
+        {{ config(materialized='table') }}
+        select c.customer_id, c.name, count(*) as orders, sum(o.amount) as total
+        from {{ source('bronze', 'customers') }} c
+        join {{ source('bronze', 'orders') }} o on o.customer_id = c.customer_id
+        group by c.customer_id, c.name
+        """);
+    write(project.resolve("models/gold/schema.yml"), """
+        models:
+          - name: customer_totals
+            columns:
+              - name: customer_id
+                tests: [not_null, unique]
+        """);
+  }
+
+  private String csv(String query) {
+    return floe(project, "sql", "-o", "csv", query).ok();
+  }
+
+  static void write(Path file, String text) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, text);
+  }
+}
