@@ -4,6 +4,7 @@ import static io.floe.cli.CliRun.floe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.floe.server.FloeServer;
+import io.floe.spark.materialize.MultiTablePublish;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,6 +26,13 @@ import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.jdbc.JdbcCatalog;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,9 +106,16 @@ class CatalogMatrixCliTest {
     Files.writeString(project.resolve("landing/orders_1.csv"), "order_id,customer,amount\n1,ann,10\n2,bob,20\n"
         + "3,ann,5\n");
 
-    String built = floe(project, "build").ok();
+    List<String> publishLog = new java.util.concurrent.CopyOnWriteArrayList<>();
+    String built;
+    try (AutoCloseable capture = capture(MultiTablePublish.class, publishLog)) {
+      built = floe(project, "build").ok();
+    }
 
     assertThat(built).contains("| customer_totals ", "Published to main.");
+    assertThat(publishLog).as("the run's tables are published in one commit of the catalog").anyMatch(line ->
+        line.startsWith(catalog == Catalog.REST ? "Published 1 tables in one commit of the REST catalog"
+            : "Published 1 tables in one catalog transaction"));
     assertThat(csv(project, "SELECT customer, total, orders, (SELECT count(*) FROM bronze.orders_clean) AS clean"
         + " FROM silver.customer_totals ORDER BY customer"))
         .isEqualTo("customer,total,orders,clean\nann,15,2,3\nbob,20,1,3\n");
@@ -178,6 +193,25 @@ class CatalogMatrixCliTest {
         + storageBlock);
     return FloeServer.start(host, new FloeServer.Options("127.0.0.1", 0, Optional.of("read-token-01"),
         Optional.of(WRITE_TOKEN), Duration.ofSeconds(5)));
+  }
+
+  // The publish path is logged at INFO, below what the CLI shows; this listens to that one logger.
+  private static AutoCloseable capture(Class<?> source, List<String> lines) {
+    LoggerContext context = (LoggerContext) LogManager.getContext(false);
+    String name = source.getName();
+    Configurator.setLevel(name, Level.INFO);
+    AbstractAppender appender = new AbstractAppender("capture-" + name, null, null, true, Property.EMPTY_ARRAY) {
+      @Override
+      public void append(LogEvent event) {
+        lines.add(event.getMessage().getFormattedMessage());
+      }
+    };
+    appender.start();
+    context.getConfiguration().getLoggerConfig(name).addAppender(appender, Level.INFO, null);
+    return () -> {
+      context.getConfiguration().getLoggerConfig(name).removeAppender(appender.getName());
+      appender.stop();
+    };
   }
 
   private static void writeProject(Path project, Catalog catalog, Storage storage, String database,
