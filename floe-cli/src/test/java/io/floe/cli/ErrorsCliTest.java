@@ -56,6 +56,30 @@ class ErrorsCliTest {
   }
 
   @Test
+  void aCatalogDatabaseThatIsDownIsOneLineNamingItsUri() throws Exception {
+    write("name: shop\ncatalog:\n  type: jdbc\n  uri: jdbc:postgresql://127.0.0.1:1/lake\n  user: floe\n");
+    CliRun run = floe(project, "tables");
+    assertThat(run.exitCode()).isEqualTo(3);
+    assertThat(run.err().strip().lines()).hasSize(1);
+    assertThat(run.err()).startsWith("error: Cannot open catalog 'floe' at jdbc:postgresql://127.0.0.1:1/lake: ")
+        .contains("refused")
+        .endsWith("Check that the catalog database is running and reachable from this machine, and catalog.uri "
+            + "in floe.yaml.\n");
+  }
+
+  @Test
+  void aRestCatalogThatRefusesConnectionsIsOneLineNamingItsUri() throws Exception {
+    write("name: shop\ncatalog:\n  type: rest\n  uri: http://127.0.0.1:1/iceberg\n");
+    CliRun run = floe(project, "tables");
+    assertThat(run.exitCode()).isEqualTo(3);
+    assertThat(run.err().strip().lines()).hasSize(1);
+    assertThat(run.err()).startsWith("error: Cannot open catalog 'floe' at http://127.0.0.1:1/iceberg: ")
+        .contains("refused")
+        .endsWith("Check that the catalog server is running and reachable from this machine, and catalog.uri "
+            + "in floe.yaml.\n");
+  }
+
+  @Test
   void missingProjectSaysHowToCreateOne() {
     CliRun run = floe(project, "tables");
     assertThat(run.exitCode()).isEqualTo(1);

@@ -21,6 +21,7 @@ import io.floe.server.metrics.PrometheusMetrics;
 import io.floe.server.run.RunQueue;
 import io.floe.server.schedule.Scheduler;
 import io.floe.spark.FloeEngine;
+import io.floe.spark.materialize.MultiTablePublish;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -153,7 +154,7 @@ public final class FloeServer implements AutoCloseable {
     scheduler = new Scheduler(Schedules.load(project.configFile()), project.stateDir(), queue, this::hasNewData);
     backfills = new Backfills(project.stateDir(), queue);
     api = new ApiRoutes(projectDir, engine, queue, scheduler, history, backfills);
-    iceberg = new IcebergRestHandler(engine::icebergCatalog);
+    iceberg = new IcebergRestHandler(engine::icebergCatalog, changes -> MultiTablePublish.commit(engine, changes));
     scheduler.start();
     backfills.start();
     ready = true;

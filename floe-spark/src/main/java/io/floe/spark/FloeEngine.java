@@ -81,12 +81,16 @@ public final class FloeEngine implements AutoCloseable {
     // Spark resolves catalogs through the thread's active session's conf (SQLConf.get).
     SparkSession.setActiveSession(session);
     FloeEngine engine = new FloeEngine(project, session, catalogName, redactor);
-    SparkErrors.translate(
-        "open catalog '" + catalogName + "'",
-        () -> {
-          engine.createDeclaredNamespaces();
-          return null;
-        });
+    try {
+      SparkErrors.translate(
+          "open catalog '" + catalogName + "'",
+          () -> {
+            engine.createDeclaredNamespaces();
+            return null;
+          });
+    } catch (FloeException e) {
+      throw CatalogErrors.opening(project, catalogProperties.get("uri"), e, redactor::redact);
+    }
     LOG.info(
         "Engine ready: catalog '{}' ({}), master {}, in {} ms",
         catalogName,

@@ -18,7 +18,8 @@ public final class FloeSettings {
   public static final ConfigField CATALOG_TYPE = choice("catalog.type", "jdbc", List.of("jdbc", "rest"),
       "Iceberg catalog kind: jdbc (a SQLite or PostgreSQL database) or rest (an Iceberg REST catalog server).");
   public static final ConfigField CATALOG_NAME = string("catalog.name", "floe",
-      "Name of the catalog in SQL, as in floe.silver.orders.");
+      "Name of the catalog in SQL, as in floe.silver.orders; for jdbc also the catalog_name of its rows, which "
+          + "another engine must use to see the tables (Trino: iceberg.jdbc-catalog.catalog-name).");
   public static final ConfigField CATALOG_URI = string("catalog.uri", null,
       "JDBC URL for jdbc (default: SQLite in .floe/catalog.db); the server URL for rest, where it is required.");
   public static final ConfigField CATALOG_USER = string("catalog.user", null, "JDBC catalog database user.");

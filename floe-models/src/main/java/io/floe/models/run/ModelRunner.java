@@ -325,8 +325,7 @@ public final class ModelRunner {
         names.add(entry.getKey());
       }
     }
-    if (MultiTablePublish.supported(engine)) {
-      MultiTablePublish.publish(engine, moves);
+    if (MultiTablePublish.supported(engine) && MultiTablePublish.publish(engine, moves)) {
       published.addAll(names);
     } else {
       for (int i = 0; i < moves.size(); i++) {

@@ -28,6 +28,7 @@ import org.apache.iceberg.rest.CatalogHandlers;
 import org.apache.iceberg.rest.Endpoint;
 import org.apache.iceberg.rest.RESTSerializers;
 import org.apache.iceberg.rest.RESTUtil;
+import org.apache.iceberg.rest.requests.CommitTransactionRequest;
 import org.apache.iceberg.rest.requests.CreateNamespaceRequest;
 import org.apache.iceberg.rest.requests.CreateTableRequest;
 import org.apache.iceberg.rest.requests.CreateViewRequest;
@@ -77,11 +78,22 @@ public final class IcebergRestHandler {
 
   private record Route(Endpoint endpoint, String[] segments, Handler handler) {}
 
+  /** Commits several tables' changes at once: all or none. */
+  public interface TransactionCommitter {
+    /**
+     * @throws CommitFailedException when a table's requirement does not hold: nothing is committed
+     * @throws UnsupportedOperationException when the catalog cannot commit several tables at once
+     */
+    void commit(List<UpdateTableRequest> changes);
+  }
+
   private final Supplier<Catalog> catalog;
+  private final TransactionCommitter transactions;
   private final List<Route> routes = new ArrayList<>();
 
-  public IcebergRestHandler(Supplier<Catalog> catalog) {
+  public IcebergRestHandler(Supplier<Catalog> catalog, TransactionCommitter transactions) {
     this.catalog = requireNonNull(catalog, "catalog is null");
+    this.transactions = requireNonNull(transactions, "transactions is null");
     route(Endpoint.V1_LIST_NAMESPACES, (path, x) -> {
       String parent = x.query().get("parent");
       return CatalogHandlers.listNamespaces(namespaces(), parent == null ? Namespace.empty()
@@ -128,6 +140,13 @@ public final class IcebergRestHandler {
     });
     route(Endpoint.V1_REGISTER_TABLE, (path, x) ->
         CatalogHandlers.registerTable(catalog.get(), namespace(path), read(x, RegisterTableRequest.class)));
+    // A build publishes all its tables in one such commit (Iceberg's CatalogHandlers has no handler for it).
+    route(Endpoint.V1_COMMIT_TRANSACTION, (path, x) -> {
+      CommitTransactionRequest request = read(x, CommitTransactionRequest.class);
+      request.validate();
+      transactions.commit(request.tableChanges());
+      return null;
+    });
     // Clients report scan and commit metrics after their work; the server has no use for them yet.
     route(Endpoint.V1_REPORT_METRICS, (path, x) -> null);
     route(Endpoint.V1_LIST_VIEWS, (path, x) -> CatalogHandlers.listViews(views(), namespace(path)));

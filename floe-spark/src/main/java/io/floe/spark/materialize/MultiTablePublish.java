@@ -26,8 +26,12 @@ import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.TableMetadataParser;
 import org.apache.iceberg.TableOperations;
 import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableCommit;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.jdbc.JdbcCatalog;
+import org.apache.iceberg.rest.RESTCatalog;
+import org.apache.iceberg.rest.requests.UpdateTableRequest;
 import org.apache.iceberg.util.SnapshotUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +44,10 @@ import org.slf4j.LoggerFactory;
  * are per table; the JDBC catalog (SQLite, PostgreSQL) keeps every table's current metadata file in
  * one database table, so the swaps of several tables can share a transaction. Each swap is Iceberg's
  * own compare-and-set ({@code metadata_location} must still be the one the new metadata was built
- * from), written by hand because Iceberg's JDBC catalog commits one table per transaction.
+ * from), written by hand because Iceberg's JDBC catalog commits one table per transaction. Through a
+ * REST catalog the moves are one request of the protocol's multi-table commit
+ * ({@code POST /v1/transactions/commit}), atomic as far as the server makes it: {@code floe serve}
+ * answers it with the same database transaction ({@link #commit}).
  */
 public final class MultiTablePublish {
   private static final Logger LOG = LoggerFactory.getLogger(MultiTablePublish.class);
@@ -64,27 +71,38 @@ public final class MultiTablePublish {
 
   private MultiTablePublish() {}
 
-  /** Whether this engine's catalog can publish several tables in one transaction. */
+  /** Whether this engine's catalog may publish several tables in one commit (JDBC, or REST if the server can). */
   public static boolean supported(FloeEngine engine) {
-    return engine.icebergCatalog() instanceof JdbcCatalog;
+    Catalog catalog = engine.icebergCatalog();
+    return catalog instanceof JdbcCatalog || catalog instanceof RESTCatalog;
   }
 
   /**
    * Publishes every move in one catalog transaction.
    *
+   * @return false when the REST server cannot commit several tables at once: then nothing was
+   *     published and the caller publishes table by table
    * @throws FloeException a conflict when main of a table moved since its branch was made (another
    *     writer): then nothing is published
-   * @throws IllegalStateException when the catalog is not a JDBC one ({@link #supported})
+   * @throws IllegalStateException when the catalog is neither a JDBC nor a REST one ({@link #supported})
    */
-  public static void publish(FloeEngine engine, List<Move> moves) {
+  public static boolean publish(FloeEngine engine, List<Move> moves) {
     Catalog catalog = engine.icebergCatalog();
+    if (catalog instanceof RESTCatalog rest) {
+      return publishThroughRest(rest, moves);
+    }
     if (!(catalog instanceof JdbcCatalog jdbc)) {
       throw new IllegalStateException("Cannot publish atomically through catalog " + catalog.name());
     }
     List<Swap> swaps = new ArrayList<>();
     try {
       for (Move move : moves) {
-        prepare(catalog, move).ifPresent(swaps::add);
+        TableOperations ops = operations(catalog, TableIdentifier.parse(move.table()));
+        TableMetadata base = ops.current();
+        java.util.Optional<TableMetadata> updated = updated(base, move);
+        if (updated.isPresent()) {
+          swaps.add(write(TableIdentifier.parse(move.table()), ops, base, updated.get()));
+        }
       }
     } catch (RuntimeException e) {
       // The new metadata files are referenced by nothing: no swap was attempted.
@@ -92,19 +110,87 @@ public final class MultiTablePublish {
       throw e;
     }
     if (swaps.isEmpty()) {
-      return;
+      return true;
     }
     commit(engine, jdbc.name(), swaps);
     LOG.info("Published {} tables in one catalog transaction", swaps.size());
+    return true;
+  }
+
+  /**
+   * Applies several tables' changes, as a REST client sends them in one multi-table commit, in one
+   * transaction of the JDBC catalog's database: every table changes or none does.
+   *
+   * @throws org.apache.iceberg.exceptions.CommitFailedException when a table's requirement does not
+   *     hold (another writer changed it) or its metadata moved meanwhile: nothing is committed
+   * @throws UnsupportedOperationException when the engine's catalog is not a JDBC one
+   */
+  public static void commit(FloeEngine engine, List<UpdateTableRequest> changes) {
+    Catalog catalog = engine.icebergCatalog();
+    if (!(catalog instanceof JdbcCatalog jdbc)) {
+      throw new UnsupportedOperationException("This catalog commits one table at a time; commit each table alone");
+    }
+    List<Swap> swaps = new ArrayList<>();
+    try {
+      for (UpdateTableRequest change : changes) {
+        TableIdentifier id = requireNonNull(change.identifier(), "a table change without a table identifier");
+        TableOperations ops = operations(catalog, id);
+        TableMetadata base = ops.current();
+        change.requirements().forEach(requirement -> requirement.validate(base));
+        TableMetadata.Builder builder = TableMetadata.buildFrom(base);
+        change.updates().forEach(update -> update.applyTo(builder));
+        swaps.add(write(id, ops, base, builder.build()));
+      }
+    } catch (RuntimeException e) {
+      swaps.forEach(MultiTablePublish::deleteQuietly);
+      throw e;
+    }
+    try {
+      commit(engine, jdbc.name(), swaps);
+    } catch (FloeException e) {
+      if (e.category() == io.floe.core.error.ErrorCategory.CONFLICT) {
+        throw new CommitFailedException(e, "%s", e.getMessage());
+      }
+      throw e;
+    }
+    LOG.info("Committed {} tables in one catalog transaction for a REST client", swaps.size());
+  }
+
+  private static boolean publishThroughRest(RESTCatalog rest, List<Move> moves) {
+    List<TableCommit> commits = new ArrayList<>();
+    for (Move move : moves) {
+      TableIdentifier id = TableIdentifier.parse(move.table());
+      TableMetadata base = operations(rest, id).current();
+      updated(base, move).ifPresent(updated -> commits.add(TableCommit.create(id, base, updated)));
+    }
+    if (commits.isEmpty()) {
+      return true;
+    }
+    try {
+      rest.commitTransaction(commits);
+    } catch (UnsupportedOperationException e) {
+      // The server does not offer POST /v1/transactions/commit, or cannot serve it for its catalog.
+      LOG.info("The REST catalog cannot commit several tables at once ({}): publishing one table after another",
+          e.getMessage());
+      return false;
+    } catch (CommitFailedException e) {
+      throw FloeException.conflict(e, "Cannot publish the run's tables: another writer committed to one of them "
+          + "since this run read it (%s); nothing of this run was published. Run the build again.", e.getMessage());
+    }
+    LOG.info("Published {} tables in one commit of the REST catalog", commits.size());
+    return true;
   }
 
   private record Swap(TableIdentifier id, TableOperations ops, String from, String to) {}
 
-  private static java.util.Optional<Swap> prepare(Catalog catalog, Move move) {
-    TableIdentifier id = TableIdentifier.parse(move.table());
+  private static TableOperations operations(Catalog catalog, TableIdentifier id) {
     Table table = catalog.loadTable(id);
-    TableOperations ops = ((HasTableOperations) table).operations();
-    TableMetadata base = ops.current();
+    return ((HasTableOperations) table).operations();
+  }
+
+  // The table's metadata with main at the head of the move's branch and the branch removed; empty
+  // when this run left no branch on it.
+  private static java.util.Optional<TableMetadata> updated(TableMetadata base, Move move) {
     SnapshotRef staged = base.ref(move.branch());
     if (staged == null) {
       return java.util.Optional.empty();
@@ -122,11 +208,15 @@ public final class MultiTablePublish {
     if (!properties.isEmpty()) {
       builder.setProperties(properties);
     }
-    TableMetadata updated = builder.build();
+    return java.util.Optional.of(builder.build());
+  }
+
+  // Writes the new metadata file; the swap makes it the table's current one.
+  private static Swap write(TableIdentifier id, TableOperations ops, TableMetadata base, TableMetadata updated) {
     String location = ops.metadataFileLocation(String.format(Locale.ROOT, "%05d-%s.metadata.json",
         version(base.metadataFileLocation()) + 1, UUID.randomUUID()));
     TableMetadataParser.write(updated, ops.io().newOutputFile(location));
-    return java.util.Optional.of(new Swap(id, ops, base.metadataFileLocation(), location));
+    return new Swap(id, ops, base.metadataFileLocation(), location);
   }
 
   private static void commit(FloeEngine engine, String catalogName, List<Swap> swaps) {
