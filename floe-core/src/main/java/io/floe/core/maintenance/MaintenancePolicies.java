@@ -74,7 +74,7 @@ public final class MaintenancePolicies {
         throw FloeException.user("%s: Invalid table name '%s' in %s: expected namespace.table, e.g. bronze.events.",
             entry.start(), name, MAINTENANCE_TABLES.key());
       }
-      tables.put(name.toLowerCase(Locale.ROOT), read(entry, relative::get));
+      tables.put(name.toLowerCase(Locale.ROOT), read(entry, field -> relative.get(field.key())));
     });
     return new MaintenancePolicies(project, tables);
   }

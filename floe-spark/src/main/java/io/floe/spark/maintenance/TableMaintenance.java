@@ -99,10 +99,14 @@ public final class TableMaintenance {
       if (!expirable.isEmpty()) {
         progress.accept("expiring " + expirable.size() + " snapshots");
         int before = size(table.snapshots());
-        actions0.expireSnapshots(table)
-            .expireOlderThan(cutoff(table, policy, System.currentTimeMillis()))
-            .retainLast(policy.retainLast())
-            .execute();
+        long cutoff = cutoff(table, policy, System.currentTimeMillis());
+        if (explicit) {
+          // Spark plans which files the expired snapshots alone used: it scales to any table.
+          actions0.expireSnapshots(table).expireOlderThan(cutoff).retainLast(policy.retainLast()).execute();
+        } else {
+          // After a commit only a few snapshots are due: Iceberg's own expiry does it without a Spark job.
+          table.expireSnapshots().expireOlderThan(cutoff).retainLast(policy.retainLast()).commit();
+        }
         table.refresh();
         expired = before - size(table.snapshots());
         actions.add("expire-snapshots");
