@@ -45,6 +45,8 @@ record BenchReport(Instant started, double totalSeconds, MachineDescription mach
     titles.put(AuditBenchmark.INITIAL, "8. audit-log CDC: audit events to the current state and the history");
     titles.put(AuditBenchmark.INCREMENT, "8. audit-log CDC: the load after 1% more events");
     titles.put(HttpApiBenchmark.ID, "9. HTTP API: a paged JSON API into bronze");
+    titles.put(MaintenanceBenchmark.QUERY, "11. maintenance: a query over a table of many small commits");
+    titles.put(MaintenanceBenchmark.MAINTAIN, "11. maintenance: floe maintain on that table");
     titles.put(ServeBenchmark.RUN_1PCT, "10. floe serve: a build triggered in the warm server after 1% new rows");
     titles.put(ServeBenchmark.RUNS_PAGE, "10. floe serve: the runs page's answers, 1,000 runs in the history");
     titles.put(ServeBenchmark.LINEAGE_PAGE, "10. floe serve: the lineage page's answer, 500 models");

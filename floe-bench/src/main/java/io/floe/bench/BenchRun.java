@@ -76,6 +76,9 @@ final class BenchRun {
         // As many records as readings: 1,000,000 at the default scale, 1,000 a page.
         figures.addAll(new HttpApiBenchmark(runs, work, options.readings()).run());
       }
+      if (options.runs(MaintenanceBenchmark.MAINTAIN)) {
+        figures.addAll(new MaintenanceBenchmark(runs, floe, MaintenanceBenchmark.commits(options.csvRows())).run());
+      }
       if (options.runs(ServeBenchmark.ID)) {
         // The scale: the pages are measured on 500 models and 1,000 runs (CI's quick run: 50 and 100).
         figures.addAll(new ServeBenchmark(runs, work, options.quick() ? 50 : 500, options.quick() ? 100 : 1_000)

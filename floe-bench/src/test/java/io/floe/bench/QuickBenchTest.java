@@ -56,6 +56,9 @@ class QuickBenchTest {
     List<String> serve = List.of("serve_run_1pct/floe_serve", "serve_runs_page/floe_serve",
         "serve_lineage_page/floe_serve", "serve_load_table/floe_serve_rest", "serve_load_table/jdbc_catalog");
     expected.addAll(serve);
+    List<String> maintenance = List.of("maintenance_query/before_maintenance", "maintenance/floe_maintain",
+        "maintenance_query/after_maintenance");
+    expected.addAll(maintenance);
     models.forEach(model -> expected.add("ecommerce_models/" + model));
     assertThat(figures).containsOnlyKeys(expected);
     for (String measured : new String[] {"csv_to_bronze/duckdb", "csv_to_bronze/spark", "csv_to_bronze/floe",
@@ -68,6 +71,10 @@ class QuickBenchTest {
     assertThat(figures.get("audit_cdc_1pct/floe_warm").get("ratio_to").fieldNames()).toIterable()
         .containsExactly("initial load (floe_warm)", "floe_mart", "spark_merge");
     serve.forEach(figure -> assertMeasured(figures.get(figure)));
+    maintenance.forEach(figure -> assertMeasured(figures.get(figure)));
+    assertThat(figures.get("maintenance_query/after_maintenance").get("ratio_to").fieldNames()).toIterable()
+        .containsExactly("before_maintenance");
+    assertThat(figures.get("maintenance/floe_maintain").get("label").asText()).contains("60 -> 1 data files");
     assertThat(figures.get("serve_run_1pct/floe_serve").get("ratio_to").fieldNames()).toIterable()
         .containsExactly("cold full build (floe)");
     assertThat(figures.get("serve_load_table/floe_serve_rest").get("ratio_to").fieldNames()).toIterable()

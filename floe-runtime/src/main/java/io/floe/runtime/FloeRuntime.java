@@ -3,6 +3,8 @@ package io.floe.runtime;
 import static java.util.Objects.requireNonNull;
 
 import io.floe.core.error.FloeException;
+import io.floe.core.maintenance.MaintenancePolicies;
+import io.floe.core.maintenance.MaintenancePolicy;
 import io.floe.ingest.Ingestion;
 import io.floe.ingest.ProjectSources;
 import io.floe.ingest.SourceRun;
@@ -17,6 +19,8 @@ import io.floe.models.run.RunReport;
 import io.floe.models.run.TestResult;
 import io.floe.runtime.history.RunStore;
 import io.floe.spark.FloeEngine;
+import io.floe.spark.maintenance.MaintenanceResult;
+import io.floe.spark.maintenance.TableMaintenance;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +33,8 @@ import java.util.Set;
  * calls to it; it prints nothing (the {@link Listener} hears the events).
  */
 public final class FloeRuntime {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FloeRuntime.class);
+
   /** Hears a run's events as they happen. */
   public interface Listener extends Ingestion.Progress {
     @Override
@@ -41,10 +47,20 @@ public final class FloeRuntime {
 
     /** A model finished: ran, unchanged, failed or skipped. */
     default void modelFinished(ModelResult result) {}
+
+    /** A maintenance step on a table starts, e.g. {@code compacting 61 data files}. */
+    default void maintenanceStep(String table, String step) {}
+
+    /** A table was maintained (by {@code floe maintain}, or automatically after the run's commits). */
+    default void maintained(MaintenanceResult result) {}
+
+    /** Automatic maintenance of a table failed; what the run committed stands. */
+    default void maintenanceFailed(String table, RuntimeException failure) {}
   }
 
   private final FloeEngine engine;
   private final ProjectRun run;
+  private MaintenancePolicies policies;
 
   public FloeRuntime(FloeEngine engine, ProjectRun run) {
     this.engine = requireNonNull(engine, "engine is null");
@@ -124,6 +140,8 @@ public final class FloeRuntime {
           batch.after().value(), result.rejects() == 0 ? "" : result.rejects() + " rejected"));
       lastBatchNanos[0] = now;
       listener.batchCommitted(source, batch, result, done, total, bytesDone, bytesTotal, elapsed);
+      // Right after the commit, in the thread that made it: compaction never races the writes it follows.
+      autoMaintain(source.target(), listener);
       if (!options.follow()) {
         // Between batches: the one just committed stays, the next one is not read.
         throwIfCancelled();
@@ -184,6 +202,13 @@ public final class FloeRuntime {
       spark.removeJobTag(tag);
     }
     recordTests(report.tests());
+    if (report.published()) {
+      for (ModelResult model : report.models()) {
+        if (model.status() == ModelResult.Status.SUCCESS && model.snapshotId().isPresent()) {
+          autoMaintain(model.table(), listener);
+        }
+      }
+    }
     run.log(String.format(Locale.ROOT, "%d models, %d tests; %s", report.models().size(), report.tests().size(),
         report.nothingChanged() ? "nothing changed" : report.published() ? "published to main" : "nothing published"));
     throwIfCancelled();
@@ -219,6 +244,73 @@ public final class FloeRuntime {
     List<TestResult> tests = new DataTestRunner(engine, models, warningRows).run(selected, Model::table);
     recordTests(tests);
     return tests;
+  }
+
+  /**
+   * {@code floe maintain}: maintains each table by its policy in floe.yaml, recording a
+   * {@code maintain} node per table. Orphan files are looked for whatever the policy's interval says.
+   *
+   * @throws FloeException the first table's failure, after recording it; the tables before it stay maintained
+   */
+  public List<MaintenanceResult> maintain(List<String> tables, Listener listener) {
+    List<MaintenanceResult> results = new ArrayList<>();
+    for (String table : tables) {
+      throwIfCancelled();
+      results.add(maintain(table, policies().forTable(table), true, listener));
+    }
+    return results;
+  }
+
+  /** Every table of the project's namespaces ({@code namespaces:} in floe.yaml), as namespace.table. */
+  public List<String> projectTables() {
+    Set<String> namespaces = Set.copyOf(engine.project().config().namespaces());
+    return engine.tables().stream()
+        .filter(id -> namespaces.contains(id.namespace().toString()))
+        .map(Object::toString)
+        .toList();
+  }
+
+  /** The maintenance policies of the project's floe.yaml. */
+  public synchronized MaintenancePolicies policies() {
+    if (policies == null) {
+      policies = MaintenancePolicies.load(engine.project().configFile());
+    }
+    return policies;
+  }
+
+  // After a commit to `table`: maintains it when its policy is automatic and something is due. Deciding
+  // reads the table's metadata only; a failure is recorded and told, and the commit stands.
+  private void autoMaintain(String table, Listener listener) {
+    MaintenancePolicy policy = policies().forTable(table);
+    if (!policy.auto()) {
+      return;
+    }
+    try {
+      TableMaintenance maintenance = new TableMaintenance(engine);
+      if (maintenance.due(engine.table(table), policy, false).any()) {
+        maintain(table, policy, false, listener);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("Automatic maintenance of {} failed; its data is committed. Run floe maintain {} to retry.", table,
+          table, e);
+      listener.maintenanceFailed(table, e);
+    }
+  }
+
+  private MaintenanceResult maintain(String table, MaintenancePolicy policy, boolean explicit, Listener listener) {
+    long start = System.nanoTime();
+    try {
+      MaintenanceResult result = new TableMaintenance(engine).maintain(table, policy, explicit,
+          step -> listener.maintenanceStep(table, step));
+      run.record(new RunStore.Node("maintain", table, table, "success", 0, 0, result.millis(), "", "",
+          result.summary()));
+      listener.maintained(result);
+      return result;
+    } catch (RuntimeException e) {
+      run.record(new RunStore.Node("maintain", table, table, "error", 0, 0,
+          Duration.ofNanos(System.nanoTime() - start).toMillis(), "", "", String.valueOf(e.getMessage())));
+      throw e;
+    }
   }
 
   private void throwIfCancelled() {

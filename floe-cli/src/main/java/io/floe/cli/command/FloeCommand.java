@@ -28,6 +28,7 @@ import picocli.CommandLine.ScopeType;
       LsCommand.class,
       RunsCommand.class,
       TablesCommand.class,
+      MaintainCommand.class,
       ShowCommand.class,
       SnapshotsCommand.class,
       RollbackCommand.class,

@@ -83,6 +83,20 @@ final class IngestCommand extends WritingCommand {
       public void sourceFinished(SourceRun run) {
         finished.accept(run);
       }
+
+      // Automatic maintenance goes to stderr: stdout stays what the command reports.
+      @Override
+      public void maintained(io.floe.spark.maintenance.MaintenanceResult result) {
+        err.println("maintained " + result.summary());
+        err.flush();
+      }
+
+      @Override
+      public void maintenanceFailed(String table, RuntimeException failure) {
+        err.println("warning: automatic maintenance of " + table + " failed (its data is committed): "
+            + failure.getMessage() + " Run 'floe maintain " + table + "' to retry.");
+        err.flush();
+      }
     };
   }
 

@@ -32,6 +32,11 @@ public final class ConfigDocument {
     return file;
   }
 
+  /** Where the document starts: the file's first line, or a named entry's key. */
+  public SourceLocation start() {
+    return start;
+  }
+
   /** The entry written for the field, if any. */
   public Optional<ConfigEntry> entry(ConfigField field) {
     return Optional.ofNullable(entries.get(field.key()));

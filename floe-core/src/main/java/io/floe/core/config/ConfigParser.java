@@ -102,8 +102,8 @@ public final class ConfigParser {
       return documents;
     }
     Map<String, MappingNode> connections = connections(mapping, values);
-    for (NodeTuple tuple : mapping.getValue()) {
-      if (!section.equals(values.keyName(tuple.getKeyNode(), "")) || YamlValues.isNull(tuple.getValueNode())) {
+    for (NodeTuple tuple : sectionTuples(mapping, section, "", values)) {
+      if (YamlValues.isNull(tuple.getValueNode())) {
         continue;
       }
       if (!(tuple.getValueNode() instanceof MappingNode entries)) {
@@ -127,6 +127,21 @@ public final class ConfigParser {
       }
     }
     return documents;
+  }
+
+  // The tuples that write `section` (e.g. maintenance.tables): nested (maintenance: {tables: ...}) or dotted.
+  private static List<NodeTuple> sectionTuples(MappingNode mapping, String section, String prefix, YamlValues values) {
+    List<NodeTuple> found = new java.util.ArrayList<>();
+    for (NodeTuple tuple : mapping.getValue()) {
+      String key = prefix + values.keyName(tuple.getKeyNode(), prefix.isEmpty() ? "" : prefix.substring(0,
+          prefix.length() - 1));
+      if (section.equals(key)) {
+        found.add(tuple);
+      } else if (section.startsWith(key + ".") && tuple.getValueNode() instanceof MappingNode nested) {
+        found.addAll(sectionTuples(nested, section, key + ".", values));
+      }
+    }
+    return found;
   }
 
   // connections: {NAME: {url, user, password}}: settings several entries share, declared once.

@@ -80,6 +80,35 @@ public final class FloeSettings {
       "The bronze column holding a row's SHA-256 (sources with hash: true).");
   public static final ConfigField SCHEDULES = map("schedules", "When to run what, by schedule name (cron, sources,"
       + " select, retries ...), for floe serve; checked by every command.");
+  public static final ConfigField MAINTENANCE_AUTO = bool("maintenance.auto", true,
+      "Maintain a table right after a run commits to it, when one of its policies is due (decided from Iceberg"
+          + " metadata, so a run that commits nothing pays nothing); false leaves it to floe maintain.");
+  public static final ConfigField MAINTENANCE_COMPACT_ENABLED = bool("maintenance.compact.enabled", true,
+      "Compact small data files into larger ones (bin-pack, or sorted by the table's sort order if it has one).");
+  public static final ConfigField MAINTENANCE_COMPACT_MIN_FILES = integer("maintenance.compact.min-files", 10,
+      "Compact a partition once it holds at least this many files smaller than the target size.");
+  public static final ConfigField MAINTENANCE_COMPACT_TARGET_FILE_SIZE = string("maintenance.compact.target-file-size",
+      "128MB", "The size compaction writes files at, e.g. 64MB or 512MB; files under 3/4 of it count as small.");
+  public static final ConfigField MAINTENANCE_EXPIRE_ENABLED = bool("maintenance.expire-snapshots.enabled", true,
+      "Expire old snapshots (and delete the files only they used). A snapshot a tag or branch points to, and the"
+          + " history a source's position is read from, are never expired.");
+  public static final ConfigField MAINTENANCE_EXPIRE_OLDER_THAN = string("maintenance.expire-snapshots.older-than",
+      "7d", "Expire snapshots older than this (time travel reaches back this far at least).");
+  public static final ConfigField MAINTENANCE_EXPIRE_RETAIN_LAST = integer("maintenance.expire-snapshots.retain-last",
+      5, "Keep at least this many of the newest snapshots of each branch, however old.");
+  public static final ConfigField MAINTENANCE_ORPHANS_ENABLED = bool("maintenance.remove-orphans.enabled", true,
+      "Delete files under the table's location that no snapshot references (left by killed or failed runs).");
+  public static final ConfigField MAINTENANCE_ORPHANS_OLDER_THAN = string("maintenance.remove-orphans.older-than",
+      "3d", "Only delete orphan files older than this: far above any run's duration, so a running write's files are"
+          + " safe.");
+  public static final ConfigField MAINTENANCE_ORPHANS_INTERVAL = string("maintenance.remove-orphans.interval", "1d",
+      "Automatic maintenance lists a table's files for orphans at most this often (listing costs a Spark job).");
+  public static final ConfigField MAINTENANCE_MANIFESTS_ENABLED = bool("maintenance.rewrite-manifests.enabled", true,
+      "Rewrite a table's manifests into fewer, larger ones, which speeds up query planning.");
+  public static final ConfigField MAINTENANCE_MANIFESTS_MIN = integer("maintenance.rewrite-manifests.min-manifests",
+      50, "Rewrite the manifests once the current snapshot has at least this many.");
+  public static final ConfigField MAINTENANCE_TABLES = map("maintenance.tables", "Per-table overrides by"
+      + " namespace.table, with the keys above without 'maintenance.', e.g. bronze.events: {compact: {min-files: 4}}.");
   public static final ConfigField VARS = map("vars", "Variables that models can refer to, by name.");
   public static final ConfigField VAULT_ADDRESS = string("vault.address", "${env:VAULT_ADDR}",
       "HashiCorp Vault's address for ${vault:PATH#KEY} references, e.g. https://vault:8200.");
@@ -104,7 +133,12 @@ public final class FloeSettings {
       ENGINE_MASTER, ENGINE_DRIVER_MEMORY, ENGINE_EXECUTOR_MEMORY, ENGINE_SHUFFLE_PARTITIONS, ENGINE_THREADS,
       ENGINE_CONF,
       NAMESPACES, MODELS_PATH, CONNECTIONS, SOURCES, INGEST_INGESTED_AT, INGEST_SOURCE, INGEST_BATCH_ID,
-      INGEST_HASH, SCHEDULES, VARS,
+      INGEST_HASH, SCHEDULES,
+      MAINTENANCE_AUTO, MAINTENANCE_COMPACT_ENABLED, MAINTENANCE_COMPACT_MIN_FILES,
+      MAINTENANCE_COMPACT_TARGET_FILE_SIZE, MAINTENANCE_EXPIRE_ENABLED, MAINTENANCE_EXPIRE_OLDER_THAN,
+      MAINTENANCE_EXPIRE_RETAIN_LAST, MAINTENANCE_ORPHANS_ENABLED, MAINTENANCE_ORPHANS_OLDER_THAN,
+      MAINTENANCE_ORPHANS_INTERVAL, MAINTENANCE_MANIFESTS_ENABLED, MAINTENANCE_MANIFESTS_MIN, MAINTENANCE_TABLES,
+      VARS,
       VAULT_ADDRESS, VAULT_TOKEN, VAULT_ROLE_ID, VAULT_SECRET_ID, VAULT_APPROLE_PATH, VAULT_NAMESPACE);
 
   private static final Map<String, ConfigField> BY_KEY =
@@ -147,6 +181,14 @@ public final class FloeSettings {
 
   private static ConfigField string(String key, String defaultValue, String description) {
     return new ConfigField(key, ConfigType.STRING, defaultValue, description, List.of(), false);
+  }
+
+  private static ConfigField bool(String key, boolean defaultValue, String description) {
+    return new ConfigField(key, ConfigType.BOOLEAN, defaultValue, description, List.of(), false);
+  }
+
+  private static ConfigField integer(String key, int defaultValue, String description) {
+    return new ConfigField(key, ConfigType.INT, defaultValue, description, List.of(), false);
   }
 
   private static ConfigField secret(String key, String description) {

@@ -52,6 +52,7 @@ public record Project(Path root, Path configFile, ProjectConfig config) {
     }
     // Checked here so that any command fails on a bad schedule, not only the server that fires it.
     io.floe.core.schedule.Schedules.load(configFile);
+    io.floe.core.maintenance.MaintenancePolicies.load(configFile);
     // Resolved on use: a ${vault:...} reference finds its project's Vault settings here.
     io.floe.core.secret.SecretStores.configure(root, io.floe.core.secret.SecretReference.VAULT, config.vault());
     LOG.debug("Loaded project {} from {}", config.name(), configFile);

@@ -51,8 +51,12 @@ public final class Schedules {
   static final ConfigField PAUSED = new ConfigField("paused", ConfigType.BOOLEAN, false,
       "A paused schedule does not fire.", List.of(), false);
 
+  static final ConfigField MAINTAIN = new ConfigField("maintain", ConfigType.BOOLEAN, false,
+      "After its sources and models (if any), maintain every table of the project's namespaces by its maintenance:"
+          + " policy, as floe maintain does.", List.of(), false);
+
   static final List<ConfigField> ALL = List.of(TRIGGER, CRON, POLL_INTERVAL, TIME_ZONE, SOURCES, SELECT, RETRIES, RETRY_BACKOFF, TIMEOUT,
-      CATCH_UP, PAUSED);
+      CATCH_UP, PAUSED, MAINTAIN);
 
   // One cron field: *, a number, a range, a list, with an optional step; names of months and days too.
   private static final Pattern CRON_FIELD = Pattern.compile(
@@ -62,10 +66,11 @@ public final class Schedules {
    * One schedule.
    *
    * @param cron the cron expression; empty for a {@link Trigger#NEW_DATA} schedule
+   * @param maintain whether the run maintains the project's tables after its sources and models
    */
   public record Schedule(String name, Trigger trigger, String cron, Duration pollInterval, ZoneId timeZone,
       List<String> sources, List<String> select, int retries, Duration retryBackoff, Duration timeout,
-      CatchUp catchUp, boolean paused) {
+      CatchUp catchUp, boolean paused, boolean maintain) {
     public Schedule {
       requireNonNull(name, "name is null");
       requireNonNull(trigger, "trigger is null");
@@ -148,16 +153,17 @@ public final class Schedules {
     } catch (DateTimeException e) {
       throw document.invalid(TIME_ZONE, "a time zone such as UTC or Europe/Berlin");
     }
-    if (document.stringList(SOURCES).isEmpty() && document.stringList(SELECT).isEmpty()) {
-      throw FloeException.user("%s: Schedule '%s' runs nothing. Add sources: [NAME, ...] or select: [MODELS].",
-          document.location(CRON), name);
+    if (document.stringList(SOURCES).isEmpty() && document.stringList(SELECT).isEmpty() && !document.bool(MAINTAIN)) {
+      throw FloeException.user("%s: Schedule '%s' runs nothing. Add sources: [NAME, ...], select: [MODELS] or "
+          + "maintain: true.", document.location(CRON), name);
     }
     if (document.integer(RETRIES) < 0) {
       throw document.invalid(RETRIES, "0 or more");
     }
     return new Schedule(name, trigger, cron, duration(document, POLL_INTERVAL), zone, document.stringList(SOURCES), document.stringList(SELECT),
         document.integer(RETRIES), duration(document, RETRY_BACKOFF), duration(document, TIMEOUT),
-        CatchUp.valueOf(document.string(CATCH_UP).toUpperCase(java.util.Locale.ROOT)), document.bool(PAUSED));
+        CatchUp.valueOf(document.string(CATCH_UP).toUpperCase(java.util.Locale.ROOT)), document.bool(PAUSED),
+        document.bool(MAINTAIN));
   }
 
   private static Duration duration(ConfigDocument document, ConfigField field) {

@@ -21,7 +21,12 @@ class FloeSettingsTest {
         "engine.master", "engine.driver-memory", "engine.executor-memory", "engine.shuffle-partitions",
         "engine.threads", "engine.conf", "namespaces", "models.path", "connections", "sources",
         "ingest.columns.ingested-at", "ingest.columns.source", "ingest.columns.batch-id", "ingest.columns.hash",
-        "schedules", "vars",
+        "schedules", "maintenance.auto", "maintenance.compact.enabled", "maintenance.compact.min-files",
+        "maintenance.compact.target-file-size", "maintenance.expire-snapshots.enabled",
+        "maintenance.expire-snapshots.older-than", "maintenance.expire-snapshots.retain-last",
+        "maintenance.remove-orphans.enabled", "maintenance.remove-orphans.older-than",
+        "maintenance.remove-orphans.interval", "maintenance.rewrite-manifests.enabled",
+        "maintenance.rewrite-manifests.min-manifests", "maintenance.tables", "vars",
         "vault.address", "vault.token", "vault.role-id", "vault.secret-id", "vault.approle-path", "vault.namespace");
     assertThat(defaults).containsEntry("catalog.type", "jdbc")
         .containsEntry("catalog.name", "floe")
@@ -32,10 +37,14 @@ class FloeSettingsTest {
         .containsEntry("engine.shuffle-partitions", 4)
         .containsEntry("engine.threads", 4)
         .containsEntry("namespaces", List.of("bronze", "silver", "gold"))
-        .containsEntry("models.path", "models");
+        .containsEntry("models.path", "models")
+        .containsEntry("maintenance.compact.min-files", 10)
+        .containsEntry("maintenance.expire-snapshots.older-than", "7d")
+        .containsEntry("maintenance.remove-orphans.older-than", "3d");
     assertThat(FloeSettings.all()).filteredOn(ConfigField::required).containsExactly(FloeSettings.NAME);
     assertThat(FloeSettings.sections()).containsExactlyInAnyOrder("catalog", "storage", "engine", "models", "vault",
-        "ingest.columns");
+        "ingest.columns", "maintenance", "maintenance.compact", "maintenance.expire-snapshots",
+        "maintenance.remove-orphans", "maintenance.rewrite-manifests");
   }
 
   @Test

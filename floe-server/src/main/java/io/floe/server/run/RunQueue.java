@@ -211,6 +211,7 @@ public final class RunQueue implements AutoCloseable {
     FloeRuntime runtime = new FloeRuntime(engine, run);
     FloeRuntime.Listener quiet = new FloeRuntime.Listener() { };
     RunReport report;
+    String maintained = "";
     switch (request.kind()) {
       case INGEST -> {
         runtime.ingest(plan.sources(), plan.toIngest(), quiet);
@@ -228,9 +229,12 @@ public final class RunQueue implements AutoCloseable {
             runtime.ingest(plan.sources(), plan.toIngest(), quiet);
           }
           if (plan.models() == null) {
-            return new Outcome(run.id(), true, plan.toIngest().size() + " sources loaded");
+            return new Outcome(run.id(), true, plan.toIngest().size() + " sources loaded" + maintain(plan, runtime));
           }
           report = runtime.models(plan.models(), plan.selected(), true, false, request.fullRefresh());
+          if (report.succeeded()) {
+            maintained = maintain(plan, runtime);
+          }
         } else {
           report = runtime.build(plan.models(), plan.sources(), plan.toIngest(), plan.selected(), false,
               request.fullRefresh(), quiet);
@@ -244,7 +248,19 @@ public final class RunQueue implements AutoCloseable {
             // The first model that failed says why, so a run's one line is enough to act on.
             + report.models().stream().filter(model -> model.status() == io.floe.models.run.ModelResult.Status.ERROR)
                 .findFirst().map(model -> "; " + model.model() + ": " + model.message()).orElse("");
-    return new Outcome(run.id(), report.succeeded(), message);
+    return new Outcome(run.id(), report.succeeded(), message + maintained);
+  }
+
+  // A schedule with maintain: true maintains every table of the project after its work, in the same run.
+  private static String maintain(Plan plan, FloeRuntime runtime) {
+    boolean scheduled = plan.request().schedule().flatMap(name -> io.floe.core.schedule.Schedules.load(
+        plan.project().configFile()).stream().filter(s -> s.name().equals(name)).findFirst())
+        .map(io.floe.core.schedule.Schedules.Schedule::maintain).orElse(false);
+    if (!scheduled) {
+      return "";
+    }
+    int tables = runtime.maintain(runtime.projectTables(), new FloeRuntime.Listener() { }).size();
+    return "; " + tables + (tables == 1 ? " table" : " tables") + " maintained";
   }
 
   /**

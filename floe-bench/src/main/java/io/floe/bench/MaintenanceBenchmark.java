@@ -1,0 +1,128 @@
+package io.floe.bench;
+
+import io.floe.core.maintenance.MaintenancePolicy;
+import io.floe.spark.FloeEngine;
+import io.floe.spark.maintenance.MaintenanceResult;
+import io.floe.spark.maintenance.TableMaintenance;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.function.BiFunction;
+import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.GenericParquetWriter;
+import org.apache.iceberg.io.DataWriter;
+import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.parquet.ParquetValueWriter;
+import org.apache.iceberg.shaded.org.apache.parquet.schema.MessageType;
+import org.apache.iceberg.types.Types;
+
+/**
+ * Benchmark 11, table maintenance (issue 20): a table receives {@code commits} small commits (one
+ * small Parquet file of 100 rows each, appended through Iceberg's Java API, as a source committing
+ * every second for an hour would), with automatic maintenance off. A query (a count and a group by)
+ * is timed over it, then {@code floe maintain}'s work on it (compaction, manifest rewrite, orphan
+ * listing, by the default policy), then the same query again. The labels carry the data files and
+ * manifests before and after.
+ */
+final class MaintenanceBenchmark {
+  static final String QUERY = "maintenance_query";
+  static final String MAINTAIN = "maintenance";
+  static final int ROWS_PER_COMMIT = 100;
+  private static final String TABLE = "bench_maintenance.events";
+  private static final Schema SCHEMA = new Schema(
+      Types.NestedField.required(1, "id", Types.LongType.get()),
+      Types.NestedField.required(2, "kind", Types.StringType.get()),
+      Types.NestedField.required(3, "amount", Types.DoubleType.get()));
+  private static final String SQL = "SELECT kind, count(*) AS n, sum(amount) AS total FROM " + TABLE
+      + " GROUP BY kind ORDER BY kind";
+
+  private final Runs runs;
+  private final FloeEngine floe;
+  private final int commits;
+
+  MaintenanceBenchmark(Runs runs, FloeEngine floe, int commits) {
+    this.runs = runs;
+    this.floe = floe;
+    this.commits = commits;
+  }
+
+  /** 3,600 commits at the default 1,000,000 rows, in proportion below, at least 60 (CI's quick run). */
+  static int commits(long csvRows) {
+    return (int) Math.max(60, Math.min(3_600, csvRows * 3_600 / 1_000_000));
+  }
+
+  List<Figure> run() {
+    Table table = commitSmallFiles();
+    long rows = (long) commits * ROWS_PER_COMMIT;
+    List<Figure> figures = new ArrayList<>();
+    long filesBefore = TableMaintenance.dataFiles(table);
+    long manifestsBefore = TableMaintenance.manifests(table);
+    figures.add(runs.measure(QUERY, "before_maintenance", String.format(Locale.ROOT,
+        "count + group by over %,d commits: %,d data files, %,d manifests", commits, filesBefore, manifestsBefore),
+        () -> { }, () -> query(), () -> BenchChecks.rows(TABLE, FloeIngestBenchmark.count(floe, TABLE), rows)));
+    MaintenanceResult[] result = new MaintenanceResult[1];
+    // Maintenance changes the table: it is timed once, as a user runs it once.
+    Figure maintain = new Runs(1).measure(MAINTAIN, "floe_maintain", "floe maintain on the table (default policy)",
+        () -> { }, () -> result[0] = new TableMaintenance(floe).maintain(TABLE, MaintenancePolicy.DEFAULTS, true,
+            step -> { }),
+        () -> BenchChecks.rows(TABLE + " after maintenance", FloeIngestBenchmark.count(floe, TABLE), rows));
+    figures.add(new Figure(maintain.benchmark(), maintain.tool(), String.format(Locale.ROOT,
+        "floe maintain (default policy): %,d -> %,d data files, %,d -> %,d manifests", result[0].filesBefore(),
+        result[0].filesAfter(), result[0].manifestsBefore(), result[0].manifestsAfter()), maintain.seconds(),
+        maintain.peakHeapBytes(), maintain.peakRssBytes(), null, java.util.Map.of()));
+    figures.add(runs.measure(QUERY, "after_maintenance", String.format(Locale.ROOT,
+        "the same query after floe maintain: %,d data files, %,d manifests", result[0].filesAfter(),
+        result[0].manifestsAfter()),
+        () -> { }, () -> query(), () -> BenchChecks.rows(TABLE, FloeIngestBenchmark.count(floe, TABLE), rows)));
+    floe.sql("DROP TABLE IF EXISTS " + TABLE + " PURGE", 0);
+    return figures;
+  }
+
+  private void query() {
+    floe.sql(SQL, 100);
+  }
+
+  // Untimed: the commits a source committing every second for an hour makes, without maintenance.
+  private Table commitSmallFiles() {
+    floe.sql("CREATE NAMESPACE IF NOT EXISTS bench_maintenance", 0);
+    floe.sql("DROP TABLE IF EXISTS " + TABLE + " PURGE", 0);
+    Table table = floe.icebergCatalog().createTable(TableIdentifier.parse(TABLE), SCHEMA,
+        PartitionSpec.unpartitioned(), java.util.Map.of("format-version", "2"));
+    BiFunction<Schema, MessageType, ParquetValueWriter<?>> writers = GenericParquetWriter::create;
+    long id = 0;
+    for (int commit = 0; commit < commits; commit++) {
+      String path = table.locationProvider().newDataLocation("commit-" + commit + "-" + UUID.randomUUID()
+          + ".parquet");
+      DataWriter<Record> writer;
+      try {
+        writer = Parquet.writeData(table.io().newOutputFile(path)).schema(SCHEMA).createWriterFunc(writers)
+            .withSpec(PartitionSpec.unpartitioned()).overwrite().build();
+        try (DataWriter<Record> closing = writer) {
+          for (int row = 0; row < ROWS_PER_COMMIT; row++, id++) {
+            GenericRecord record = GenericRecord.create(SCHEMA);
+            record.setField("id", id);
+            record.setField("kind", "kind_" + (id % 7));
+            record.setField("amount", (id % 1000) / 10.0);
+            closing.write(record);
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot write " + path, e);
+      }
+      AppendFiles append = table.newAppend();
+      append.appendFile(writer.toDataFile());
+      append.commit();
+    }
+    table.refresh();
+    return table;
+  }
+}

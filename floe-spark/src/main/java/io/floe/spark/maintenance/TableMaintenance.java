@@ -1,0 +1,258 @@
+package io.floe.spark.maintenance;
+
+import static java.util.Objects.requireNonNull;
+
+import io.floe.core.maintenance.MaintenancePolicy;
+import io.floe.spark.FloeEngine;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotRef;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.actions.RewriteDataFiles;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.spark.actions.SparkActions;
+import org.apache.iceberg.util.SnapshotUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one Iceberg table healthy with Iceberg's Spark actions: compacts small files, expires old
+ * snapshots, removes orphan files and rewrites manifests, each when its {@link MaintenancePolicy}
+ * says it is due. Whether something is due is decided from the table's metadata alone, so checking
+ * a table that needs nothing starts no Spark job. The caller holds the project's writer lock.
+ */
+public final class TableMaintenance {
+  /** The table property recording when orphan files were last looked for (epoch millis). */
+  public static final String ORPHANS_CHECKED_AT = "floe.maintenance.orphans-checked-at";
+  // Floe's ingest keeps each source's position in the summaries of its commits (SourceState in
+  // floe-ingest): the newest snapshot of main carrying a source's keys is where the next load starts.
+  private static final String SOURCE_KEY_PREFIX = "floe.source.";
+  private static final Logger LOG = LoggerFactory.getLogger(TableMaintenance.class);
+
+  private final FloeEngine engine;
+
+  public TableMaintenance(FloeEngine engine) {
+    this.engine = requireNonNull(engine, "engine is null");
+  }
+
+  /** What is due on a table, from its metadata. */
+  public record Due(boolean compact, boolean expireSnapshots, boolean removeOrphans, boolean rewriteManifests) {
+    public boolean any() {
+      return compact || expireSnapshots || removeOrphans || rewriteManifests;
+    }
+  }
+
+  /**
+   * What {@code policy} says is due on {@code table} now. Orphans are due when the policy allows and
+   * they were not looked for within its interval ({@code explicit} requests look always).
+   */
+  public Due due(Table table, MaintenancePolicy policy, boolean explicit) {
+    long now = System.currentTimeMillis();
+    return new Due(
+        policy.compact() && compactionDue(table, policy),
+        policy.expireSnapshots() && !expirable(table, policy, now).isEmpty(),
+        policy.removeOrphans() && (explicit || orphansDue(table, policy, now)),
+        policy.rewriteManifests() && manifests(table) >= policy.minManifests());
+  }
+
+  /**
+   * Maintains {@code name}: runs what is due, in the order compact, expire snapshots (which deletes
+   * the files compaction replaced), remove orphans, rewrite manifests.
+   *
+   * @param explicit a {@code floe maintain}: orphans are looked for whatever the interval says
+   * @param progress hears each step as it starts
+   */
+  public MaintenanceResult maintain(String name, MaintenancePolicy policy, boolean explicit, Consumer<String> progress) {
+    long start = System.nanoTime();
+    Table table = engine.table(name);
+    long filesBefore = dataFiles(table);
+    long manifestsBefore = manifests(table);
+    Due due = due(table, policy, explicit);
+    List<String> actions = new ArrayList<>();
+    long rewritten = 0;
+    long added = 0;
+    long expired = 0;
+    long orphans = 0;
+    SparkActions actions0 = SparkActions.get(engine.session());
+    if (due.compact()) {
+      progress.accept("compacting " + filesBefore + " data files");
+      RewriteDataFiles rewrite = actions0.rewriteDataFiles(table)
+          .option(RewriteDataFiles.TARGET_FILE_SIZE_BYTES, Long.toString(policy.targetFileSizeBytes()))
+          .option("min-input-files", Integer.toString(policy.compactMinFiles()));
+      rewrite = table.sortOrder().isSorted() ? rewrite.sort() : rewrite.binPack();
+      RewriteDataFiles.Result result = rewrite.execute();
+      rewritten = result.rewrittenDataFilesCount();
+      added = result.addedDataFilesCount();
+      actions.add("compact");
+      table.refresh();
+    }
+    if (policy.expireSnapshots() && (due.expireSnapshots() || due.compact())) {
+      Set<Long> expirable = expirable(table, policy, System.currentTimeMillis());
+      if (!expirable.isEmpty()) {
+        progress.accept("expiring " + expirable.size() + " snapshots");
+        int before = size(table.snapshots());
+        long cutoff = cutoff(table, policy, System.currentTimeMillis());
+        if (explicit) {
+          // Spark plans which files the expired snapshots alone used: it scales to any table.
+          actions0.expireSnapshots(table).expireOlderThan(cutoff).retainLast(policy.retainLast()).execute();
+        } else {
+          // After a commit only a few snapshots are due: Iceberg's own expiry does it without a Spark job.
+          table.expireSnapshots().expireOlderThan(cutoff).retainLast(policy.retainLast()).commit();
+        }
+        table.refresh();
+        expired = before - size(table.snapshots());
+        actions.add("expire-snapshots");
+      }
+    }
+    if (due.removeOrphans()) {
+      progress.accept("looking for orphan files older than " + policy.orphansOlderThan());
+      long olderThan = System.currentTimeMillis() - policy.orphansOlderThan().toMillis();
+      orphans = size(actions0.deleteOrphanFiles(table).olderThan(olderThan).execute().orphanFileLocations());
+      table.updateProperties().set(ORPHANS_CHECKED_AT, Long.toString(System.currentTimeMillis())).commit();
+      table.refresh();
+      actions.add("remove-orphans");
+    }
+    if (policy.rewriteManifests() && manifests(table) >= policy.minManifests()) {
+      progress.accept("rewriting " + manifests(table) + " manifests");
+      actions0.rewriteManifests(table).execute();
+      table.refresh();
+      actions.add("rewrite-manifests");
+    }
+    MaintenanceResult result = new MaintenanceResult(name, filesBefore, dataFiles(table), rewritten, added, expired,
+        orphans, manifestsBefore, manifests(table), actions, (System.nanoTime() - start) / 1_000_000);
+    LOG.info("Maintained {}", result.summary());
+    return result;
+  }
+
+  // At least min-files files under 3/4 of the target size in one partition (Iceberg's own default
+  // for what is too small). The summary's total settles most checks without reading a manifest.
+  private static boolean compactionDue(Table table, MaintenancePolicy policy) {
+    Snapshot current = table.currentSnapshot();
+    if (current == null || dataFiles(table) < policy.compactMinFiles()) {
+      return false;
+    }
+    long small = policy.targetFileSizeBytes() * 3 / 4;
+    Map<String, Integer> smallFiles = new HashMap<>();
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+      for (FileScanTask task : tasks) {
+        if (task.file().fileSizeInBytes() < small) {
+          String partition = task.file().specId() + "/" + task.file().partition();
+          if (smallFiles.merge(partition, 1, Integer::sum) >= policy.compactMinFiles()) {
+            return true;
+          }
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot list the data files of " + table.name(), e);
+    }
+    return false;
+  }
+
+  // Snapshots an expiry with this policy would remove, computed the way Iceberg's expiry retains:
+  // every reference's snapshot, and on each branch the newest retain-last snapshots and those after
+  // the cutoff.
+  private static Set<Long> expirable(Table table, MaintenancePolicy policy, long now) {
+    long cutoff = cutoff(table, policy, now);
+    Set<Long> retained = new HashSet<>();
+    for (SnapshotRef ref : table.refs().values()) {
+      retained.add(ref.snapshotId());
+      if (ref.isBranch()) {
+        int kept = 0;
+        for (Snapshot ancestor : SnapshotUtil.ancestorsOf(ref.snapshotId(), table::snapshot)) {
+          if (kept < policy.retainLast() || ancestor.timestampMillis() >= cutoff) {
+            retained.add(ancestor.snapshotId());
+            kept++;
+          } else {
+            break;
+          }
+        }
+      }
+    }
+    Set<Long> expirable = new HashSet<>();
+    for (Snapshot snapshot : table.snapshots()) {
+      if (!retained.contains(snapshot.snapshotId())) {
+        expirable.add(snapshot.snapshotId());
+      }
+    }
+    return expirable;
+  }
+
+  /**
+   * The expiry cutoff: the policy's, moved back to the oldest snapshot a source's position is read
+   * from. Ingest reads a source's position from the newest snapshot of main that carries it, walking
+   * back from main; expiring that snapshot would make the next load start over and load twice.
+   */
+  static long cutoff(Table table, MaintenancePolicy policy, long now) {
+    long cutoff = now - policy.expireOlderThan().toMillis();
+    if (table.currentSnapshot() == null) {
+      return cutoff;
+    }
+    Set<String> seen = new HashSet<>();
+    for (Snapshot snapshot : SnapshotUtil.currentAncestors(table)) {
+      Map<String, String> summary = snapshot.summary();
+      if (summary == null) {
+        continue;
+      }
+      for (String key : summary.keySet()) {
+        if (key.startsWith(SOURCE_KEY_PREFIX) && seen.add(key)) {
+          cutoff = Math.min(cutoff, snapshot.timestampMillis());
+        }
+      }
+    }
+    return cutoff;
+  }
+
+  private static boolean orphansDue(Table table, MaintenancePolicy policy, long now) {
+    String checked = table.properties().get(ORPHANS_CHECKED_AT);
+    if (checked == null) {
+      // First look after the table is older than the safety age: nothing can be an orphan before.
+      Snapshot first = firstSnapshot(table);
+      return first != null && first.timestampMillis() < now - policy.orphansOlderThan().toMillis();
+    }
+    try {
+      return Long.parseLong(checked) < now - policy.orphansInterval().toMillis();
+    } catch (NumberFormatException e) {
+      LOG.warn("Table {} has an unreadable {}='{}'; looking for orphans now", table.name(), ORPHANS_CHECKED_AT,
+          checked, e);
+      return true;
+    }
+  }
+
+  private static Snapshot firstSnapshot(Table table) {
+    Snapshot first = null;
+    for (Snapshot snapshot : table.snapshots()) {
+      if (first == null || snapshot.timestampMillis() < first.timestampMillis()) {
+        first = snapshot;
+      }
+    }
+    return first;
+  }
+
+  /** The data files of the table's current snapshot, from its summary. */
+  public static long dataFiles(Table table) {
+    Snapshot current = table.currentSnapshot();
+    return current == null ? 0 : Long.parseLong(current.summary().getOrDefault("total-data-files", "0"));
+  }
+
+  /** The manifests of the table's current snapshot (reads its manifest list). */
+  public static long manifests(Table table) {
+    Snapshot current = table.currentSnapshot();
+    return current == null ? 0 : current.allManifests(table.io()).size();
+  }
+
+  private static int size(Iterable<?> items) {
+    int count = 0;
+    for (Object ignored : items) {
+      count++;
+    }
+    return count;
+  }
+}
