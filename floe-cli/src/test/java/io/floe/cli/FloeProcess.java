@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -24,11 +25,22 @@ final class FloeProcess {
 
   /** Starts {@code floe -p project args...} with its stdout and stderr both written to {@code log}. */
   static Process startLogged(Path project, Path log, String... args) throws IOException {
-    return start(project, ProcessBuilder.Redirect.to(log.toFile()), log, args);
+    return startLogged(project, log, Map.of(), args);
+  }
+
+  /** As {@link #startLogged(Path, Path, String...)}, with {@code env} added to the environment (secrets). */
+  static Process startLogged(Path project, Path log, Map<String, String> env, String... args)
+      throws IOException {
+    return start(project, ProcessBuilder.Redirect.to(log.toFile()), log, env, args);
   }
 
   private static Process start(Path project, ProcessBuilder.Redirect out, Path log, String... args)
       throws IOException {
+    return start(project, out, log, Map.of(), args);
+  }
+
+  private static Process start(Path project, ProcessBuilder.Redirect out, Path log, Map<String, String> env,
+      String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -41,6 +53,7 @@ final class FloeProcess {
         FloeCli.class.getName(), "-p", project.toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().putAll(env);
     if (out != null) {
       builder.redirectOutput(out);
     }
