@@ -46,7 +46,7 @@ class SparkClusterCliTest {
     addChanges(laptop);
     floe(laptop, "build").ok();
     String expected = floe(laptop, "sql", "-o", "csv", ROWS).ok();
-    assertThat(expected).contains("cathy").contains("\"is_deleted\":true");
+    assertThat(expected).contains("cathy").contains("\"\"is_deleted\"\":true");
 
     Path clustered = copy("clustered");
     try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
