@@ -3,6 +3,7 @@ package io.floe.ingest.bronze;
 import static java.util.Objects.requireNonNull;
 
 import io.floe.core.error.FloeException;
+import io.floe.core.project.Locations;
 import io.floe.ingest.spi.Batch;
 import io.floe.ingest.spi.FileFormat;
 import io.floe.ingest.spi.FileInput;
@@ -67,7 +68,7 @@ final class DuckDbCsvWriter {
     if (!(batch.input() instanceof FileInput input) || !(input.format() instanceof FileFormat.Csv csv)) {
       return false;
     }
-    boolean localTable = table == null || table.location().startsWith("/") || table.location().startsWith("file:");
+    boolean localTable = table == null || Locations.isLocal(table.location());
     return csv.header() && ENCODINGS.contains(csv.encoding()) && definition.mode() == WriteMode.APPEND
         && !definition.hash() && definition.partitionBy().isEmpty() && localTable
         && (table == null || table.spec().isUnpartitioned()) && sameHeader(input, csv);
@@ -224,15 +225,16 @@ final class DuckDbCsvWriter {
   // The staged files move into the table's data directory, then Iceberg reads their footers for
   // metrics: the commit references files where the table keeps its data.
   static List<DataFile> dataFiles(Table table, Path staging) {
-    Path dataDir = Path.of(java.net.URI.create(table.location().startsWith("/") ? "file:" + table.location()
-        : table.location())).resolve("data");
+    Path dataDir = Locations.localPath(table.location()).orElseThrow(() -> new IllegalStateException(
+        "The DuckDB path writes local tables only, not " + table.location())).resolve("data");
     MetricsConfig metrics = MetricsConfig.forTable(table);
     List<DataFile> files = new ArrayList<>();
     try (Stream<Path> staged = Files.exists(staging) ? Files.list(staging) : Stream.empty()) {
       Files.createDirectories(dataDir);
       for (Path file : staged.filter(p -> p.toString().endsWith(".parquet")).sorted().toList()) {
         Path moved = Files.move(file, dataDir.resolve("floe-" + UUID.randomUUID() + ".parquet"));
-        InputFile inputFile = table.io().newInputFile(moved.toString());
+        // Recorded as a URI, like the files Iceberg writes itself (see Locations).
+        InputFile inputFile = table.io().newInputFile(Locations.uri(moved));
         files.add(DataFiles.builder(table.spec()).withInputFile(inputFile)
             .withFormat(org.apache.iceberg.FileFormat.PARQUET)
             .withMetrics(ParquetUtil.fileMetrics(inputFile, metrics)).build());

@@ -3,6 +3,7 @@ package io.floe.ingest.bronze;
 import static java.util.Objects.requireNonNull;
 
 import io.floe.core.error.FloeException;
+import io.floe.core.project.Locations;
 import io.floe.ingest.spi.Batch;
 import io.floe.ingest.spi.Position;
 import io.floe.ingest.spi.RejectedRow;
@@ -66,7 +67,7 @@ final class DuckDbRowWriter {
     }
     List<SourceColumn> columns = input.columns();
     boolean flat = !columns.isEmpty() && columns.stream().noneMatch(column -> column.type().contains("<"));
-    boolean localTable = table == null || table.location().startsWith("/") || table.location().startsWith("file:");
+    boolean localTable = table == null || Locations.isLocal(table.location());
     return flat && definition.mode() == WriteMode.APPEND && !definition.hash() && definition.partitionBy().isEmpty()
         && localTable && (table == null || table.spec().isUnpartitioned());
   }
