@@ -27,6 +27,7 @@ public final class ViewMaterialization implements Materialization {
           "CREATE OR REPLACE TEMPORARY VIEW " + stagedName(target) + " AS " + select);
     } else {
       TargetTable.run(engine, "create view " + spec.table(), "CREATE OR REPLACE VIEW " + spec.table() + " AS " + select);
+      ViewDialects.addTranslations(engine, spec.table());
     }
     return new MaterializeResult(spec.table(), 0, Optional.empty(), false);
   }
@@ -37,6 +38,7 @@ public final class ViewMaterialization implements Materialization {
         .map(entry -> "'" + entry.getKey().replace("'", "\\'") + "' = '" + entry.getValue().replace("'", "\\'") + "'")
         .collect(java.util.stream.Collectors.joining(", ", " TBLPROPERTIES (", ")"));
     TargetTable.run(engine, "create view " + view, "CREATE OR REPLACE VIEW " + view + tblProperties + " AS " + select);
+    ViewDialects.addTranslations(engine, view);
   }
 
   /** The session view that stands for the view while a run is staged. */
