@@ -12,6 +12,7 @@ import org.apache.iceberg.catalog.ViewCatalog;
 import org.apache.iceberg.view.ReplaceViewVersion;
 import org.apache.iceberg.view.SQLViewRepresentation;
 import org.apache.iceberg.view.View;
+import org.apache.iceberg.view.ViewProperties;
 import org.apache.iceberg.view.ViewVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,8 @@ import org.slf4j.LoggerFactory;
 public final class ViewDialects {
   private static final Logger LOG = LoggerFactory.getLogger(ViewDialects.class);
   private static final String SPARK = "spark";
+  /** Iceberg's view property (ViewProperties.REPLACE_DROP_DIALECT_ALLOWED) that lets Spark replace the view. */
+  static final String DROP_DIALECT_ALLOWED = ViewProperties.REPLACE_DROP_DIALECT_ALLOWED;
   private static final List<ViewDialectTranslator> TRANSLATORS = ServiceLoader.load(ViewDialectTranslator.class,
       ViewDialects.class.getClassLoader()).stream().map(ServiceLoader.Provider::get).toList();
 

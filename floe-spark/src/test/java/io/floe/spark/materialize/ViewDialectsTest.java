@@ -55,6 +55,12 @@ class ViewDialectsTest {
     assertThat(engine.sql("SELECT count(*) FROM bronze.events", 1).rows()).hasSize(1);
     assertThat(((ViewCatalog) engine.icebergCatalog()).loadView(TableIdentifier.parse("bronze.events"))
         .properties()).containsEntry("floe.fingerprint", "f1");
+
+    // Replacing it (Spark writes its SQL alone) gets the Trino SQL of the new query.
+    ViewMaterialization.publish(engine, "bronze.events", "select id from raw.events", Map.of());
+    assertThat(representations("bronze.events"))
+        .containsEntry("spark", "select id from raw.events")
+        .containsEntry("trino", "SELECT \"id\" FROM \"floe\".\"raw\".\"events\"");
   }
 
   @Test
