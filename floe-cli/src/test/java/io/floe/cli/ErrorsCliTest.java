@@ -46,7 +46,7 @@ class ErrorsCliTest {
     // The driver echoes the URL it could not reach; the password in it comes from a file.
     Files.writeString(project.resolve("pw.txt"), "hunter2-very-secret\n");
     write("name: shop\ncatalog:\n  uri: jdbc:postgresql://127.0.0.1:1/floe?password=${file:pw.txt}\n"
-        + "  user: floe\n  password: hunter2-very-secret\n");
+        + "  user: floe\n  password: ${file:pw.txt}\n");
     CliRun run = floe(project, "tables");
     assertThat(run.exitCode()).as("external errors exit with 3").isEqualTo(3);
     assertThat(run.err().strip().lines()).hasSize(1);

@@ -18,6 +18,7 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.catalog.ViewCatalog;
 import org.apache.iceberg.spark.SparkCatalog;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -187,6 +188,19 @@ public final class FloeEngine implements AutoCloseable {
     }
     tables.sort((a, b) -> a.toString().compareTo(b.toString()));
     return tables;
+  }
+
+  /** Every view of every namespace, as {@code namespace.view}, sorted; none when the catalog keeps no views. */
+  public List<TableIdentifier> views() {
+    Catalog catalog = icebergCatalog();
+    List<TableIdentifier> views = new ArrayList<>();
+    if (catalog instanceof SupportsNamespaces namespaces && catalog instanceof ViewCatalog viewCatalog) {
+      for (Namespace namespace : namespaces.listNamespaces()) {
+        views.addAll(viewCatalog.listViews(namespace));
+      }
+    }
+    views.sort((a, b) -> a.toString().compareTo(b.toString()));
+    return views;
   }
 
   private TableIdentifier identifier(String name) {

@@ -100,7 +100,11 @@ public final class CatalogProperties {
     putIfSet("token", catalog.token());
   }
 
-  /** An object-store URI as written, or an absolute local directory, created if missing. */
+  /**
+   * An object-store URI as written, or a local directory (created if missing) as a file:/// URI: Iceberg
+   * records table locations under the warehouse as given, and engines with their own file systems
+   * (Trino's) refuse a location without a scheme.
+   */
   private String jdbcWarehouse(ConfigValue warehouse) {
     String value = resolve(warehouse);
     boolean s3Storage = project.config().storage().isS3();
@@ -116,7 +120,7 @@ public final class CatalogProperties {
     if (s3Location || (URI_WITH_SCHEME.matcher(value).matches() && !value.startsWith("file:"))) {
       return value;
     }
-    return createDirectory(localPath(warehouse, value)).toString();
+    return Locations.uri(createDirectory(localPath(warehouse, value)));
   }
 
   private Path localPath(ConfigValue warehouse, String value) {

@@ -80,7 +80,19 @@ final class ProjectConfigReader {
       throw document.invalid(CATALOG_NAME, "a SQL identifier (letters, digits and _) such as floe");
     }
     return new CatalogConfig(document.string(CATALOG_TYPE), name, value(CATALOG_URI), value(CATALOG_USER),
-        value(CATALOG_PASSWORD), value(CATALOG_WAREHOUSE), value(CATALOG_CREDENTIAL), value(CATALOG_TOKEN));
+        referenceOnly(value(CATALOG_PASSWORD), "FLOE_CATALOG_PASSWORD"), value(CATALOG_WAREHOUSE),
+        value(CATALOG_CREDENTIAL), value(CATALOG_TOKEN));
+  }
+
+  // floe.yaml is committed and shared with the project: a password written in it would leak with it.
+  private static ConfigValue referenceOnly(ConfigValue value, String variable) {
+    if (value != null && !value.hasReference()) {
+      throw FloeException.user("%s: Cannot use %s as written: a password in floe.yaml is shared with everyone "
+              + "who reads the project. Write a reference instead, e.g. %s: ${env:%s} (or ${file:PATH}, "
+              + "${vault:PATH#KEY}), and set the value outside the file.", value.location(), value.key(),
+          value.key().substring(value.key().lastIndexOf('.') + 1), variable);
+    }
+    return value;
   }
 
   private StorageConfig storage() {

@@ -33,7 +33,7 @@ class CatalogPropertiesTest {
         entry("type", "jdbc"),
         entry("uri", "jdbc:sqlite:" + root.resolve(".floe/catalog.db")),
         entry("jdbc.schema-version", "V1"),
-        entry("warehouse", root.resolve(".floe/warehouse").toString()),
+        entry("warehouse", "file://" + root.resolve(".floe/warehouse")),
         entry("table-default.format-version", "2"),
         entry("table-default.write.format.default", "parquet"),
         entry("table-default.write.parquet.compression-codec", "zstd"));
@@ -61,7 +61,7 @@ class CatalogPropertiesTest {
             entry("uri", "jdbc:postgresql://localhost:5432/catalog"),
             entry("jdbc.user", "floe"),
             entry("jdbc.password", "pg-secret"),
-            entry("warehouse", warehouse.toString()))
+            entry("warehouse", "file://" + warehouse))
         .doesNotContainKey("io-impl");
     assertThat(warehouse).isDirectory();
   }

@@ -188,4 +188,22 @@ class ProjectConfigErrorsTest {
     assertThat(Project.load(dir).config().catalog().password().raw())
         .isEqualTo("${env:FLOE_TEST_SURELY_UNSET_VARIABLE}");
   }
+
+  @Test
+  void plainTextCatalogPasswordIsRefusedWithoutShowingIt() throws IOException {
+    Files.writeString(dir.resolve("floe.yaml"), """
+        name: shop
+        catalog:
+          uri: jdbc:postgresql://db:5432/catalog
+          user: floe
+          password: hunter2-very-secret
+        """);
+
+    assertThatThrownBy(() -> Project.load(dir))
+        .isInstanceOf(FloeException.class)
+        .hasMessage("floe.yaml:5: Cannot use catalog.password as written: a password in floe.yaml is shared with "
+            + "everyone who reads the project. Write a reference instead, e.g. password: ${env:FLOE_CATALOG_PASSWORD} "
+            + "(or ${file:PATH}, ${vault:PATH#KEY}), and set the value outside the file.")
+        .hasMessageNotContaining("hunter2");
+  }
 }

@@ -3,6 +3,7 @@ package io.floe.ingest.bronze;
 import static java.util.Objects.requireNonNull;
 
 import io.floe.core.error.FloeException;
+import io.floe.core.project.Locations;
 import io.floe.ingest.spi.Batch;
 import io.floe.ingest.spi.FileFormat;
 import io.floe.ingest.spi.FileInput;
@@ -234,25 +235,21 @@ final class DuckDbCsvWriter {
       throw new UncheckedIOException("Cannot list the staged files of " + staging, e);
     }
     MetricsConfig metrics = MetricsConfig.forTable(table);
-    List<DataFile> files = isLocal(table.location()) ? moveInto(table, stagedFiles, metrics)
+    List<DataFile> files = Locations.isLocal(table.location()) ? moveInto(table, stagedFiles, metrics)
         : copyThroughFileIo(table, stagedFiles, metrics);
     return files.stream().filter(file -> file.recordCount() > 0).toList();
   }
 
-  /** Whether a table location is on the local disk (a path, or a file: URI). */
-  static boolean isLocal(String location) {
-    return location.startsWith("/") || location.startsWith("file:");
-  }
-
   private static List<DataFile> moveInto(Table table, List<Path> stagedFiles, MetricsConfig metrics) {
-    Path dataDir = Path.of(java.net.URI.create(table.location().startsWith("/") ? "file:" + table.location()
-        : table.location())).resolve("data");
+    Path dataDir = Locations.localPath(table.location()).orElseThrow(() -> new IllegalStateException(
+        "Not a local table: " + table.location())).resolve("data");
     List<DataFile> files = new ArrayList<>();
     try {
       Files.createDirectories(dataDir);
       for (Path file : stagedFiles) {
         Path moved = Files.move(file, dataDir.resolve("floe-" + UUID.randomUUID() + ".parquet"));
-        InputFile inputFile = table.io().newInputFile(moved.toString());
+        // Recorded as a URI, like the files Iceberg writes itself (see Locations).
+        InputFile inputFile = table.io().newInputFile(Locations.uri(moved));
         files.add(DataFiles.builder(table.spec()).withInputFile(inputFile)
             .withFormat(org.apache.iceberg.FileFormat.PARQUET)
             .withMetrics(ParquetUtil.fileMetrics(inputFile, metrics)).build());

@@ -26,17 +26,22 @@ public final class ViewMaterialization implements Materialization {
       TargetTable.run(engine, "create view " + spec.table(),
           "CREATE OR REPLACE TEMPORARY VIEW " + stagedName(target) + " AS " + select);
     } else {
-      TargetTable.run(engine, "create view " + spec.table(), "CREATE OR REPLACE VIEW " + spec.table() + " AS " + select);
+      publish(engine, spec.table(), select, Map.of());
     }
     return new MaterializeResult(spec.table(), 0, Optional.empty(), false);
   }
 
   /** Creates (or replaces) the catalog view with {@code properties} (e.g. a fingerprint). */
-  public static void publish(FloeEngine engine, String view, String select, Map<String, String> properties) {
-    String tblProperties = properties.isEmpty() ? "" : properties.entrySet().stream()
+  public static void publish(FloeEngine engine, String view, String select, Map<String, String> viewProperties) {
+    // Spark replaces the view with its own SQL only, dropping the other dialects ViewDialects adds
+    // back right after; Iceberg refuses that unless the view allows it.
+    Map<String, String> properties = new java.util.TreeMap<>(viewProperties);
+    properties.put(ViewDialects.DROP_DIALECT_ALLOWED, "true");
+    String tblProperties = properties.entrySet().stream()
         .map(entry -> "'" + entry.getKey().replace("'", "\\'") + "' = '" + entry.getValue().replace("'", "\\'") + "'")
         .collect(java.util.stream.Collectors.joining(", ", " TBLPROPERTIES (", ")"));
     TargetTable.run(engine, "create view " + view, "CREATE OR REPLACE VIEW " + view + tblProperties + " AS " + select);
+    ViewDialects.addTranslations(engine, view);
   }
 
   /** The session view that stands for the view while a run is staged. */
