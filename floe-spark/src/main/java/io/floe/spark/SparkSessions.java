@@ -13,6 +13,10 @@ final class SparkSessions {
   static final String ICEBERG_EXTENSIONS =
       "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions";
 
+  private static final String EXECUTOR_JAVA_OPTIONS = "spark.executor.extraJavaOptions";
+  private static final java.util.List<String> AWS_CLIENT_PROPERTIES =
+      java.util.List.of("aws.requestChecksumCalculation", "aws.responseChecksumValidation");
+
   private SparkSessions() {}
 
   /** Returns the JVM's base session, starting it with {@code engine}'s settings if none runs. */
@@ -40,7 +44,27 @@ final class SparkSessions {
     for (Map.Entry<String, String> entry : engine.conf().entrySet()) {
       builder.config(entry.getKey(), entry.getValue());
     }
+    if (!engine.master().startsWith("local")) {
+      String forwarded = forwardedSystemProperties();
+      if (!forwarded.isEmpty()) {
+        String configured = engine.conf().getOrDefault(EXECUTOR_JAVA_OPTIONS, "");
+        builder.config(EXECUTOR_JAVA_OPTIONS, (configured + " " + forwarded).strip());
+      }
+    }
     return builder.getOrCreate();
+  }
+
+  // The AWS SDK's client settings that FloeEngine sets as system properties (storage.request-checksums):
+  // the executors build S3 clients of their own, so they get them as JVM options.
+  private static String forwardedSystemProperties() {
+    StringBuilder options = new StringBuilder();
+    for (String name : AWS_CLIENT_PROPERTIES) {
+      String value = System.getProperty(name);
+      if (value != null) {
+        options.append(options.isEmpty() ? "" : " ").append("-D").append(name).append('=').append(value);
+      }
+    }
+    return options.toString();
   }
 
   /**
