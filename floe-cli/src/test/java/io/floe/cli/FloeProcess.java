@@ -19,6 +19,11 @@ final class FloeProcess {
 
   /** Starts {@code floe -p project args...}; stdout is discarded unless {@code keepOut}. */
   static Process start(Path project, boolean keepOut, String... args) throws IOException {
+    return start(project, keepOut, List.of(), args);
+  }
+
+  /** As {@link #start(Path, boolean, String...)}, with {@code jvmOptions} for the new JVM. */
+  static Process start(Path project, boolean keepOut, List<String> jvmOptions, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -27,6 +32,7 @@ final class FloeProcess {
         command.add(argument);
       }
     }
+    command.addAll(jvmOptions);
     command.addAll(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
         FloeCli.class.getName(), "-p", project.toString()));
     command.addAll(List.of(args));
