@@ -25,10 +25,11 @@ record BenchOptions(long csvRows, long readings, int runs, long seed, Path out, 
    * the vault's load and its load after 1% changes, audit_cdc the audit events' load and its load
    * after 1% more, http_api a paged JSON API into bronze, maintenance a query over a table of many small
    * commits before and after floe maintain (and the maintenance itself), serve the server's pages and load-table (its
-   * run after 1% new rows is part of ecommerce_build, whose cold build is its peer).
+   * run after 1% new rows is part of ecommerce_build, whose cold build is its peer), ecommerce_s3 the
+   * build with the warehouse on S3 (S3Proxy) against the same build on the local disk.
    */
   static final List<String> BENCHMARKS = List.of("csv_to_bronze", "postgres_to_bronze", "ecommerce_build",
-      "merge_10pct", "meter_vault", "cdc_changes", "audit_cdc", "http_api", "maintenance", "serve");
+      "ecommerce_s3", "merge_10pct", "meter_vault", "cdc_changes", "audit_cdc", "http_api", "maintenance", "serve");
   static final long DEFAULT_CSV_ROWS = 1_000_000;
   static final long DEFAULT_READINGS = 1_000_000;
   static final long QUICK_CSV_ROWS = 4_000;

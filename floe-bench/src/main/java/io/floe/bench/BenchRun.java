@@ -55,6 +55,10 @@ final class BenchRun {
       if (options.runs(ECOMMERCE_BUILD)) {
         figures.addAll(new EcommerceBuildBenchmark(runs, csv, work, options.seed(), options.quick()).run());
       }
+      if (options.runs(EcommerceS3Benchmark.ID)) {
+        figures.addAll(options.quick() ? EcommerceS3Benchmark.notRun()
+            : new EcommerceS3Benchmark(runs, csv, work).run());
+      }
       if (options.runs("merge_10pct")) {
         figures.addAll(new SparkMergeBenchmark(runs, spark, floe, csv.largest()).run());
       }

@@ -43,7 +43,7 @@ class QuickBenchTest {
     List<String> expected = new ArrayList<>(List.of("csv_to_bronze/duckdb", "csv_to_bronze/spark",
         "csv_to_bronze/floe", "postgres_to_bronze/postgres_copy", "postgres_to_bronze/floe", "ecommerce_build/floe",
         "ecommerce_build/floe_warm", "incremental_rerun/floe", "incremental_rerun/floe_warm", "nothing_new_rerun/floe",
-        "nothing_new_rerun/floe_warm", "merge_10pct/spark", "merge_10pct/floe"));
+        "nothing_new_rerun/floe_warm", "ecommerce_s3/floe_local", "ecommerce_s3/floe_s3", "merge_10pct/spark", "merge_10pct/floe"));
     List<String> vault = List.of("meter_vault/floe_warm", "meter_vault/floe_satellites",
         "meter_vault/spark_not_exists", "meter_vault_1pct/floe_warm", "meter_vault_1pct/floe_satellites",
         "meter_vault_1pct/spark_not_exists");
@@ -63,7 +63,7 @@ class QuickBenchTest {
     assertThat(figures).containsOnlyKeys(expected);
     for (String measured : new String[] {"csv_to_bronze/duckdb", "csv_to_bronze/spark", "csv_to_bronze/floe",
         "postgres_to_bronze/postgres_copy", "ecommerce_build/floe", "ecommerce_build/floe_warm",
-        "incremental_rerun/floe_warm", "nothing_new_rerun/floe_warm", "merge_10pct/spark", "merge_10pct/floe"}) {
+        "incremental_rerun/floe_warm", "nothing_new_rerun/floe_warm", "ecommerce_s3/floe_local", "ecommerce_s3/floe_s3", "merge_10pct/spark", "merge_10pct/floe"}) {
       assertMeasured(figures.get(measured));
     }
     vault.forEach(figure -> assertMeasured(figures.get(figure)));

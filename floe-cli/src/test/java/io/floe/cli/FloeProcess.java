@@ -20,7 +20,12 @@ final class FloeProcess {
 
   /** Starts {@code floe -p project args...}; stdout is discarded unless {@code keepOut}. */
   static Process start(Path project, boolean keepOut, String... args) throws IOException {
-    return start(project, keepOut ? null : ProcessBuilder.Redirect.DISCARD, null, args);
+    return start(project, keepOut, List.of(), args);
+  }
+
+  /** As {@link #start(Path, boolean, String...)}, with {@code jvmOptions} for the new JVM. */
+  static Process start(Path project, boolean keepOut, List<String> jvmOptions, String... args) throws IOException {
+    return start(project, keepOut ? null : ProcessBuilder.Redirect.DISCARD, null, Map.of(), jvmOptions, args);
   }
 
   /** Starts {@code floe -p project args...} with its stdout and stderr both written to {@code log}. */
@@ -31,16 +36,11 @@ final class FloeProcess {
   /** As {@link #startLogged(Path, Path, String...)}, with {@code env} added to the environment (secrets). */
   static Process startLogged(Path project, Path log, Map<String, String> env, String... args)
       throws IOException {
-    return start(project, ProcessBuilder.Redirect.to(log.toFile()), log, env, args);
-  }
-
-  private static Process start(Path project, ProcessBuilder.Redirect out, Path log, String... args)
-      throws IOException {
-    return start(project, out, log, Map.of(), args);
+    return start(project, ProcessBuilder.Redirect.to(log.toFile()), log, env, List.of(), args);
   }
 
   private static Process start(Path project, ProcessBuilder.Redirect out, Path log, Map<String, String> env,
-      String... args) throws IOException {
+      List<String> jvmOptions, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -49,6 +49,7 @@ final class FloeProcess {
         command.add(argument);
       }
     }
+    command.addAll(jvmOptions);
     command.addAll(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
         FloeCli.class.getName(), "-p", project.toString()));
     command.addAll(List.of(args));

@@ -94,6 +94,72 @@ class S3StorageCliTest {
     }
   }
 
+  @Test
+  void aWrongSecretKeyIsOneLineNamingEndpointBucketAndKeys() throws Exception {
+    String wrongSecret = "not-the-secret-0123456789";
+    write(project.resolve("wrong-secret"), wrongSecret);
+    writeProject(project, "wrong", s3.endpoint(), "${file:wrong-secret}");
+
+    CliRun run = floe(project, "sql", "CREATE TABLE bronze.t (id BIGINT)");
+
+    assertThat(run.exitCode()).isEqualTo(3);
+    assertThat(run.err().strip()).isEqualTo("error: The S3 store at " + s3.endpoint() + " refused access to bucket"
+        + " 'lake' (403 SignatureDoesNotMatch). Check storage.access-key-id and storage.secret-access-key in floe.yaml (and"
+        + " the secrets they name), and that the key may read and write the bucket.");
+    assertThat(run.err() + run.out()).doesNotContain(wrongSecret).doesNotContain(System.getenv(SECRET_KEY_ENV));
+  }
+
+  @Test
+  void anUnreachableEndpointIsOneLineNamingEndpointAndBucket() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    writeProject(project, "unreachable", "http://127.0.0.1:" + closedPort, "${env:" + SECRET_KEY_ENV + "}");
+
+    CliRun run = floe(project, "sql", "CREATE TABLE bronze.t (id BIGINT)");
+
+    assertThat(run.exitCode()).isEqualTo(3);
+    assertThat(run.err().strip()).isEqualTo("error: Cannot reach the S3 endpoint http://127.0.0.1:" + closedPort
+        + " (bucket 'lake'): connection refused. Check storage.endpoint in floe.yaml, and that the store is running"
+        + " and reachable from this machine.");
+  }
+
+  /**
+   * Virtual-host addressing (path-style-access: false) sends requests to http://lake.localhost:PORT. No
+   * resolver here knows lake.localhost, so floe runs in a new JVM whose resolver is a hosts file
+   * (jdk.net.hosts.file) naming it, as DNS would for a real store.
+   */
+  @Test
+  void virtualHostAddressingReachesTheBucketByItsHostName(@TempDir Path s3VirtualHostDir) throws Exception {
+    // A server of its own: with a virtual host set, S3Proxy reads every Host but that one as a bucket.
+    try (S3ProxyServer virtualHostS3 = S3ProxyServer.start(s3VirtualHostDir, System.getenv(ACCESS_KEY_ENV),
+        System.getenv(SECRET_KEY_ENV), "localhost")) {
+      virtualHostS3.createBucket(BUCKET);
+      ingestThroughVirtualHost(virtualHostS3);
+    }
+  }
+
+  private void ingestThroughVirtualHost(S3ProxyServer virtualHostS3) throws Exception {
+    writeProject(project, "virtual-host", virtualHostS3.virtualHostEndpoint(), "${env:" + SECRET_KEY_ENV + "}");
+    Files.writeString(project.resolve("floe.yaml"), Files.readString(project.resolve("floe.yaml"))
+        .replace("path-style-access: true", "path-style-access: false"));
+    write(project.resolve("landing/orders/orders_1.csv"), "order_id,customer_id,amount\n1,10,25.50\n");
+    write(project.resolve("landing/customers/customers_1.csv"), "customer_id,name\n10,ann\n");
+    Path hosts = project.resolve("hosts");
+    Files.writeString(hosts, "127.0.0.1 localhost " + BUCKET + ".localhost "
+        + java.net.InetAddress.getLocalHost().getHostName() + "\n");
+
+    Process process = FloeProcess.start(project, true, List.of("-Djdk.net.hosts.file=" + hosts), "ingest");
+    java.util.concurrent.CompletableFuture<String> errors = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> text(process.getErrorStream()));
+    String output = text(process.getInputStream());
+
+    assertThat(process.waitFor()).as(errors.get()).isZero();
+    assertThat(output).contains("orders -> bronze.orders: 1 row");
+    assertThat(virtualHostS3.keys(BUCKET, "virtual-host/")).anyMatch(key -> key.matches("virtual-host/bronze/orders/data/.*"));
+  }
+
   static void writeProject(Path project, String warehousePrefix, String endpoint, String secret)
       throws IOException {
     write(project.resolve("floe.yaml"), """
@@ -139,6 +205,14 @@ class S3StorageCliTest {
               - name: customer_id
                 tests: [not_null, unique]
         """);
+  }
+
+  private static String text(java.io.InputStream stream) {
+    try (stream) {
+      return new String(stream.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private String csv(String query) {

@@ -7,6 +7,7 @@ import io.floe.core.project.Project;
 import io.floe.runtime.FloeRuntime;
 import io.floe.runtime.ProjectRun;
 import io.floe.spark.FloeEngine;
+import io.floe.spark.StorageErrors;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,15 @@ abstract class ProjectCommand implements Callable<Integer> {
   public final Integer call() {
     Project project = Project.load(root().projectDir());
     check(project);
+    try {
+      return call(project);
+    } catch (RuntimeException e) {
+      // An S3 failure surfaces wherever the command met it; one line names the endpoint and bucket.
+      throw StorageErrors.translate(project, e);
+    }
+  }
+
+  private Integer call(Project project) {
     if (!writes()) {
       try (FloeEngine engine = FloeEngine.open(project)) {
         return run(engine);

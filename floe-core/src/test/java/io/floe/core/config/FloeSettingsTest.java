@@ -18,7 +18,7 @@ class FloeSettingsTest {
         "name", "catalog.type", "catalog.name", "catalog.uri", "catalog.user", "catalog.password",
         "catalog.warehouse", "catalog.credential", "catalog.token", "storage.type", "storage.endpoint",
         "storage.region", "storage.path-style-access", "storage.access-key-id", "storage.secret-access-key",
-        "engine.master", "engine.driver-memory", "engine.executor-memory", "engine.shuffle-partitions",
+        "storage.request-checksums", "engine.master", "engine.driver-memory", "engine.executor-memory", "engine.shuffle-partitions",
         "engine.threads", "engine.conf", "namespaces", "models.path", "connections", "sources",
         "ingest.columns.ingested-at", "ingest.columns.source", "ingest.columns.batch-id", "ingest.columns.hash",
         "schedules", "maintenance.auto", "maintenance.compact.enabled", "maintenance.compact.min-files",
@@ -33,6 +33,7 @@ class FloeSettingsTest {
         .containsEntry("catalog.warehouse", ".floe/warehouse")
         .containsEntry("storage.type", "local")
         .containsEntry("storage.path-style-access", false)
+        .containsEntry("storage.request-checksums", "when-required")
         .containsEntry("engine.master", "local[*]")
         .containsEntry("engine.shuffle-partitions", 4)
         .containsEntry("engine.threads", 4)
