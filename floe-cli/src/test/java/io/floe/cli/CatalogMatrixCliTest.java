@@ -52,8 +52,19 @@ class CatalogMatrixCliTest {
 
   /** Where the catalog's tables live. */
   enum Storage {
-    LOCAL
-    // S3 joins here (S3Proxy on 127.0.0.1): its floe.yaml block and warehouse location.
+    LOCAL("", "");
+    // S3 joins here (S3Proxy on 127.0.0.1): a warehouse line such as "  warehouse: s3://bucket/wh\n"
+    // and a storage: block with the endpoint and ${file:...} credentials.
+
+    /** Lines under catalog: for a JDBC catalog (the REST server's project, or this project). */
+    final String warehouseLines;
+    /** The top-level storage: block. */
+    final String storageBlock;
+
+    Storage(String warehouseLines, String storageBlock) {
+      this.warehouseLines = warehouseLines;
+      this.storageBlock = storageBlock;
+    }
   }
 
   /** Which catalog holds the project's tables; each writes its floe.yaml catalog: block. */
@@ -186,11 +197,8 @@ class CatalogMatrixCliTest {
   private FloeServer restServer(Storage storage) throws IOException {
     Path host = workspace.resolve("catalog-host");
     Files.createDirectories(host);
-    String storageBlock = switch (storage) {
-      case LOCAL -> "";
-    };
     Files.writeString(host.resolve("floe.yaml"), "name: catalog_host\nengine: {master: \"local[2]\"}\n"
-        + storageBlock);
+        + "catalog:\n  type: jdbc\n" + storage.warehouseLines + storage.storageBlock);
     return FloeServer.start(host, new FloeServer.Options("127.0.0.1", 0, Optional.of("read-token-01"),
         Optional.of(WRITE_TOKEN), Duration.ofSeconds(5)));
   }
@@ -219,7 +227,7 @@ class CatalogMatrixCliTest {
     Files.createDirectories(project.resolve("landing"));
     Files.createDirectories(project.resolve("secrets"));
     String catalogBlock = switch (catalog) {
-      case SQLITE -> "";
+      case SQLITE -> "catalog:\n  type: jdbc\n" + storage.warehouseLines;
       case POSTGRES -> {
         Files.writeString(project.resolve("secrets/catalog-password"), PASSWORD + "\n");
         yield """
@@ -229,7 +237,7 @@ class CatalogMatrixCliTest {
               uri: %s
               user: floe
               password: ${file:secrets/catalog-password}
-            """.formatted(jdbcUrl(database));
+            """.formatted(jdbcUrl(database)) + storage.warehouseLines;
       }
       case REST -> {
         Files.writeString(project.resolve("secrets/catalog-token"), WRITE_TOKEN + "\n");
@@ -241,16 +249,14 @@ class CatalogMatrixCliTest {
             """.formatted(restServer.url());
       }
     };
-    String storageBlock = switch (storage) {
-      case LOCAL -> "";
-    };
+    // A REST client's tables go where the server puts them: its storage: block only gives access.
     Files.writeString(project.resolve("floe.yaml"), """
         name: matrix
         engine: {master: "local[2]"}
         namespaces: [raw, bronze, silver]
         sources:
           orders: {type: csv, path: landing/orders_*.csv, target: raw.orders}
-        """ + catalogBlock + storageBlock);
+        """ + catalogBlock + storage.storageBlock);
     write(project, "models/bronze/orders_clean.sql", """
         {{ config(materialized='view') }}
         select cast(order_id as int) as order_id, customer, cast(amount as int) as amount
