@@ -35,6 +35,7 @@ import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -147,7 +148,7 @@ class CatalogMatrixCliTest {
     }
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void aWrongPasswordOrTokenIsOneLineNamingTheCatalogAndWhatToCheck() throws Exception {
     Path project = workspace.resolve("shop");
     String database = newDatabase();
@@ -297,8 +298,8 @@ class CatalogMatrixCliTest {
     return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + database;
   }
 
-  // Password authentication for TCP connections, as a production server has; the superuser's
-  // own connection below goes through the local socket-free trust rule it keeps for 127.0.0.1 as postgres.
+  // Password authentication for TCP connections, as a production server has; the fixture's own
+  // superuser connections (postgres on 127.0.0.1) stay trusted.
   private static void requirePasswords() throws SQLException {
     String hbaFile;
     try (Connection connection = postgres.getPostgresDatabase().getConnection();
