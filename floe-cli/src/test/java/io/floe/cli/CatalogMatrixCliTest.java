@@ -35,6 +35,7 @@ import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -52,8 +53,19 @@ class CatalogMatrixCliTest {
 
   /** Where the catalog's tables live. */
   enum Storage {
-    LOCAL
-    // S3 joins here (S3Proxy on 127.0.0.1): its floe.yaml block and warehouse location.
+    LOCAL("", "");
+    // S3 joins here (S3Proxy on 127.0.0.1): a warehouse line such as "  warehouse: s3://bucket/wh\n"
+    // and a storage: block with the endpoint and ${file:...} credentials.
+
+    /** Lines under catalog: for a JDBC catalog (the REST server's project, or this project). */
+    final String warehouseLines;
+    /** The top-level storage: block. */
+    final String storageBlock;
+
+    Storage(String warehouseLines, String storageBlock) {
+      this.warehouseLines = warehouseLines;
+      this.storageBlock = storageBlock;
+    }
   }
 
   /** Which catalog holds the project's tables; each writes its floe.yaml catalog: block. */
@@ -116,25 +128,27 @@ class CatalogMatrixCliTest {
     assertThat(publishLog).as("the run's tables are published in one commit of the catalog").anyMatch(line ->
         line.startsWith(catalog == Catalog.REST ? "Published 1 tables in one commit of the REST catalog"
             : "Published 1 tables in one catalog transaction"));
-    assertThat(csv(project, "SELECT customer, total, orders, (SELECT count(*) FROM bronze.orders_clean) AS clean"
-        + " FROM silver.customer_totals ORDER BY customer"))
-        .isEqualTo("customer,total,orders,clean\nann,15,2,3\nbob,20,1,3\n");
+    // One query per step: each floe command opens an engine and the catalog anew.
+    String published = csv(project, "SELECT customer, total, orders, (SELECT count(*) FROM bronze.orders_clean)"
+        + " AS clean, (SELECT snapshot_id FROM silver.customer_totals.refs WHERE name = 'main') AS main"
+        + " FROM silver.customer_totals ORDER BY customer");
+    String first = published.lines().skip(1).findFirst().orElseThrow().replaceAll(".*,", "");
+    assertThat(published.replace("," + first + "\n", "\n"))
+        .isEqualTo("customer,total,orders,clean,main\nann,15,2,3\nbob,20,1,3\n");
 
-    String first = csv(project, "SELECT snapshot_id FROM silver.customer_totals.refs WHERE name = 'main'")
-        .lines().skip(1).findFirst().orElseThrow();
     Files.writeString(project.resolve("landing/orders_2.csv"), "order_id,customer,amount\n4,cat,7\n");
     floe(project, "build").ok();
-    assertThat(csv(project, "SELECT customer, total FROM silver.customer_totals ORDER BY customer"))
-        .isEqualTo("customer,total\nann,15\nbob,20\ncat,7\n");
-    assertThat(csv(project, "SELECT count(*) AS n FROM silver.customer_totals VERSION AS OF " + first))
-        .as("time travel to the first build").isEqualTo("n\n2\n");
+    assertThat(csv(project, "SELECT customer, total, (SELECT count(*) FROM silver.customer_totals VERSION AS OF "
+        + first + ") AS before FROM silver.customer_totals ORDER BY customer"))
+        .as("the second build's rows, and by time travel the first build's row count")
+        .isEqualTo("customer,total,before\nann,15,2\nbob,20,2\ncat,7,2\n");
 
     if (catalog == Catalog.POSTGRES) {
       assertAnotherEngineSeesTheTables(project, database);
     }
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void aWrongPasswordOrTokenIsOneLineNamingTheCatalogAndWhatToCheck() throws Exception {
     Path project = workspace.resolve("shop");
     String database = newDatabase();
@@ -186,11 +200,8 @@ class CatalogMatrixCliTest {
   private FloeServer restServer(Storage storage) throws IOException {
     Path host = workspace.resolve("catalog-host");
     Files.createDirectories(host);
-    String storageBlock = switch (storage) {
-      case LOCAL -> "";
-    };
     Files.writeString(host.resolve("floe.yaml"), "name: catalog_host\nengine: {master: \"local[2]\"}\n"
-        + storageBlock);
+        + "catalog:\n  type: jdbc\n" + storage.warehouseLines + storage.storageBlock);
     return FloeServer.start(host, new FloeServer.Options("127.0.0.1", 0, Optional.of("read-token-01"),
         Optional.of(WRITE_TOKEN), Duration.ofSeconds(5)));
   }
@@ -219,7 +230,7 @@ class CatalogMatrixCliTest {
     Files.createDirectories(project.resolve("landing"));
     Files.createDirectories(project.resolve("secrets"));
     String catalogBlock = switch (catalog) {
-      case SQLITE -> "";
+      case SQLITE -> "catalog:\n  type: jdbc\n" + storage.warehouseLines;
       case POSTGRES -> {
         Files.writeString(project.resolve("secrets/catalog-password"), PASSWORD + "\n");
         yield """
@@ -229,7 +240,7 @@ class CatalogMatrixCliTest {
               uri: %s
               user: floe
               password: ${file:secrets/catalog-password}
-            """.formatted(jdbcUrl(database));
+            """.formatted(jdbcUrl(database)) + storage.warehouseLines;
       }
       case REST -> {
         Files.writeString(project.resolve("secrets/catalog-token"), WRITE_TOKEN + "\n");
@@ -241,16 +252,14 @@ class CatalogMatrixCliTest {
             """.formatted(restServer.url());
       }
     };
-    String storageBlock = switch (storage) {
-      case LOCAL -> "";
-    };
+    // A REST client's tables go where the server puts them: its storage: block only gives access.
     Files.writeString(project.resolve("floe.yaml"), """
         name: matrix
         engine: {master: "local[2]"}
         namespaces: [raw, bronze, silver]
         sources:
           orders: {type: csv, path: landing/orders_*.csv, target: raw.orders}
-        """ + catalogBlock + storageBlock);
+        """ + catalogBlock + storage.storageBlock);
     write(project, "models/bronze/orders_clean.sql", """
         {{ config(materialized='view') }}
         select cast(order_id as int) as order_id, customer, cast(amount as int) as amount
@@ -289,8 +298,8 @@ class CatalogMatrixCliTest {
     return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + database;
   }
 
-  // Password authentication for TCP connections, as a production server has; the superuser's
-  // own connection below goes through the local socket-free trust rule it keeps for 127.0.0.1 as postgres.
+  // Password authentication for TCP connections, as a production server has; the fixture's own
+  // superuser connections (postgres on 127.0.0.1) stay trusted.
   private static void requirePasswords() throws SQLException {
     String hbaFile;
     try (Connection connection = postgres.getPostgresDatabase().getConnection();
