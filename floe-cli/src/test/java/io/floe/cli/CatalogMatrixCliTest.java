@@ -45,7 +45,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The same small project through the CLI on every kind of catalog and storage: a CSV is ingested,
  * bronze and silver models are built and tested, published, read back with {@code floe sql}, and an
  * earlier snapshot is read by time travel. PostgreSQL is a real one (embedded binaries from Maven
- * Central); the REST catalog is {@code floe serve}'s endpoint of another project on 127.0.0.1.
+ * Central); the REST catalog is {@code floe serve}'s endpoint of another project on 127.0.0.1; S3 is
+ * S3Proxy, a real S3 API server, on 127.0.0.1.
  */
 class CatalogMatrixCliTest {
   private static final String PASSWORD = "catalog-pw-5e1d";
@@ -53,18 +54,35 @@ class CatalogMatrixCliTest {
 
   /** Where the catalog's tables live. */
   enum Storage {
-    LOCAL("", "");
-    // S3 joins here (S3Proxy on 127.0.0.1): a warehouse line such as "  warehouse: s3://bucket/wh\n"
-    // and a storage: block with the endpoint and ${file:...} credentials.
+    LOCAL("", ""),
+    // A bucket of S3Proxy on 127.0.0.1 (a real S3 API server), its keys as secrets from the environment
+    // (floe-cli's surefire configuration sets them).
+    S3("  warehouse: s3://matrix/{cell}\n", """
+        storage:
+          type: s3
+          endpoint: {endpoint}
+          region: us-east-1
+          path-style-access: true
+          access-key-id: ${env:FLOE_TEST_S3_ACCESS_KEY_ID}
+          secret-access-key: ${env:FLOE_TEST_S3_SECRET_ACCESS_KEY}
+        """);
 
-    /** Lines under catalog: for a JDBC catalog (the REST server's project, or this project). */
-    final String warehouseLines;
-    /** The top-level storage: block. */
-    final String storageBlock;
+    private final String warehouseLines;
+    private final String storageBlock;
 
     Storage(String warehouseLines, String storageBlock) {
       this.warehouseLines = warehouseLines;
       this.storageBlock = storageBlock;
+    }
+
+    /** Lines under catalog: for a JDBC catalog (the REST server's project, or this project). */
+    String warehouseLines(Path workspace) {
+      return warehouseLines.replace("{cell}", workspace.getFileName().toString());
+    }
+
+    /** The top-level storage: block. */
+    String storageBlock() {
+      return s3 == null ? storageBlock : storageBlock.replace("{endpoint}", s3.endpoint());
     }
   }
 
@@ -74,6 +92,7 @@ class CatalogMatrixCliTest {
   }
 
   private static EmbeddedPostgres postgres;
+  private static S3ProxyServer s3;
   private static int databases;
 
   @TempDir Path workspace;
@@ -94,12 +113,18 @@ class CatalogMatrixCliTest {
     // A role that must give its password (the embedded server trusts its superuser on localhost).
     execute("CREATE ROLE floe LOGIN PASSWORD '" + PASSWORD + "'");
     requirePasswords();
+    s3 = S3ProxyServer.start(Files.createTempDirectory("floe-matrix-s3"), System.getenv(S3StorageCliTest.ACCESS_KEY_ENV),
+        System.getenv(S3StorageCliTest.SECRET_KEY_ENV));
+    s3.createBucket("matrix");
   }
 
   @AfterAll
-  static void stopCatalogServers() throws IOException {
+  static void stopCatalogServers() throws Exception {
     if (postgres != null) {
       postgres.close();
+    }
+    if (s3 != null) {
+      s3.close();
     }
   }
 
@@ -201,7 +226,7 @@ class CatalogMatrixCliTest {
     Path host = workspace.resolve("catalog-host");
     Files.createDirectories(host);
     Files.writeString(host.resolve("floe.yaml"), "name: catalog_host\nengine: {master: \"local[2]\"}\n"
-        + "catalog:\n  type: jdbc\n" + storage.warehouseLines + storage.storageBlock);
+        + "catalog:\n  type: jdbc\n" + storage.warehouseLines(workspace) + storage.storageBlock());
     return FloeServer.start(host, new FloeServer.Options("127.0.0.1", 0, Optional.of("read-token-01"),
         Optional.of(WRITE_TOKEN), Duration.ofSeconds(5)));
   }
@@ -230,7 +255,7 @@ class CatalogMatrixCliTest {
     Files.createDirectories(project.resolve("landing"));
     Files.createDirectories(project.resolve("secrets"));
     String catalogBlock = switch (catalog) {
-      case SQLITE -> "catalog:\n  type: jdbc\n" + storage.warehouseLines;
+      case SQLITE -> "catalog:\n  type: jdbc\n" + storage.warehouseLines(project.getParent());
       case POSTGRES -> {
         Files.writeString(project.resolve("secrets/catalog-password"), PASSWORD + "\n");
         yield """
@@ -240,7 +265,7 @@ class CatalogMatrixCliTest {
               uri: %s
               user: floe
               password: ${file:secrets/catalog-password}
-            """.formatted(jdbcUrl(database)) + storage.warehouseLines;
+            """.formatted(jdbcUrl(database)) + storage.warehouseLines(project.getParent());
       }
       case REST -> {
         Files.writeString(project.resolve("secrets/catalog-token"), WRITE_TOKEN + "\n");
@@ -259,7 +284,7 @@ class CatalogMatrixCliTest {
         namespaces: [raw, bronze, silver]
         sources:
           orders: {type: csv, path: landing/orders_*.csv, target: raw.orders}
-        """ + catalogBlock + storage.storageBlock);
+        """ + catalogBlock + storage.storageBlock());
     write(project, "models/bronze/orders_clean.sql", """
         {{ config(materialized='view') }}
         select cast(order_id as int) as order_id, customer, cast(amount as int) as amount
