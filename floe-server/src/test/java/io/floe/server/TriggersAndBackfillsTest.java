@@ -69,6 +69,29 @@ class TriggersAndBackfillsTest {
   }
 
   @Test
+  void aScheduleWithMaintainTrueMaintainsTheProjectsTables() throws Exception {
+    Path shop = project("maintain");
+    replaceSchedules(shop, """
+        schedules:
+          weekly_maintenance:
+            cron: '0 3 * * 0'
+            maintain: true
+            catch-up: none
+        """);
+    try (FloeServer server = FloeServer.start(shop, FloeServer.Options.local(0))) {
+      ServerClient client = new ServerClient(server.url(), null);
+      ingest(client);
+      assertThat(client.post("/api/schedules/weekly_maintenance/trigger", "{}").status()).isEqualTo(202);
+      await(() -> finishedRuns(client, "weekly_maintenance").size() == 1, "the maintenance run");
+      JsonNode run = client.get("/api/runs/" + finishedRuns(client, "weekly_maintenance").get(0).path("id").asText())
+          .json();
+      assertThat(run.path("status").asText()).as(run.toString()).isEqualTo("success");
+      JsonNode maintained = find(run.path("nodes"), "maintain", "raw.support_tickets");
+      assertThat(maintained.path("status").asText()).as(run.toString()).isEqualTo("success");
+    }
+  }
+
+  @Test
   void aBackfillRunsEachDayAndItsRetryOnlyTheDayThatFailed() throws Exception {
     Path shop = project("backfill");
     replaceSchedules(shop, "");

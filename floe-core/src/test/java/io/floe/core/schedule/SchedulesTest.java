@@ -79,6 +79,23 @@ class SchedulesTest {
   }
 
   @Test
+  void aScheduleMayOnlyMaintainTheTables() throws IOException {
+    write("""
+        schedules:
+          weekly:
+            cron: '0 3 * * 0'
+            maintain: true
+          hourly:
+            cron: '0 * * * *'
+            sources: [orders]
+        """);
+    List<Schedules.Schedule> schedules = Schedules.load(Project.load(dir).configFile());
+    assertThat(schedules).extracting(Schedules.Schedule::maintain).containsExactly(true, false);
+    assertThat(schedules.get(0).sources()).isEmpty();
+    assertThat(schedules.get(0).select()).isEmpty();
+  }
+
+  @Test
   void aNewDataScheduleWatchesItsSourcesInsteadOfAClock() throws IOException {
     write("""
         schedules:

@@ -56,9 +56,9 @@ public final class RunStore implements AutoCloseable {
   }
 
   /**
-   * One node of a run: an ingest batch, a source, a model or a test.
+   * One node of a run: an ingest batch, a source, a model, a test or a table maintained.
    *
-   * @param kind {@code batch}, {@code source}, {@code model} or {@code test}
+   * @param kind {@code batch}, {@code source}, {@code model}, {@code test} or {@code maintain}
    * @param target the table written or tested, or empty
    * @param snapshotId the snapshot committed, or empty
    * @param position a source's position after the batch, or empty

@@ -59,7 +59,8 @@ public final class TableMaintenance {
     return new Due(
         policy.compact() && compactionDue(table, policy),
         policy.expireSnapshots() && !expirable(table, policy, now).isEmpty(),
-        policy.removeOrphans() && (explicit || orphansDue(table, policy, now)),
+        // A table without a snapshot has written nothing yet that could be orphaned.
+        policy.removeOrphans() && table.currentSnapshot() != null && (explicit || orphansDue(table, policy, now)),
         policy.rewriteManifests() && manifests(table) >= policy.minManifests());
   }
 
@@ -81,10 +82,10 @@ public final class TableMaintenance {
     long added = 0;
     long expired = 0;
     long orphans = 0;
-    SparkActions actions0 = SparkActions.get(engine.session());
+    SparkActions spark = SparkActions.get(engine.session());
     if (due.compact()) {
       progress.accept("compacting " + filesBefore + " data files");
-      RewriteDataFiles rewrite = actions0.rewriteDataFiles(table)
+      RewriteDataFiles rewrite = spark.rewriteDataFiles(table)
           .option(RewriteDataFiles.TARGET_FILE_SIZE_BYTES, Long.toString(policy.targetFileSizeBytes()))
           .option("min-input-files", Integer.toString(policy.compactMinFiles()));
       rewrite = table.sortOrder().isSorted() ? rewrite.sort() : rewrite.binPack();
@@ -102,7 +103,7 @@ public final class TableMaintenance {
         long cutoff = cutoff(table, policy, System.currentTimeMillis());
         if (explicit) {
           // Spark plans which files the expired snapshots alone used: it scales to any table.
-          actions0.expireSnapshots(table).expireOlderThan(cutoff).retainLast(policy.retainLast()).execute();
+          spark.expireSnapshots(table).expireOlderThan(cutoff).retainLast(policy.retainLast()).execute();
         } else {
           // After a commit only a few snapshots are due: Iceberg's own expiry does it without a Spark job.
           table.expireSnapshots().expireOlderThan(cutoff).retainLast(policy.retainLast()).commit();
@@ -115,14 +116,14 @@ public final class TableMaintenance {
     if (due.removeOrphans()) {
       progress.accept("looking for orphan files older than " + policy.orphansOlderThan());
       long olderThan = System.currentTimeMillis() - policy.orphansOlderThan().toMillis();
-      orphans = size(actions0.deleteOrphanFiles(table).olderThan(olderThan).execute().orphanFileLocations());
+      orphans = size(spark.deleteOrphanFiles(table).olderThan(olderThan).execute().orphanFileLocations());
       table.updateProperties().set(ORPHANS_CHECKED_AT, Long.toString(System.currentTimeMillis())).commit();
       table.refresh();
       actions.add("remove-orphans");
     }
     if (policy.rewriteManifests() && manifests(table) >= policy.minManifests()) {
       progress.accept("rewriting " + manifests(table) + " manifests");
-      actions0.rewriteManifests(table).execute();
+      spark.rewriteManifests(table).execute();
       table.refresh();
       actions.add("rewrite-manifests");
     }
