@@ -169,7 +169,7 @@ class CatalogMatrixCliTest {
         .isEqualTo("customer,total,before\nann,15,2\nbob,20,2\ncat,7,2\n");
 
     if (catalog == Catalog.POSTGRES) {
-      assertAnotherEngineSeesTheTables(project, database);
+      assertAnotherEngineSeesTheTables(project, database, storage);
     }
   }
 
@@ -206,10 +206,19 @@ class CatalogMatrixCliTest {
    * {@code iceberg.jdbc-catalog.catalog-name}: Iceberg's own JdbcCatalog, opened apart from Floe
    * under the name of floe.yaml's catalog.name, lists and reads Floe's tables without registering them.
    */
-  private static void assertAnotherEngineSeesTheTables(Path project, String database) throws IOException {
+  private static void assertAnotherEngineSeesTheTables(Path project, String database, Storage storage)
+      throws IOException {
+    Map<String, String> properties = new java.util.HashMap<>(Map.of("uri", jdbcUrl(database), "jdbc.user", "floe",
+        "jdbc.password", PASSWORD, "warehouse", project.resolve("unused").toUri().toString()));
+    if (storage == Storage.S3) {
+      // As Trino would be configured for the bucket: its own S3 client with the same endpoint and keys.
+      properties.putAll(Map.of("io-impl", "org.apache.iceberg.aws.s3.S3FileIO", "s3.endpoint", s3.endpoint(),
+          "s3.path-style-access", "true", "client.region", "us-east-1",
+          "s3.access-key-id", System.getenv(S3StorageCliTest.ACCESS_KEY_ENV),
+          "s3.secret-access-key", System.getenv(S3StorageCliTest.SECRET_KEY_ENV)));
+    }
     try (JdbcCatalog other = new JdbcCatalog()) {
-      other.initialize("lake", Map.of("uri", jdbcUrl(database), "jdbc.user", "floe", "jdbc.password", PASSWORD,
-          "warehouse", project.resolve("unused").toUri().toString()));
+      other.initialize("lake", properties);
       assertThat(other.listTables(Namespace.of("silver")))
           .contains(TableIdentifier.of("silver", "customer_totals"));
       Table table = other.loadTable(TableIdentifier.of("silver", "customer_totals"));

@@ -3,6 +3,7 @@ package io.floe.spark.maintenance;
 import static java.util.Objects.requireNonNull;
 
 import io.floe.core.maintenance.MaintenancePolicy;
+import io.floe.core.project.Locations;
 import io.floe.spark.FloeEngine;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +19,8 @@ import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.actions.RewriteDataFiles;
 import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.SupportsPrefixOperations;
+import DeleteOrphanFilesSparkAction;
 import org.apache.iceberg.spark.actions.SparkActions;
 import org.apache.iceberg.util.SnapshotUtil;
 import org.slf4j.Logger;
@@ -116,7 +119,7 @@ public final class TableMaintenance {
     if (due.removeOrphans()) {
       progress.accept("looking for orphan files older than " + policy.orphansOlderThan());
       long olderThan = System.currentTimeMillis() - policy.orphansOlderThan().toMillis();
-      orphans = size(spark.deleteOrphanFiles(table).olderThan(olderThan).execute().orphanFileLocations());
+      orphans = size(orphanSearch(spark, table).olderThan(olderThan).execute().orphanFileLocations());
       table.updateProperties().set(ORPHANS_CHECKED_AT, Long.toString(System.currentTimeMillis())).commit();
       table.refresh();
       actions.add("remove-orphans");
@@ -255,5 +258,19 @@ public final class TableMaintenance {
       count++;
     }
     return count;
+  }
+
+  // On an object store, Spark's listing would go through a Hadoop file system, and Floe carries none
+  // for s3://; the table's own FileIO lists by prefix instead. The trailing slash keeps a sibling
+  // table whose name starts with this one's (events and events__rejects) out of the listing.
+  private static DeleteOrphanFilesSparkAction orphanSearch(SparkActions spark,
+      Table table) {
+    DeleteOrphanFilesSparkAction action = spark.deleteOrphanFiles(table);
+    String location = table.location();
+    if (!Locations.isLocal(location)
+        && table.io() instanceof SupportsPrefixOperations) {
+      action = action.usePrefixListing(true).location(location.endsWith("/") ? location : location + "/");
+    }
+    return action;
   }
 }
