@@ -32,13 +32,17 @@ import org.apache.iceberg.types.Types;
  * is timed over it (each timed run follows one untimed run of the same query, so neither side pays
  * for the first query's warm-up), then {@code floe maintain}'s work on it (compaction, manifest rewrite, orphan
  * listing, by the default policy), then the same query again. The labels carry the data files and
- * manifests before and after.
+ * manifests before and after. Then the same commits go to a second table with automatic maintenance
+ * as a run does it (after each commit, the default policy's check, and its work when due), against
+ * the same commits without: the labels carry the most data files the table had at any time.
  */
 final class MaintenanceBenchmark {
   static final String QUERY = "maintenance_query";
   static final String MAINTAIN = "maintenance";
+  static final String AUTO = "maintenance_auto";
   static final int ROWS_PER_COMMIT = 100;
   private static final String TABLE = "bench_maintenance.events";
+  private static final String AUTO_TABLE = "bench_maintenance.events_auto";
   private static final Schema SCHEMA = new Schema(
       Types.NestedField.required(1, "id", Types.LongType.get()),
       Types.NestedField.required(2, "kind", Types.StringType.get()),
@@ -85,7 +89,49 @@ final class MaintenanceBenchmark {
         result[0].manifestsAfter()),
         this::query, this::query, () -> BenchChecks.rows(TABLE, FloeIngestBenchmark.count(floe, TABLE), rows)));
     floe.sql("DROP TABLE IF EXISTS " + TABLE + " PURGE", 0);
+    figures.addAll(autoMaintenance());
     return figures;
+  }
+
+  // The commits a source makes, without and with the check-and-maintain that follows each commit of a
+  // run (FloeRuntime's automatic maintenance): is the number of files bounded, and what does it cost.
+  private List<Figure> autoMaintenance() {
+    List<Figure> figures = new ArrayList<>();
+    long[] most = new long[2];
+    Figure without = new Runs(1).measure(AUTO, "commits_only", "commits only", () -> { },
+        () -> most[0] = commitAll(createTable(AUTO_TABLE), AUTO_TABLE, false),
+        () -> BenchChecks.rows(AUTO_TABLE, FloeIngestBenchmark.count(floe, AUTO_TABLE), (long) commits * ROWS_PER_COMMIT));
+    figures.add(relabel(without, String.format(Locale.ROOT,
+        "%,d commits of 100 rows, maintenance off: up to %,d data files", commits, most[0])));
+    Figure with = new Runs(1).measure(AUTO, "commits_with_auto_maintenance", "commits with automatic maintenance",
+        () -> { }, () -> most[1] = commitAll(createTable(AUTO_TABLE), AUTO_TABLE, true),
+        () -> BenchChecks.rows(AUTO_TABLE, FloeIngestBenchmark.count(floe, AUTO_TABLE), (long) commits * ROWS_PER_COMMIT));
+    figures.add(relabel(with, String.format(Locale.ROOT,
+        "the same commits, each followed by automatic maintenance (default policy): up to %,d data files",
+        most[1])));
+    floe.sql("DROP TABLE IF EXISTS " + AUTO_TABLE + " PURGE", 0);
+    return figures;
+  }
+
+  private static Figure relabel(Figure figure, String label) {
+    return new Figure(figure.benchmark(), figure.tool(), label, figure.seconds(), figure.peakHeapBytes(),
+        figure.peakRssBytes(), null, java.util.Map.of());
+  }
+
+  /** Commits {@code commits} small files to {@code table}; returns the most data files it had at once. */
+  private long commitAll(Table table, String name, boolean autoMaintain) {
+    TableMaintenance maintenance = new TableMaintenance(floe);
+    long most = 0;
+    long id = 0;
+    for (int commit = 0; commit < commits; commit++, id += ROWS_PER_COMMIT) {
+      appendSmallFile(table, commit, id);
+      if (autoMaintain && maintenance.due(table, MaintenancePolicy.DEFAULTS, false).any()) {
+        maintenance.maintain(name, MaintenancePolicy.DEFAULTS, false, step -> { });
+        table.refresh();
+      }
+      most = Math.max(most, TableMaintenance.dataFiles(table));
+    }
+    return most;
   }
 
   private void query() {
@@ -94,36 +140,45 @@ final class MaintenanceBenchmark {
 
   // Untimed: the commits a source committing every second for an hour makes, without maintenance.
   private Table commitSmallFiles() {
-    floe.sql("CREATE NAMESPACE IF NOT EXISTS bench_maintenance", 0);
-    floe.sql("DROP TABLE IF EXISTS " + TABLE + " PURGE", 0);
-    Table table = floe.icebergCatalog().createTable(TableIdentifier.parse(TABLE), SCHEMA,
-        PartitionSpec.unpartitioned(), java.util.Map.of("format-version", "2"));
-    BiFunction<Schema, MessageType, ParquetValueWriter<?>> writers = GenericParquetWriter::create;
+    Table table = createTable(TABLE);
     long id = 0;
-    for (int commit = 0; commit < commits; commit++) {
-      String path = table.locationProvider().newDataLocation("commit-" + commit + "-" + UUID.randomUUID()
-          + ".parquet");
-      DataWriter<Record> writer;
-      try {
-        writer = Parquet.writeData(table.io().newOutputFile(path)).schema(SCHEMA).createWriterFunc(writers)
-            .withSpec(PartitionSpec.unpartitioned()).overwrite().build();
-        try (DataWriter<Record> closing = writer) {
-          for (int row = 0; row < ROWS_PER_COMMIT; row++, id++) {
-            GenericRecord record = GenericRecord.create(SCHEMA);
-            record.setField("id", id);
-            record.setField("kind", "kind_" + (id % 7));
-            record.setField("amount", (id % 1000) / 10.0);
-            closing.write(record);
-          }
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("Cannot write " + path, e);
-      }
-      AppendFiles append = table.newAppend();
-      append.appendFile(writer.toDataFile());
-      append.commit();
+    for (int commit = 0; commit < commits; commit++, id += ROWS_PER_COMMIT) {
+      appendSmallFile(table, commit, id);
     }
     table.refresh();
     return table;
+  }
+
+  private Table createTable(String name) {
+    floe.sql("CREATE NAMESPACE IF NOT EXISTS bench_maintenance", 0);
+    floe.sql("DROP TABLE IF EXISTS " + name + " PURGE", 0);
+    return floe.icebergCatalog().createTable(TableIdentifier.parse(name), SCHEMA,
+        PartitionSpec.unpartitioned(), java.util.Map.of("format-version", "2"));
+  }
+
+  /** One commit: a Parquet file of {@code ROWS_PER_COMMIT} rows from id {@code firstId}, appended. */
+  private static void appendSmallFile(Table table, int commit, long firstId) {
+    BiFunction<Schema, MessageType, ParquetValueWriter<?>> writers = GenericParquetWriter::create;
+    String path = table.locationProvider().newDataLocation("commit-" + commit + "-" + UUID.randomUUID()
+        + ".parquet");
+    DataWriter<Record> writer;
+    try {
+      writer = Parquet.writeData(table.io().newOutputFile(path)).schema(SCHEMA).createWriterFunc(writers)
+          .withSpec(PartitionSpec.unpartitioned()).overwrite().build();
+      try (DataWriter<Record> closing = writer) {
+        for (long id = firstId; id < firstId + ROWS_PER_COMMIT; id++) {
+          GenericRecord record = GenericRecord.create(SCHEMA);
+          record.setField("id", id);
+          record.setField("kind", "kind_" + (id % 7));
+          record.setField("amount", (id % 1000) / 10.0);
+          closing.write(record);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write " + path, e);
+    }
+    AppendFiles append = table.newAppend();
+    append.appendFile(writer.toDataFile());
+    append.commit();
   }
 }

@@ -57,7 +57,8 @@ class QuickBenchTest {
         "serve_lineage_page/floe_serve", "serve_load_table/floe_serve_rest", "serve_load_table/jdbc_catalog");
     expected.addAll(serve);
     List<String> maintenance = List.of("maintenance_query/before_maintenance", "maintenance/floe_maintain",
-        "maintenance_query/after_maintenance");
+        "maintenance_query/after_maintenance", "maintenance_auto/commits_only",
+        "maintenance_auto/commits_with_auto_maintenance");
     expected.addAll(maintenance);
     models.forEach(model -> expected.add("ecommerce_models/" + model));
     assertThat(figures).containsOnlyKeys(expected);
@@ -75,6 +76,10 @@ class QuickBenchTest {
     assertThat(figures.get("maintenance_query/after_maintenance").get("ratio_to").fieldNames()).toIterable()
         .containsExactly("before_maintenance");
     assertThat(figures.get("maintenance/floe_maintain").get("label").asText()).contains("60 -> 1 data files");
+    // Without maintenance every commit's file stays; with it, compaction at 10 small files bounds them.
+    assertThat(figures.get("maintenance_auto/commits_only").get("label").asText()).contains("up to 60 data files");
+    assertThat(figures.get("maintenance_auto/commits_with_auto_maintenance").get("label").asText())
+        .contains("up to 10 data files");
     assertThat(figures.get("serve_run_1pct/floe_serve").get("ratio_to").fieldNames()).toIterable()
         .containsExactly("cold full build (floe)");
     assertThat(figures.get("serve_load_table/floe_serve_rest").get("ratio_to").fieldNames()).toIterable()

@@ -20,7 +20,7 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.actions.RewriteDataFiles;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.SupportsPrefixOperations;
-import DeleteOrphanFilesSparkAction;
+import org.apache.iceberg.spark.actions.DeleteOrphanFilesSparkAction;
 import org.apache.iceberg.spark.actions.SparkActions;
 import org.apache.iceberg.util.SnapshotUtil;
 import org.slf4j.Logger;
@@ -263,12 +263,10 @@ public final class TableMaintenance {
   // On an object store, Spark's listing would go through a Hadoop file system, and Floe carries none
   // for s3://; the table's own FileIO lists by prefix instead. The trailing slash keeps a sibling
   // table whose name starts with this one's (events and events__rejects) out of the listing.
-  private static DeleteOrphanFilesSparkAction orphanSearch(SparkActions spark,
-      Table table) {
+  private static DeleteOrphanFilesSparkAction orphanSearch(SparkActions spark, Table table) {
     DeleteOrphanFilesSparkAction action = spark.deleteOrphanFiles(table);
     String location = table.location();
-    if (!Locations.isLocal(location)
-        && table.io() instanceof SupportsPrefixOperations) {
+    if (!Locations.isLocal(location) && table.io() instanceof SupportsPrefixOperations) {
       action = action.usePrefixListing(true).location(location.endsWith("/") ? location : location + "/");
     }
     return action;
