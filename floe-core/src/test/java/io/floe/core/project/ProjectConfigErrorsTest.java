@@ -47,8 +47,8 @@ class ProjectConfigErrorsTest {
             name: shop
             pipelines: []
             """, "floe.yaml:2: Unknown key 'pipelines'. Valid top-level keys: "
-                + "name, catalog, storage, engine, namespaces, models, connections, sources, ingest, schedules, vars,"
-                + " vault."),
+                + "name, catalog, storage, engine, namespaces, models, connections, sources, ingest, schedules,"
+                + " maintenance, vars, vault."),
         Arguments.of("text for an integer", """
             name: shop
             engine:
