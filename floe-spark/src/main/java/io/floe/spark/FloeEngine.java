@@ -108,8 +108,7 @@ public final class FloeEngine implements AutoCloseable {
   private static void applyS3ClientSettings(Project project) {
     if (project.config().storage().isS3()) {
       String mode = project.config().storage().requestChecksums().replace('-', '_').toUpperCase(java.util.Locale.ROOT);
-      System.setProperty("aws.requestChecksumCalculation", mode);
-      System.setProperty("aws.responseChecksumValidation", mode);
+      SparkSessions.AWS_CHECKSUM_PROPERTIES.forEach(name -> System.setProperty(name, mode));
     }
   }
 

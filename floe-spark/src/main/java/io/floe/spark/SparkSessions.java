@@ -14,7 +14,8 @@ final class SparkSessions {
       "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions";
 
   private static final String EXECUTOR_JAVA_OPTIONS = "spark.executor.extraJavaOptions";
-  private static final java.util.List<String> AWS_CLIENT_PROPERTIES =
+  /** The AWS SDK's checksum modes, read from system properties when it builds an S3 client. */
+  static final java.util.List<String> AWS_CHECKSUM_PROPERTIES =
       java.util.List.of("aws.requestChecksumCalculation", "aws.responseChecksumValidation");
 
   private SparkSessions() {}
@@ -58,7 +59,7 @@ final class SparkSessions {
   // the executors build S3 clients of their own, so they get them as JVM options.
   private static String forwardedSystemProperties() {
     StringBuilder options = new StringBuilder();
-    for (String name : AWS_CLIENT_PROPERTIES) {
+    for (String name : AWS_CHECKSUM_PROPERTIES) {
       String value = System.getProperty(name);
       if (value != null) {
         options.append(options.isEmpty() ? "" : " ").append("-D").append(name).append('=').append(value);
