@@ -112,6 +112,83 @@ class ConcurrentRunsCliTest {
     assertThat(runs).contains(",build,success,", ",\"build --wait\",success,");
   }
 
+  /**
+   * Maintenance and ingest of the same tables in two JVMs: a project that only maintains shares
+   * the catalog and warehouse of one that loads, so no lock stands between them. Round after round
+   * its compaction and expiry commit while the other appends (the DuckDB path) and upserts (the Spark
+   * path); neither loses nor duplicates a row, and the loser of a conflict stops with exit code 4.
+   */
+  @Test
+  void maintenanceWhileAnotherJvmIngestsLosesAndDuplicatesNothing() throws Exception {
+    Path landing = Files.createDirectories(workspace.resolve("landing"));
+    Path shared = Files.createDirectories(workspace.resolve("shared"));
+    String catalog = "catalog: {type: jdbc, uri: \"jdbc:sqlite:%s\", warehouse: \"%s\"}".formatted(
+        shared.resolve("catalog.db"), shared.resolve("warehouse"));
+    Path loader = Files.createDirectories(workspace.resolve("loader"));
+    Files.writeString(loader.resolve("floe.yaml"), """
+        name: loader
+        engine: {master: "local[2]"}
+        %s
+        maintenance: {auto: false}
+        sources:
+          events_csv:
+            type: csv
+            path: %s/events_*.csv
+            batch: {max-files: 1}
+          accounts:
+            type: csv
+            path: %s/events_*.csv
+            schema: {id: bigint, payload: string}
+            mode: upsert
+            primary-key: [id]
+            batch: {max-files: 1}
+        """.formatted(catalog, landing, landing));
+    Path keeper = Files.createDirectories(workspace.resolve("keeper"));
+    Files.writeString(keeper.resolve("floe.yaml"), """
+        name: keeper
+        engine: {master: "local[2]"}
+        namespaces: [bronze]
+        %s
+        maintenance:
+          compact: {min-files: 2}
+          expire-snapshots: {older-than: 0s, retain-last: 1}
+        """.formatted(catalog));
+
+    int files = 0;
+    List<String> conflicts = new java.util.ArrayList<>();
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < FILES_PER_ROUND; i++, files++) {
+        land(landing, files);
+      }
+      Process load = FloeProcess.start(loader, false, "ingest");
+      Process maintain = FloeProcess.start(keeper, false, "maintain");
+      for (Process process : List.of(load, maintain)) {
+        assertThat(process.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).as("round %d, %s printed: %s", round, process == load ? "ingest" : "maintain",
+            err).isIn(0, 4);
+        if (process.exitValue() == 4) {
+          conflicts.add("round " + round + ": " + err.lines().filter(line -> line.startsWith("error: ")).findFirst()
+              .orElse(err));
+        }
+      }
+      for (String table : List.of("bronze.events_csv", "bronze.accounts")) {
+        assertThat(count(loader, "SELECT count(*) - count(DISTINCT id) FROM " + table))
+            .as("duplicates in %s after round %d; conflicts %s", table, round, conflicts).isZero();
+      }
+    }
+
+    floe(loader, "ingest").ok();
+    floe(keeper, "maintain").ok();
+    long rows = (long) files * ROWS_PER_FILE;
+    for (String table : List.of("bronze.events_csv", "bronze.accounts")) {
+      assertThat(count(loader, "SELECT count(*) FROM " + table)).as(table + "; conflicts " + conflicts).isEqualTo(rows);
+      assertThat(count(loader, "SELECT count(DISTINCT id) FROM " + table)).as(table).isEqualTo(rows);
+      assertThat(count(loader, "SELECT count(*) FROM " + table + ".files")).as(table + " compacted").isOne();
+    }
+    assertThat(floe(loader, "ingest").ok()).contains("events_csv -> bronze.events_csv: nothing new");
+  }
+
   private Path project(String name, Path landing, Path shared) throws IOException {
     Path project = Files.createDirectories(workspace.resolve(name));
     Files.writeString(project.resolve("floe.yaml"), """
