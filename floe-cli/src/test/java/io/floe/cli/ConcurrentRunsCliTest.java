@@ -156,7 +156,7 @@ class ConcurrentRunsCliTest {
 
     int files = 0;
     List<String> conflicts = new java.util.ArrayList<>();
-    for (int round = 0; round < 3; round++) {
+    for (int round = 0; round < ROUNDS; round++) {
       for (int i = 0; i < FILES_PER_ROUND; i++, files++) {
         land(landing, files);
       }

@@ -160,11 +160,12 @@ class S3StorageCliTest {
     assertThat(virtualHostS3.keys(BUCKET, "virtual-host/")).anyMatch(key -> key.matches("virtual-host/bronze/orders/data/.*"));
   }
 
-  static void writeProject(Path project, String warehousePrefix, String endpoint, String secret)
-      throws IOException {
-    write(project.resolve("floe.yaml"), """
-        name: s3shop
-        namespaces: [bronze, silver, gold]
+  /**
+   * The catalog and storage keys of a project whose warehouse is {@code s3://bucket/prefix} on the S3
+   * API at {@code endpoint}, with the test JVM's access key and {@code secret} as the secret key.
+   */
+  static String warehouseOnS3(String bucket, String prefix, String endpoint, String secret) {
+    return """
         catalog:
           warehouse: s3://%s/%s
         storage:
@@ -174,6 +175,15 @@ class S3StorageCliTest {
           path-style-access: true
           access-key-id: ${env:%s}
           secret-access-key: %s
+        """.formatted(bucket, prefix, endpoint, ACCESS_KEY_ENV, secret);
+  }
+
+  static void writeProject(Path project, String warehousePrefix, String endpoint, String secret)
+      throws IOException {
+    write(project.resolve("floe.yaml"), """
+        name: s3shop
+        namespaces: [bronze, silver, gold]
+        %s
         sources:
           orders:
             type: csv
@@ -190,7 +200,7 @@ class S3StorageCliTest {
               name: string
             mode: upsert
             primary-key: [customer_id]
-        """.formatted(BUCKET, warehousePrefix, endpoint, ACCESS_KEY_ENV, secret));
+        """.formatted(warehouseOnS3(BUCKET, warehousePrefix, endpoint, secret).strip()));
     write(project.resolve("models/gold/customer_totals.sql"), """
         {{ config(materialized='table') }}
         select c.customer_id, c.name, count(*) as orders, sum(o.amount) as total
