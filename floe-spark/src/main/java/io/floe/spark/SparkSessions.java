@@ -22,6 +22,7 @@ final class SparkSessions {
 
   /** Returns the JVM's base session, starting it with {@code engine}'s settings if none runs. */
   static synchronized SparkSession base(EngineConfig engine) {
+    io.floe.spark.storage.HadoopSettings.apply();
     SparkSession.Builder builder =
         SparkSession.builder()
             .appName("floe")

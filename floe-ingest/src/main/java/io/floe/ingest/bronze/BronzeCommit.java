@@ -100,6 +100,8 @@ final class BronzeCommit {
       Position after, List<DataFile> files) {
     AppendFiles append = table.newAppend();
     files.forEach(append::appendFile);
+    // The batch's manifest is written in this thread, not handed to Iceberg's worker pool.
+    append.scanManifestsWith(InThreadExecutor.INSTANCE);
     summary(definition, batch, after).forEach(append::set);
     append.validateWith(new PositionValidator(definition.name(), before));
     try {
