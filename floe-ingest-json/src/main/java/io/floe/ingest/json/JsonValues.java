@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.floe.ingest.spi.SourceColumn;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -143,6 +144,10 @@ public final class JsonValues {
         }
         if (value.isTextual()) {
           // The common shape first (2024-01-01T00:00:00Z or +10:00): far cheaper than the lenient parser.
+          Instant strict = IsoInstants.parse(value.textValue());
+          if (strict != null) {
+            return strict;
+          }
           try {
             return OffsetDateTime.parse(value.textValue(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
           } catch (DateTimeParseException notStrictIso) {

@@ -51,6 +51,8 @@ import org.slf4j.LoggerFactory;
 final class DuckDbRowWriter {
   private static final Logger LOG = LoggerFactory.getLogger(DuckDbRowWriter.class);
 
+  private static final java.util.concurrent.atomic.AtomicLong TABLES = new java.util.concurrent.atomic.AtomicLong();
+
   private final FloeEngine engine;
   private final BronzeWriter writer;
 
@@ -79,9 +81,43 @@ final class DuckDbRowWriter {
     }
     Instant now = Instant.now();
     Path staging = definition.projectRoot().resolve(".floe/staging/" + batch.id() + "-" + UUID.randomUUID());
-    try (Connection duck = DuckDbCsvWriter.openDuckDb()) {
+    try (Connection duck = DuckDbCsvWriter.sharedDuckDb()) {
+      Staged staged = stage(duck, input, source, existing, definition, batch, now, staging);
+      long written = staged.written();
+      List<RejectedRow> rejected = staged.rejected();
+      TargetSchema target = staged.target();
+      long read = written + rejected.size();
+      BronzeCommit.checkRejectLimit(definition, batch, rejected.size(), read, rejectsBefore, rowsBefore,
+          () -> new String[] {rejected.get(0).where(), rejected.get(0).reason()});
+      List<SchemaDrift.Change> changes = BronzeCommit.drift(existing, definition, source, writer.metadata());
+      Table table = BronzeCommit.prepareTable(writer, definition, existing, source, changes, rejected.isEmpty() ? null
+          : () -> RejectsTable.write(engine, definition, batch, now, engine.session().createDataFrame(
+              rejectRows(rejected), DuckDbCsvWriter.REJECT_ROWS), "UTF-8"));
+      target.requireMatches(table);
+      List<DataFile> files = DuckDbCsvWriter.dataFiles(table, staging);
+      Position after = staged.end().orElse(batch.after());
+      long snapshotId = BronzeCommit.appendFiles(table, definition, batch, before, after, files);
+      LOG.debug("Source {}: committed {} rows in {} files through DuckDB", definition.name(), written, files.size());
+      return new BatchResult(read, written, rejected.size(), changes.stream().map(Object::toString).toList(),
+          snapshotId, after);
+    } catch (SQLException e) {
+      throw FloeException.internal(e, "Cannot stage batch %s of source '%s': %s", batch.description(),
+          definition.name(), SparkErrors.firstLine(e.getMessage()));
+    } finally {
+      DuckDbCsvWriter.deleteQuietlyAfterFailure(staging);
+    }
+  }
+
+  /** A batch's rows as Parquet files in staging, and what reading them found. */
+  private record Staged(long written, List<RejectedRow> rejected, Optional<Position> end, TargetSchema target) {}
+
+  // Rows -> a table of the shared DuckDB database (its appender) -> Parquet files; the table is dropped after.
+  private Staged stage(Connection duck, RowInput input, StructType source, Table existing,
+      SourceDefinition definition, Batch batch, Instant now, Path staging) throws SQLException {
+    String rowsTable = "batch_rows_" + TABLES.incrementAndGet();
+    try {
       try (Statement statement = duck.createStatement()) {
-        statement.execute("CREATE TABLE batch_rows (" + java.util.Arrays.stream(source.fields())
+        statement.execute("CREATE TABLE " + rowsTable + " (" + java.util.Arrays.stream(source.fields())
             .map(field -> DuckDbTypes.identifier(field.name()) + " " + DuckDbTypes.of(field.dataType()))
             .collect(Collectors.joining(", ")) + ")");
       }
@@ -90,7 +126,7 @@ final class DuckDbRowWriter {
       Optional<Position> end;
       try (RowStream rows = input.open();
           DuckDBAppender appender = duck.unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA,
-              "batch_rows")) {
+              rowsTable)) {
         while (rows.hasNext()) {
           Object[] row = rows.next();
           appender.beginRow();
@@ -104,26 +140,11 @@ final class DuckDbRowWriter {
         rejected = rows.rejected();
       }
       TargetSchema target = TargetSchema.predict(existing, source, definition, writer.metadata());
-      copy(duck, target.selectList(source, definition.name(), batch.id(), now), target, staging);
-      long read = written + rejected.size();
-      BronzeCommit.checkRejectLimit(definition, batch, rejected.size(), read, rejectsBefore, rowsBefore,
-          () -> new String[] {rejected.get(0).where(), rejected.get(0).reason()});
-      List<SchemaDrift.Change> changes = BronzeCommit.drift(existing, definition, source, writer.metadata());
-      Table table = BronzeCommit.prepareTable(writer, definition, existing, source, changes, rejected.isEmpty() ? null
-          : () -> RejectsTable.write(engine, definition, batch, now, engine.session().createDataFrame(
-              rejectRows(rejected), DuckDbCsvWriter.REJECT_ROWS), "UTF-8"));
-      target.requireMatches(table);
-      List<DataFile> files = DuckDbCsvWriter.dataFiles(table, staging);
-      Position after = end.orElse(batch.after());
-      long snapshotId = BronzeCommit.appendFiles(table, definition, batch, before, after, files);
-      LOG.debug("Source {}: committed {} rows in {} files through DuckDB", definition.name(), written, files.size());
-      return new BatchResult(read, written, rejected.size(), changes.stream().map(Object::toString).toList(),
-          snapshotId, after);
-    } catch (SQLException e) {
-      throw FloeException.internal(e, "Cannot stage batch %s of source '%s': %s", batch.description(),
-          definition.name(), SparkErrors.firstLine(e.getMessage()));
+      copy(duck, "SELECT " + target.selectList(source, definition.name(), batch.id(), now) + " FROM " + rowsTable,
+          target, staging);
+      return new Staged(written, rejected, end, target);
     } finally {
-      DuckDbCsvWriter.deleteQuietlyAfterFailure(staging);
+      dropQuietly(duck, rowsTable);
     }
   }
 
@@ -160,12 +181,22 @@ final class DuckDbRowWriter {
     }
   }
 
-  private static void copy(Connection duck, String select, TargetSchema target, Path staging) throws SQLException {
+  // A batch of rows is held in memory, so at most about a million: one file, written by one thread.
+  private static void copy(Connection duck, String query, TargetSchema target, Path staging) throws SQLException {
     try (Statement statement = duck.createStatement()) {
-      Files.createDirectories(staging.getParent());
-      statement.execute(DuckDbCsvWriter.copyToParquet("SELECT " + select + " FROM batch_rows", target, staging));
+      Files.createDirectories(staging);
+      statement.execute(DuckDbCsvWriter.copyToOneParquetFile(query, target, staging));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create the staging directory " + staging, e);
+    }
+  }
+
+  // The batch's rows leave the shared database once they are Parquet (or the write failed).
+  private static void dropQuietly(Connection duck, String rowsTable) {
+    try (Statement statement = duck.createStatement()) {
+      statement.execute("DROP TABLE IF EXISTS " + rowsTable);
+    } catch (SQLException e) {
+      LOG.warn("Cannot drop DuckDB table {} of a batch: {}", rowsTable, e.getMessage());
     }
   }
 
