@@ -32,6 +32,25 @@ final class Runs {
    * @throws BenchException if a step fails; a figure is never made of a failed run
    */
   Figure measure(String benchmark, String tool, String label, Step prepare, Step work, Step check) {
+    return measure(benchmark, tool, label, 0, prepare, work, check);
+  }
+
+  /**
+   * As {@link #measure(String, String, String, Step, Step, Step)}, after {@code warmUps} untimed runs
+   * (prepared and checked as the others): for a steady-state figure of code that runs for as long as
+   * its process, where the JIT has compiled it, and for a peer that would otherwise run on the JIT
+   * the tool before it warmed.
+   */
+  Figure measure(String benchmark, String tool, String label, int warmUps, Step prepare, Step work, Step check) {
+    for (int run = 1; run <= warmUps; run++) {
+      call(benchmark, tool, "prepare warm-up run " + run, prepare);
+      long start = System.nanoTime();
+      call(benchmark, tool, "warm-up run " + run, work);
+      long elapsed = System.nanoTime() - start;
+      call(benchmark, tool, "check the output of warm-up run " + run, check);
+      LOG.info("{} / {}: warm-up run {} of {} took {} s (not counted)", benchmark, tool, run, warmUps,
+          String.format("%.2f", elapsed / 1e9));
+    }
     List<Double> seconds = new ArrayList<>();
     long peakHeap = 0;
     long peakRss = 0;
