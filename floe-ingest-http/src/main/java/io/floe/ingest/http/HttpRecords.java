@@ -29,7 +29,12 @@ final class HttpRecords {
   enum Nested { FLATTEN, STRUCT, JSON }
 
   /** A record with where it came from: the elements around it, the response, the item it was requested for. */
-  record Found(JsonNode record, List<JsonNode> enclosing, JsonNode root, Map<String, Object> item, String request) {}
+  record Found(JsonNode record, List<JsonNode> parents, JsonNode root, Map<String, Object> item, String request) {
+    /** The elements around the record, the record last: made only for the field paths that ask. */
+    List<JsonNode> enclosing() {
+      return with(parents, record);
+    }
+  }
 
   /** The rows of one batch. */
   record Result(List<SourceColumn> columns, List<Object[]> rows, List<RejectedRow> rejected) {}
@@ -60,17 +65,17 @@ final class HttpRecords {
       if (zip) {
         enclosing.add(node);
         for (ObjectNode record : zipped(node)) {
-          found.add(new Found(record, with(enclosing, record), body, item, request));
+          found.add(new Found(record, enclosing, body, item, request));
         }
       } else if (endsWith(match.enclosing(), node)) {
         // The path ended with []: the element is the record, even when it is itself an array ([ts, value]).
-        found.add(new Found(node, enclosing, body, item, request));
+        found.add(new Found(node, enclosing.subList(0, enclosing.size() - 1), body, item, request));
       } else if (node.isArray()) {
         for (JsonNode element : node) {
-          found.add(new Found(element, with(enclosing, element), body, item, request));
+          found.add(new Found(element, enclosing, body, item, request));
         }
       } else if (!node.isNull()) {
-        found.add(new Found(node, with(enclosing, node), body, item, request));
+        found.add(new Found(node, enclosing, body, item, request));
       }
     }
     return found;
@@ -119,10 +124,11 @@ final class HttpRecords {
     for (Found found : records) {
       Cells cells = new Cells(slots.names.size());
       if (!fields.isEmpty()) {
-        fields.forEach((name, field) -> cells.put(slots, name, field.valueOf(found.record(), found.enclosing(),
+        List<JsonNode> enclosing = found.enclosing();
+        fields.forEach((name, field) -> cells.put(slots, name, field.valueOf(found.record(), enclosing,
             found.root())));
       } else if (found.record().isObject()) {
-        own(found.record(), "", slots, cells);
+        own(found.record(), slots.root, slots, cells);
       } else {
         rejected.add(reject(found, "the record is " + found.record().getNodeType().name().toLowerCase(
             java.util.Locale.ROOT) + ", not an object: name its columns with records.fields, e.g. ts: '[0]'"));
@@ -183,6 +189,7 @@ final class HttpRecords {
     private final List<String> names = new ArrayList<>();
     private final List<String> types = new ArrayList<>();
     private final int declaredCount;
+    private final Names root = new Names("");
 
     Slots() {
       declared.forEach((name, type) -> slot(name));
@@ -224,7 +231,10 @@ final class HttpRecords {
     }
 
     void put(Slots slots, String name, JsonNode value) {
-      int slot = slots.slot(name);
+      put(slots, slots.slot(name), value);
+    }
+
+    void put(Slots slots, int slot, JsonNode value) {
       if (slot >= values.length) {
         values = java.util.Arrays.copyOf(values, Math.max(slot + 1, values.length * 2));
       }
@@ -236,15 +246,47 @@ final class HttpRecords {
   }
 
   // The record's own fields; nested objects flattened to a__b unless kept whole.
-  private void own(JsonNode object, String prefix, Slots slots, Cells cells) {
+  private void own(JsonNode object, Names names, Slots slots, Cells cells) {
     for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> field = it.next();
-      String name = prefix.isEmpty() ? field.getKey() : prefix + field.getKey();
       if (field.getValue().isObject() && nested == Nested.FLATTEN) {
-        own(field.getValue(), name + SEPARATOR, slots, cells);
+        own(field.getValue(), names.nested(field.getKey()), slots, cells);
       } else {
-        cells.put(slots, name, field.getValue());
+        cells.put(slots, names.slot(field.getKey(), slots), field.getValue());
       }
+    }
+  }
+
+  /**
+   * The slots of an object's fields by their own key, and the same for its nested objects: a
+   * flattened name ({@code quality__flag}) is built once per batch, not once per record, and a key
+   * (interned by Jackson, its hash kept) is one lookup.
+   */
+  private static final class Names {
+    private final String prefix;
+    private final Map<String, Integer> slots = new java.util.HashMap<>();
+    private final Map<String, Names> nested = new java.util.HashMap<>();
+
+    Names(String prefix) {
+      this.prefix = prefix;
+    }
+
+    int slot(String key, Slots all) {
+      Integer slot = slots.get(key);
+      if (slot == null) {
+        slot = all.slot(prefix + key);
+        slots.put(key, slot);
+      }
+      return slot;
+    }
+
+    Names nested(String key) {
+      Names names = nested.get(key);
+      if (names == null) {
+        names = new Names(prefix + key + SEPARATOR);
+        nested.put(key, names);
+      }
+      return names;
     }
   }
 

@@ -117,7 +117,7 @@ final class HttpSettings {
       "Read again this far before the cursor (or the last window's end) for late data, e.g. 2h; use mode: upsert"
           + " so rows read twice replace themselves.", List.of(), false);
 
-  static final ConfigField BATCH_PAGES = new ConfigField("batch.max-pages", ConfigType.INT, 50,
+  static final ConfigField BATCH_PAGES = new ConfigField("batch.max-pages", ConfigType.INT, 100,
       "Pages per batch: each batch is committed with the position after its last page.", List.of(), false);
   static final ConfigField BATCH_RECORDS = new ConfigField("batch.max-records", ConfigType.INT, 100_000,
       "Records per batch, whichever of batch.max-pages and this comes first.", List.of(), false);

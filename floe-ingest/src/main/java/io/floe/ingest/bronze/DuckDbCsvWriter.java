@@ -119,7 +119,7 @@ final class DuckDbCsvWriter {
   /** An in-memory DuckDB in UTC, with a thread per core. */
   /**
    * A connection to the JVM's one in-memory DuckDB database for batches of rows. Opening a database
-   * costs about 20 ms, as much as appending 15,000 rows: a paged API commits a batch every 50 pages,
+   * costs about 20 ms, as much as appending 15,000 rows: a paged API commits a batch every 100 pages,
    * so each batch duplicates a connection to this database instead. Its tables are named per batch
    * and dropped by their writer.
    */
