@@ -41,20 +41,14 @@ class ConcurrentRunsCliTest {
 
     int files = 0;
     for (int round = 0; round < ROUNDS; round++) {
-      for (int i = 0; i < FILES_PER_ROUND; i++, files++) {
-        land(landing, files);
-      }
-      Process a = FloeProcess.start(first, false, "build");
-      Process b = FloeProcess.start(second, false, "build");
-      for (Process process : List.of(a, b)) {
-        assertThat(process.waitFor(180, TimeUnit.SECONDS)).isTrue();
-        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      for (Finished run : landAndRunAtOnce(landing, files, first, "build", second, "build")) {
         // The loser of a race stops with the conflict code; nothing of its batch was committed.
-        assertThat(process.exitValue()).as("floe build printed: %s", err).isIn(0, 4);
-        if (process.exitValue() == 4) {
-          assertThat(err).contains("another run committed the source since this run planned the batch");
+        assertThat(run.exitCode()).as("floe build printed: %s", run.err()).isIn(0, 4);
+        if (run.exitCode() == 4) {
+          assertThat(run.err()).contains("another run committed the source since this run planned the batch");
         }
       }
+      files += FILES_PER_ROUND;
       for (String table : List.of("bronze.events_csv", "bronze.events_json")) {
         assertThat(count(first, "SELECT count(*) - count(DISTINCT id) FROM " + table)).as("duplicates in " + table)
             .isZero();
@@ -157,21 +151,14 @@ class ConcurrentRunsCliTest {
     int files = 0;
     List<String> conflicts = new java.util.ArrayList<>();
     for (int round = 0; round < ROUNDS; round++) {
-      for (int i = 0; i < FILES_PER_ROUND; i++, files++) {
-        land(landing, files);
-      }
-      Process load = FloeProcess.start(loader, false, "ingest");
-      Process maintain = FloeProcess.start(keeper, false, "maintain");
-      for (Process process : List.of(load, maintain)) {
-        assertThat(process.waitFor(180, TimeUnit.SECONDS)).isTrue();
-        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.exitValue()).as("round %d, %s printed: %s", round, process == load ? "ingest" : "maintain",
-            err).isIn(0, 4);
-        if (process.exitValue() == 4) {
-          conflicts.add("round " + round + ": " + err.lines().filter(line -> line.startsWith("error: ")).findFirst()
-              .orElse(err));
+      for (Finished run : landAndRunAtOnce(landing, files, loader, "ingest", keeper, "maintain")) {
+        assertThat(run.exitCode()).as("round %d, %s printed: %s", round, run.command(), run.err()).isIn(0, 4);
+        if (run.exitCode() == 4) {
+          conflicts.add("round " + round + ": " + run.err().lines().filter(line -> line.startsWith("error: "))
+              .findFirst().orElse(run.err()));
         }
       }
+      files += FILES_PER_ROUND;
       for (String table : List.of("bronze.events_csv", "bronze.accounts")) {
         assertThat(count(loader, "SELECT count(*) - count(DISTINCT id) FROM " + table))
             .as("duplicates in %s after round %d; conflicts %s", table, round, conflicts).isZero();
@@ -187,6 +174,29 @@ class ConcurrentRunsCliTest {
       assertThat(count(loader, "SELECT count(*) FROM " + table + ".files")).as(table + " compacted").isOne();
     }
     assertThat(floe(loader, "ingest").ok()).contains("events_csv -> bronze.events_csv: nothing new");
+  }
+
+  /** How one of two floe processes run at once ended. */
+  private record Finished(String command, int exitCode, String err) {}
+
+  /**
+   * Lands a round's files (numbered from {@code firstFile}), starts {@code firstCommand} in one
+   * project and {@code secondCommand} in the other at the same time, and waits for both.
+   */
+  private static List<Finished> landAndRunAtOnce(Path landing, int firstFile, Path firstProject, String firstCommand,
+      Path secondProject, String secondCommand) throws IOException, InterruptedException {
+    for (int i = 0; i < FILES_PER_ROUND; i++) {
+      land(landing, firstFile + i);
+    }
+    Process first = FloeProcess.start(firstProject, false, firstCommand);
+    Process second = FloeProcess.start(secondProject, false, secondCommand);
+    List<Finished> finished = new java.util.ArrayList<>();
+    for (Process process : List.of(first, second)) {
+      assertThat(process.waitFor(180, TimeUnit.SECONDS)).isTrue();
+      String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      finished.add(new Finished(process == first ? firstCommand : secondCommand, process.exitValue(), err));
+    }
+    return finished;
   }
 
   private Path project(String name, Path landing, Path shared) throws IOException {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /** Starts the floe command in a new JVM, as a user's shell would, with this JVM's class path. */
 final class FloeProcess {
@@ -71,15 +72,26 @@ final class FloeProcess {
    */
   static String killAfter(Path project, int batchesFirst, int delayMillis, boolean gracefully, String... command)
       throws IOException, InterruptedException {
+    return killAfter(project, "batches", line -> line.contains(": batch ") || line.contains("-> bronze."), batchesFirst,
+        delayMillis, gracefully, command);
+  }
+
+  /**
+   * Starts floe with {@code command} and kills it {@code delayMillis} after {@code marksFirst} lines
+   * of its stderr matched {@code mark} ({@code marks} names them in the description). Its stderr is
+   * read to the end meanwhile, so the process never stalls on a full pipe before the kill.
+   */
+  static String killAfter(Path project, String marks, Predicate<String> mark, int marksFirst, int delayMillis,
+      boolean gracefully, String... command) throws IOException, InterruptedException {
     Process process = start(project, false, command);
-    AtomicInteger batches = new AtomicInteger();
+    AtomicInteger seen = new AtomicInteger();
     List<String> tail = java.util.Collections.synchronizedList(new ArrayList<>());
     Thread drain = new Thread(() -> {
       try (BufferedReader err = new BufferedReader(
           new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
         for (String line = err.readLine(); line != null; line = err.readLine()) {
-          if (line.contains(": batch ") || line.contains("-> bronze.")) {
-            batches.incrementAndGet();
+          if (mark.test(line)) {
+            seen.incrementAndGet();
           }
           tail.add(line);
           if (tail.size() > 8) {
@@ -93,7 +105,7 @@ final class FloeProcess {
     drain.start();
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (batches.get() < batchesFirst && process.isAlive() && System.nanoTime() < deadline) {
+      while (seen.get() < marksFirst && process.isAlive() && System.nanoTime() < deadline) {
         Thread.sleep(50);
       }
       Thread.sleep(delayMillis);
@@ -107,7 +119,8 @@ final class FloeProcess {
     } finally {
       process.destroyForcibly();
     }
-    return (gracefully ? "SIGTERM" : "SIGKILL") + " after " + batchesFirst + " batches + " + delayMillis + " ms, " + batches.get() + " batches"
-        + " (exit " + process.exitValue() + ")" + (batches.get() == 0 ? " last output: " + tail : "");
+    return (gracefully ? "SIGTERM" : "SIGKILL") + " after " + marksFirst + " " + marks + " + " + delayMillis + " ms, "
+        + seen.get() + " " + marks + " (exit " + process.exitValue() + ")"
+        + (seen.get() == 0 ? " last output: " + tail : "");
   }
 }

@@ -4,10 +4,7 @@ import static io.floe.cli.CliRun.floe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.floe.runtime.lock.ProjectLock;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -197,22 +194,7 @@ class KillOnS3Test {
 
   /** Starts {@code floe maintain} and SIGKILLs it {@code delayMillis} after it printed {@code step}. */
   private String killMaintainAfter(String step, int delayMillis) throws IOException, InterruptedException {
-    Process process = FloeProcess.start(project, false, "maintain");
-    String seen = "nothing";
-    try (BufferedReader err = new BufferedReader(
-        new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-      for (String line = err.readLine(); line != null; line = err.readLine()) {
-        if (line.contains(step)) {
-          seen = line;
-          break;
-        }
-      }
-      Thread.sleep(delayMillis);
-      process.destroyForcibly();
-      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    } finally {
-      process.destroyForcibly();
-    }
-    return "maintain SIGKILL " + delayMillis + " ms after '" + seen + "' (exit " + process.exitValue() + ")";
+    return "maintain " + FloeProcess.killAfter(project, "'" + step + "'", line -> line.contains(step), 1, delayMillis,
+        false, "maintain");
   }
 }

@@ -107,8 +107,7 @@ public final class FloeEngine implements AutoCloseable {
   // not match"), hence storage.request-checksums.
   private static void applyS3ClientSettings(Project project) {
     if (project.config().storage().isS3()) {
-      String mode = project.config().storage().requestChecksums().replace('-', '_').toUpperCase(java.util.Locale.ROOT);
-      SparkSessions.AWS_CHECKSUM_PROPERTIES.forEach(name -> System.setProperty(name, mode));
+      io.floe.spark.storage.LegacyMd5Checksums.setModes(project.config().storage().requestChecksums());
     }
   }
 

@@ -1,6 +1,8 @@
 package io.floe.spark;
 
 import io.floe.core.project.EngineConfig;
+import io.floe.spark.storage.HadoopSettings;
+import io.floe.spark.storage.LegacyMd5Checksums;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
@@ -16,13 +18,13 @@ final class SparkSessions {
   private static final String EXECUTOR_JAVA_OPTIONS = "spark.executor.extraJavaOptions";
   /** The AWS SDK's checksum modes, read from system properties when it builds an S3 client. */
   static final java.util.List<String> AWS_CHECKSUM_PROPERTIES =
-      java.util.List.of("aws.requestChecksumCalculation", "aws.responseChecksumValidation");
+      java.util.List.of(LegacyMd5Checksums.REQUEST_CHECKSUMS, LegacyMd5Checksums.RESPONSE_CHECKSUMS);
 
   private SparkSessions() {}
 
   /** Returns the JVM's base session, starting it with {@code engine}'s settings if none runs. */
   static synchronized SparkSession base(EngineConfig engine) {
-    io.floe.spark.storage.HadoopSettings.apply();
+    HadoopSettings.apply();
     SparkSession.Builder builder =
         SparkSession.builder()
             .appName("floe")

@@ -31,8 +31,25 @@ import software.amazon.awssdk.utils.Md5Utils;
  * runs after the interceptors and before signing) from adding CRC32.
  */
 public final class LegacyMd5Checksums implements ExecutionInterceptor {
-  private static final String CHECKSUM_MODE = "aws.requestChecksumCalculation";
+  /** The system property the AWS SDK reads its request checksum mode from when it builds a client. */
+  public static final String REQUEST_CHECKSUMS = "aws.requestChecksumCalculation";
+  /** The same for validating the checksums of responses. */
+  public static final String RESPONSE_CHECKSUMS = "aws.responseChecksumValidation";
   private static final String CONTENT_MD5 = "Content-MD5";
+
+  /**
+   * Sets both of the SDK's checksum modes from {@code storage.request-checksums}
+   * ({@code when-required} or {@code when-supported}). Iceberg has no catalog property for them.
+   */
+  public static void setModes(String setting) {
+    System.setProperty(REQUEST_CHECKSUMS, sdkMode(setting));
+    System.setProperty(RESPONSE_CHECKSUMS, sdkMode(setting));
+  }
+
+  // when-required -> WHEN_REQUIRED, as the SDK spells its modes.
+  private static String sdkMode(String setting) {
+    return setting.replace('-', '_').toUpperCase(Locale.ROOT);
+  }
 
   @Override
   public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
@@ -58,7 +75,7 @@ public final class LegacyMd5Checksums implements ExecutionInterceptor {
   // Read per request: Floe sets the mode when a project's engine starts, which may be after the SDK
   // loaded this class for an earlier client.
   private static boolean onlyWhenRequired() {
-    String mode = System.getProperty(CHECKSUM_MODE);
-    return mode != null && mode.replace('-', '_').toUpperCase(Locale.ROOT).equals("WHEN_REQUIRED");
+    String mode = System.getProperty(REQUEST_CHECKSUMS);
+    return mode != null && sdkMode(mode).equals("WHEN_REQUIRED");
   }
 }
