@@ -15,8 +15,8 @@ import org.apache.hadoop.fs.permission.FsPermission;
  * Without Hadoop's native library (it is not on Maven Central), {@code RawLocalFileSystem} sets the
  * permission of every file and directory it creates by forking {@code chmod}: each Iceberg commit
  * (manifest, manifest list, metadata file and their checksum files) and each data file Spark writes
- * started a process, 10-30 ms apiece from a JVM with a large heap. Registered as {@code fs.file.impl}
- * by {@link HadoopSettings}.
+ * started a process, several milliseconds apiece from a JVM with a large heap. Registered as
+ * {@code fs.file.impl} by {@link HadoopSettings}.
  */
 public class NioLocalFileSystem extends LocalFileSystem {
   public NioLocalFileSystem() {
