@@ -112,7 +112,7 @@ public abstract class SourceContractTest {
   }
 
   @Test
-  void planningIsDeterministicAndAnyPrefixOfBatchesResumes() throws Exception {
+  protected void planningIsDeterministicAndAnyPrefixOfBatchesResumes() throws Exception {
     addRows(0, 20);
     Source source = source();
     List<Batch> first = source.plan(Position.START);

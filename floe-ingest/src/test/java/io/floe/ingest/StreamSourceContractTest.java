@@ -57,7 +57,7 @@ class StreamSourceContractTest extends SourceContractTest {
 
   @Test
   @Override
-  void planningIsDeterministicAndAnyPrefixOfBatchesResumes() {
+  protected void planningIsDeterministicAndAnyPrefixOfBatchesResumes() {
     addRows(0, 20);
     Batch first = firstBatch();
 

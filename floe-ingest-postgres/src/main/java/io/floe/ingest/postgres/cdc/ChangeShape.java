@@ -111,12 +111,7 @@ abstract sealed class ChangeShape {
 
   static final class Raw extends ChangeShape {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<SourceColumn> COLUMNS = List.of(
-        new SourceColumn("data", "string"), new SourceColumn("op", "string"), new SourceColumn("ts_ms", "bigint"),
-        new SourceColumn("source_ts_ms", "bigint"), new SourceColumn("source_tx_id", "bigint"),
-        new SourceColumn("source_lsn", "bigint"), new SourceColumn("source_commit_lsn", "bigint"),
-        new SourceColumn("source_connector", "string"), new SourceColumn("source_db", "string"),
-        new SourceColumn("source_schema", "string"), new SourceColumn("source_table", "string"));
+    private static final List<SourceColumn> COLUMNS = io.floe.ingest.spi.RawChangeEvent.COLUMNS;
 
     private final String database;
     private final String schema;
