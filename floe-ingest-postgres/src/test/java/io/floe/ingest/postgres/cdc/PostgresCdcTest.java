@@ -156,6 +156,61 @@ class PostgresCdcTest {
     assertThat(run.batches()).isGreaterThanOrEqualTo(2);
   }
 
+  /**
+   * A followed table that sees no change must not make its slot keep the log others write: here
+   * another database of the server writes megabytes, none of it sent to the slot as a change, and
+   * the slot's confirmed position follows the server's log while Floe follows the idle table. (On
+   * PostgreSQL 14 the server moves it along by itself for a caught-up client; Floe only has to keep
+   * reading the stream and answering its keepalives.)
+   */
+  @Test
+  void anIdleTablesSlotReleasesTheLogOtherWritesFill() throws Exception {
+    fixture = new IngestFixture(projectDir, source("typed") + "    commit-interval: 300ms\n", null);
+    fixture.ingest("accounts");
+    if (postgres("SELECT 1 FROM pg_database WHERE datname = 'elsewhere'").isEmpty()) {
+      TestPostgres.execute("CREATE DATABASE elsewhere");
+    }
+    long before = walBytes("pg_current_wal_lsn()");
+    try (Connection elsewhere = TestPostgres.get().getDatabase("postgres", "elsewhere").getConnection();
+        Statement statement = elsewhere.createStatement()) {
+      statement.execute("CREATE TABLE IF NOT EXISTS noise (id int, payload text)");
+      statement.execute("INSERT INTO noise SELECT g, repeat('x', 200) FROM generate_series(1, 30000) g");
+    }
+    long written = walBytes("pg_current_wal_lsn()") - before;
+    assertThat(retainedBySlot()).as("the slot holds the new log before anything follows").isGreaterThanOrEqualTo(written);
+
+    AtomicBoolean stop = new AtomicBoolean();
+    SourceDefinition definition = definition();
+    CompletableFuture<SourceRun> following = CompletableFuture.supplyAsync(() -> fixture.ingestion()
+        .run(definition, (source, batch, result, done, total, bytes, bytesTotal, elapsed) -> { },
+            new ReadOptions(true, stop::get)));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (retainedBySlot() > written / 10 && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    long retained = retainedBySlot();
+    stop.set(true);
+    SourceRun run = following.get(30, TimeUnit.SECONDS);
+
+    assertThat(retained).as("log bytes the slot still holds of %d written elsewhere", written)
+        .isLessThan(written / 10);
+    assertThat(run.rowsWritten()).isZero();
+    assertThat(fixture.value("SELECT count(*) FROM bronze.accounts")).isEqualTo(5L);
+  }
+
+  private static long retainedBySlot() {
+    return number("SELECT pg_current_wal_lsn() - confirmed_flush_lsn FROM pg_replication_slots"
+        + " WHERE slot_name = 'floe_accounts'");
+  }
+
+  private static long walBytes(String lsn) {
+    return number("SELECT " + lsn + " - '0/0'::pg_lsn");
+  }
+
+  private static long number(String sql) {
+    return new BigDecimal(String.valueOf(postgres(sql).get(0).get(0))).longValueExact();
+  }
+
   @Test
   void aPublicationWithoutTheTableIsAnErrorThatSaysWhatToDo() {
     TestPostgres.execute("DROP TABLE IF EXISTS other", "CREATE TABLE other (id int PRIMARY KEY)",
