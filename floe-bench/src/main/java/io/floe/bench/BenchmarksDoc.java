@@ -96,7 +96,14 @@ final class BenchmarksDoc {
         .append("  change to an Iceberg change table (timed from opening the source to the last commit; the slot is\n")
         .append("  acknowledged after each commit). The peer, Debezium 3.6's embedded PostgreSQL connector in a JVM\n")
         .append("  of its own, reads its slot and makes each change a JSON event in memory, writing nothing (timed\n")
-        .append("  from its engine's start to the last event). Floe's table holds exactly the workload's changes.\n");
+        .append("  from its engine's start to the last event). Floe's table holds exactly the workload's changes.\n")
+        .append("  Then Floe follows another table at the default commit interval (2 s) while a workload commits\n")
+        .append("  1,000 changes a second (10 rows every 10 ms) for a minute; each change's latency is read from the\n")
+        .append("  table: the commit time of the Iceberg snapshot holding it minus its commit time in PostgreSQL\n")
+        .append("  (`_source_ts`); the rows give the p50 and p99 of each run and the data files it left. Last, one\n")
+        .append("  transaction of as many inserts as benchmark 2 has readings is read as one batch (a batch ends only\n")
+        .append("  at a transaction's end): its peak heap is what one batch's rows cost in memory. These rows have no\n")
+        .append("  peer: their targets are absolute.\n");
     return md.toString();
   }
 }

@@ -39,6 +39,13 @@ import org.slf4j.LoggerFactory;
  */
 final class CdcBenchmark {
   static final String ID = "cdc_changes";
+  /** A change's latency at the default commit interval, its source commit to the Iceberg commit holding it. */
+  static final String LATENCY_P50 = "cdc_latency_p50";
+  static final String LATENCY_P99 = "cdc_latency_p99";
+  /** One transaction of many rows, read as one batch (a batch ends only at a transaction's end): memory. */
+  static final String ONE_TRANSACTION = "cdc_one_transaction";
+  /** The rate of the latency workload, in changes per second. */
+  private static final int LATENCY_RATE = 1_000;
   private static final Logger LOG = LoggerFactory.getLogger(CdcBenchmark.class);
   private static final String DEBEZIUM_SLOT = "bench_debezium";
   private static final Pattern DEBEZIUM_OUTPUT = Pattern.compile(
@@ -48,12 +55,20 @@ final class CdcBenchmark {
   private final Path workDir;
   private final long changes;
   private final long seed;
+  private final int latencySeconds;
+  private final long transactionRows;
 
-  CdcBenchmark(int runs, Path workDir, long changes, long seed) {
+  /**
+   * @param latencySeconds how long the latency workload writes {@value #LATENCY_RATE} changes a second
+   * @param transactionRows the rows of the one big transaction
+   */
+  CdcBenchmark(int runs, Path workDir, long changes, long seed, int latencySeconds, long transactionRows) {
     this.runs = runs;
     this.workDir = workDir;
     this.changes = changes;
     this.seed = seed;
+    this.latencySeconds = latencySeconds;
+    this.transactionRows = transactionRows;
   }
 
   List<Figure> run() throws Exception {
@@ -72,9 +87,13 @@ final class CdcBenchmark {
         .setCleanDataDirectory(true).setServerConfig("wal_level", "logical").start()) {
       Path dir = workDir.resolve("floe-cdc");
       Files.createDirectories(dir);
+      String url = postgres.getJdbcUrl("postgres", "postgres");
       Files.writeString(dir.resolve(Project.CONFIG_FILE), "name: bench_cdc\nsources:\n  ledger:\n"
-          + "    type: postgres-cdc\n    url: " + postgres.getJdbcUrl("postgres", "postgres") + "\n"
-          + "    user: postgres\n    table: public.ledger\n    max-changes: 100000\n");
+          + "    type: postgres-cdc\n    url: " + url + "\n    user: postgres\n    table: public.ledger\n"
+          + "    max-changes: 100000\n"
+          // The defaults a user gets: commit-interval 2s, max-changes 200,000.
+          + "  ticks:\n    type: postgres-cdc\n    url: " + url + "\n    user: postgres\n    table: public.ticks\n"
+          + "  bulk:\n    type: postgres-cdc\n    url: " + url + "\n    user: postgres\n    table: public.bulk\n");
       List<Double> floeSeconds = new ArrayList<>();
       List<Double> peerSeconds = new ArrayList<>();
       long[] floeMemory = {0, 0};
@@ -94,9 +113,13 @@ final class CdcBenchmark {
               floeSeconds.get(run - 1), Math.round(changes / floeSeconds.get(run - 1)), peerSeconds.get(run - 1),
               Math.round(changes / peerSeconds.get(run - 1)));
         }
+        List<Figure> figures = new ArrayList<>(List.of(
+            Figure.measured(ID, "floe_cdc", floeLabel, floeSeconds, floeMemory[0], floeMemory[1]),
+            Figure.measured(ID, "debezium_embedded", peerLabel, peerSeconds, peerHeap, -1)));
+        figures.addAll(latency(engine, postgres));
+        figures.add(oneTransaction(engine, postgres));
+        return figures;
       }
-      return List.of(Figure.measured(ID, "floe_cdc", floeLabel, floeSeconds, floeMemory[0], floeMemory[1]),
-          Figure.measured(ID, "debezium_embedded", peerLabel, peerSeconds, peerHeap, -1));
     }
   }
 
@@ -177,6 +200,142 @@ final class CdcBenchmark {
     BenchChecks.rows("Floe's change table bronze.ledger", FloeIngestBenchmark.count(engine, "bronze.ledger"),
         changes + 1000);
     return (lastCommit[0] - start) / 1e9;
+  }
+
+  /**
+   * Floe follows a table at the default commit interval while a workload commits
+   * {@value #LATENCY_RATE} changes a second (a transaction of 10 rows every 10 ms) for
+   * {@code latencySeconds}; then each change's latency is read from the table itself: the commit
+   * time of the Iceberg snapshot that holds it minus its transaction's commit time in PostgreSQL
+   * ({@code _source_ts}). Each run is one figure of the p50 and one of the p99 rows.
+   */
+  private List<Figure> latency(FloeEngine engine, EmbeddedPostgres postgres) throws Exception {
+    List<Double> p50 = new ArrayList<>();
+    List<Double> p99 = new ArrayList<>();
+    long[] memory = {0, 0};
+    long files = 0;
+    long commits = 0;
+    long written = (long) LATENCY_RATE * latencySeconds;
+    for (int run = 1; run <= runs; run++) {
+      FloeIngestBenchmark.dropBronzeTables(engine);
+      execute(postgres, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+          + " WHERE slot_name = 'floe_ticks'", "DROP PUBLICATION IF EXISTS floe_ticks", "DROP TABLE IF EXISTS ticks",
+          "CREATE TABLE ticks (id bigint PRIMARY KEY, note text)", "INSERT INTO ticks VALUES (0, 'before')");
+      ProjectSources sources = ProjectSources.load(engine.project());
+      SourceDefinition ticks = sources.select(List.of("ticks")).get(0);
+      java.util.concurrent.atomic.AtomicLong committed = new java.util.concurrent.atomic.AtomicLong();
+      java.util.concurrent.atomic.AtomicInteger batches = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+      MemorySampler sampler = MemorySampler.start();
+      java.util.concurrent.CompletableFuture<SourceRun> following = java.util.concurrent.CompletableFuture.supplyAsync(
+          () -> new Ingestion(engine, sources).run(ticks, (definition, batch, result, done, total, bytes, bytesTotal,
+              elapsed) -> {
+                committed.addAndGet(result.rowsWritten());
+                batches.incrementAndGet();
+              }, new ReadOptions(true, stop::get)));
+      try {
+        awaitUntil(() -> batches.get() >= 1 || following.isDone(), 120, "the snapshot of ticks");
+        tick(postgres, written);
+        awaitUntil(() -> committed.get() >= written + 1 || following.isDone(), 120, "every tick committed");
+      } finally {
+        stop.set(true);
+        following.get(120, TimeUnit.SECONDS);
+        sampler.close();
+      }
+      memory[0] = Math.max(memory[0], sampler.peakHeapBytes());
+      memory[1] = Math.max(memory[1], sampler.peakRssBytes());
+      BenchChecks.rows("Floe's change table bronze.ticks", FloeIngestBenchmark.count(engine, "bronze.ticks"),
+          written + 1);
+      List<Object> quantiles = engine.sql("SELECT percentile(unix_millis(s.committed_at) - unix_millis(t._source_ts),"
+          + " 0.5), percentile(unix_millis(s.committed_at) - unix_millis(t._source_ts), 0.99) FROM bronze.ticks t"
+          + " JOIN bronze.ticks.snapshots s ON s.summary['floe.source.ticks.batch-id'] = t._batch_id WHERE t._op <> 'r'", 1).rows().get(0);
+      p50.add(((Number) quantiles.get(0)).doubleValue() / 1000);
+      p99.add(((Number) quantiles.get(1)).doubleValue() / 1000);
+      files = ((Number) engine.sql("SELECT count(*) FROM bronze.ticks.files", 1).rows().get(0).get(0)).longValue();
+      commits = batches.get();
+      LOG.info("cdc latency run {}: p50 {} s, p99 {} s, {} commits, {} data files", run, p50.get(run - 1),
+          p99.get(run - 1), commits, files);
+    }
+    String what = String.format(java.util.Locale.ROOT, "%,d changes/s for %d s followed at the default"
+        + " commit-interval (2s): %d commits, %d data files in the change table, so about %,d an hour without"
+        + " maintenance", LATENCY_RATE, latencySeconds, commits, files, Math.round(files * 3600.0 / latencySeconds));
+    return List.of(
+        Figure.measured(LATENCY_P50, "floe_cdc", "p50 change latency (seconds, the transaction's commit in PostgreSQL"
+            + " to the Iceberg commit holding it), " + what, p50, memory[0], memory[1]),
+        Figure.measured(LATENCY_P99, "floe_cdc", "p99 change latency (seconds), " + what, p99, memory[0], memory[1]));
+  }
+
+  // Transactions of 10 rows every 10 ms: LATENCY_RATE changes a second, on a fixed schedule.
+  private static void tick(EmbeddedPostgres postgres, long rows) throws SQLException, InterruptedException {
+    try (Connection connection = postgres.getPostgresDatabase().getConnection();
+        PreparedStatement insert = connection.prepareStatement(
+            "INSERT INTO ticks SELECT g, 'tick' FROM generate_series(?, ?) g")) {
+      long start = System.nanoTime();
+      for (long next = 1, round = 0; next <= rows; next += 10, round++) {
+        long due = start + round * 10_000_000L;
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
+        insert.setLong(1, next);
+        insert.setLong(2, Math.min(rows, next + 9));
+        insert.executeUpdate();
+      }
+    }
+  }
+
+  /**
+   * One transaction of {@code transactionRows} inserts, read by a catch-up run as one batch (a batch
+   * ends only at a transaction's end): the figure is its seconds, and its peak heap shows what the
+   * rows of one batch cost in memory.
+   */
+  private Figure oneTransaction(FloeEngine engine, EmbeddedPostgres postgres) throws Exception {
+    List<Double> seconds = new ArrayList<>();
+    long[] memory = {0, 0};
+    for (int run = 1; run <= runs; run++) {
+      FloeIngestBenchmark.dropBronzeTables(engine);
+      execute(postgres, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+          + " WHERE slot_name = 'floe_bulk'", "DROP PUBLICATION IF EXISTS floe_bulk", "DROP TABLE IF EXISTS bulk",
+          "CREATE TABLE bulk (id bigint PRIMARY KEY, account int NOT NULL, amount numeric(12,2) NOT NULL, note text)");
+      FloeIngestBenchmark.ingest(engine, "bulk");
+      execute(postgres, "INSERT INTO bulk SELECT g, g % 1000, (g % 10000) / 100.0, 'entry ' || g"
+          + " FROM generate_series(1, " + transactionRows + ") g");
+      System.gc();
+      MemorySampler sampler = MemorySampler.start();
+      long start = System.nanoTime();
+      try {
+        BenchChecks.rows("Floe's changes of one transaction", FloeIngestBenchmark.ingest(engine, "bulk").get(0)
+            .rowsWritten(), transactionRows);
+      } finally {
+        sampler.close();
+      }
+      seconds.add((System.nanoTime() - start) / 1e9);
+      memory[0] = Math.max(memory[0], sampler.peakHeapBytes());
+      memory[1] = Math.max(memory[1], sampler.peakRssBytes());
+    }
+    return Figure.measured(ONE_TRANSACTION, "floe_cdc", String.format(java.util.Locale.ROOT, "Floe postgres-cdc: one"
+        + " transaction of %,d inserts, read from the slot and committed as one batch (peak heap: what its rows"
+        + " cost in memory)", transactionRows), seconds, memory[0], memory[1]);
+  }
+
+  private static void execute(EmbeddedPostgres postgres, String... statements) throws SQLException {
+    try (Connection connection = postgres.getPostgresDatabase().getConnection();
+        Statement statement = connection.createStatement()) {
+      for (String sql : statements) {
+        statement.execute(sql);
+      }
+    }
+  }
+
+  private static void awaitUntil(java.util.function.BooleanSupplier done, int seconds, String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new BenchException("Cannot measure CDC latency: " + what + " did not happen within " + seconds + " s");
+      }
+      Thread.sleep(20);
+    }
   }
 
   /** The Debezium JVM's peak heap over the runs, as it reports it. */

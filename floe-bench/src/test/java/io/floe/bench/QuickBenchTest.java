@@ -48,7 +48,8 @@ class QuickBenchTest {
         "meter_vault/spark_not_exists", "meter_vault_1pct/floe_warm", "meter_vault_1pct/floe_satellites",
         "meter_vault_1pct/spark_not_exists");
     expected.addAll(vault);
-    expected.addAll(List.of("cdc_changes/floe_cdc", "cdc_changes/debezium_embedded"));
+    expected.addAll(List.of("cdc_changes/floe_cdc", "cdc_changes/debezium_embedded", "cdc_latency_p50/floe_cdc",
+        "cdc_latency_p99/floe_cdc", "cdc_one_transaction/floe_cdc"));
     List<String> audit = List.of("audit_cdc/floe_warm", "audit_cdc/floe_mart", "audit_cdc/spark_merge",
         "audit_cdc_1pct/floe_warm", "audit_cdc_1pct/floe_mart", "audit_cdc_1pct/spark_merge");
     expected.addAll(audit);
@@ -94,6 +95,10 @@ class QuickBenchTest {
         .containsExactly("java_http_loop");
     assertMeasured(figures.get("cdc_changes/floe_cdc"));
     assertMeasured(figures.get("cdc_changes/debezium_embedded"));
+    assertMeasured(figures.get("cdc_latency_p50/floe_cdc"));
+    assertMeasured(figures.get("cdc_latency_p99/floe_cdc"));
+    assertMeasured(figures.get("cdc_one_transaction/floe_cdc"));
+    assertThat(figures.get("cdc_latency_p99/floe_cdc").get("label").asText()).contains("1,000 changes/s for 3 s");
     assertThat(figures.get("cdc_changes/floe_cdc").get("ratio_to").fieldNames()).toIterable()
         .containsExactly("debezium_embedded");
     assertThat(figures.get("meter_vault_1pct/floe_satellites").get("ratio_to").fieldNames()).toIterable()

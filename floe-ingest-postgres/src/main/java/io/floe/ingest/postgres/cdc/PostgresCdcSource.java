@@ -62,8 +62,14 @@ import org.slf4j.LoggerFactory;
  */
 final class PostgresCdcSource implements Source {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresCdcSource.class);
-  /** Catching up (no --follow): the log counts as read when nothing arrives for this long. */
-  private static final Duration CAUGHT_UP_AFTER = Duration.ofMillis(1500);
+  /**
+   * Catching up (no --follow), a safety net only: the log counts as read when nothing at all
+   * arrives for this long, even if the stream never said it passed the run's target position.
+   */
+  private static final Duration IDLE_LIMIT = Duration.ofSeconds(30);
+  /** PostgreSQL's WAL page size (XLOG_BLCKSZ, as built by default) and its longest page header. */
+  private static final long WAL_PAGE_BYTES = 8192;
+  private static final long LONG_PAGE_HEADER_BYTES = 40;
 
   private final String name;
   private final PostgresConnection connection;
@@ -80,6 +86,12 @@ final class PostgresCdcSource implements Source {
   private ChangeShape shape;
   /** The log position the slot was last told is safe. */
   private long acknowledged = -1;
+  /**
+   * Catching up (no --follow): the server's flushed log position when the run began. The run has
+   * read the log once the stream passed it (a keepalive reports how far the server's decoding got),
+   * however long the server takes to decode a large transaction first.
+   */
+  private long catchUpTarget = -1;
   /** The table's position: the end of the last transaction committed to it. */
   private long tableLsn = -1;
 
@@ -181,6 +193,9 @@ final class PostgresCdcSource implements Source {
                   LogSequenceNumber.valueOf(tableLsn).asString(), name);
             }
           }
+          if (!options.follow()) {
+            catchUpTarget = serverLogEnd();
+          }
           stream = slot.start(tableLsn);
           acknowledge(tableLsn);
         }
@@ -257,7 +272,7 @@ final class PostgresCdcSource implements Source {
           if (between && options.stopping()) {
             return false;
           }
-          if (between && !options.follow() && System.nanoTime() - idleSince > CAUGHT_UP_AFTER.toNanos()) {
+          if (between && !options.follow() && caughtUp(System.nanoTime() - idleSince)) {
             return false;
           }
           pause();
@@ -334,6 +349,39 @@ final class PostgresCdcSource implements Source {
       }
     }
     return database;
+  }
+
+  /**
+   * Catching up, between transactions: whether the stream passed the position the server had when
+   * the run began. A large transaction is sent only once the server has decoded all of it, which can
+   * take many seconds of silence; a pause alone never ends the run before {@link #IDLE_LIMIT}.
+   */
+  private boolean caughtUp(long idleNanos) {
+    if (stream.getLastReceiveLSN().asLong() >= catchUpTarget) {
+      return true;
+    }
+    if (idleNanos > IDLE_LIMIT.toNanos()) {
+      LOG.info("Source {}: nothing arrived for {} s before the log position {} the run began at; ending the run."
+          + " The next run reads on from the table's position.", name, IDLE_LIMIT.toSeconds(),
+          LogSequenceNumber.valueOf(catchUpTarget).asString());
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Where the server's log ends now: past every transaction committed so far, flushed or not (with
+   * synchronous_commit off a commit's log may reach disk, and the stream, a moment later). A
+   * position just past a page's header counts from the page's start, where the last record may end.
+   */
+  private long serverLogEnd() throws SQLException {
+    try (Connection sql = connection.open(); Statement statement = sql.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT pg_current_wal_lsn()")) {
+      rows.next();
+      long end = LogSequenceNumber.valueOf(rows.getString(1)).asLong();
+      long inPage = end % WAL_PAGE_BYTES;
+      return inPage <= LONG_PAGE_HEADER_BYTES ? end - inPage : end;
+    }
   }
 
   /** How far the server's log is ahead of {@code lsn}, in words, for progress; empty when unknown. */
@@ -462,11 +510,10 @@ final class PostgresCdcSource implements Source {
       if (options.follow()) {
         return false;
       }
-      // Catching up: nothing more within a short wait means the log is read.
       if (idleStart < 0) {
         idleStart = System.nanoTime();
       }
-      return System.nanoTime() - idleStart > CAUGHT_UP_AFTER.toNanos();
+      return caughtUp(System.nanoTime() - idleStart);
     }
 
     private long idleStart = -1;

@@ -157,6 +157,26 @@ class PostgresCdcTest {
   }
 
   /**
+   * PostgreSQL sends a transaction only once it has decoded all of it, which for a large one takes
+   * seconds of silence on the stream: a run that is not following must wait for it, not take the
+   * silence for the end of the log (it did, and such a source then never loaded that transaction).
+   */
+  @Test
+  void aRunWaitsForALargeTransactionThatTakesTheServerSecondsToDecode() {
+    // The least decoding memory PostgreSQL allows: the transaction spills to disk as it is decoded, slowly.
+    fixture = new IngestFixture(projectDir, source("typed").replace(TestPostgres.url(), TestPostgres.url()
+        + "&options=-c%20logical_decoding_work_mem%3D64kB"), null);
+    fixture.ingest("accounts");
+    TestPostgres.execute("INSERT INTO accounts SELECT g, 'bulk ' || g, g, now(), repeat('n', 100)"
+        + " FROM generate_series(100, 1200099) g");
+
+    SourceRun run = fixture.ingest("accounts").get(0);
+
+    assertThat(run.rowsWritten()).isEqualTo(1_200_000);
+    assertThat(run.batches()).isEqualTo(1);
+  }
+
+  /**
    * A followed table that sees no change must not make its slot keep the log others write: here
    * another database of the server writes megabytes, none of it sent to the slot as a change, and
    * the slot's confirmed position follows the server's log while Floe follows the idle table. (On
