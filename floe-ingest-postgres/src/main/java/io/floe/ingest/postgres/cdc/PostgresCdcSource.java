@@ -370,13 +370,14 @@ final class PostgresCdcSource implements Source {
   }
 
   /**
-   * Where the server's log ends now: past every transaction committed so far, flushed or not (with
-   * synchronous_commit off a commit's log may reach disk, and the stream, a moment later). A
-   * position just past a page's header counts from the page's start, where the last record may end.
+   * Where the server's log ends now: its insert position, past the commit of every transaction
+   * committed so far (the write and flush positions can lag behind a commit made with
+   * synchronous_commit off, and a run that stopped there missed it). A position just past a page's
+   * header counts from the page's start, where the last record may end.
    */
   private long serverLogEnd() throws SQLException {
     try (Connection sql = connection.open(); Statement statement = sql.createStatement();
-        ResultSet rows = statement.executeQuery("SELECT pg_current_wal_lsn()")) {
+        ResultSet rows = statement.executeQuery("SELECT pg_current_wal_insert_lsn()")) {
       rows.next();
       long end = LogSequenceNumber.valueOf(rows.getString(1)).asLong();
       long inPage = end % WAL_PAGE_BYTES;
