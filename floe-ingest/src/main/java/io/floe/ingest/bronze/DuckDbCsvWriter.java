@@ -159,11 +159,11 @@ final class DuckDbCsvWriter {
   }
 
   /**
-   * The same COPY into one file in {@code staging}: for a small batch, where a file per thread only
-   * adds files to list, read back and commit.
+   * The same COPY into one file, {@code fileName} in {@code staging}: for a small batch, where a file
+   * per thread only adds files to list, read back and commit.
    */
-  static String copyToOneParquetFile(String query, TargetSchema target, Path staging) {
-    return "COPY (" + query + ") TO " + DuckDbTypes.literal(staging.resolve("rows.parquet").toString())
+  static String copyToOneParquetFile(String query, TargetSchema target, Path staging, String fileName) {
+    return "COPY (" + query + ") TO " + DuckDbTypes.literal(staging.resolve(fileName).toString())
         + " (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1048576, FIELD_IDS " + target.fieldIds() + ")";
   }
 

@@ -51,14 +51,26 @@ import org.slf4j.LoggerFactory;
 final class DuckDbRowWriter {
   private static final Logger LOG = LoggerFactory.getLogger(DuckDbRowWriter.class);
 
+  /**
+   * Rows staged in DuckDB before a Parquet file is written of them: a batch with more (one large
+   * source transaction is one batch) becomes several files, so its memory stays that of this many rows.
+   */
+  static final long ROWS_PER_FILE = 500_000;
+
   private static final java.util.concurrent.atomic.AtomicLong TABLES = new java.util.concurrent.atomic.AtomicLong();
 
   private final FloeEngine engine;
   private final BronzeWriter writer;
+  private final long rowsPerFile;
 
   DuckDbRowWriter(FloeEngine engine, BronzeWriter writer) {
+    this(engine, writer, ROWS_PER_FILE);
+  }
+
+  DuckDbRowWriter(FloeEngine engine, BronzeWriter writer, long rowsPerFile) {
     this.engine = requireNonNull(engine, "engine is null");
     this.writer = requireNonNull(writer, "writer is null");
+    this.rowsPerFile = rowsPerFile;
   }
 
   /** Whether the batch can take this path; the Spark path handles the rest. */
@@ -111,41 +123,63 @@ final class DuckDbRowWriter {
   /** A batch's rows as Parquet files in staging, and what reading them found. */
   private record Staged(long written, List<RejectedRow> rejected, Optional<Position> end, TargetSchema target) {}
 
-  // Rows -> a table of the shared DuckDB database (its appender) -> Parquet files; the table is dropped after.
+  // Rows -> a table of the shared DuckDB database (its appender) -> a Parquet file every rowsPerFile
+  // rows and one for the rest; the table is emptied after each file and dropped at the end.
   private Staged stage(Connection duck, RowInput input, StructType source, Table existing,
       SourceDefinition definition, Batch batch, Instant now, Path staging) throws SQLException {
     String rowsTable = "batch_rows_" + TABLES.incrementAndGet();
+    TargetSchema target = TargetSchema.predict(existing, source, definition, writer.metadata());
+    String select = "SELECT " + target.selectList(source, definition.name(), batch.id(), now) + " FROM " + rowsTable;
     try {
-      try (Statement statement = duck.createStatement()) {
-        statement.execute("CREATE TABLE " + rowsTable + " (" + java.util.Arrays.stream(source.fields())
-            .map(field -> DuckDbTypes.identifier(field.name()) + " " + DuckDbTypes.of(field.dataType()))
-            .collect(Collectors.joining(", ")) + ")");
-      }
+      createRowsTable(duck, rowsTable, source);
       long written = 0;
+      int files = 0;
       List<RejectedRow> rejected;
       Optional<Position> end;
-      try (RowStream rows = input.open();
-          DuckDBAppender appender = duck.unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA,
-              rowsTable)) {
-        while (rows.hasNext()) {
-          Object[] row = rows.next();
-          appender.beginRow();
-          for (Object value : row) {
-            append(appender, value);
+      try (RowStream rows = input.open()) {
+        DuckDBAppender appender = appender(duck, rowsTable);
+        try {
+          while (rows.hasNext()) {
+            Object[] row = rows.next();
+            appender.beginRow();
+            for (Object value : row) {
+              append(appender, value);
+            }
+            appender.endRow();
+            written++;
+            if (written % rowsPerFile == 0) {
+              appender.close();
+              copy(duck, select, target, staging, files++);
+              createRowsTable(duck, rowsTable, source);
+              appender = appender(duck, rowsTable);
+            }
           }
-          appender.endRow();
-          written++;
+        } finally {
+          appender.close();
         }
         end = rows.endPosition();
         rejected = rows.rejected();
       }
-      TargetSchema target = TargetSchema.predict(existing, source, definition, writer.metadata());
-      copy(duck, "SELECT " + target.selectList(source, definition.name(), batch.id(), now) + " FROM " + rowsTable,
-          target, staging);
+      if (written == 0 || written % rowsPerFile != 0) {
+        copy(duck, select, target, staging, files);
+      }
       return new Staged(written, rejected, end, target);
     } finally {
       dropQuietly(duck, rowsTable);
     }
+  }
+
+  // A new, empty table of the batch's columns (replacing the one whose rows are written).
+  private static void createRowsTable(Connection duck, String rowsTable, StructType source) throws SQLException {
+    try (Statement statement = duck.createStatement()) {
+      statement.execute("CREATE OR REPLACE TABLE " + rowsTable + " (" + java.util.Arrays.stream(source.fields())
+          .map(field -> DuckDbTypes.identifier(field.name()) + " " + DuckDbTypes.of(field.dataType()))
+          .collect(Collectors.joining(", ")) + ")");
+    }
+  }
+
+  private static DuckDBAppender appender(Connection duck, String rowsTable) throws SQLException {
+    return duck.unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA, rowsTable);
   }
 
   // The Java types of SourceColumn, as the appender takes them; an Instant as microseconds (TIMESTAMPTZ).
@@ -181,11 +215,12 @@ final class DuckDbRowWriter {
     }
   }
 
-  // A batch of rows is held in memory, so at most about a million: one file, written by one thread.
-  private static void copy(Connection duck, String query, TargetSchema target, Path staging) throws SQLException {
+  // Up to rowsPerFile rows: one file (rows-N.parquet), written by one thread.
+  private static void copy(Connection duck, String query, TargetSchema target, Path staging, int number)
+      throws SQLException {
     try (Statement statement = duck.createStatement()) {
       Files.createDirectories(staging);
-      statement.execute(DuckDbCsvWriter.copyToOneParquetFile(query, target, staging));
+      statement.execute(DuckDbCsvWriter.copyToOneParquetFile(query, target, staging, "rows-" + number + ".parquet"));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create the staging directory " + staging, e);
     }
