@@ -100,9 +100,7 @@ final class KafkaSource implements Source {
   @Override
   public Optional<Boolean> hasNewData(Position committed) {
     try {
-      List<TopicPartition> partitions = partitions();
-      Map<Integer, Long> start = start(partitions, KafkaOffsets.parse(committed));
-      return Optional.of(KafkaOffsets.distance(start, offsets(consumer().endOffsets(partitions, CALL_TIMEOUT))) > 0);
+      return Optional.of(backlog(KafkaOffsets.parse(committed)).behind() > 0);
     } catch (KafkaException e) {
       throw unreachable(e);
     }
@@ -192,6 +190,19 @@ final class KafkaSource implements Source {
     return start;
   }
 
+  /** What the topic holds after {@code committed}: its partitions, where each starts and ends now. */
+  private record Backlog(List<TopicPartition> partitions, Map<Integer, Long> start, Map<Integer, Long> end) {
+    long behind() {
+      return KafkaOffsets.distance(start, end);
+    }
+  }
+
+  private Backlog backlog(Map<Integer, Long> committed) {
+    List<TopicPartition> partitions = partitions();
+    return new Backlog(partitions, start(partitions, committed),
+        offsets(consumer().endOffsets(partitions, CALL_TIMEOUT)));
+  }
+
   private static Map<Integer, Long> offsets(Map<TopicPartition, Long> byPartition) {
     Map<Integer, Long> offsets = new TreeMap<>();
     byPartition.forEach((partition, offset) -> offsets.put(partition.partition(), offset));
@@ -220,12 +231,9 @@ final class KafkaSource implements Source {
     public Optional<Batch> next() {
       try {
         while (true) {
-          List<TopicPartition> partitions = partitions();
-          Map<Integer, Long> start = start(partitions, resumeFrom);
-          Map<Integer, Long> end = offsets(consumer().endOffsets(partitions, CALL_TIMEOUT));
-          long behind = KafkaOffsets.distance(start, end);
-          if (behind > 0) {
-            return Optional.of(batch(partitions, start, end, behind));
+          Backlog backlog = backlog(resumeFrom);
+          if (backlog.behind() > 0) {
+            return Optional.of(batch(backlog));
           }
           if (!options.follow() || options.stopping()) {
             return Optional.empty();
@@ -237,8 +245,7 @@ final class KafkaSource implements Source {
       }
     }
 
-    private Batch batch(List<TopicPartition> partitions, Map<Integer, Long> start, Map<Integer, Long> end,
-        long behind) {
+    private Batch batch(Backlog backlog) {
       RowInput input = new RowInput() {
         @Override
         public List<SourceColumn> columns() {
@@ -247,12 +254,12 @@ final class KafkaSource implements Source {
 
         @Override
         public RowStream open() {
-          return new TopicRows(partitions, start, end, options);
+          return new TopicRows(backlog.partitions(), backlog.start(), backlog.end(), options);
         }
       };
-      return new Batch(batchId(start), input, KafkaOffsets.position(end), 0,
-          "records after " + KafkaOffsets.position(start).value() + " of " + topic + ", " + behind
-              + " behind the topic's end");
+      return new Batch(batchId(backlog.start()), input, KafkaOffsets.position(backlog.end()), 0,
+          "records after " + KafkaOffsets.position(backlog.start()).value() + " of " + topic + ", "
+              + backlog.behind() + " behind the topic's end");
     }
 
     private void pause() {

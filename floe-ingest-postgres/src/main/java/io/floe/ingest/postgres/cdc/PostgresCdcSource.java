@@ -87,7 +87,7 @@ final class PostgresCdcSource implements Source {
   /** The log position the slot was last told is safe. */
   private long acknowledged = -1;
   /**
-   * Catching up (no --follow): the server's flushed log position when the run began. The run has
+   * Catching up (no --follow): where the server's log ended when the run began. The run has
    * read the log once the stream passed it (a keepalive reports how far the server's decoding got),
    * however long the server takes to decode a large transaction first.
    */
