@@ -61,6 +61,27 @@ public final class FloeEngine implements AutoCloseable {
     }
   }
 
+  private static final int CATALOG_SETUP_ATTEMPTS = 5;
+
+  // Iceberg's JdbcCatalog reports a failed creation of its own tables with this message.
+  private static boolean isCatalogSetupRace(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause.getMessage() != null && cause.getMessage().contains("Cannot check and eventually update SQL schema")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void sleepBeforeRetry() {
+    try {
+      Thread.sleep(300);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw FloeException.cancelled("Opening the catalog was interrupted");
+    }
+  }
+
   private static FloeEngine open(
       Project project, Map<String, String> catalogProperties, SecretRedactor redactor) {
     long start = System.nanoTime();
@@ -82,15 +103,25 @@ public final class FloeEngine implements AutoCloseable {
     // Spark resolves catalogs through the thread's active session's conf (SQLConf.get).
     SparkSession.setActiveSession(session);
     FloeEngine engine = new FloeEngine(project, session, catalogName, redactor);
-    try {
-      SparkErrors.translate(
-          "open catalog '" + catalogName + "'",
-          () -> {
-            engine.createDeclaredNamespaces();
-            return null;
-          });
-    } catch (FloeException e) {
-      throw CatalogErrors.opening(project, catalogProperties.get("uri"), e, redactor::redact);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        SparkErrors.translate(
+            "open catalog '" + catalogName + "'",
+            () -> {
+              engine.createDeclaredNamespaces();
+              return null;
+            });
+        break;
+      } catch (FloeException e) {
+        if (attempt < CATALOG_SETUP_ATTEMPTS && isCatalogSetupRace(e)) {
+          // Two processes opening a new JDBC catalog at once both create its tables; the loser sees
+          // them half-made (SQLite: locked). Spark keeps no catalog that failed to load: try again.
+          LOG.info("Catalog '{}' is being set up by another process; opening it again", catalogName);
+          sleepBeforeRetry();
+          continue;
+        }
+        throw CatalogErrors.opening(project, catalogProperties.get("uri"), e, redactor::redact);
+      }
     }
     LOG.info(
         "Engine ready: catalog '{}' ({}), master {}, in {} ms",
