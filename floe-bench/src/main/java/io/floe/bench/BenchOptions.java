@@ -16,10 +16,11 @@ import java.util.Set;
  * @param writeDocs whether to regenerate docs/benchmarks.md
  * @param docs the docs file to regenerate
  * @param quick the tiny, one-run scale CI runs
- * @param only the benchmarks to run ({@link #BENCHMARKS}); all of them when empty
+ * @param only the benchmarks to run ({@link #BENCHMARKS}, {@link #OPT_IN}); all but the opt-in ones when empty
+ * @param followMinutes how long cdc_follow_hour follows
  */
 record BenchOptions(long csvRows, long readings, int runs, long seed, Path out, boolean writeDocs, Path docs,
-    boolean quick, Set<String> only) {
+    boolean quick, Set<String> only, int followMinutes) {
   /**
    * The names {@code --only} takes: ecommerce_build covers the full build and both reruns, meter_vault
    * the vault's load and its load after 1% changes, audit_cdc the audit events' load and its load
@@ -30,6 +31,11 @@ record BenchOptions(long csvRows, long readings, int runs, long seed, Path out, 
    */
   static final List<String> BENCHMARKS = List.of("csv_to_bronze", "postgres_to_bronze", "ecommerce_build",
       "ecommerce_s3", "merge_10pct", "meter_vault", "cdc_changes", "audit_cdc", "http_api", "maintenance", "serve");
+  /**
+   * Benchmarks that run only when {@code --only} names them: cdc_follow_hour follows a table for
+   * {@code --follow-minutes} (60) at 1,000 changes/s with automatic maintenance and counts its files.
+   */
+  static final List<String> OPT_IN = List.of(CdcBenchmark.FOLLOW_HOUR);
   static final long DEFAULT_CSV_ROWS = 1_000_000;
   static final long DEFAULT_READINGS = 1_000_000;
   static final long QUICK_CSV_ROWS = 4_000;
@@ -40,14 +46,18 @@ record BenchOptions(long csvRows, long readings, int runs, long seed, Path out, 
     requireNonNull(docs, "docs is null");
     only = Set.copyOf(requireNonNull(only, "only is null"));
     for (String name : only) {
-      if (!BENCHMARKS.contains(name)) {
+      if (!BENCHMARKS.contains(name) && !OPT_IN.contains(name)) {
         throw new IllegalArgumentException("Cannot run benchmark '" + name + "' given to --only: there is no such"
-            + " benchmark. Known: " + String.join(", ", BENCHMARKS));
+            + " benchmark. Known: " + String.join(", ", BENCHMARKS) + "; and, only when named: "
+            + String.join(", ", OPT_IN));
       }
     }
     if (writeDocs && !only.isEmpty()) {
       throw new IllegalArgumentException("Cannot write docs/benchmarks.md from a part of the bench: leave out"
           + " --only, or --write-docs");
+    }
+    if (followMinutes < 1) {
+      throw new IllegalArgumentException("Cannot follow for " + followMinutes + " minutes: give 1 or more");
     }
     if (csvRows < 4 || readings < 1 || runs < 1) {
       throw new IllegalArgumentException("Cannot run the bench with " + csvRows + " CSV rows, " + readings
@@ -72,6 +82,7 @@ record BenchOptions(long csvRows, long readings, int runs, long seed, Path out, 
     boolean readingsGiven = false;
     boolean runsGiven = false;
     Set<String> only = Set.of();
+    int followMinutes = 60;
     for (int i = 0; i < args.length; i++) {
       String option = args[i];
       switch (option) {
@@ -93,8 +104,10 @@ record BenchOptions(long csvRows, long readings, int runs, long seed, Path out, 
         case "--out" -> out = Path.of(value(args, ++i, option));
         case "--docs" -> docs = Path.of(value(args, ++i, option));
         case "--only" -> only = Set.of(value(args, ++i, option).split(","));
+        case "--follow-minutes" -> followMinutes = (int) number(option, value(args, ++i, option));
         default -> throw new IllegalArgumentException("Cannot parse argument '" + option + "': expected --rows N, "
-            + "--readings N, --runs N, --seed S, --out DIR, --write-docs, --docs FILE, --only NAME[,NAME] or --quick");
+            + "--readings N, --runs N, --seed S, --out DIR, --write-docs, --docs FILE, --only NAME[,NAME],"
+            + " --follow-minutes N or --quick");
       }
     }
     if (quick) {
@@ -102,12 +115,12 @@ record BenchOptions(long csvRows, long readings, int runs, long seed, Path out, 
       readings = readingsGiven ? readings : QUICK_READINGS;
       runs = runsGiven ? runs : 1;
     }
-    return new BenchOptions(rows, readings, runs, seed, out, writeDocs, docs, quick, only);
+    return new BenchOptions(rows, readings, runs, seed, out, writeDocs, docs, quick, only, followMinutes);
   }
 
   /** Whether {@code benchmark} (one of {@link #BENCHMARKS}) is to run. */
   boolean runs(String benchmark) {
-    return only.isEmpty() || only.contains(benchmark);
+    return only.isEmpty() ? !OPT_IN.contains(benchmark) : only.contains(benchmark);
   }
 
   Path workDir() {

@@ -44,6 +44,8 @@ record BenchReport(Instant started, double totalSeconds, MachineDescription mach
     titles.put(MeterVaultBenchmark.INCREMENT, "6. meter data vault: the load after 1% new or changed rows");
     titles.put(CdcBenchmark.ID, "7. change data capture: PostgreSQL's log into a change table");
     titles.put(CdcBenchmark.LATENCY_P50, "7. change data capture: a change's latency at 1,000 changes/s, p50");
+    titles.put(CdcBenchmark.FOLLOW_HOUR, "7. change data capture: following for an hour at 1,000 changes/s, with"
+        + " automatic maintenance");
     titles.put(CdcBenchmark.LATENCY_P99, "7. change data capture: a change's latency at 1,000 changes/s, p99");
     titles.put(CdcBenchmark.ONE_TRANSACTION, "7. change data capture: one big transaction, one batch (memory)");
     titles.put(AuditBenchmark.INITIAL, "8. audit-log CDC: audit events to the current state and the history");

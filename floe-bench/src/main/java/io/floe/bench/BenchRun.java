@@ -74,6 +74,10 @@ final class BenchRun {
         figures.addAll(new CdcBenchmark(options.runs(), work, Math.max(1_000, options.readings() / 2),
             options.seed(), options.quick() ? 3 : 60, options.readings()).run());
       }
+      if (options.runs(CdcBenchmark.FOLLOW_HOUR)) {
+        figures.addAll(new CdcBenchmark(1, work, 1_000, options.seed(), 60, options.readings())
+            .followWithMaintenance(options.followMinutes()));
+      }
       if (options.runs(AuditBenchmark.INITIAL)) {
         // As many events as readings: the 1,000,000 at the default scale.
         figures.addAll(new AuditBenchmark(runs, work, options.readings(), options.seed()).run());

@@ -44,6 +44,11 @@ final class CdcBenchmark {
   static final String LATENCY_P99 = "cdc_latency_p99";
   /** One transaction of many rows, read as one batch (a batch ends only at a transaction's end): memory. */
   static final String ONE_TRANSACTION = "cdc_one_transaction";
+  /**
+   * Opt-in (an hour by default): the latency workload followed with automatic maintenance after
+   * each commit, as {@code floe ingest --follow} runs it; its label holds the change table's files.
+   */
+  static final String FOLLOW_HOUR = "cdc_follow_hour";
   /** The rate of the latency workload, in changes per second. */
   private static final int LATENCY_RATE = 1_000;
   private static final Logger LOG = LoggerFactory.getLogger(CdcBenchmark.class);
@@ -83,17 +88,8 @@ final class CdcBenchmark {
       return List.of(Figure.notAvailable(ID, "floe_cdc", floeLabel, "n/a (floe-bench-debezium not built)"),
           Figure.notAvailable(ID, "debezium_embedded", peerLabel, "n/a (floe-bench-debezium not built)"));
     }
-    try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(workDir.resolve("cdc-pg"))
-        .setCleanDataDirectory(true).setServerConfig("wal_level", "logical").start()) {
-      Path dir = workDir.resolve("floe-cdc");
-      Files.createDirectories(dir);
-      String url = postgres.getJdbcUrl("postgres", "postgres");
-      Files.writeString(dir.resolve(Project.CONFIG_FILE), "name: bench_cdc\nsources:\n  ledger:\n"
-          + "    type: postgres-cdc\n    url: " + url + "\n    user: postgres\n    table: public.ledger\n"
-          + "    max-changes: 100000\n"
-          // The defaults a user gets: commit-interval 2s, max-changes 200,000.
-          + "  ticks:\n    type: postgres-cdc\n    url: " + url + "\n    user: postgres\n    table: public.ticks\n"
-          + "  bulk:\n    type: postgres-cdc\n    url: " + url + "\n    user: postgres\n    table: public.bulk\n");
+    try (EmbeddedPostgres postgres = startPostgres()) {
+      Path dir = project(postgres);
       List<Double> floeSeconds = new ArrayList<>();
       List<Double> peerSeconds = new ArrayList<>();
       long[] floeMemory = {0, 0};
@@ -120,6 +116,88 @@ final class CdcBenchmark {
         figures.add(oneTransaction(engine, postgres));
         return figures;
       }
+    }
+  }
+
+  private EmbeddedPostgres startPostgres() throws IOException {
+    return EmbeddedPostgres.builder().setDataDirectory(workDir.resolve("cdc-pg")).setCleanDataDirectory(true)
+        .setServerConfig("wal_level", "logical").start();
+  }
+
+  private Path project(EmbeddedPostgres postgres) throws IOException {
+    Path dir = workDir.resolve("floe-cdc");
+    Files.createDirectories(dir);
+    String url = postgres.getJdbcUrl("postgres", "postgres");
+    Files.writeString(dir.resolve(Project.CONFIG_FILE), "name: bench_cdc\nsources:\n  ledger:\n"
+        + "    type: postgres-cdc\n    url: " + url + "\n    user: postgres\n    table: public.ledger\n"
+        + "    max-changes: 100000\n"
+        // The defaults a user gets: commit-interval 2s, max-changes 200,000.
+        + "  ticks:\n    type: postgres-cdc\n    url: " + url + "\n    user: postgres\n    table: public.ticks\n"
+        + "  bulk:\n    type: postgres-cdc\n    url: " + url + "\n    user: postgres\n    table: public.bulk\n");
+    return dir;
+  }
+
+  /**
+   * {@value #FOLLOW_HOUR}: Floe follows a table for {@code minutes} while the latency workload writes
+   * {@value #LATENCY_RATE} changes a second, and after each commit runs automatic maintenance as a
+   * run does (the default policy's check, and its work when due). The figure is the seconds until
+   * every change was committed; its label says how many data files the change table held at most
+   * (counted after each commit, before maintenance) and at the end, against the commits made.
+   */
+  List<Figure> followWithMaintenance(int minutes) throws Exception {
+    long written = (long) LATENCY_RATE * minutes * 60;
+    try (EmbeddedPostgres postgres = startPostgres();
+        FloeEngine engine = FloeEngine.open(Project.load(project(postgres)))) {
+      execute(postgres, "CREATE TABLE ticks (id bigint PRIMARY KEY, note text)", "INSERT INTO ticks VALUES (0, 'before')");
+      ProjectSources sources = ProjectSources.load(engine.project());
+      SourceDefinition ticks = sources.select(List.of("ticks")).get(0);
+      io.floe.spark.maintenance.TableMaintenance maintenance = new io.floe.spark.maintenance.TableMaintenance(engine);
+      java.util.concurrent.atomic.AtomicLong committed = new java.util.concurrent.atomic.AtomicLong();
+      java.util.concurrent.atomic.AtomicInteger batches = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.atomic.AtomicInteger maintained = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.atomic.AtomicLong most = new java.util.concurrent.atomic.AtomicLong();
+      java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+      MemorySampler sampler = MemorySampler.start();
+      long start = System.nanoTime();
+      java.util.concurrent.CompletableFuture<SourceRun> following = java.util.concurrent.CompletableFuture.supplyAsync(
+          () -> new Ingestion(engine, sources).run(ticks, (definition, batch, result, done, total, bytes, bytesTotal,
+              elapsed) -> {
+                committed.addAndGet(result.rowsWritten());
+                batches.incrementAndGet();
+                org.apache.iceberg.Table table = engine.table(definition.target());
+                most.accumulateAndGet(io.floe.spark.maintenance.TableMaintenance.dataFiles(table), Math::max);
+                if (maintenance.due(table, io.floe.core.maintenance.MaintenancePolicy.DEFAULTS, false).any()) {
+                  maintenance.maintain(definition.target(), io.floe.core.maintenance.MaintenancePolicy.DEFAULTS, false,
+                      step -> { });
+                  maintained.incrementAndGet();
+                }
+                if (batches.get() % 100 == 0) {
+                  LOG.info("cdc follow: {} commits, {} changes, at most {} data files, {} maintenance runs",
+                      batches.get(), committed.get(), most.get(), maintained.get());
+                }
+              }, new ReadOptions(true, stop::get)));
+      double seconds;
+      try {
+        awaitUntil(() -> batches.get() >= 1 || following.isDone(), 120, "the snapshot of ticks");
+        start = System.nanoTime();
+        tick(postgres, written);
+        awaitUntil(() -> committed.get() >= written + 1 || following.isDone(), 300, "every tick committed");
+        seconds = (System.nanoTime() - start) / 1e9;
+      } finally {
+        stop.set(true);
+        following.get(300, TimeUnit.SECONDS);
+        sampler.close();
+      }
+      BenchChecks.rows("Floe's change table bronze.ticks", FloeIngestBenchmark.count(engine, "bronze.ticks"),
+          written + 1);
+      long filesAtEnd = io.floe.spark.maintenance.TableMaintenance.dataFiles(engine.table("bronze.ticks"));
+      String label = String.format(java.util.Locale.ROOT, "%,d changes/s for %d min followed at the default"
+          + " commit-interval (2s) with automatic maintenance (default policy): %,d commits, at most %,d data files"
+          + " at once, %,d at the end, %,d maintenance runs", LATENCY_RATE, minutes, batches.get(), most.get(),
+          filesAtEnd, maintained.get());
+      LOG.info("cdc follow: {}", label);
+      return List.of(Figure.measured(FOLLOW_HOUR, "floe_cdc", label, List.of(seconds), sampler.peakHeapBytes(),
+          sampler.peakRssBytes()));
     }
   }
 

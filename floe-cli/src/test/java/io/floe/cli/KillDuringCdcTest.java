@@ -29,9 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Exactly once from PostgreSQL's log under kill -9: {@code floe ingest --follow} of a
- * {@code postgres-cdc} source is SIGKILLed at random moments, during the initial snapshot and while
- * streaming, as a workload inserts, updates and deletes in transactions of 1 to 40 rows. Then a
- * follower is stopped with SIGTERM, which commits what it read. Every update bumps the row's
+ * {@code postgres-cdc} source is SIGKILLed at random moments: in the initial snapshot (read in chunks
+ * of 500 rows) after its first chunk committed, so that the next run resumes it in a new snapshot; after
+ * the resumed run's first chunk; and while streaming. A workload inserts, updates and deletes in
+ * transactions of 1 to 40 rows all along. Then a follower is stopped with SIGTERM, which commits what it read. Every update bumps the row's
  * version, so the change table must hold each (id, version) once with no gap, and its newest
  * change per key must equal PostgreSQL's table row for row. {@code -Dfloe.test.seed=N} replays one.
  */
@@ -66,6 +67,7 @@ class KillDuringCdcTest {
             user: postgres
             table: accounts
             commit-interval: 400ms
+            snapshot.chunk-rows: 500
         """.formatted(postgres.getJdbcUrl("postgres", "postgres")));
 
     long seed = Long.getLong("floe.test.seed", System.nanoTime());
@@ -77,8 +79,9 @@ class KillDuringCdcTest {
     List<String> kills = new ArrayList<>();
     try {
       for (int kill = 0; kill < KILLS; kill++) {
-        // The first kill lands in the start or the initial snapshot; later ones while streaming.
-        kills.add(kill == 0 ? killAfter(0, 2000 + random.nextInt(6000), false)
+        // The first kill lands in the initial snapshot of 4 chunks, after its first; the second after the
+        // resumed snapshot's first chunk, in it or in the log; the last while streaming.
+        kills.add(kill < 2 ? killAfter(1, random.nextInt(400), false)
             : killAfter(1 + random.nextInt(3), random.nextInt(1500), false));
       }
       // A follower stopped with SIGTERM commits what it read and ends.
@@ -87,7 +90,8 @@ class KillDuringCdcTest {
       stopWorkload.set(true);
       workload.get(60, TimeUnit.SECONDS);
     }
-    String what = "seed " + seed + ", " + transactions.get() + " transactions, kills: " + kills;
+    String what = "seed " + seed + ", " + transactions.get() + " transactions, kills: " + kills + ", snapshot read at "
+        + query("SELECT count(DISTINCT _source_position) FROM bronze.accounts WHERE _op = 'r'") + " log positions";
     floe(project, "ingest").ok();
 
     List<List<String>> counts = query("SELECT count(*), count(DISTINCT id, coalesce(version, -1), _op) FROM bronze.accounts");

@@ -26,8 +26,13 @@ final class CdcSettings {
   static final ConfigField FETCH_SIZE = new ConfigField("fetch-size", ConfigType.INT, 10_000,
       "Rows fetched per round trip by the initial snapshot.", List.of(), false);
 
+  static final ConfigField SNAPSHOT_CHUNK_ROWS = new ConfigField("snapshot.chunk-rows", ConfigType.INT, 500_000,
+      "Rows per commit of the initial snapshot, read in primary-key order; a killed snapshot resumes after its last"
+          + " commit. Tables without an integer, uuid or text primary key are read in one commit.", List.of(), false);
+
   static final List<ConfigField> ALL = List.of(PostgresSettings.URL, PostgresSettings.USER,
-      PostgresSettings.PASSWORD, TABLE, PUBLICATION, SLOT, SHAPE, COMMIT_INTERVAL, MAX_CHANGES, FETCH_SIZE);
+      PostgresSettings.PASSWORD, TABLE, PUBLICATION, SLOT, SHAPE, COMMIT_INTERVAL, MAX_CHANGES, FETCH_SIZE,
+      SNAPSHOT_CHUNK_ROWS);
 
   private CdcSettings() {}
 }

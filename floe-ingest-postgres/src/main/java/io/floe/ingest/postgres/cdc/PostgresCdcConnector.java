@@ -42,7 +42,7 @@ public final class PostgresCdcConnector implements SourceConnector {
           + " model over the change table.", settings.location(io.floe.ingest.spi.SourceSettings.MODE), definition.name(),
           definition.mode().name().toLowerCase(Locale.ROOT));
     }
-    for (ConfigField field : List.of(MAX_CHANGES, FETCH_SIZE)) {
+    for (ConfigField field : List.of(MAX_CHANGES, FETCH_SIZE, SNAPSHOT_CHUNK_ROWS)) {
       if (settings.integer(field) < 1) {
         throw settings.invalid(field, "a positive integer");
       }
@@ -64,6 +64,6 @@ public final class PostgresCdcConnector implements SourceConnector {
     PostgresConnection connection = PostgresConnection.of(definition.name(), settings, definition.projectRoot());
     return new PostgresCdcSource(definition.name(), connection, PostgresTableName.parse(settings.string(TABLE)),
         slot, publication, settings.string(SHAPE).equals("raw"), commitInterval, settings.integer(MAX_CHANGES),
-        settings.integer(FETCH_SIZE));
+        settings.integer(FETCH_SIZE), settings.integer(SNAPSHOT_CHUNK_ROWS));
   }
 }

@@ -59,6 +59,12 @@ import org.slf4j.LoggerFactory;
  * a kill at any moment leaves the slot at or before the table's position, and the next run starts
  * from the table's position, so every change lands exactly once. A kill before the snapshot commits
  * leaves a slot nothing was read from: it is dropped and the snapshot taken again, whole.
+ *
+ * <p>A table with a primary key is snapshot in chunks of {@code snapshot.chunk-rows} rows in key
+ * order, each chunk committed with the key it reached. A run killed after some chunks resumes after
+ * that key, in a new snapshot exported by a temporary slot (the first snapshot died with its
+ * connection), and streaming skips the changes that new snapshot already shows (see
+ * {@link CdcPosition}): nothing is read twice and nothing read is lost.
  */
 final class PostgresCdcSource implements Source {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresCdcSource.class);
@@ -79,6 +85,7 @@ final class PostgresCdcSource implements Source {
   private final Duration commitInterval;
   private final int maxChanges;
   private final int fetchSize;
+  private final int chunkRows;
   private final Map<Integer, Relation> relations = new HashMap<>();
   /** Messages read for the next batch: a transaction's start, read before the batch before it ended. */
   private final Deque<PgOutputMessage> pending = new ArrayDeque<>();
@@ -94,9 +101,15 @@ final class PostgresCdcSource implements Source {
   private long catchUpTarget = -1;
   /** The table's position: the end of the last transaction committed to it. */
   private long tableLsn = -1;
+  /** The table's position in full: with the snapshot's progress, or its segments still ahead in the log. */
+  private CdcPosition current;
+  /** The initial snapshot being read, across batches; null before and after. */
+  private SnapshotReader snapshot;
+  /** The key that places a change from the log in a snapshot segment; built on the first change that needs it. */
+  private SnapshotKey segmentKey;
 
   PostgresCdcSource(String name, PostgresConnection connection, PostgresTableName table, String slot,
-      String publication, boolean raw, Duration commitInterval, int maxChanges, int fetchSize) {
+      String publication, boolean raw, Duration commitInterval, int maxChanges, int fetchSize, int chunkRows) {
     this.name = requireNonNull(name, "name is null");
     this.connection = requireNonNull(connection, "connection is null");
     this.table = requireNonNull(table, "table is null");
@@ -105,6 +118,7 @@ final class PostgresCdcSource implements Source {
     this.commitInterval = requireNonNull(commitInterval, "commitInterval is null");
     this.maxChanges = maxChanges;
     this.fetchSize = fetchSize;
+    this.chunkRows = chunkRows;
   }
 
   @Override
@@ -127,7 +141,12 @@ final class PostgresCdcSource implements Source {
     if (position.isStart()) {
       return;
     }
-    long lsn = LogSequenceNumber.valueOf(position.value()).asLong();
+    current = CdcPosition.parse(name, position);
+    if (current.inSnapshot()) {
+      // The slot stays at its start until the snapshot is read: the log after it is still to come.
+      return;
+    }
+    long lsn = current.lsn();
     tableLsn = Math.max(tableLsn, lsn);
     if (lsn > acknowledged && stream != null) {
       acknowledge(lsn);
@@ -146,17 +165,26 @@ final class PostgresCdcSource implements Source {
 
   @Override
   public String describe(Position position) {
-    return position.isStart() ? "no snapshot yet" : "log position " + position.value() + " (slot " + slot.slot() + ")";
+    if (position.isStart()) {
+      return "no snapshot yet";
+    }
+    CdcPosition at = CdcPosition.parse(name, position);
+    String lsn = LogSequenceNumber.valueOf(at.lsn()).asString();
+    return at.inSnapshot() ? "initial snapshot read up to key " + at.snapshotAfter().orElseThrow() + " (slot "
+        + slot.slot() + " at " + lsn + ")" : "log position " + lsn + " (slot " + slot.slot() + ")";
   }
 
   @Override
   public void close() {
     stream = null;
-    slot.close();
-  }
-
-  private static Position position(long lsn) {
-    return new Position(LogSequenceNumber.valueOf(lsn).asString());
+    try {
+      if (snapshot != null) {
+        snapshot.close();
+      }
+    } finally {
+      snapshot = null;
+      slot.close();
+    }
   }
 
   private String batchId(String what) {
@@ -171,18 +199,32 @@ final class PostgresCdcSource implements Source {
 
     Changes(Position committed, ReadOptions options) {
       this.options = options;
-      this.snapshotPending = committed.isStart();
       if (!committed.isStart()) {
-        tableLsn = Math.max(tableLsn, LogSequenceNumber.valueOf(committed.value()).asLong());
+        current = CdcPosition.parse(name, committed);
+        if (!current.inSnapshot()) {
+          tableLsn = Math.max(tableLsn, current.lsn());
+        }
       }
+      this.snapshotPending = committed.isStart() || current.inSnapshot();
     }
 
     @Override
     public Optional<Batch> next() {
       try {
         if (snapshotPending) {
+          if (snapshot != null && options.stopping()) {
+            // Stopped between chunks: what is committed stays, and the next run resumes after it.
+            return Optional.empty();
+          }
+          if (snapshot == null) {
+            snapshot = openSnapshot();
+          }
+          if (!snapshot.finished()) {
+            return Optional.of(snapshot.nextBatch());
+          }
+          snapshot.close();
+          snapshot = null;
           snapshotPending = false;
-          return Optional.of(snapshot());
         }
         if (stream == null) {
           try (Connection sql = connection.open()) {
@@ -206,34 +248,60 @@ final class PostgresCdcSource implements Source {
       }
     }
 
-    private Batch snapshot() throws SQLException {
+    /**
+     * Starts the initial snapshot: on a new slot, whose exported snapshot lines up with its start;
+     * or, when the table's position holds a snapshot's progress, after the last key committed, in a
+     * snapshot exported by a temporary slot.
+     */
+    private SnapshotReader openSnapshot() throws SQLException {
+      boolean resuming = current != null && current.inSnapshot();
       List<RelationColumn> columns;
+      boolean utf8;
       try (Connection sql = connection.open()) {
         slot.preparePublication(sql);
         columns = tableColumns(sql);
-        if (slot.exists(sql)) {
+        utf8 = utf8(sql);
+        if (resuming && !slot.exists(sql)) {
+          throw FloeException.user("Cannot resume the initial snapshot of source %s: replication slot %s is gone,"
+              + " so the changes since the snapshot began cannot be read. Load the table again from a new snapshot"
+              + " (floe ingest %s --full-refresh).", name, slot.slot(), name);
+        }
+        if (!resuming && slot.exists(sql)) {
           LOG.info("Source {}: slot {} was left by a run that stopped before its snapshot committed; taking the"
               + " snapshot again", name, slot.slot());
           slot.drop(sql);
         }
         shape = raw ? ChangeShape.raw(sql.getCatalog(), table.schema(), table.table()) : ChangeShape.typed(columns);
       }
-      ReplicationSlot.Created created = slot.create();
-      Instant taken = Instant.now();
-      ChangeShape snapshotShape = shape;
-      RowInput input = new RowInput() {
-        @Override
-        public List<SourceColumn> columns() {
-          return snapshotShape.columns();
+      Optional<SnapshotKey> key = SnapshotKey.of(columns, utf8);
+      if (!resuming) {
+        ReplicationSlot.Created created = slot.create();
+        if (key.isEmpty()) {
+          LOG.info("Source {}: table {} has no primary key of integers, uuids or text, so its snapshot is read in"
+              + " one commit", name, table);
         }
+        CdcPosition position = new CdcPosition(created.consistentPoint(),
+            key.map(SnapshotKey::names).orElse(List.of()), Optional.of(List.of()), List.of());
+        return new SnapshotReader(created, null, columns, key.orElse(null), position);
+      }
+      if (key.isEmpty() || !key.get().names().equals(current.key())) {
+        throw FloeException.user("Cannot resume the initial snapshot of source %s: it was read in the order of"
+            + " primary key %s, and table %s now has %s. Load the table again from a new snapshot (floe ingest %s"
+            + " --full-refresh).", name, current.key(), table, key.map(SnapshotKey::names).orElse(List.of()), name);
+      }
+      ReplicationSlot.Temporary temporary = slot.createTemporary();
+      ReplicationSlot.Created created = temporary.created();
+      LOG.info("Source {}: resuming the initial snapshot of {} after key {}, in a snapshot at log position {}", name,
+          table, current.snapshotAfter().orElseThrow(), LogSequenceNumber.valueOf(created.consistentPoint()));
+      return new SnapshotReader(created, temporary, columns, key.get(), current.resumedAt(created.consistentPoint()));
+    }
 
-        @Override
-        public RowStream open() {
-          return new SnapshotRows(created, columns, snapshotShape, taken);
-        }
-      };
-      return new Batch(batchId("snapshot@" + created.snapshotName()), input, position(created.consistentPoint()), 0,
-          table + " snapshot at log position " + LogSequenceNumber.valueOf(created.consistentPoint()).asString());
+    private boolean utf8(Connection sql) throws SQLException {
+      try (Statement statement = sql.createStatement();
+          ResultSet rows = statement.executeQuery("SHOW server_encoding")) {
+        rows.next();
+        return rows.getString(1).equalsIgnoreCase("UTF8");
+      }
     }
 
     private List<RelationColumn> tableColumns(Connection sql) throws SQLException {
@@ -323,7 +391,8 @@ final class PostgresCdcSource implements Source {
           return rows;
         }
       };
-      return new Batch(batchId("log@" + start), input, position(start), 0,
+      CdcPosition planned = current == null ? CdcPosition.streaming(start) : current.streamedTo(start);
+      return new Batch(batchId("log@" + start), input, planned.toPosition(), 0,
           "changes after " + LogSequenceNumber.valueOf(start).asString() + lag(start));
     }
 
@@ -554,6 +623,7 @@ final class PostgresCdcSource implements Source {
     }
 
     private void change(PgOutputMessage message) {
+      changes++;
       Instant time = PgValues.fromPostgresMicros(transaction.commitMicros());
       long lsn = stream.getLastReceiveLSN().asLong();
       long commitLsn = transaction.finalLsn();
@@ -564,6 +634,9 @@ final class PostgresCdcSource implements Source {
             xid)));
       } else if (message instanceof Insert insert) {
         Relation relation = relation(insert.relationId());
+        if (inLaterSnapshot(relation, insert.values())) {
+          return;
+        }
         ready.add(shape.row(new Change(ChangeLog.INSERT, insert.values(), relation.columns(), time, commitLsn, lsn,
             xid)));
       } else if (message instanceof Update update) {
@@ -581,19 +654,53 @@ final class PostgresCdcSource implements Source {
         }
         if (keyChanged(relation, update)) {
           // A new primary key is a different row: the old one goes, the new one comes (as Debezium has it).
-          ready.add(shape.row(new Change(ChangeLog.DELETE, update.before(), relation.columns(), time, commitLsn,
-              lsn, xid)));
-          ready.add(shape.row(new Change(ChangeLog.INSERT, after, relation.columns(), time, commitLsn, lsn, xid)));
+          if (!inLaterSnapshot(relation, update.before())) {
+            ready.add(shape.row(new Change(ChangeLog.DELETE, update.before(), relation.columns(), time, commitLsn,
+                lsn, xid)));
+          }
+          if (!inLaterSnapshot(relation, after)) {
+            ready.add(shape.row(new Change(ChangeLog.INSERT, after, relation.columns(), time, commitLsn, lsn, xid)));
+          }
           changes++;
-        } else {
+        } else if (!inLaterSnapshot(relation, after)) {
           ready.add(shape.row(new Change(ChangeLog.UPDATE, after, relation.columns(), time, commitLsn, lsn, xid)));
         }
       } else if (message instanceof Delete delete) {
         Relation relation = relation(delete.relationId());
-        ready.add(shape.row(new Change(ChangeLog.DELETE, delete.before(), relation.columns(), time, commitLsn, lsn,
-            xid)));
+        if (!inLaterSnapshot(relation, delete.before())) {
+          ready.add(shape.row(new Change(ChangeLog.DELETE, delete.before(), relation.columns(), time, commitLsn, lsn,
+              xid)));
+        }
       }
-      changes++;
+    }
+
+    /**
+     * Whether a change is already in the table: its row's key lies in a part of the initial snapshot
+     * that was read (after a kill) in a snapshot taken after the change's transaction committed.
+     * PostgreSQL's rule: a snapshot exported at a slot's start shows exactly the transactions whose
+     * commit record lies before it.
+     */
+    private boolean inLaterSnapshot(Relation relation, List<Value> values) {
+      if (current == null || current.segments().isEmpty() || transaction.finalLsn() >= current.segmentsEnd()) {
+        return false;
+      }
+      if (segmentKey == null) {
+        segmentKey = SnapshotKey.named(current.key(), relation.columns()).orElseThrow(() -> FloeException.user(
+            "Cannot follow table %s for source %s: its snapshot was resumed in the order of primary key %s, which"
+                + " the table no longer has. Load the table again from a new snapshot (floe ingest %s --full-refresh).",
+            table, name, current.key(), name));
+      }
+      Optional<List<String>> key = segmentKey.of(relation.columns(), values);
+      if (key.isEmpty()) {
+        return false;
+      }
+      long snapshotAt = current.lsn();
+      for (CdcPosition.Segment segment : current.segments()) {
+        if (segmentKey.compare(key.get(), segment.after()) > 0) {
+          snapshotAt = segment.at();
+        }
+      }
+      return transaction.finalLsn() < snapshotAt;
     }
 
     // The old key comes only when the key changed (default replica identity) or always (FULL).
@@ -628,7 +735,8 @@ final class PostgresCdcSource implements Source {
       if (lastCommitEnd < 0) {
         throw new IllegalStateException("Invalid batch of source " + name + ": it ended inside a transaction");
       }
-      return Optional.of(position(lastCommitEnd));
+      return Optional.of((current == null ? CdcPosition.streaming(lastCommitEnd) : current.streamedTo(lastCommitEnd))
+          .toPosition());
     }
 
     @Override
@@ -637,34 +745,61 @@ final class PostgresCdcSource implements Source {
     }
   }
 
-  /** The table as the exported snapshot shows it, every value read as text like the log sends it. */
-  private final class SnapshotRows implements RowStream {
+  /**
+   * The table as an exported snapshot shows it, every value read as text like the log sends it:
+   * one query in key order, cut into batches of {@link #chunkRows} rows that each commit the key
+   * they reached (a table without a usable key is one batch). The query's transaction stays open
+   * across the batches, so all of them see the same snapshot.
+   */
+  private final class SnapshotReader implements AutoCloseable {
     private final Connection sql;
-    private final Statement statement;
-    private final ResultSet rows;
+    private final ReplicationSlot.Temporary temporary;
     private final List<RelationColumn> columns;
-    private final ChangeShape shape;
-    private final Instant taken;
-    private final long consistentPoint;
-    private Boolean hasNext;
+    private final SnapshotKey key;
+    private final int[] keyIndexes;
+    private final Instant taken = Instant.now();
+    private final long snapshotAt;
+    private final ResultSet rows;
+    /** The position after the rows handed out so far. */
+    private CdcPosition position;
+    private Boolean hasRow;
+    private boolean finished;
 
-    SnapshotRows(ReplicationSlot.Created created, List<RelationColumn> columns, ChangeShape shape, Instant taken) {
+    SnapshotReader(ReplicationSlot.Created created, ReplicationSlot.Temporary temporary, List<RelationColumn> columns,
+        SnapshotKey key, CdcPosition position) {
+      this.temporary = temporary;
       this.columns = columns;
-      this.shape = shape;
-      this.taken = taken;
-      this.consistentPoint = created.consistentPoint();
+      this.key = key;
+      this.position = position;
+      this.snapshotAt = position.segments().isEmpty() ? position.lsn()
+          : position.segments().get(position.segments().size() - 1).at();
+      this.keyIndexes = key == null ? new int[0] : key.names().stream()
+          .mapToInt(n -> columns.stream().map(RelationColumn::name).toList().indexOf(n)).toArray();
       this.sql = connection.open();
       try {
         sql.setAutoCommit(false);
         sql.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-        statement = sql.createStatement();
-        statement.execute("SET TRANSACTION SNAPSHOT '" + created.snapshotName().replace("'", "''") + "'");
-        statement.setFetchSize(fetchSize);
+        try (Statement statement = sql.createStatement()) {
+          statement.execute("SET TRANSACTION SNAPSHOT '" + created.snapshotName().replace("'", "''") + "'");
+        }
         StringBuilder select = new StringBuilder("SELECT ");
         for (int i = 0; i < columns.size(); i++) {
           select.append(i == 0 ? "" : ", ").append(quote(columns.get(i).name())).append("::text");
         }
-        rows = statement.executeQuery(select.append(" FROM ").append(table.quoted()).toString());
+        select.append(" FROM ").append(table.quoted()).append(" AS snapshot_rows");
+        List<String> after = position.snapshotAfter().orElse(List.of());
+        if (!after.isEmpty()) {
+          select.append(" WHERE ").append(key.after("snapshot_rows"));
+        }
+        if (key != null) {
+          select.append(" ORDER BY ").append(key.orderBy("snapshot_rows"));
+        }
+        PreparedStatement statement = sql.prepareStatement(select.toString());
+        for (int i = 0; i < after.size(); i++) {
+          statement.setString(i + 1, after.get(i));
+        }
+        statement.setFetchSize(fetchSize);
+        rows = statement.executeQuery();
       } catch (SQLException e) {
         closeQuietly();
         throw FloeException.external(e, "Cannot read the initial snapshot of table %s for source %s: %s", table,
@@ -672,25 +807,47 @@ final class PostgresCdcSource implements Source {
       }
     }
 
-    @Override
-    public boolean hasNext() {
-      if (hasNext == null) {
+    /** Whether the last batch read the table to its end. */
+    boolean finished() {
+      return finished;
+    }
+
+    Batch nextBatch() {
+      List<String> after = position.snapshotAfter().orElseThrow();
+      String lsn = LogSequenceNumber.valueOf(snapshotAt).asString();
+      String what = "snapshot@" + lsn + (after.isEmpty() ? "" : " after " + after);
+      List<SourceColumn> batchColumns = shape.columns();
+      ChangeShape batchShape = shape;
+      int limit = key == null ? Integer.MAX_VALUE : chunkRows;
+      RowInput input = new RowInput() {
+        @Override
+        public List<SourceColumn> columns() {
+          return batchColumns;
+        }
+
+        @Override
+        public RowStream open() {
+          return new Chunk(batchShape, limit);
+        }
+      };
+      return new Batch(batchId(what), input, position.snapshotDone().toPosition(), 0, table + " snapshot at log"
+          + " position " + lsn + (after.isEmpty() ? "" : ", rows after key " + after));
+    }
+
+    private boolean hasRow() {
+      if (hasRow == null) {
         try {
-          hasNext = rows.next();
+          hasRow = rows.next();
         } catch (SQLException e) {
           throw FloeException.external(e, "Cannot read the initial snapshot of table %s for source %s: %s", table,
               name, e.getMessage());
         }
       }
-      return hasNext;
+      return hasRow;
     }
 
-    @Override
-    public Object[] next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      hasNext = null;
+    private List<Value> takeRow() {
+      hasRow = null;
       List<Value> values = new ArrayList<>(columns.size());
       try {
         for (int i = 0; i < columns.size(); i++) {
@@ -701,13 +858,59 @@ final class PostgresCdcSource implements Source {
         throw FloeException.external(e, "Cannot read the initial snapshot of table %s for source %s: %s", table,
             name, e.getMessage());
       }
-      return shape.row(new Change(ChangeLog.READ, values, columns, taken, consistentPoint, consistentPoint, null));
+      if (key != null) {
+        List<String> last = new ArrayList<>(keyIndexes.length);
+        for (int index : keyIndexes) {
+          last.add(values.get(index).text());
+        }
+        position = position.snapshotAt(last);
+      }
+      return values;
+    }
+
+    /** One batch's rows: up to {@code limit} rows from where the last batch stopped. */
+    private final class Chunk implements RowStream {
+      private final ChangeShape shape;
+      private final int limit;
+      private int count;
+
+      Chunk(ChangeShape shape, int limit) {
+        this.shape = shape;
+        this.limit = limit;
+      }
+
+      @Override
+      public boolean hasNext() {
+        return count < limit && hasRow();
+      }
+
+      @Override
+      public Object[] next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        count++;
+        return shape.row(new Change(ChangeLog.READ, takeRow(), columns, taken, snapshotAt, snapshotAt, null));
+      }
+
+      @Override
+      public Optional<Position> endPosition() {
+        finished = !hasRow();
+        return Optional.of((finished ? position.snapshotDone() : position).toPosition());
+      }
+
+      @Override
+      public void close() {
+        // The query stays open for the next batch; the reader closes it once the table is read.
+      }
     }
 
     @Override
     public void close() {
       try {
-        sql.commit();
+        if (!sql.isClosed()) {
+          sql.commit();
+        }
       } catch (SQLException e) {
         throw FloeException.external(e, "Cannot end the initial snapshot of table %s for source %s: %s", table,
             name, e.getMessage());
@@ -721,6 +924,13 @@ final class PostgresCdcSource implements Source {
         sql.close();
       } catch (SQLException e) {
         LOG.warn("Source {}: closing the snapshot connection failed: {}", name, e.getMessage());
+      }
+      if (temporary != null) {
+        try {
+          temporary.close();
+        } catch (SQLException e) {
+          LOG.warn("Source {}: closing the temporary slot's connection failed: {}", name, e.getMessage());
+        }
       }
     }
   }

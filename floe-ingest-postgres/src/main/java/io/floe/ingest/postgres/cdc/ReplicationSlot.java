@@ -114,6 +114,54 @@ final class ReplicationSlot implements AutoCloseable {
     }
   }
 
+  /**
+   * Creates a temporary slot, on a replication connection of its own, only for the snapshot it
+   * exports: a run resuming a chunked initial snapshot reads the rest of the table in it. The slot
+   * and its snapshot last until {@link Temporary#close()} (or the process ends).
+   */
+  Temporary createTemporary() throws SQLException {
+    Connection own = open();
+    String name = temporaryName();
+    try (Statement statement = own.createStatement();
+        ResultSet created = statement.executeQuery(
+            "CREATE_REPLICATION_SLOT " + quote(name) + " TEMPORARY LOGICAL pgoutput EXPORT_SNAPSHOT")) {
+      created.next();
+      return new Temporary(own, new Created(LogSequenceNumber.valueOf(created.getString("consistent_point")).asLong(),
+          created.getString("snapshot_name")));
+    } catch (SQLException e) {
+      own.close();
+      throw FloeException.conflict(e, "Cannot resume the initial snapshot of source %s: creating the temporary"
+          + " replication slot %s failed (%s). If another run of the source is resuming it, let it finish; otherwise"
+          + " check max_replication_slots.", source, name, e.getMessage());
+    }
+  }
+
+  // Slot names hold at most 63 characters: a long source's name is cut before the suffix.
+  private String temporaryName() {
+    String suffix = "_resume";
+    return (slot.length() + suffix.length() > 63 ? slot.substring(0, 63 - suffix.length()) : slot) + suffix;
+  }
+
+  /** A temporary slot and its exported snapshot, held open by their connection. */
+  static final class Temporary implements AutoCloseable {
+    private final Connection connection;
+    private final Created created;
+
+    private Temporary(Connection connection, Created created) {
+      this.connection = connection;
+      this.created = created;
+    }
+
+    Created created() {
+      return created;
+    }
+
+    @Override
+    public void close() throws SQLException {
+      connection.close();
+    }
+  }
+
   /** Starts streaming the publication's changes committed after {@code lsn}. */
   PGReplicationStream start(long lsn) throws SQLException {
     if (stream == null) {
@@ -140,25 +188,29 @@ final class ReplicationSlot implements AutoCloseable {
 
   private Connection replication() throws SQLException {
     if (replication == null) {
-      Properties properties = new Properties();
-      connection.properties().forEach((key, value) -> {
-        if (key.equals("user") || key.equals("password")) {
-          properties.setProperty(key, value);
-        }
-      });
-      PGProperty.ASSUME_MIN_SERVER_VERSION.set(properties, "10");
-      PGProperty.REPLICATION.set(properties, "database");
-      PGProperty.PREFER_QUERY_MODE.set(properties, "simple");
-      // Timestamps with time zone arrive in the walsender's zone; UTC keeps them readable.
-      PGProperty.OPTIONS.set(properties, "-c TimeZone=UTC");
-      try {
-        replication = DriverManager.getConnection(connection.url(), properties);
-      } catch (SQLException e) {
-        throw FloeException.external(e, "Cannot open a replication connection for source %s: %s. The user needs"
-            + " the REPLICATION attribute and pg_hba.conf a 'replication' line for it.", source, e.getMessage());
-      }
+      replication = open();
     }
     return replication;
+  }
+
+  private Connection open() throws SQLException {
+    Properties properties = new Properties();
+    connection.properties().forEach((key, value) -> {
+      if (key.equals("user") || key.equals("password")) {
+        properties.setProperty(key, value);
+      }
+    });
+    PGProperty.ASSUME_MIN_SERVER_VERSION.set(properties, "10");
+    PGProperty.REPLICATION.set(properties, "database");
+    PGProperty.PREFER_QUERY_MODE.set(properties, "simple");
+    // Timestamps with time zone arrive in the walsender's zone; UTC keeps them readable.
+    PGProperty.OPTIONS.set(properties, "-c TimeZone=UTC");
+    try {
+      return DriverManager.getConnection(connection.url(), properties);
+    } catch (SQLException e) {
+      throw FloeException.external(e, "Cannot open a replication connection for source %s: %s. The user needs"
+          + " the REPLICATION attribute and pg_hba.conf a 'replication' line for it.", source, e.getMessage());
+    }
   }
 
   private static boolean exists(Connection sql, String query, String... parameters) throws SQLException {

@@ -118,6 +118,49 @@ class PostgresCdcTest {
     assertThat(fixture.ingest("accounts").get(0).batches()).isZero();
   }
 
+  /**
+   * A snapshot read in chunks and stopped after the first (as a kill after that commit leaves it)
+   * resumes after the last key committed, in a new snapshot: the changes made meanwhile land once,
+   * either as a change (a key already read) or inside the new snapshot (a key read by it), never both.
+   */
+  @Test
+  void aSnapshotStoppedAfterItsFirstChunkResumesAfterItsLastKeyAndWritesNoChangeTwice() {
+    TestPostgres.execute("INSERT INTO accounts SELECT g, 'owner ' || g, g, now(), NULL FROM generate_series(6, 1000) g");
+    fixture = new IngestFixture(projectDir, source("typed") + "    snapshot.chunk-rows: 300\n", null);
+    AtomicBoolean stop = new AtomicBoolean();
+    SourceRun first = fixture.ingestion().run(definition(),
+        (source, batch, result, done, total, bytes, bytesTotal, elapsed) -> stop.set(true),
+        new ReadOptions(true, stop::get));
+    assertThat(first.rowsWritten()).isEqualTo(300);
+    assertThat(fixture.ingestion().state(definition()).position().value())
+        .as(fixture.rows("SELECT min(id), max(id), count(*), count(DISTINCT id) FROM bronze.accounts").toString())
+        .contains("\"snapshot-after\":[\"300\"]");
+
+    TestPostgres.execute(
+        "UPDATE accounts SET note = 'meanwhile' WHERE id IN (100, 500)",
+        "DELETE FROM accounts WHERE id = 600",
+        "INSERT INTO accounts VALUES (0, 'new low', 1, now(), NULL), (1001, 'new high', 1, now(), NULL)",
+        "UPDATE accounts SET id = 2000 WHERE id = 50");
+    SourceRun second = fixture.ingest("accounts").get(0);
+    TestPostgres.execute("UPDATE accounts SET note = 'after' WHERE id = 500");
+    fixture.ingest("accounts");
+
+    // 1-300 in the first snapshot; 301-1000 without 600, with 1001 and 2000 (was 50) in the second.
+    assertThat(fixture.rows("SELECT count(*), count(DISTINCT id), min(id), max(id) FROM bronze.accounts"
+        + " WHERE _op = 'r'").toString()).isEqualTo("[[1001, 1001, 1, 2000]]");
+    assertThat(second.batches()).as("three chunks of the rest, then the log").isGreaterThanOrEqualTo(3);
+    assertThat(fixture.rows("SELECT id, note FROM bronze.accounts WHERE _op = 'r' AND id IN (100, 500, 2000)"
+        + " ORDER BY id").toString()).isEqualTo("[[100, null], [500, meanwhile], [2000, null]]");
+    // Changes to keys the first snapshot read stream in; those the second snapshot shows do not.
+    assertThat(fixture.rows("SELECT id, _op, note FROM bronze.accounts WHERE _op <> 'r'"
+        + " ORDER BY _source_position, _source_lsn").toString())
+        .isEqualTo("[[100, u, meanwhile], [0, c, null], [50, d, null], [500, u, after]]");
+    assertThat(currentState()).isEqualTo(postgres("SELECT id, owner, balance FROM accounts ORDER BY id"));
+    // Once the log passed the second snapshot, the position is a plain log position again.
+    assertThat(fixture.ingestion().state(definition()).position().value()).doesNotContain("{");
+    assertThat(fixture.ingest("accounts").get(0).batches()).isZero();
+  }
+
   @Test
   void aColumnAddedWhileFollowingBecomesAColumnOfTheChangeTable() {
     fixture = new IngestFixture(projectDir, source("typed"), null);
