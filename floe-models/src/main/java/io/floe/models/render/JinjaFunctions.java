@@ -113,7 +113,8 @@ public final class JinjaFunctions {
     }
     java.util.List<String> key = keyColumns(positional.get(1));
     String order = String.valueOf(named.getOrDefault("order_by", DEFAULT_CHANGE_ORDER));
-    String changes = changedKeys(String.valueOf(positional.get(0)), key, order, named);
+    String relation = String.valueOf(positional.get(0));
+    String changes = filled(state, relation, changedKeys(relation, key, order, named), key, order);
     return "(SELECT latest.* FROM (SELECT max_by(struct(*), struct(" + order + ")) AS latest FROM " + changes
         + " GROUP BY " + String.join(", ", key) + "))";
   }
@@ -145,7 +146,8 @@ public final class JinjaFunctions {
     String key = String.join(", ", keyList);
     String order = positional.size() == 3 ? String.valueOf(positional.get(2))
         : String.valueOf(named.getOrDefault("order_by", DEFAULT_CHANGE_ORDER));
-    String changes = changedKeys(String.valueOf(positional.get(0)), keyList, order, named);
+    String relation = String.valueOf(positional.get(0));
+    String changes = filled(state, relation, changedKeys(relation, keyList, order, named), keyList, order);
     boolean keepDeletes = Boolean.parseBoolean(String.valueOf(named.getOrDefault("keep_deletes", "false")));
     String window = " OVER (PARTITION BY " + key + " ORDER BY " + order + ")";
     String rows = keepDeletes ? "SELECT *, _op = 'd' AS is_deleted FROM " + changes
@@ -162,6 +164,51 @@ public final class JinjaFunctions {
     return "(SELECT version.* FROM (SELECT struct(*) AS version, lead(" + position + ")" + window
         + " AS next_position FROM (" + versions + ")) WHERE (version." + position + " > " + since
         + " OR next_position > " + since + ")" + (keepDeletes ? "" : " AND version._op <> 'd'") + ")";
+  }
+
+  /** The typed CDC shape's list of the large values PostgreSQL did not send in a change (see postgres-cdc). */
+  private static final String UNCHANGED_TOAST = "_unchanged_toast";
+
+  /**
+   * The changes with each large value PostgreSQL left out of an update (a TOAST value the update did
+   * not touch, under the default replica identity: NULL in the row, named in {@value #UNCHANGED_TOAST})
+   * taken from the key's last change that sent it, so a current state or a history never writes NULL
+   * over the real value. Only columns that were ever left out are rewritten; when none were (or the
+   * table has no such list, or the render is a parse without the engine) the changes are as they are.
+   */
+  private static String filled(RenderState state, String relation, String changes, java.util.List<String> key,
+      String order) {
+    if (!state.executing()) {
+      return changes;
+    }
+    java.util.List<String> columns = state.queries.run("SELECT * FROM " + relation + " LIMIT 0").columns();
+    if (!columns.contains(UNCHANGED_TOAST)) {
+      return changes;
+    }
+    java.util.Set<String> unsent = new java.util.HashSet<>();
+    for (java.util.List<Object> row : state.queries.run("SELECT DISTINCT unsent FROM " + relation
+        + " LATERAL VIEW explode(split(" + UNCHANGED_TOAST + ", ',')) names AS unsent WHERE " + UNCHANGED_TOAST
+        + " IS NOT NULL").rows()) {
+      unsent.add(String.valueOf(row.get(0)));
+    }
+    if (unsent.isEmpty()) {
+      return changes;
+    }
+    String window = " OVER (PARTITION BY " + String.join(", ", key) + " ORDER BY " + order
+        + " ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)";
+    java.util.List<String> select = new java.util.ArrayList<>();
+    for (String column : columns) {
+      String quoted = "`" + column.replace("`", "``") + "`";
+      if (unsent.contains(column)) {
+        // The last sent value of the column: a struct, so that a NULL the source did send still counts.
+        select.add("(last_value(IF(array_contains(split(coalesce(" + UNCHANGED_TOAST + ", ''), ','), '"
+            + column.replace("'", "\\'") + "'), NULL, named_struct('v', " + quoted + ")), true)" + window + ").v AS "
+            + quoted);
+      } else {
+        select.add(quoted);
+      }
+    }
+    return "(SELECT " + String.join(", ", select) + " FROM " + changes + " AS changes)";
   }
 
   // The column `since` is compared with: position=, else the first order_by column.

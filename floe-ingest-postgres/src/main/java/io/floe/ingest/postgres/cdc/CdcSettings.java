@@ -15,7 +15,8 @@ final class CdcSettings {
       "The logical replication slot (pgoutput) holding the source's place in the log; default floe_<source>.",
       List.of(), false);
   static final ConfigField SHAPE = new ConfigField("shape", ConfigType.ENUM, "typed",
-      "typed: the table's own columns plus _op, _source_ts, _source_position, _source_lsn, _source_tx_id;"
+      "typed: the table's own columns plus _op, _source_ts, _source_position, _source_lsn, _source_tx_id,"
+          + " _unchanged_toast;"
           + " raw: Debezium's change-event shape (data as JSON, op, ts_ms, source_*).",
       List.of("typed", "raw"), false);
   static final ConfigField COMMIT_INTERVAL = new ConfigField("commit-interval", ConfigType.STRING, "2s",

@@ -19,7 +19,10 @@ import java.util.List;
  *       under the default replica identity holds only the key), then {@code _op} (c, u, d, r, t),
  *       {@code _source_ts} (commit time), {@code _source_position} (the transaction's commit LSN:
  *       later transactions have larger ones), {@code _source_lsn} (the change's own LSN, which
- *       orders the changes inside one transaction) and {@code _source_tx_id}.
+ *       orders the changes inside one transaction), {@code _source_tx_id} and
+ *       {@code _unchanged_toast}: the names (comma-separated) of the large values an update left alone
+ *       and PostgreSQL therefore did not send, NULL in the row; {@code latest_changes()} and
+ *       {@code change_history()} take them from the key's last change that sent them.
  *   <li>{@code raw}: the shape of seed 003's raw tables, a Debezium change event flattened:
  *       {@code data} (the row as JSON, the before-image for a delete), {@code op}, {@code ts_ms},
  *       {@code source_ts_ms}, {@code source_tx_id}, {@code source_lsn}, {@code source_commit_lsn},
@@ -30,6 +33,7 @@ abstract sealed class ChangeShape {
   /** The change-log columns the typed shape adds after the table's own. */
   static final String SOURCE_LSN = "_source_lsn";
   static final String SOURCE_TX_ID = "_source_tx_id";
+  static final String UNCHANGED_TOAST = "_unchanged_toast";
   static final String TRUNCATE = "t";
 
   /** One change, whatever its shape: the values are the table's, in relation order. */
@@ -69,6 +73,7 @@ abstract sealed class ChangeShape {
       all.addAll(ChangeLog.columns());
       all.add(new SourceColumn(SOURCE_LSN, "bigint"));
       all.add(new SourceColumn(SOURCE_TX_ID, "bigint"));
+      all.add(new SourceColumn(UNCHANGED_TOAST, "string"));
       this.columns = List.copyOf(all);
     }
 
@@ -96,15 +101,22 @@ abstract sealed class ChangeShape {
     @Override
     Object[] row(Change change) {
       int n = tableColumns.size();
-      Object[] row = new Object[n + 5];
+      Object[] row = new Object[n + 6];
+      StringBuilder unsent = null;
       for (int i = 0; i < n && i < change.values().size(); i++) {
-        row[i] = value(change.values().get(i), change.columns().get(i));
+        Value value = change.values().get(i);
+        row[i] = value(value, change.columns().get(i));
+        if (value.kind() == Value.Kind.UNCHANGED_TOAST) {
+          unsent = unsent == null ? new StringBuilder() : unsent.append(',');
+          unsent.append(change.columns().get(i).name());
+        }
       }
       row[n] = change.op();
       row[n + 1] = change.commitTime();
       row[n + 2] = change.commitLsn();
       row[n + 3] = change.lsn();
       row[n + 4] = change.txId();
+      row[n + 5] = unsent == null ? null : unsent.toString();
       return row;
     }
   }

@@ -408,6 +408,30 @@ final class PostgresCdcSource implements Source {
   }
 
   private String database;
+  private java.util.Set<String> primaryKey;
+
+  /** The table's primary key columns (none when it has no primary key), read once per run. */
+  private java.util.Set<String> primaryKey() {
+    if (primaryKey == null) {
+      try (Connection sql = connection.open();
+          PreparedStatement statement = sql.prepareStatement("SELECT a.attname FROM pg_index i JOIN pg_attribute a"
+              + " ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) WHERE i.indrelid = ?::regclass"
+              + " AND i.indisprimary")) {
+        statement.setString(1, table.quoted());
+        java.util.Set<String> names = new java.util.HashSet<>();
+        try (ResultSet rows = statement.executeQuery()) {
+          while (rows.next()) {
+            names.add(rows.getString(1));
+          }
+        }
+        primaryKey = names;
+      } catch (SQLException e) {
+        throw FloeException.external(e, "Cannot read the primary key of table %s for source %s: %s", table, name,
+            e.getMessage());
+      }
+    }
+    return primaryKey;
+  }
 
   private String database() {
     if (database == null) {
@@ -652,7 +676,7 @@ final class PostgresCdcSource implements Source {
           }
           after = filled;
         }
-        if (keyChanged(relation, update)) {
+        if (keyChanged(relation, update, after)) {
           // A new primary key is a different row: the old one goes, the new one comes (as Debezium has it).
           if (!inLaterSnapshot(relation, update.before())) {
             ready.add(shape.row(new Change(ChangeLog.DELETE, update.before(), relation.columns(), time, commitLsn,
@@ -704,22 +728,23 @@ final class PostgresCdcSource implements Source {
     }
 
     // The old key comes only when the key changed (default replica identity) or always (FULL).
-    private boolean keyChanged(Relation relation, Update update) {
+    private boolean keyChanged(Relation relation, Update update, List<Value> after) {
       if (update.before().isEmpty()) {
         return false;
       }
       if (update.beforeIsKeyOnly()) {
         return true;
       }
+      // Under FULL identity the log flags every column as key: compare the primary key's columns only.
+      java.util.Set<String> primaryKey = primaryKey();
       for (int i = 0; i < relation.columns().size(); i++) {
-        if (relation.columns().get(i).key()
-            && !java.util.Objects.equals(update.before().get(i).text(), update.values().get(i).text())) {
+        if (primaryKey.contains(relation.columns().get(i).name())
+            && !java.util.Objects.equals(update.before().get(i).text(), after.get(i).text())) {
           return true;
         }
       }
       return false;
     }
-
     @Override
     public Object[] next() {
       if (!hasNext()) {

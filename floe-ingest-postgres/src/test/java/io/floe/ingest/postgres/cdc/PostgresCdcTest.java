@@ -171,6 +171,30 @@ class PostgresCdcTest {
     assertThat(fixture.ingest("accounts").get(0).batches()).isZero();
   }
 
+  /**
+   * A large value stored out of line (TOAST) that an update leaves alone is not in the log under
+   * the default replica identity: the typed row holds NULL and names the column in
+   * {@code _unchanged_toast}, for latest_changes() and change_history() to fill. Under FULL identity
+   * the old row carries it, and the row holds the value.
+   */
+  @Test
+  void aLargeValueAnUpdateLeftAloneIsNamedAsUnsentOrTakenFromTheOldRow() {
+    TestPostgres.execute("ALTER TABLE accounts ALTER COLUMN note SET STORAGE EXTERNAL",
+        "UPDATE accounts SET note = repeat('n', 5000) WHERE id IN (1, 2)");
+    fixture = new IngestFixture(projectDir, source("typed"), null);
+    fixture.ingest("accounts");
+    TestPostgres.execute("UPDATE accounts SET balance = balance + 1 WHERE id = 1");
+    fixture.ingest("accounts");
+    TestPostgres.execute("ALTER TABLE accounts REPLICA IDENTITY FULL",
+        "UPDATE accounts SET balance = balance + 1 WHERE id = 2");
+    fixture.ingest("accounts");
+
+    assertThat(fixture.rows("SELECT id, length(note), _unchanged_toast FROM bronze.accounts WHERE _op = 'u'"
+        + " ORDER BY _source_position").toString()).isEqualTo("[[1, null, note], [2, 5000, null]]");
+    assertThat(fixture.rows("SELECT id, length(note), _unchanged_toast FROM bronze.accounts WHERE _op = 'r'"
+        + " AND id IN (1, 2) ORDER BY id").toString()).isEqualTo("[[1, 5000, null], [2, 5000, null]]");
+  }
+
   @Test
   void aColumnAddedWhileFollowingBecomesAColumnOfTheChangeTable() {
     fixture = new IngestFixture(projectDir, source("typed"), null);
