@@ -33,6 +33,10 @@ final class BenchmarksDoc {
     md.append('\n');
     for (Map.Entry<String, String> benchmark : BenchReport.TITLES.entrySet()) {
       List<Figure> figures = report.figures().stream().filter(f -> f.benchmark().equals(benchmark.getKey())).toList();
+      if (figures.isEmpty()) {
+        // Not run: an opt-in row (BenchOptions.OPT_IN) the run did not name.
+        continue;
+      }
       md.append("## ").append(benchmark.getValue()).append("\n\n")
           .append("| tool | what it does | median s | min s | max s | peak heap MB | peak RSS MB | median vs peers |\n")
           .append("|---|---|---:|---:|---:|---:|---:|---|\n");
