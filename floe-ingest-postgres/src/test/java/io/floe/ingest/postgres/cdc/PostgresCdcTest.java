@@ -195,6 +195,26 @@ class PostgresCdcTest {
         + " AND id IN (1, 2) ORDER BY id").toString()).isEqualTo("[[1, 5000, null], [2, 5000, null]]");
   }
 
+  /**
+   * A column widened while the log is read (the change table's column widens with it, as Iceberg
+   * allows) and a truncate (a row of its own, op t, between the changes before and after it).
+   */
+  @Test
+  void aWidenedColumnAndATruncateLandAsTheLogSaysThem() {
+    fixture = new IngestFixture(projectDir, source("typed"), null);
+    fixture.ingest("accounts");
+    TestPostgres.execute("ALTER TABLE accounts ALTER COLUMN balance TYPE numeric(14,2)",
+        "UPDATE accounts SET balance = 123456789012.34 WHERE id = 1",
+        "TRUNCATE accounts",
+        "INSERT INTO accounts VALUES (9, 'after the truncate', 1, now(), NULL)");
+    fixture.ingest("accounts");
+
+    assertThat(fixture.rows("SELECT _op, id, balance FROM bronze.accounts WHERE _op <> 'r'"
+        + " ORDER BY _source_position, _source_lsn").toString())
+        .isEqualTo("[[u, 1, 123456789012.34], [t, null, null], [c, 9, 1.00]]");
+    assertThat(fixture.value("SELECT typeof(balance) FROM bronze.accounts LIMIT 1")).isEqualTo("decimal(14,2)");
+  }
+
   @Test
   void aColumnAddedWhileFollowingBecomesAColumnOfTheChangeTable() {
     fixture = new IngestFixture(projectDir, source("typed"), null);
