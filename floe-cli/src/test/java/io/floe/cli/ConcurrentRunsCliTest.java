@@ -3,7 +3,6 @@ package io.floe.cli;
 import static io.floe.cli.CliRun.floe;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.floe.ingest.kafka.KafkaBroker;
 import io.floe.runtime.lock.ProjectLock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,9 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,29 +22,15 @@ class ConcurrentRunsCliTest {
   private static final int ROUNDS = 2;
   private static final int FILES_PER_ROUND = 2;
   private static final int ROWS_PER_FILE = 20;
-  private static final String TOPIC = "events";
-  private static KafkaBroker broker;
 
   @TempDir Path workspace;
-
-  @BeforeAll
-  static void startBroker() throws Exception {
-    broker = KafkaBroker.start(Files.createTempDirectory("floe-concurrent-kafka"));
-    broker.createTopic(TOPIC, 2);
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
 
   /**
    * Two projects share one catalog and warehouse, so their locks do not meet: only the commit's own
    * validation stands between two runs and a double load. Both build at the same time, round after
    * round as new files land: the first round is both projects' first build (they create the same
    * namespaces, one of them declared by neither), and both load the same sources (the DuckDB CSV
-   * path, the Spark JSON path, and a Kafka topic of two partitions read 10 records a batch, whose
-   * position is the partitions' offsets).
+   * path and the Spark JSON path).
    */
   @Test
   void twoBuildsLoadingOneSourceInTwoJvmsNeverLoadABatchTwice() throws Exception {
@@ -67,7 +49,7 @@ class ConcurrentRunsCliTest {
         }
       }
       files += FILES_PER_ROUND;
-      for (String table : List.of("bronze.events_csv", "bronze.events_json", "bronze.events_kafka")) {
+      for (String table : List.of("bronze.events_csv", "bronze.events_json")) {
         assertThat(count(first, "SELECT count(*) - count(DISTINCT id) FROM " + table)).as("duplicates in " + table)
             .isZero();
       }
@@ -77,7 +59,7 @@ class ConcurrentRunsCliTest {
     floe(second, "build").ok();
     assertThat(count(first, "SELECT sum(n) FROM marts.first_counts")).isEqualTo((long) files * ROWS_PER_FILE);
     assertThat(count(second, "SELECT sum(n) FROM marts.second_counts")).isEqualTo((long) files * ROWS_PER_FILE);
-    for (String table : List.of("bronze.events_csv", "bronze.events_json", "bronze.events_kafka")) {
+    for (String table : List.of("bronze.events_csv", "bronze.events_json")) {
       assertThat(count(second, "SELECT count(*) FROM " + table)).isEqualTo((long) files * ROWS_PER_FILE);
       assertThat(count(second, "SELECT count(DISTINCT id) FROM " + table)).isEqualTo((long) files * ROWS_PER_FILE);
       assertThat(count(second, "SELECT count(*) FROM " + table + ".refs WHERE name LIKE 'floe_batch_%'")).isZero();
@@ -232,15 +214,7 @@ class ConcurrentRunsCliTest {
             type: json
             path: %s/events_*.jsonl
             batch: {max-files: 1}
-          events_kafka:
-            type: kafka
-            bootstrap-servers: %s
-            topic: %s
-            format: json
-            schema: {id: bigint, payload: string}
-            max-records: 10
-        """.formatted(name, shared.resolve("catalog.db"), shared.resolve("warehouse"), landing, landing,
-        broker.bootstrapServers(), TOPIC));
+        """.formatted(name, shared.resolve("catalog.db"), shared.resolve("warehouse"), landing, landing));
     // A namespace neither project declares: both builds create it on first use.
     Files.createDirectories(project.resolve("models"));
     Files.writeString(project.resolve("models/" + name + "_counts.sql"), """
@@ -260,13 +234,6 @@ class ConcurrentRunsCliTest {
     }
     Files.writeString(landing.resolve(String.format("events_%03d.csv", file)), csv);
     Files.writeString(landing.resolve(String.format("events_%03d.jsonl", file)), json);
-    List<ProducerRecord<String, String>> records = new java.util.ArrayList<>();
-    json.toString().lines().forEach(line -> records.add(new ProducerRecord<>(TOPIC, line)));
-    try {
-      broker.send(TOPIC, records);
-    } catch (Exception e) {
-      throw new IOException("Cannot send file " + file + "'s rows to topic " + TOPIC, e);
-    }
   }
 
   private static long count(Path project, String sql) {
