@@ -3,6 +3,7 @@ package io.floe.cli;
 import static io.floe.cli.CliRun.floe;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.floe.ingest.kafka.KafkaBroker;
 import io.floe.runtime.lock.ProjectLock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,15 +27,34 @@ class ConcurrentRunsCliTest {
   private static final int ROUNDS = 2;
   private static final int FILES_PER_ROUND = 2;
   private static final int ROWS_PER_FILE = 20;
+  private static KafkaBroker broker;
+  /** Each test's own topic: a topic shared by the tests would hold an earlier test's records too. */
+  private final String topic = "events_" + java.util.UUID.randomUUID().toString().substring(0, 8);
 
   @TempDir Path workspace;
+
+  @BeforeAll
+  static void startBroker() throws Exception {
+    broker = KafkaBroker.start(Files.createTempDirectory("floe-concurrent-kafka"));
+  }
+
+  @BeforeEach
+  void createTopic() throws Exception {
+    broker.createTopic(topic, 2);
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    broker.close();
+  }
 
   /**
    * Two projects share one catalog and warehouse, so their locks do not meet: only the commit's own
    * validation stands between two runs and a double load. Both build at the same time, round after
    * round as new files land: the first round is both projects' first build (they create the same
    * namespaces, one of them declared by neither), and both load the same sources (the DuckDB CSV
-   * path and the Spark JSON path).
+   * path, the Spark JSON path, and a Kafka topic of two partitions read 10 records a batch, whose
+   * position is the partitions' offsets).
    */
   @Test
   void twoBuildsLoadingOneSourceInTwoJvmsNeverLoadABatchTwice() throws Exception {
@@ -49,7 +73,7 @@ class ConcurrentRunsCliTest {
         }
       }
       files += FILES_PER_ROUND;
-      for (String table : List.of("bronze.events_csv", "bronze.events_json")) {
+      for (String table : List.of("bronze.events_csv", "bronze.events_json", "bronze.events_kafka")) {
         assertThat(count(first, "SELECT count(*) - count(DISTINCT id) FROM " + table)).as("duplicates in " + table)
             .isZero();
       }
@@ -59,7 +83,7 @@ class ConcurrentRunsCliTest {
     floe(second, "build").ok();
     assertThat(count(first, "SELECT sum(n) FROM marts.first_counts")).isEqualTo((long) files * ROWS_PER_FILE);
     assertThat(count(second, "SELECT sum(n) FROM marts.second_counts")).isEqualTo((long) files * ROWS_PER_FILE);
-    for (String table : List.of("bronze.events_csv", "bronze.events_json")) {
+    for (String table : List.of("bronze.events_csv", "bronze.events_json", "bronze.events_kafka")) {
       assertThat(count(second, "SELECT count(*) FROM " + table)).isEqualTo((long) files * ROWS_PER_FILE);
       assertThat(count(second, "SELECT count(DISTINCT id) FROM " + table)).isEqualTo((long) files * ROWS_PER_FILE);
       assertThat(count(second, "SELECT count(*) FROM " + table + ".refs WHERE name LIKE 'floe_batch_%'")).isZero();
@@ -183,7 +207,7 @@ class ConcurrentRunsCliTest {
    * Lands a round's files (numbered from {@code firstFile}), starts {@code firstCommand} in one
    * project and {@code secondCommand} in the other at the same time, and waits for both.
    */
-  private static List<Finished> landAndRunAtOnce(Path landing, int firstFile, Path firstProject, String firstCommand,
+  private List<Finished> landAndRunAtOnce(Path landing, int firstFile, Path firstProject, String firstCommand,
       Path secondProject, String secondCommand) throws IOException, InterruptedException {
     for (int i = 0; i < FILES_PER_ROUND; i++) {
       land(landing, firstFile + i);
@@ -214,7 +238,15 @@ class ConcurrentRunsCliTest {
             type: json
             path: %s/events_*.jsonl
             batch: {max-files: 1}
-        """.formatted(name, shared.resolve("catalog.db"), shared.resolve("warehouse"), landing, landing));
+          events_kafka:
+            type: kafka
+            bootstrap-servers: %s
+            topic: %s
+            format: json
+            schema: {id: bigint, payload: string}
+            max-records: 10
+        """.formatted(name, shared.resolve("catalog.db"), shared.resolve("warehouse"), landing, landing,
+        broker.bootstrapServers(), topic));
     // A namespace neither project declares: both builds create it on first use.
     Files.createDirectories(project.resolve("models"));
     Files.writeString(project.resolve("models/" + name + "_counts.sql"), """
@@ -224,7 +256,7 @@ class ConcurrentRunsCliTest {
     return project;
   }
 
-  private static void land(Path landing, int file) throws IOException {
+  private void land(Path landing, int file) throws IOException {
     StringBuilder csv = new StringBuilder("id,payload\n");
     StringBuilder json = new StringBuilder();
     for (int row = 0; row < ROWS_PER_FILE; row++) {
@@ -234,6 +266,13 @@ class ConcurrentRunsCliTest {
     }
     Files.writeString(landing.resolve(String.format("events_%03d.csv", file)), csv);
     Files.writeString(landing.resolve(String.format("events_%03d.jsonl", file)), json);
+    List<ProducerRecord<String, String>> records = new java.util.ArrayList<>();
+    json.toString().lines().forEach(line -> records.add(new ProducerRecord<>(topic, line)));
+    try {
+      broker.send(topic, records);
+    } catch (Exception e) {
+      throw new IOException("Cannot send file " + file + "'s rows to topic " + topic, e);
+    }
   }
 
   private static long count(Path project, String sql) {
