@@ -149,55 +149,32 @@ final class CdcBenchmark {
     try (EmbeddedPostgres postgres = startPostgres();
         FloeEngine engine = FloeEngine.open(Project.load(project(postgres)))) {
       execute(postgres, "CREATE TABLE ticks (id bigint PRIMARY KEY, note text)", "INSERT INTO ticks VALUES (0, 'before')");
-      ProjectSources sources = ProjectSources.load(engine.project());
-      SourceDefinition ticks = sources.select(List.of("ticks")).get(0);
       io.floe.spark.maintenance.TableMaintenance maintenance = new io.floe.spark.maintenance.TableMaintenance(engine);
-      java.util.concurrent.atomic.AtomicLong committed = new java.util.concurrent.atomic.AtomicLong();
-      java.util.concurrent.atomic.AtomicInteger batches = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.atomic.AtomicInteger commits = new java.util.concurrent.atomic.AtomicInteger();
       java.util.concurrent.atomic.AtomicInteger maintained = new java.util.concurrent.atomic.AtomicInteger();
       java.util.concurrent.atomic.AtomicLong most = new java.util.concurrent.atomic.AtomicLong();
-      java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-      MemorySampler sampler = MemorySampler.start();
-      long start = System.nanoTime();
-      java.util.concurrent.CompletableFuture<SourceRun> following = java.util.concurrent.CompletableFuture.supplyAsync(
-          () -> new Ingestion(engine, sources).run(ticks, (definition, batch, result, done, total, bytes, bytesTotal,
-              elapsed) -> {
-                committed.addAndGet(result.rowsWritten());
-                batches.incrementAndGet();
-                org.apache.iceberg.Table table = engine.table(definition.target());
-                most.accumulateAndGet(io.floe.spark.maintenance.TableMaintenance.dataFiles(table), Math::max);
-                if (maintenance.due(table, io.floe.core.maintenance.MaintenancePolicy.DEFAULTS, false).any()) {
-                  maintenance.maintain(definition.target(), io.floe.core.maintenance.MaintenancePolicy.DEFAULTS, false,
-                      step -> { });
-                  maintained.incrementAndGet();
-                }
-                if (batches.get() % 100 == 0) {
-                  LOG.info("cdc follow: {} commits, {} changes, at most {} data files, {} maintenance runs",
-                      batches.get(), committed.get(), most.get(), maintained.get());
-                }
-              }, new ReadOptions(true, stop::get)));
-      double seconds;
-      try {
-        awaitUntil(() -> batches.get() >= 1 || following.isDone(), 120, "the snapshot of ticks");
-        start = System.nanoTime();
-        tick(postgres, written);
-        awaitUntil(() -> committed.get() >= written + 1 || following.isDone(), 300, "every tick committed");
-        seconds = (System.nanoTime() - start) / 1e9;
-      } finally {
-        stop.set(true);
-        following.get(300, TimeUnit.SECONDS);
-        sampler.close();
-      }
+      Followed followed = followTicks(engine, postgres, written, 300, target -> {
+        org.apache.iceberg.Table table = engine.table(target);
+        most.accumulateAndGet(io.floe.spark.maintenance.TableMaintenance.dataFiles(table), Math::max);
+        if (maintenance.due(table, io.floe.core.maintenance.MaintenancePolicy.DEFAULTS, false).any()) {
+          maintenance.maintain(target, io.floe.core.maintenance.MaintenancePolicy.DEFAULTS, false, step -> { });
+          maintained.incrementAndGet();
+        }
+        if (commits.incrementAndGet() % 100 == 0) {
+          LOG.info("cdc follow: {} commits, at most {} data files, {} maintenance runs", commits.get(), most.get(),
+              maintained.get());
+        }
+      });
       BenchChecks.rows("Floe's change table bronze.ticks", FloeIngestBenchmark.count(engine, "bronze.ticks"),
           written + 1);
       long filesAtEnd = io.floe.spark.maintenance.TableMaintenance.dataFiles(engine.table("bronze.ticks"));
       String label = String.format(java.util.Locale.ROOT, "%,d changes/s for %d min followed at the default"
           + " commit-interval (2s) with automatic maintenance (default policy): %,d commits, at most %,d data files"
-          + " at once, %,d at the end, %,d maintenance runs", LATENCY_RATE, minutes, batches.get(), most.get(),
+          + " at once, %,d at the end, %,d maintenance runs", LATENCY_RATE, minutes, followed.commits(), most.get(),
           filesAtEnd, maintained.get());
       LOG.info("cdc follow: {}", label);
-      return List.of(Figure.measured(FOLLOW_HOUR, "floe_cdc", label, List.of(seconds), sampler.peakHeapBytes(),
-          sampler.peakRssBytes()));
+      return List.of(Figure.measured(FOLLOW_HOUR, "floe_cdc", label, List.of(followed.seconds()),
+          followed.peakHeap(), followed.peakRss()));
     }
   }
 
@@ -299,29 +276,9 @@ final class CdcBenchmark {
       execute(postgres, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
           + " WHERE slot_name = 'floe_ticks'", "DROP PUBLICATION IF EXISTS floe_ticks", "DROP TABLE IF EXISTS ticks",
           "CREATE TABLE ticks (id bigint PRIMARY KEY, note text)", "INSERT INTO ticks VALUES (0, 'before')");
-      ProjectSources sources = ProjectSources.load(engine.project());
-      SourceDefinition ticks = sources.select(List.of("ticks")).get(0);
-      java.util.concurrent.atomic.AtomicLong committed = new java.util.concurrent.atomic.AtomicLong();
-      java.util.concurrent.atomic.AtomicInteger batches = new java.util.concurrent.atomic.AtomicInteger();
-      java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-      MemorySampler sampler = MemorySampler.start();
-      java.util.concurrent.CompletableFuture<SourceRun> following = java.util.concurrent.CompletableFuture.supplyAsync(
-          () -> new Ingestion(engine, sources).run(ticks, (definition, batch, result, done, total, bytes, bytesTotal,
-              elapsed) -> {
-                committed.addAndGet(result.rowsWritten());
-                batches.incrementAndGet();
-              }, new ReadOptions(true, stop::get)));
-      try {
-        awaitUntil(() -> batches.get() >= 1 || following.isDone(), 120, "the snapshot of ticks");
-        tick(postgres, written);
-        awaitUntil(() -> committed.get() >= written + 1 || following.isDone(), 120, "every tick committed");
-      } finally {
-        stop.set(true);
-        following.get(120, TimeUnit.SECONDS);
-        sampler.close();
-      }
-      memory[0] = Math.max(memory[0], sampler.peakHeapBytes());
-      memory[1] = Math.max(memory[1], sampler.peakRssBytes());
+      Followed followed = followTicks(engine, postgres, written, 120, target -> { });
+      memory[0] = Math.max(memory[0], followed.peakHeap());
+      memory[1] = Math.max(memory[1], followed.peakRss());
       BenchChecks.rows("Floe's change table bronze.ticks", FloeIngestBenchmark.count(engine, "bronze.ticks"),
           written + 1);
       List<Object> quantiles = engine.sql("SELECT percentile(unix_millis(s.committed_at) - unix_millis(t._source_ts),"
@@ -330,7 +287,7 @@ final class CdcBenchmark {
       p50.add(((Number) quantiles.get(0)).doubleValue() / 1000);
       p99.add(((Number) quantiles.get(1)).doubleValue() / 1000);
       files = ((Number) engine.sql("SELECT count(*) FROM bronze.ticks.files", 1).rows().get(0).get(0)).longValue();
-      commits = batches.get();
+      commits = followed.commits();
       LOG.info("cdc latency run {}: p50 {} s, p99 {} s, {} commits, {} data files", run, p50.get(run - 1),
           p99.get(run - 1), commits, files);
     }
@@ -341,6 +298,44 @@ final class CdcBenchmark {
         Figure.measured(LATENCY_P50, "floe_cdc", "p50 change latency (seconds, the transaction's commit in PostgreSQL"
             + " to the Iceberg commit holding it), " + what, p50, memory[0], memory[1]),
         Figure.measured(LATENCY_P99, "floe_cdc", "p99 change latency (seconds), " + what, p99, memory[0], memory[1]));
+  }
+
+  /** Following the ticks table: seconds from the workload's start to its last change committed, commits, memory. */
+  private record Followed(double seconds, int commits, long peakHeap, long peakRss) {}
+
+  /**
+   * Follows the ticks table (its snapshot first, untimed) while the workload writes {@code written}
+   * ticks, then stops the follower; {@code afterCommit} runs in the follower after each commit, with
+   * the change table's name.
+   */
+  private static Followed followTicks(FloeEngine engine, EmbeddedPostgres postgres, long written, int timeoutSeconds,
+      java.util.function.Consumer<String> afterCommit) throws Exception {
+    ProjectSources sources = ProjectSources.load(engine.project());
+    SourceDefinition ticks = sources.select(List.of("ticks")).get(0);
+    java.util.concurrent.atomic.AtomicLong committed = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicInteger batches = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    MemorySampler sampler = MemorySampler.start();
+    java.util.concurrent.CompletableFuture<SourceRun> following = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> new Ingestion(engine, sources).run(ticks, (definition, batch, result, done, total, bytes, bytesTotal,
+            elapsed) -> {
+              committed.addAndGet(result.rowsWritten());
+              batches.incrementAndGet();
+              afterCommit.accept(definition.target());
+            }, new ReadOptions(true, stop::get)));
+    double seconds;
+    try {
+      awaitUntil(() -> batches.get() >= 1 || following.isDone(), 120, "the snapshot of ticks");
+      long start = System.nanoTime();
+      tick(postgres, written);
+      awaitUntil(() -> committed.get() >= written + 1 || following.isDone(), timeoutSeconds, "every tick committed");
+      seconds = (System.nanoTime() - start) / 1e9;
+    } finally {
+      stop.set(true);
+      following.get(timeoutSeconds, TimeUnit.SECONDS);
+      sampler.close();
+    }
+    return new Followed(seconds, batches.get(), sampler.peakHeapBytes(), sampler.peakRssBytes());
   }
 
   // Transactions of 10 rows every 10 ms: LATENCY_RATE changes a second, on a fixed schedule.

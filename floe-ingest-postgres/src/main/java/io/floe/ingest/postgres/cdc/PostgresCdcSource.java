@@ -304,25 +304,6 @@ final class PostgresCdcSource implements Source {
       }
     }
 
-    private List<RelationColumn> tableColumns(Connection sql) throws SQLException {
-      List<RelationColumn> columns = new ArrayList<>();
-      try (PreparedStatement statement = sql.prepareStatement(
-          "SELECT a.attname, a.atttypid, a.atttypmod, coalesce(a.attnum = ANY(i.indkey), false)"
-              + " FROM pg_attribute a LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary"
-              + " WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum")) {
-        statement.setString(1, table.quoted());
-        try (ResultSet rows = statement.executeQuery()) {
-          while (rows.next()) {
-            columns.add(new RelationColumn(rows.getBoolean(4), rows.getString(1), rows.getInt(2), rows.getInt(3)));
-          }
-        }
-      } catch (SQLException e) {
-        throw FloeException.user(e, "Cannot follow table %s for source %s: %s. Check the source's 'table:' and the"
-            + " user's privileges.", table, name, e.getMessage());
-      }
-      return columns;
-    }
-
     /**
      * Reads until the first change of a transaction (kept in {@link #pending} for the batch), or
      * returns false when the run should end. Transactions without a change to this table are
@@ -413,24 +394,35 @@ final class PostgresCdcSource implements Source {
   /** The table's primary key columns (none when it has no primary key), read once per run. */
   private java.util.Set<String> primaryKey() {
     if (primaryKey == null) {
-      try (Connection sql = connection.open();
-          PreparedStatement statement = sql.prepareStatement("SELECT a.attname FROM pg_index i JOIN pg_attribute a"
-              + " ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) WHERE i.indrelid = ?::regclass"
-              + " AND i.indisprimary")) {
-        statement.setString(1, table.quoted());
-        java.util.Set<String> names = new java.util.HashSet<>();
-        try (ResultSet rows = statement.executeQuery()) {
-          while (rows.next()) {
-            names.add(rows.getString(1));
-          }
-        }
-        primaryKey = names;
+      try (Connection sql = connection.open()) {
+        primaryKey = tableColumns(sql).stream().filter(RelationColumn::key).map(RelationColumn::name)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
       } catch (SQLException e) {
         throw FloeException.external(e, "Cannot read the primary key of table %s for source %s: %s", table, name,
             e.getMessage());
       }
     }
     return primaryKey;
+  }
+
+  /** The table's columns in order, each flagged when it is part of the primary key. */
+  private List<RelationColumn> tableColumns(Connection sql) throws SQLException {
+    List<RelationColumn> columns = new ArrayList<>();
+    try (PreparedStatement statement = sql.prepareStatement(
+        "SELECT a.attname, a.atttypid, a.atttypmod, coalesce(a.attnum = ANY(i.indkey), false)"
+            + " FROM pg_attribute a LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary"
+            + " WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum")) {
+      statement.setString(1, table.quoted());
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          columns.add(new RelationColumn(rows.getBoolean(4), rows.getString(1), rows.getInt(2), rows.getInt(3)));
+        }
+      }
+    } catch (SQLException e) {
+      throw FloeException.user(e, "Cannot follow table %s for source %s: %s. Check the source's 'table:' and the"
+          + " user's privileges.", table, name, e.getMessage());
+    }
+    return columns;
   }
 
   private String database() {

@@ -27,6 +27,10 @@ final class SnapshotKey {
   private final List<String> names;
   private final List<Integer> types;
   private final List<Comparator<String>> comparators;
+  // The key columns' places in a relation's columns, found once per relation (the log sends a
+  // relation's columns again only when the table changed).
+  private List<RelationColumn> indexedColumns;
+  private int[] indexes;
 
   private SnapshotKey(List<String> names, List<Integer> types) {
     this.names = List.copyOf(names);
@@ -139,21 +143,33 @@ final class SnapshotKey {
    * missing (NULL or an unchanged TOAST value), which no key comparison can place.
    */
   Optional<List<String>> of(List<RelationColumn> columns, List<Value> values) {
-    List<String> key = new ArrayList<>(names.size());
-    for (String name : names) {
-      int index = -1;
-      for (int i = 0; i < columns.size(); i++) {
-        if (columns.get(i).name().equals(name)) {
-          index = i;
-          break;
-        }
-      }
+    int[] indexes = indexesIn(columns);
+    List<String> key = new ArrayList<>(indexes.length);
+    for (int index : indexes) {
       if (index < 0 || index >= values.size() || values.get(index).kind() != Value.Kind.TEXT) {
         return Optional.empty();
       }
       key.add(values.get(index).text());
     }
     return Optional.of(key);
+  }
+
+  private int[] indexesIn(List<RelationColumn> columns) {
+    if (columns != indexedColumns) {
+      int[] found = new int[names.size()];
+      for (int k = 0; k < found.length; k++) {
+        found[k] = -1;
+        for (int i = 0; i < columns.size(); i++) {
+          if (columns.get(i).name().equals(names.get(k))) {
+            found[k] = i;
+            break;
+          }
+        }
+      }
+      indexes = found;
+      indexedColumns = columns;
+    }
+    return indexes;
   }
 
   // Code point order: the "C" collation's byte order in UTF-8 (String.compareTo orders UTF-16 units).
