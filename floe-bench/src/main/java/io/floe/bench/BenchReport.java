@@ -40,6 +40,7 @@ record BenchReport(Instant started, double totalSeconds, MachineDescription mach
     titles.put(BenchRun.NOTHING_NEW_RERUN, "4. rerun with no new rows (the cost of any build)");
     titles.put(EcommerceS3Benchmark.ID, "11. e-commerce build with the warehouse on S3 (S3Proxy) vs the local disk");
     titles.put(SparkMergeBenchmark.ID, "5. MERGE of 10% changes into the largest table");
+    titles.put(SparkMergeBenchmark.MOR_ID, "5. MERGE of 10% changes into the largest table, merge-on-read");
     titles.put(MeterVaultBenchmark.INITIAL, "6. meter data vault: the initial load from bronze");
     titles.put(MeterVaultBenchmark.INCREMENT, "6. meter data vault: the load after 1% new or changed rows");
     titles.put(CdcBenchmark.ID, "7. change data capture: PostgreSQL's log into a change table");

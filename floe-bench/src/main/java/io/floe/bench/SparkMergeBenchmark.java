@@ -18,10 +18,16 @@ import org.apache.spark.sql.SparkSession;
  * defaults: copy-on-write) and by Floe's merge materialization (an incremental model with
  * {@code unique_key} and {@code delete_condition: op = 'D'}, which first leaves out rows identical
  * to the table's, so that a rerun commits nothing). Each run starts from a fresh copy of the table
- * (untimed) and is checked against the row count the changes must leave.
+ * (untimed) and is checked against the row count the changes must leave. The same pair runs again
+ * on merge-on-read tables ({@value #MOR_ID}): the MERGE then writes delete files for the changed
+ * rows instead of rewriting the data files that hold them.
  */
 final class SparkMergeBenchmark {
   static final String ID = "merge_10pct";
+  static final String MOR_ID = "merge_10pct_mor";
+  // Iceberg's row-level write modes: MERGE, and the UPDATE and DELETE a user may run on the table too.
+  private static final String MERGE_ON_READ = "TBLPROPERTIES ('write.merge.mode' = 'merge-on-read',"
+      + " 'write.update.mode' = 'merge-on-read', 'write.delete.mode' = 'merge-on-read')";
   private static final String NAMESPACE = PlainSpark.CATALOG + ".merge";
   private static final String BASE = NAMESPACE + ".base";
   private static final String TARGET = NAMESPACE + ".target";
@@ -43,11 +49,21 @@ final class SparkMergeBenchmark {
 
   List<Figure> run() {
     List<String> columns = prepareBaseAndChanges();
-    String key = columns.get(0);
-    long expectedRows = expectedRowsAfterMerge(key);
+    long expectedRows = expectedRowsAfterMerge(columns.get(0));
     List<Figure> figures = new ArrayList<>();
-    figures.add(runs.measure(ID, "spark", "Spark MERGE INTO (update, delete, insert) on an Iceberg table",
-        () -> spark.sql("CREATE OR REPLACE TABLE " + TARGET + " USING iceberg AS SELECT * FROM " + BASE),
+    figures.addAll(pair(ID, "", columns, expectedRows));
+    figures.addAll(pair(MOR_ID, MERGE_ON_READ, columns, expectedRows));
+    return figures;
+  }
+
+  // Spark's MERGE and Floe's merge on tables created with the same properties.
+  private List<Figure> pair(String id, String properties, List<String> columns, long expectedRows) {
+    String key = columns.get(0);
+    String mode = properties.isEmpty() ? "" : " (merge-on-read)";
+    List<Figure> figures = new ArrayList<>();
+    figures.add(runs.measure(id, "spark", "Spark MERGE INTO (update, delete, insert) on an Iceberg table" + mode,
+        () -> spark.sql("CREATE OR REPLACE TABLE " + TARGET + " USING iceberg " + properties + " AS SELECT * FROM "
+            + BASE),
         () -> spark.sql(mergeStatement(columns)),
         () -> BenchChecks.rows("Spark's merged " + TARGET, spark.count(TARGET), expectedRows)));
     // Floe reads the same base and changes through the plain catalog, and writes a table of its own.
@@ -55,12 +71,12 @@ final class SparkMergeBenchmark {
     MaterializeSpec spec = new MaterializeSpec(FLOE_TARGET, io.floe.spark.materialize.Materializations.INCREMENTAL,
         MaterializeSpec.Strategy.MERGE, List.of(key), Optional.of("op = 'D'"), List.of(), List.of(), Map.of(),
         MaterializeSpec.OnSchemaChange.APPEND_NEW_COLUMNS, Optional.empty());
-    figures.add(runs.measure(ID, "floe", "Floe merge materialization (unique_key, delete_condition op = 'D')",
+    figures.add(runs.measure(id, "floe", "Floe merge materialization (unique_key, delete_condition op = 'D')" + mode,
         () -> {
           SparkSession.setActiveSession(floe.session());
           floe.sql("CREATE NAMESPACE IF NOT EXISTS bench_merge", 0);
           floe.sql("DROP TABLE IF EXISTS " + FLOE_TARGET + " PURGE", 0);
-          floe.sql("CREATE TABLE " + FLOE_TARGET + " AS SELECT * FROM " + BASE, 0);
+          floe.sql("CREATE TABLE " + FLOE_TARGET + " " + properties + " AS SELECT * FROM " + BASE, 0);
         },
         () -> Materialization.of(spec).materialize(floe, spec, "SELECT * FROM " + CHANGES,
             new WriteTarget(FLOE_TARGET, Optional.empty())),

@@ -43,7 +43,8 @@ class QuickBenchTest {
     List<String> expected = new ArrayList<>(List.of("csv_to_bronze/duckdb", "csv_to_bronze/spark",
         "csv_to_bronze/floe", "postgres_to_bronze/postgres_copy", "postgres_to_bronze/floe", "ecommerce_build/floe",
         "ecommerce_build/floe_warm", "incremental_rerun/floe", "incremental_rerun/floe_warm", "nothing_new_rerun/floe",
-        "nothing_new_rerun/floe_warm", "ecommerce_s3/floe_local", "ecommerce_s3/floe_s3", "merge_10pct/spark", "merge_10pct/floe"));
+        "nothing_new_rerun/floe_warm", "ecommerce_s3/floe_local", "ecommerce_s3/floe_s3", "merge_10pct/spark", "merge_10pct/floe",
+        "merge_10pct_mor/spark", "merge_10pct_mor/floe"));
     List<String> vault = List.of("meter_vault/floe_warm", "meter_vault/floe_satellites",
         "meter_vault/spark_not_exists", "meter_vault_1pct/floe_warm", "meter_vault_1pct/floe_satellites",
         "meter_vault_1pct/spark_not_exists");
@@ -65,7 +66,8 @@ class QuickBenchTest {
     assertThat(figures).containsOnlyKeys(expected);
     for (String measured : new String[] {"csv_to_bronze/duckdb", "csv_to_bronze/spark", "csv_to_bronze/floe",
         "postgres_to_bronze/postgres_copy", "ecommerce_build/floe", "ecommerce_build/floe_warm",
-        "incremental_rerun/floe_warm", "nothing_new_rerun/floe_warm", "merge_10pct/spark", "merge_10pct/floe"}) {
+        "incremental_rerun/floe_warm", "nothing_new_rerun/floe_warm", "merge_10pct/spark", "merge_10pct/floe",
+        "merge_10pct_mor/spark", "merge_10pct_mor/floe"}) {
       assertMeasured(figures.get(measured));
     }
     // The build on S3 is two more full builds: --quick leaves it out, and says why.
@@ -123,6 +125,7 @@ class QuickBenchTest {
     assertThat(figures.get("nothing_new_rerun/floe_warm").get("ratio_to").fieldNames()).toIterable()
         .containsExactly("full build (floe_warm)");
     assertThat(figures.get("merge_10pct/floe").get("ratio_to").fieldNames()).toIterable().containsExactly("spark");
+    assertThat(figures.get("merge_10pct_mor/floe").get("ratio_to").fieldNames()).toIterable().containsExactly("spark");
     assertThat(figures.get("csv_to_bronze/floe").get("ratio_to").fieldNames()).toIterable()
         .containsExactly("duckdb", "spark");
     assertThat(report.get("machine").get("cores").asInt()).isPositive();
