@@ -17,7 +17,10 @@ import org.apache.spark.sql.types.StructField;
  * {@code incremental_strategy='merge'}: rows of the SELECT update the row with the same
  * {@code unique_key}, or are inserted; with {@code delete_condition} (say {@code op = 'D'}) a
  * matching row deletes its key instead, so CDC deletes remove rows. Rows identical to the table's
- * are left out first, so running the same input again commits nothing.
+ * are left out, so running the same input again commits nothing: first, on a copy-on-write table
+ * (Iceberg's default), where a MERGE rewrites every data file holding a matched row; by the MERGE's
+ * own conditions on a merge-on-read table ({@code write.merge.mode: merge-on-read}), where a matched
+ * row costs only a delete-file entry, so one MERGE reading the table once does it all.
  */
 public final class IncrementalMergeMaterialization implements IncrementalMaterialization.Strategy {
   static final String DELETE_FLAG = "__floe_delete";
@@ -62,6 +65,12 @@ public final class IncrementalMergeMaterialization implements IncrementalMateria
           () -> engine.session().sql("SELECT " + hint + String.join(", ", prefixed("t.", keys)) + " FROM "
               + target.identifier() + " t LEFT SEMI JOIN " + source + " s ON " + match(keys, "=") + " LIMIT 1")
               .isEmpty());
+      if (meetsKeys && mergesOnRead(engine, spec)) {
+        TargetTable.run(engine, "merge into " + spec.table(), mergeChangedRows(source, target.identifier(), columns,
+            keys));
+        table.dropEmptyCommit();
+        return table.result().withWrittenRows(writtenRows(flagged));
+      }
       if (!meetsKeys) {
         // Only new keys: no update, no delete, nothing identical to leave out. An append commits
         // the same rows without the MERGE's join against the whole table.
@@ -101,6 +110,17 @@ public final class IncrementalMergeMaterialization implements IncrementalMateria
   }
 
   private static String merge(String changes, String table, List<String> columns, List<String> keys) {
+    return merge(changes, table, columns, keys, "");
+  }
+
+  // The source's rows, each compared with the table's row of its key inside the MERGE: an identical
+  // row matches no clause, so it leaves neither a delete nor a new row behind.
+  private static String mergeChangedRows(String source, String table, List<String> columns, List<String> keys) {
+    return merge(source, table, columns, keys, " AND NOT (" + match(columns, "<=>") + ")");
+  }
+
+  private static String merge(String changes, String table, List<String> columns, List<String> keys,
+      String updateCondition) {
     List<String> updates = new ArrayList<>();
     List<String> values = new ArrayList<>();
     for (String column : columns) {
@@ -110,9 +130,13 @@ public final class IncrementalMergeMaterialization implements IncrementalMateria
     return "MERGE INTO " + table + " t USING " + changes + " s ON "
         + match(keys, "=")
         + " WHEN MATCHED AND s." + DELETE_FLAG + " THEN DELETE"
-        + " WHEN MATCHED THEN UPDATE SET " + String.join(", ", updates)
+        + " WHEN MATCHED" + updateCondition + " THEN UPDATE SET " + String.join(", ", updates)
         + " WHEN NOT MATCHED AND NOT s." + DELETE_FLAG + " THEN INSERT (" + String.join(", ", columns)
         + ") VALUES (" + String.join(", ", values) + ")";
+  }
+
+  private static boolean mergesOnRead(FloeEngine engine, MaterializeSpec spec) {
+    return "merge-on-read".equals(engine.table(spec.table()).properties().get("write.merge.mode"));
   }
 
   private static List<String> prefixed(String prefix, List<String> columns) {

@@ -65,6 +65,33 @@ class MaterializationTest {
   }
 
   @Test
+  void mergeOnReadWritesDeleteFilesNotRewrittenFilesAndARerunChangesNothing() {
+    MaterializeSpec spec = new MaterializeSpec("silver.t", Materializations.INCREMENTAL, Strategy.MERGE, List.of("id"),
+        Optional.of("op = 'D'"), List.of(), List.of(), Map.of("write.merge.mode", "merge-on-read"),
+        OnSchemaChange.APPEND_NEW_COLUMNS, Optional.empty());
+    run(spec, "SELECT * FROM VALUES (1, 'a', 'I'), (2, 'b', 'I'), (3, 'c', 'I'), (5, NULL, 'I') AS v(id, name, op)");
+    // 1 and 5 identical (5's NULL too), 2 updated, 3 deleted, 4 new, 9 a delete of a key never seen.
+    String changes = "SELECT * FROM VALUES (1, 'a', 'I'), (2, 'B', 'U'), (3, 'c', 'D'), (4, 'd', 'I'),"
+        + " (5, NULL, 'I'), (9, 'x', 'D') AS v(id, name, op)";
+    MaterializeResult merged = run(spec, changes);
+
+    assertThat(rows("SELECT id, name FROM silver.t ORDER BY id"))
+        .containsExactly("[1,a]", "[2,B]", "[4,d]", "[5,null]");
+    // Deletes for 2 (updated) and 3; the first run's data file is not rewritten.
+    Map<String, String> summary = engine.table("silver.t").currentSnapshot().summary();
+    assertThat(summary).containsEntry("added-position-deletes", "2").containsEntry("added-records", "2")
+        .doesNotContainKey("removed-data-files");
+    assertThat(merged.rowsWritten()).isEqualTo(2);
+
+    long snapshot = engine.table("silver.t").currentSnapshot().snapshotId();
+    MaterializeResult again = run(spec, changes);
+    assertThat(again.snapshotId()).isEmpty();
+    assertThat(engine.table("silver.t").currentSnapshot().snapshotId()).isEqualTo(snapshot);
+    assertThat(rows("SELECT id, name FROM silver.t ORDER BY id"))
+        .containsExactly("[1,a]", "[2,B]", "[4,d]", "[5,null]");
+  }
+
+  @Test
   void mergeOfOnlyNewKeysAppendsThemAndIgnoresDeletesOfUnknownKeys() {
     MaterializeSpec spec = spec(Materializations.INCREMENTAL, Strategy.MERGE, List.of("id"), Optional.of("op = 'D'"));
     run(spec, "SELECT * FROM VALUES (1, 'a', 'I'), (2, 'b', 'I') AS v(id, name, op)");
