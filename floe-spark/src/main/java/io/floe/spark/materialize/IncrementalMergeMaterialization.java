@@ -58,6 +58,14 @@ public final class IncrementalMergeMaterialization implements IncrementalMateria
         columns.add(quote(field.name()));
       }
       List<String> keys = spec.uniqueKey().stream().map(TargetTable::quote).toList();
+      if (mergesOnRead(engine, spec)) {
+        // One MERGE, one read of the table: rows with new keys are inserted as an append would
+        // write them, and a matched row costs a delete-file entry, not a rewritten data file.
+        TargetTable.run(engine, "merge into " + spec.table(), mergeChangedRows(source, target.identifier(), columns,
+            keys));
+        table.dropEmptyCommit();
+        return table.result().withWrittenRows(writtenRows(flagged));
+      }
       // An incremental run brings few rows: broadcast, they meet the table in one scan of it, with
       // no shuffle of the table's rows. The keys alone tell whether any row of the table is met.
       String hint = incoming <= BROADCAST_MAX_ROWS ? "/*+ BROADCAST(s) */ " : "";
@@ -65,12 +73,6 @@ public final class IncrementalMergeMaterialization implements IncrementalMateria
           () -> engine.session().sql("SELECT " + hint + String.join(", ", prefixed("t.", keys)) + " FROM "
               + target.identifier() + " t LEFT SEMI JOIN " + source + " s ON " + match(keys, "=") + " LIMIT 1")
               .isEmpty());
-      if (meetsKeys && mergesOnRead(engine, spec)) {
-        TargetTable.run(engine, "merge into " + spec.table(), mergeChangedRows(source, target.identifier(), columns,
-            keys));
-        table.dropEmptyCommit();
-        return table.result().withWrittenRows(writtenRows(flagged));
-      }
       if (!meetsKeys) {
         // Only new keys: no update, no delete, nothing identical to leave out. An append commits
         // the same rows without the MERGE's join against the whole table.
