@@ -17,10 +17,7 @@ import org.apache.spark.sql.types.StructField;
  * {@code incremental_strategy='merge'}: rows of the SELECT update the row with the same
  * {@code unique_key}, or are inserted; with {@code delete_condition} (say {@code op = 'D'}) a
  * matching row deletes its key instead, so CDC deletes remove rows. Rows identical to the table's
- * are left out, so running the same input again commits nothing: first, on a copy-on-write table
- * (Iceberg's default), where a MERGE rewrites every data file holding a matched row; by the MERGE's
- * own conditions on a merge-on-read table ({@code write.merge.mode: merge-on-read}), where a matched
- * row costs only a delete-file entry, so one MERGE reading the table once does it all.
+ * are left out first, so running the same input again commits nothing.
  */
 public final class IncrementalMergeMaterialization implements IncrementalMaterialization.Strategy {
   static final String DELETE_FLAG = "__floe_delete";
@@ -58,14 +55,6 @@ public final class IncrementalMergeMaterialization implements IncrementalMateria
         columns.add(quote(field.name()));
       }
       List<String> keys = spec.uniqueKey().stream().map(TargetTable::quote).toList();
-      if (mergesOnRead(engine, spec)) {
-        // One MERGE, one read of the table: rows with new keys are inserted as an append would
-        // write them, and a matched row costs a delete-file entry, not a rewritten data file.
-        TargetTable.run(engine, "merge into " + spec.table(), mergeChangedRows(source, target.identifier(), columns,
-            keys));
-        table.dropEmptyCommit();
-        return table.result().withWrittenRows(writtenRows(flagged));
-      }
       // An incremental run brings few rows: broadcast, they meet the table in one scan of it, with
       // no shuffle of the table's rows. The keys alone tell whether any row of the table is met.
       String hint = incoming <= BROADCAST_MAX_ROWS ? "/*+ BROADCAST(s) */ " : "";
@@ -112,17 +101,6 @@ public final class IncrementalMergeMaterialization implements IncrementalMateria
   }
 
   private static String merge(String changes, String table, List<String> columns, List<String> keys) {
-    return merge(changes, table, columns, keys, "");
-  }
-
-  // The source's rows, each compared with the table's row of its key inside the MERGE: an identical
-  // row matches no clause, so it leaves neither a delete nor a new row behind.
-  private static String mergeChangedRows(String source, String table, List<String> columns, List<String> keys) {
-    return merge(source, table, columns, keys, " AND NOT (" + match(columns, "<=>") + ")");
-  }
-
-  private static String merge(String changes, String table, List<String> columns, List<String> keys,
-      String updateCondition) {
     List<String> updates = new ArrayList<>();
     List<String> values = new ArrayList<>();
     for (String column : columns) {
@@ -132,13 +110,9 @@ public final class IncrementalMergeMaterialization implements IncrementalMateria
     return "MERGE INTO " + table + " t USING " + changes + " s ON "
         + match(keys, "=")
         + " WHEN MATCHED AND s." + DELETE_FLAG + " THEN DELETE"
-        + " WHEN MATCHED" + updateCondition + " THEN UPDATE SET " + String.join(", ", updates)
+        + " WHEN MATCHED THEN UPDATE SET " + String.join(", ", updates)
         + " WHEN NOT MATCHED AND NOT s." + DELETE_FLAG + " THEN INSERT (" + String.join(", ", columns)
         + ") VALUES (" + String.join(", ", values) + ")";
-  }
-
-  private static boolean mergesOnRead(FloeEngine engine, MaterializeSpec spec) {
-    return "merge-on-read".equals(engine.table(spec.table()).properties().get("write.merge.mode"));
   }
 
   private static List<String> prefixed(String prefix, List<String> columns) {

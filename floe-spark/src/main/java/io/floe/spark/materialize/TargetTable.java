@@ -115,30 +115,6 @@ final class TargetTable {
     return rows.select(columns.toArray(Column[]::new));
   }
 
-  /**
-   * Takes back a write that committed a snapshot changing nothing (no file added or removed), such
-   * as a merge-on-read MERGE whose rows were all identical to the table's: the target branch points
-   * to the snapshot it had before, so a rerun with nothing new commits nothing.
-   */
-  void dropEmptyCommit() {
-    Optional<Long> after = head(engine, spec.table(), target);
-    if (after.isEmpty() || after.equals(before) || before.isEmpty()) {
-      return;
-    }
-    Table table = engine.table(spec.table());
-    Snapshot snapshot = table.snapshot(after.get());
-    Map<String, String> summary = snapshot.summary();
-    boolean nothing = java.util.stream.Stream.of("added-data-files", "removed-data-files", "added-delete-files",
-        "removed-delete-files").allMatch(key -> "0".equals(summary.getOrDefault(key, "0")));
-    if (nothing && before.get().equals(snapshot.parentId())) {
-      String branch = target.branch().orElse(org.apache.iceberg.SnapshotRef.MAIN_BRANCH);
-      SparkErrors.translate("take back an empty commit of " + spec.table(), () -> {
-        table.manageSnapshots().replaceBranch(branch, before.get()).commit();
-        return null;
-      });
-    }
-  }
-
   /** What the write did: rows added by the snapshots it committed on the target branch. */
   MaterializeResult result() {
     Optional<Long> after = head(engine, spec.table(), target);
