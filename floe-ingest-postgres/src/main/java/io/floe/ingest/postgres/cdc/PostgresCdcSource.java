@@ -260,6 +260,7 @@ final class PostgresCdcSource implements Source {
       try (Connection sql = connection.open()) {
         slot.preparePublication(sql);
         columns = tableColumns(sql);
+        primaryKey = keyNames(columns);
         utf8 = utf8(sql);
         if (resuming && !slot.exists(sql)) {
           throw FloeException.user("Cannot resume the initial snapshot of source %s: replication slot %s is gone,"
@@ -391,18 +392,25 @@ final class PostgresCdcSource implements Source {
   private String database;
   private java.util.Set<String> primaryKey;
 
-  /** The table's primary key columns (none when it has no primary key), read once per run. */
+  /**
+   * The table's primary key columns (none when it has no primary key), read once per run: taken
+   * from the snapshot's read of the columns, or read here when the run only streams.
+   */
   private java.util.Set<String> primaryKey() {
     if (primaryKey == null) {
       try (Connection sql = connection.open()) {
-        primaryKey = tableColumns(sql).stream().filter(RelationColumn::key).map(RelationColumn::name)
-            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        primaryKey = keyNames(tableColumns(sql));
       } catch (SQLException e) {
         throw FloeException.external(e, "Cannot read the primary key of table %s for source %s: %s", table, name,
             e.getMessage());
       }
     }
     return primaryKey;
+  }
+
+  private static java.util.Set<String> keyNames(List<RelationColumn> columns) {
+    return columns.stream().filter(RelationColumn::key).map(RelationColumn::name)
+        .collect(java.util.stream.Collectors.toUnmodifiableSet());
   }
 
   /** The table's columns in order, each flagged when it is part of the primary key. */
@@ -737,6 +745,7 @@ final class PostgresCdcSource implements Source {
       }
       return false;
     }
+
     @Override
     public Object[] next() {
       if (!hasNext()) {
