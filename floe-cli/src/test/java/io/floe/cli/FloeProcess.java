@@ -51,8 +51,9 @@ final class FloeProcess {
       }
     }
     command.addAll(jvmOptions);
-    command.addAll(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-        FloeCli.class.getName(), "-p", project.toString()));
+    // A short job in a new JVM: C1 only, and the parallel collector, as the test JVMs (pom.xml).
+    command.addAll(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC", "-cp",
+        System.getProperty("java.class.path"), FloeCli.class.getName(), "-p", project.toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(env);
