@@ -34,7 +34,7 @@ record BenchReport(Instant started, double totalSeconds, MachineDescription mach
     Map<String, String> titles = new LinkedHashMap<>();
     titles.put(CsvToBronzeBenchmark.ID, "1. CSV -> bronze");
     titles.put(PostgresToBronzeBenchmark.ID, "2. PostgreSQL -> bronze");
-    titles.put(BenchRun.ECOMMERCE_BUILD, "3. e-commerce build (ingest, bronze, silver, gold, tests)");
+    titles.put(BenchRun.ECOMMERCE_BUILD, "3. e-commerce build (ingest, bronze, silver, gold, tests) and its pipeline peers");
     titles.put(EcommerceBuildBenchmark.MODELS, "3. e-commerce build, seconds per model");
     titles.put(BenchRun.INCREMENTAL_RERUN, "4. incremental rerun with 1% new rows");
     titles.put(BenchRun.NOTHING_NEW_RERUN, "4. rerun with no new rows (the cost of any build)");

@@ -42,6 +42,7 @@ final class EcommerceBuildBenchmark {
 
   private final Runs runs;
   private final GeneratedData csv;
+  private final Path work;
   private final Path project;
   private final long seed;
   private int increments;
@@ -56,6 +57,7 @@ final class EcommerceBuildBenchmark {
     this.runs = runs;
     this.quick = quick;
     this.csv = csv;
+    this.work = work;
     this.project = work.resolve("ecommerce");
     this.seed = seed;
   }
@@ -76,6 +78,18 @@ final class EcommerceBuildBenchmark {
         () -> recordModels(modelSeconds)));
     figures.add(runs.measure(BenchRun.ECOMMERCE_BUILD, "floe_warm", "floe build in the bench's JVM (engine up)",
         this::reset, () -> build(true), () -> recordModels(modelSeconds)));
+    // The pipeline peers build the same models from the same files without Floe; each one's gold
+    // tables must equal those of Floe's last full build (read here, before the reruns change them).
+    EcommercePipelinePeers peers = EcommercePipelinePeers.of(project, csv);
+    peers.readFloeGold(project);
+    Path duckDb = work.resolve("ecommerce-duckdb.db");
+    figures.add(runs.measure(BenchRun.ECOMMERCE_BUILD, "duckdb",
+        "DuckDB in-process: the same models' compiled SQL over the same CSV files (no tests)",
+        () -> peers.resetDuckDb(duckDb), () -> peers.runDuckDb(duckDb), () -> peers.checkDuckDb(duckDb)));
+    PlainSpark spark = PlainSpark.open(work.resolve("spark-warehouse"));
+    figures.add(runs.measure(BenchRun.ECOMMERCE_BUILD, "spark",
+        "plain Spark SQL: the CSV files into Iceberg, then the same models' compiled SQL, CREATE TABLE AS (no tests)",
+        () -> peers.resetSpark(spark), () -> peers.runSpark(spark), () -> peers.checkSpark(spark)));
     modelSeconds.forEach((model, seconds) -> figures.add(Figure.measured(MODELS, model,
         "seconds of model " + model + " inside the build (both ways)", seconds, -1, -1)));
     // Reruns start from the last full build; each adds a new 1% increment of every source.

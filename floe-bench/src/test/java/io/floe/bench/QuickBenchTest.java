@@ -42,7 +42,8 @@ class QuickBenchTest {
         "gold_daily_metrics", "gold_product_summary");
     List<String> expected = new ArrayList<>(List.of("csv_to_bronze/duckdb", "csv_to_bronze/spark",
         "csv_to_bronze/floe", "postgres_to_bronze/postgres_copy", "postgres_to_bronze/floe", "ecommerce_build/floe",
-        "ecommerce_build/floe_warm", "incremental_rerun/floe", "incremental_rerun/floe_warm", "nothing_new_rerun/floe",
+        "ecommerce_build/floe_warm", "ecommerce_build/duckdb", "ecommerce_build/spark", "incremental_rerun/floe",
+        "incremental_rerun/floe_warm", "nothing_new_rerun/floe",
         "nothing_new_rerun/floe_warm", "ecommerce_s3/floe_local", "ecommerce_s3/floe_s3", "merge_10pct/spark", "merge_10pct/floe",
         "merge_10pct_mor/spark", "merge_10pct_mor/floe"));
     List<String> vault = List.of("meter_vault/floe_warm", "meter_vault/floe_satellites",
@@ -66,10 +67,14 @@ class QuickBenchTest {
     assertThat(figures).containsOnlyKeys(expected);
     for (String measured : new String[] {"csv_to_bronze/duckdb", "csv_to_bronze/spark", "csv_to_bronze/floe",
         "postgres_to_bronze/postgres_copy", "ecommerce_build/floe", "ecommerce_build/floe_warm",
+        "ecommerce_build/duckdb", "ecommerce_build/spark",
         "incremental_rerun/floe_warm", "nothing_new_rerun/floe_warm", "merge_10pct/spark", "merge_10pct/floe",
         "merge_10pct_mor/spark", "merge_10pct_mor/floe"}) {
       assertMeasured(figures.get(measured));
     }
+    // The pipeline peers ran the same models (their gold tables checked equal to Floe's, or no figure).
+    assertThat(figures.get("ecommerce_build/floe_warm").get("ratio_to").fieldNames()).toIterable()
+        .containsExactly("floe", "duckdb", "spark");
     // The build on S3 is two more full builds: --quick leaves it out, and says why.
     for (String skipped : new String[] {"ecommerce_s3/floe_local", "ecommerce_s3/floe_s3"}) {
       assertThat(figures.get(skipped).get("status").asText()).as(skipped).startsWith("n/a (not run with --quick");
