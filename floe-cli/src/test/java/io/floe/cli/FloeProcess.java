@@ -51,9 +51,11 @@ final class FloeProcess {
       }
     }
     command.addAll(jvmOptions);
+    List<String> sharing = ChildClassPath.sharingOptions();
+    command.addAll(sharing);
     // A short job in a new JVM: C1 only, and the parallel collector, as the test JVMs (pom.xml).
     command.addAll(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC", "-cp",
-        System.getProperty("java.class.path"), FloeCli.class.getName(), "-p", project.toString()));
+        ChildClassPath.classPath(), FloeCli.class.getName(), "-p", project.toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(env);
@@ -63,7 +65,9 @@ final class FloeProcess {
     if (log != null) {
       builder.redirectErrorStream(true);
     }
-    return builder.start();
+    Process process = builder.start();
+    ChildClassPath.started(process, sharing);
+    return process;
   }
 
   /**
