@@ -2,6 +2,7 @@ package io.floe.ingest.bronze;
 
 import static org.apache.spark.sql.functions.*;
 
+import io.floe.spark.sql.SparkIdentifiers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -118,6 +119,6 @@ final class TextColumns {
 
   /** A column name as Spark's col() reads it, so that dots and spaces in names are not paths. */
   static String quoted(String name) {
-    return "`" + name.replace("`", "``") + "`";
+    return SparkIdentifiers.quote(name);
   }
 }

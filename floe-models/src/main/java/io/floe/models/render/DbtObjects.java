@@ -1,5 +1,6 @@
 package io.floe.models.render;
 
+import io.floe.spark.sql.SparkIdentifiers;
 import com.hubspot.jinjava.el.ext.NamedParameter;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.lib.fn.MacroFunction;
@@ -69,7 +70,7 @@ public final class DbtObjects {
 
     /** {@code adapter.quote('name')}: a Spark identifier in backticks. */
     public String quote(Object identifier) {
-      return "`" + String.valueOf(identifier).replace("`", "``") + "`";
+      return SparkIdentifiers.quote(String.valueOf(identifier));
     }
 
     public String type() {
@@ -165,7 +166,7 @@ public final class DbtObjects {
     }
 
     public String getQuoted() {
-      return "`" + name.replace("`", "``") + "`";
+      return SparkIdentifiers.quote(name);
     }
 
     public String getDataType() {

@@ -1,5 +1,6 @@
 package io.floe.models.render;
 
+import io.floe.spark.sql.SparkIdentifiers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hubspot.jinjava.el.ext.NamedParameter;
@@ -198,7 +199,7 @@ public final class JinjaFunctions {
         + " ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)";
     java.util.List<String> select = new java.util.ArrayList<>();
     for (String column : columns) {
-      String quoted = "`" + column.replace("`", "``") + "`";
+      String quoted = SparkIdentifiers.quote(column);
       if (unsent.contains(column)) {
         // The last sent value of the column: a struct, so that a NULL the source did send still counts.
         select.add("(last_value(IF(array_contains(split(coalesce(" + UNCHANGED_TOAST + ", ''), ','), '"

@@ -2,6 +2,7 @@ package io.floe.models.run;
 
 import static java.util.Objects.requireNonNull;
 
+import io.floe.spark.sql.SparkIdentifiers;
 import io.floe.core.error.FloeException;
 import io.floe.models.project.Model;
 import io.floe.models.project.ModelProject;
@@ -156,7 +157,7 @@ public final class DataTestRunner {
       return written;
     }
     if (test.baseKind().equals("unique") && test.column().isPresent()) {
-      String column = "`" + test.column().get().replace("`", "``") + "`";
+      String column = SparkIdentifiers.quote(test.column().get());
       return "(SELECT * FROM " + table + " WHERE " + column + " IN (SELECT " + column + " FROM " + written + "))";
     }
     return table;

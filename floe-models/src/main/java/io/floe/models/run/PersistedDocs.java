@@ -1,5 +1,6 @@
 package io.floe.models.run;
 
+import io.floe.spark.sql.SparkIdentifiers;
 import io.floe.models.project.Model;
 import io.floe.models.project.ModelProperties;
 import io.floe.spark.FloeEngine;
@@ -33,8 +34,8 @@ final class PersistedDocs {
           .collect(Collectors.toSet()));
       for (ModelProperties.Column column : model.properties().get().columns()) {
         if (!column.description().isEmpty() && existing.contains(column.name())) {
-          SparkErrors.translate(what, () -> engine.sql("ALTER TABLE " + model.table() + " ALTER COLUMN `"
-              + column.name().replace("`", "``") + "` COMMENT " + literal(column.description()), 0));
+          SparkErrors.translate(what, () -> engine.sql("ALTER TABLE " + model.table() + " ALTER COLUMN "
+              + SparkIdentifiers.quote(column.name()) + " COMMENT " + literal(column.description()), 0));
         }
       }
     }

@@ -1,5 +1,6 @@
 package io.floe.models.run;
 
+import static io.floe.spark.sql.SparkIdentifiers.quote;
 import static java.util.Objects.requireNonNull;
 
 import io.floe.core.error.FloeException;
@@ -106,7 +107,7 @@ final class UnitTestRunner {
       }
       String expected = expect.format().equals("sql") ? expect.text().orElseThrow()
           : values(test, expectedRows, types);
-      String selected = String.join(", ", columns.stream().map(UnitTestRunner::quote).toList());
+      String selected = String.join(", ", columns.stream().map(column -> quote(column)).toList());
       String got = "SELECT " + selected + " FROM (" + sql + ")";
       String want = "SELECT " + selected + " FROM (" + expected + ")";
       String diff = "SELECT '+' AS diff, * FROM (" + got + " EXCEPT ALL " + want + ") UNION ALL SELECT '-' AS diff, *"
@@ -226,7 +227,7 @@ final class UnitTestRunner {
       }
       tuples.add("(" + String.join(", ", cells) + ")");
     }
-    List<String> names = columns.stream().map(UnitTestRunner::quote).toList();
+    List<String> names = columns.stream().map(column -> quote(column)).toList();
     return "SELECT " + String.join(", ", select) + " FROM VALUES " + String.join(", ", tuples) + " AS given("
         + String.join(", ", names) + ")";
   }
@@ -253,9 +254,5 @@ final class UnitTestRunner {
       }
     }
     return Optional.empty();
-  }
-
-  private static String quote(String name) {
-    return "`" + name.replace("`", "``") + "`";
   }
 }

@@ -1,5 +1,6 @@
 package io.floe.models.seed;
 
+import io.floe.spark.sql.SparkIdentifiers;
 import io.floe.core.error.FloeException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -40,7 +41,7 @@ final class SeedSql {
     for (int i = 0; i < csv.header().size(); i++) {
       String name = csv.header().get(i);
       String type = declared.getOrDefault(name, inferred(csv.rows(), i));
-      columns.add("CAST(c" + i + " AS " + type + ") AS `" + name.replace("`", "``") + "`");
+      columns.add("CAST(c" + i + " AS " + type + ") AS " + SparkIdentifiers.quote(name));
     }
     StringBuilder sql = new StringBuilder("{% raw %}SELECT ").append(String.join(", ", columns)).append(" FROM ");
     List<String> aliases = new ArrayList<>();

@@ -1,5 +1,7 @@
 package io.floe.models.snapshot;
 
+import static io.floe.spark.sql.SparkIdentifiers.quote;
+
 import io.floe.core.error.FloeException;
 import io.floe.spark.FloeEngine;
 import io.floe.spark.materialize.Materialization;
@@ -221,9 +223,5 @@ public final class SnapshotMaterialization implements Materialization {
       rows += Long.parseLong(snapshot.summary().getOrDefault("added-records", "0"));
     }
     return new MaterializeResult(name, rows, after, false);
-  }
-
-  static String quote(String name) {
-    return "`" + name.replace("`", "``") + "`";
   }
 }

@@ -1,6 +1,6 @@
 package io.floe.models.snapshot;
 
-import static io.floe.models.snapshot.SnapshotMaterialization.quote;
+import static io.floe.spark.sql.SparkIdentifiers.quote;
 
 import io.floe.models.snapshot.SnapshotSettings.HardDeletes;
 import io.floe.models.snapshot.SnapshotSettings.MetaColumns;

@@ -1,5 +1,7 @@
 package io.floe.models.test;
 
+import static io.floe.spark.sql.SparkIdentifiers.quote;
+
 import io.floe.core.error.DidYouMean;
 import io.floe.core.error.FloeException;
 import java.util.ArrayList;
@@ -70,7 +72,7 @@ public final class DataTestQueries {
     if (condition.isPresent()) {
       return "SELECT * FROM " + table + " WHERE " + condition.get();
     }
-    String column = test.column().map(DataTestQueries::quote).orElse(null);
+    String column = test.column().map(name -> quote(name)).orElse(null);
     return switch (test.baseKind()) {
       case "unique" -> "SELECT " + requireColumn(test, column) + ", count(*) AS occurrences FROM " + table
           + " WHERE " + column + " IS NOT NULL GROUP BY " + column + " HAVING count(*) > 1";
@@ -188,7 +190,7 @@ public final class DataTestQueries {
    * the others.
    */
   public static Optional<String> rowCondition(DataTestDefinition test, String model) {
-    String column = test.column().map(DataTestQueries::quote).orElse(null);
+    String column = test.column().map(name -> quote(name)).orElse(null);
     return switch (test.baseKind()) {
       case "not_null" -> Optional.of(requireColumn(test, column) + " IS NULL");
       case "accepted_values" -> Optional.of(requireColumn(test, column) + " IS NOT NULL AND "
@@ -221,7 +223,7 @@ public final class DataTestQueries {
       counts.add("count(*)");
       return "SELECT " + String.join(", ", counts) + " FROM " + table;
     }
-    String key = requireColumn(unique.get(), unique.get().column().map(DataTestQueries::quote).orElse(null));
+    String key = requireColumn(unique.get(), unique.get().column().map(name -> quote(name)).orElse(null));
     List<String> perKey = new ArrayList<>(List.of(key + " AS __key", "count(*) AS __rows"));
     List<String> totals = new ArrayList<>();
     for (int i = 0; i < counts.size(); i++) {
@@ -403,7 +405,4 @@ public final class DataTestQueries {
     }
   }
 
-  private static String quote(String name) {
-    return "`" + name.replace("`", "``") + "`";
-  }
 }

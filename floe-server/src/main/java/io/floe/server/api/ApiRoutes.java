@@ -1,5 +1,6 @@
 package io.floe.server.api;
 
+import static io.floe.spark.sql.SparkIdentifiers.quote;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -500,10 +501,6 @@ public final class ApiRoutes {
     chart.put("xs", xs);
     chart.put("ys", ys);
     return chart;
-  }
-
-  private static String quote(String column) {
-    return "`" + column.replace("`", "``") + "`";
   }
 
   private Map<String, Object> preview(String name, String snapshot) {

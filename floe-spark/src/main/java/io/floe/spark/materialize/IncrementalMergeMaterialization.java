@@ -1,7 +1,8 @@
 package io.floe.spark.materialize;
 
-import static io.floe.spark.materialize.TargetTable.quote;
+import static io.floe.spark.sql.SparkIdentifiers.quote;
 
+import io.floe.spark.sql.SparkIdentifiers;
 import io.floe.spark.FloeEngine;
 import io.floe.spark.sql.SparkErrors;
 import java.util.ArrayList;
@@ -54,7 +55,7 @@ public final class IncrementalMergeMaterialization implements IncrementalMateria
       for (StructField field : table.schema().fields()) {
         columns.add(quote(field.name()));
       }
-      List<String> keys = spec.uniqueKey().stream().map(TargetTable::quote).toList();
+      List<String> keys = spec.uniqueKey().stream().map(name -> quote(name)).toList();
       // An incremental run brings few rows: broadcast, they meet the table in one scan of it, with
       // no shuffle of the table's rows. The keys alone tell whether any row of the table is met.
       String hint = incoming <= BROADCAST_MAX_ROWS ? "/*+ BROADCAST(s) */ " : "";

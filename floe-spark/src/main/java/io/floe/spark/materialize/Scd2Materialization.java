@@ -1,7 +1,8 @@
 package io.floe.spark.materialize;
 
-import static io.floe.spark.materialize.TargetTable.quote;
+import static io.floe.spark.sql.SparkIdentifiers.quote;
 
+import io.floe.spark.sql.SparkIdentifiers;
 import io.floe.spark.FloeEngine;
 import io.floe.spark.materialize.MaterializeSpec.Scd2;
 import io.floe.spark.sql.SparkErrors;

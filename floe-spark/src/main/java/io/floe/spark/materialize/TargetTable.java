@@ -1,5 +1,6 @@
 package io.floe.spark.materialize;
 
+import io.floe.spark.sql.SparkIdentifiers;
 import io.floe.core.error.FloeException;
 import io.floe.spark.FloeEngine;
 import io.floe.spark.materialize.MaterializeSpec.OnSchemaChange;
@@ -141,7 +142,7 @@ final class TargetTable {
     StringBuilder ddl = new StringBuilder("CREATE TABLE ").append(spec.table()).append(" (");
     List<String> columns = new ArrayList<>();
     for (StructField field : schema.fields()) {
-      columns.add(quote(field.name()) + " " + field.dataType().sql());
+      columns.add(SparkIdentifiers.quote(field.name()) + " " + field.dataType().sql());
     }
     ddl.append(String.join(", ", columns)).append(") USING iceberg");
     if (!spec.partitionBy().isEmpty()) {
@@ -172,19 +173,19 @@ final class TargetTable {
       StructField old = existing.remove(field.name());
       if (old == null) {
         differences.add("new column " + field.name() + " " + field.dataType().sql());
-        changes.add("ALTER TABLE " + spec.table() + " ADD COLUMN " + quote(field.name()) + " "
+        changes.add("ALTER TABLE " + spec.table() + " ADD COLUMN " + SparkIdentifiers.quote(field.name()) + " "
             + field.dataType().sql());
       } else if (!old.dataType().sql().equals(field.dataType().sql())) {
         differences.add("column " + field.name() + " changes type from " + old.dataType().sql() + " to "
             + field.dataType().sql());
-        changes.add("ALTER TABLE " + spec.table() + " ALTER COLUMN " + quote(field.name()) + " TYPE "
+        changes.add("ALTER TABLE " + spec.table() + " ALTER COLUMN " + SparkIdentifiers.quote(field.name()) + " TYPE "
             + field.dataType().sql());
       }
     }
     for (StructField missing : existing.values()) {
       differences.add("column " + missing.name() + " is no longer selected");
       if (mode == OnSchemaChange.SYNC) {
-        changes.add("ALTER TABLE " + spec.table() + " DROP COLUMN " + quote(missing.name()));
+        changes.add("ALTER TABLE " + spec.table() + " DROP COLUMN " + SparkIdentifiers.quote(missing.name()));
       }
     }
     if (differences.isEmpty()) {
@@ -222,10 +223,6 @@ final class TargetTable {
 
   static void run(FloeEngine engine, String action, String sql) {
     SparkErrors.translate(action, () -> engine.session().sql(sql).collectAsList());
-  }
-
-  static String quote(String name) {
-    return "`" + name.replace("`", "``") + "`";
   }
 
   private static String literal(String text) {
