@@ -66,53 +66,56 @@ final class ChildClassPath {
   }
 
   /**
-   * The JVM options for the next child: use the archive; or, when there is none yet and no child of
-   * this JVM is making one, make it at this child's exit ({@link #started} keeps it).
+   * How the next child shares classes: it uses the archive; or, when there is none yet and no child
+   * of this JVM is making one, it makes one at its exit ({@link Sharing#started} keeps it).
    */
-  static synchronized List<String> sharingOptions() {
+  static synchronized Sharing sharing() {
     classPath();
     if (archive == null) {
-      return List.of();
+      return new Sharing(List.of(), null);
     }
     if (Files.isRegularFile(archive)) {
-      return List.of("-XX:SharedArchiveFile=" + archive, QUIET);
+      return new Sharing(List.of("-XX:SharedArchiveFile=" + archive, QUIET), null);
     }
     if (!DUMPING.compareAndSet(false, true)) {
-      return List.of();
+      return new Sharing(List.of(), null);
     }
-    return List.of("-XX:ArchiveClassesAtExit=" + partial(), QUIET);
+    Path partial = WORK.resolve(archive.getFileName() + "." + UUID.randomUUID() + ".partial");
+    return new Sharing(List.of("-XX:ArchiveClassesAtExit=" + partial, QUIET), partial);
   }
 
-  /** Keeps the archive a child dumped at its exit, if it was started to dump one. */
-  static void started(Process process, List<String> options) {
-    String dump = options.stream().filter(o -> o.startsWith("-XX:ArchiveClassesAtExit=")).findFirst().orElse(null);
-    if (dump == null) {
-      return;
-    }
-    Path partial = Path.of(dump.substring(dump.indexOf('=') + 1));
-    process.onExit().whenComplete((ended, failure) -> {
-      try {
-        if (Files.size(partial) > 0) {
-          Files.createLink(archive, partial); // fails if another JVM's child made it first
-        }
-      } catch (FileAlreadyExistsException | java.nio.file.NoSuchFileException e) {
-        // Another child's archive is in place, or this child was killed before it could dump.
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      } finally {
+  /**
+   * A child's class sharing.
+   *
+   * @param options its JVM options
+   * @param dump where it dumps a new archive at its exit, or null when it dumps none
+   */
+  record Sharing(List<String> options, Path dump) {
+    /** Keeps the archive the child dumps at its exit, if it was started to dump one. */
+    void started(Process process) {
+      if (dump == null) {
+        return;
+      }
+      process.onExit().whenComplete((ended, failure) -> {
         try {
-          Files.deleteIfExists(partial);
+          if (Files.size(dump) > 0) {
+            Files.createLink(archive, dump); // fails if another JVM's child made it first
+          }
+        } catch (FileAlreadyExistsException | java.nio.file.NoSuchFileException e) {
+          // Another child's archive is in place, or this child was killed before it could dump.
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         } finally {
-          DUMPING.set(false);
+          try {
+            Files.deleteIfExists(dump);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          } finally {
+            DUMPING.set(false);
+          }
         }
-      }
-    });
-  }
-
-  private static Path partial() {
-    return WORK.resolve(archive.getFileName() + "." + UUID.randomUUID() + ".partial");
+      });
+    }
   }
 
   // One jar per content of the directory, made once across the module's test JVMs (under a file lock).

@@ -51,8 +51,8 @@ final class FloeProcess {
       }
     }
     command.addAll(jvmOptions);
-    List<String> sharing = ChildClassPath.sharingOptions();
-    command.addAll(sharing);
+    ChildClassPath.Sharing sharing = ChildClassPath.sharing();
+    command.addAll(sharing.options());
     // A short job in a new JVM: C1 only, and the parallel collector, as the test JVMs (pom.xml).
     command.addAll(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC", "-cp",
         ChildClassPath.classPath(), FloeCli.class.getName(), "-p", project.toString()));
@@ -66,7 +66,7 @@ final class FloeProcess {
       builder.redirectErrorStream(true);
     }
     Process process = builder.start();
-    ChildClassPath.started(process, sharing);
+    sharing.started(process);
     return process;
   }
 
