@@ -53,7 +53,7 @@ final class BenchRun {
         }
       }
       if (options.runs(ECOMMERCE_BUILD)) {
-        figures.addAll(new EcommerceBuildBenchmark(runs, csv, work, options.seed(), options.quick()).run());
+        figures.addAll(new EcommerceBuildBenchmark(runs, csv, work, spark, options.seed(), options.quick()).run());
       }
       if (options.runs(EcommerceS3Benchmark.ID)) {
         figures.addAll(options.quick() ? EcommerceS3Benchmark.notRun()

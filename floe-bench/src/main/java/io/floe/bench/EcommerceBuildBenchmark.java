@@ -45,6 +45,7 @@ final class EcommerceBuildBenchmark {
   private final Path work;
   private final Path project;
   private final long seed;
+  private final PlainSpark spark;
   private int increments;
   // ./floe of the checkout the bench runs from (set by ./bench), or null: then the new JVM is this
   // JVM's java command and class path.
@@ -53,8 +54,9 @@ final class EcommerceBuildBenchmark {
   // --quick (CI): the reruns in a new JVM are left out; the full build measures a new JVM's start.
   private final boolean quick;
 
-  EcommerceBuildBenchmark(Runs runs, GeneratedData csv, Path work, long seed, boolean quick) {
+  EcommerceBuildBenchmark(Runs runs, GeneratedData csv, Path work, PlainSpark spark, long seed, boolean quick) {
     this.runs = runs;
+    this.spark = spark;
     this.quick = quick;
     this.csv = csv;
     this.work = work;
@@ -86,7 +88,6 @@ final class EcommerceBuildBenchmark {
     figures.add(runs.measure(BenchRun.ECOMMERCE_BUILD, "duckdb",
         "DuckDB in-process: the same models' compiled SQL over the same CSV files (no tests)",
         () -> peers.resetDuckDb(duckDb), () -> peers.runDuckDb(duckDb), () -> peers.checkDuckDb(duckDb)));
-    PlainSpark spark = PlainSpark.open(work.resolve("spark-warehouse"));
     figures.add(runs.measure(BenchRun.ECOMMERCE_BUILD, "spark",
         "plain Spark SQL: the CSV files into Iceberg, then the same models' compiled SQL, CREATE TABLE AS (no tests)",
         () -> peers.resetSpark(spark), () -> peers.runSpark(spark), () -> peers.checkSpark(spark)));

@@ -90,30 +90,36 @@ final class EcommercePipelinePeers {
     List<Map<String, Object>> listed = JSON.readValue(floe(project, "ls", "-o", "json"), new TypeReference<>() {});
     Map<String, String> compiled = new LinkedHashMap<>();
     String text = floe(project, "compile");
+    // Each model's SQL runs from the end of its header to the start of the next header (or the end).
     Matcher header = COMPILED_HEADER.matcher(text);
-    List<int[]> bounds = new ArrayList<>();
-    List<String> names = new ArrayList<>();
+    String name = null;
+    int from = 0;
     while (header.find()) {
-      names.add(header.group(1));
-      bounds.add(new int[] {header.end(), text.length()});
-      if (bounds.size() > 1) {
-        bounds.get(bounds.size() - 2)[1] = header.start();
+      if (name != null) {
+        compiled.put(name, statement(text.substring(from, header.start())));
       }
+      name = header.group(1);
+      from = header.end();
     }
-    for (int i = 0; i < names.size(); i++) {
-      String sql = text.substring(bounds.get(i)[0], bounds.get(i)[1]).strip();
-      compiled.put(names.get(i), sql.endsWith(";") ? sql.substring(0, sql.length() - 1) : sql);
+    if (name != null) {
+      compiled.put(name, statement(text.substring(from)));
     }
     List<CompiledModel> models = new ArrayList<>();
     for (Map<String, Object> model : listed) {
-      String name = (String) model.get("model");
-      if (!compiled.containsKey(name)) {
-        throw new BenchException("floe compile printed no SQL for model " + name);
+      String modelName = (String) model.get("model");
+      if (!compiled.containsKey(modelName)) {
+        throw new BenchException("floe compile printed no SQL for model " + modelName);
       }
-      models.add(new CompiledModel(name, (String) model.get("table"), "view".equals(model.get("materialized")),
-          compiled.get(name)));
+      models.add(new CompiledModel(modelName, (String) model.get("table"),
+          "view".equals(model.get("materialized")), compiled.get(modelName)));
     }
     return new EcommercePipelinePeers(raw, models);
+  }
+
+  // One statement as floe compile prints it, without its trailing semicolon.
+  private static String statement(String printed) {
+    String sql = printed.strip();
+    return sql.endsWith(";") ? sql.substring(0, sql.length() - 1) : sql;
   }
 
   /** Keeps Floe's gold tables as its last build left them: what each peer's must equal. */
