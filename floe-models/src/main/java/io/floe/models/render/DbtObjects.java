@@ -1,10 +1,10 @@
 package io.floe.models.render;
 
-import io.floe.spark.sql.SparkIdentifiers;
 import com.hubspot.jinjava.el.ext.NamedParameter;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.lib.fn.MacroFunction;
 import io.floe.core.error.FloeException;
+import io.floe.spark.sql.SparkIdentifiers;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,12 +1,12 @@
 package io.floe.models.render;
 
-import io.floe.spark.sql.SparkIdentifiers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hubspot.jinjava.el.ext.NamedParameter;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import io.floe.core.error.DidYouMean;
 import io.floe.core.error.FloeException;
+import io.floe.spark.sql.SparkIdentifiers;
 import java.util.Map;
 
 /**

@@ -1,10 +1,10 @@
 package io.floe.models.run;
 
-import io.floe.spark.sql.SparkIdentifiers;
 import io.floe.models.project.Model;
 import io.floe.models.project.ModelProperties;
 import io.floe.spark.FloeEngine;
 import io.floe.spark.sql.SparkErrors;
+import io.floe.spark.sql.SparkIdentifiers;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;

@@ -1,7 +1,7 @@
 package io.floe.models.seed;
 
-import io.floe.spark.sql.SparkIdentifiers;
 import io.floe.core.error.FloeException;
+import io.floe.spark.sql.SparkIdentifiers;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -2,7 +2,6 @@ package io.floe.spark.materialize;
 
 import static io.floe.spark.sql.SparkIdentifiers.quote;
 
-import io.floe.spark.sql.SparkIdentifiers;
 import io.floe.spark.FloeEngine;
 import io.floe.spark.sql.SparkErrors;
 import java.util.ArrayList;

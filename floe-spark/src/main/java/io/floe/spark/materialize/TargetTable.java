@@ -1,10 +1,10 @@
 package io.floe.spark.materialize;
 
-import io.floe.spark.sql.SparkIdentifiers;
 import io.floe.core.error.FloeException;
 import io.floe.spark.FloeEngine;
 import io.floe.spark.materialize.MaterializeSpec.OnSchemaChange;
 import io.floe.spark.sql.SparkErrors;
+import io.floe.spark.sql.SparkIdentifiers;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
