@@ -2,7 +2,6 @@ package io.floe.models.run;
 
 import static java.util.Objects.requireNonNull;
 
-import io.floe.spark.sql.SparkIdentifiers;
 import io.floe.core.error.FloeException;
 import io.floe.models.project.Model;
 import io.floe.models.project.ModelProject;
@@ -17,6 +16,7 @@ import io.floe.models.test.DataTestQueries;
 import io.floe.models.test.TestConfig;
 import io.floe.spark.FloeEngine;
 import io.floe.spark.sql.QueryResult;
+import io.floe.spark.sql.SparkIdentifiers;
 import java.util.ArrayList;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -95,9 +95,18 @@ public final class DataTestRunner {
       String table = relations.apply(model);
       String written = writtenRows.get(name);
       if (written != null) {
+        // The row tests are counted together in one scan of the written rows, as of a table below.
+        List<DataTestDefinition> rowTests = new ArrayList<>();
         for (DataTestDefinition test : tests) {
-          tasks.add(() -> List.of(isPlain(test) ? check(test, model, scope(test, model, table, written), relations)
-              : checkConfigured(test, model.name(), model.name(), table, relations)));
+          if (isPlain(test) && isRowTest(test, model)) {
+            rowTests.add(test);
+          } else {
+            tasks.add(() -> List.of(isPlain(test) ? check(test, model, scope(test, model, table, written), relations)
+                : checkConfigured(test, model.name(), model.name(), table, relations)));
+          }
+        }
+        if (!rowTests.isEmpty()) {
+          tasks.add(() -> checkInOnePass(rowTests, Optional.empty(), List.of(), model, written, relations));
         }
         continue;
       }

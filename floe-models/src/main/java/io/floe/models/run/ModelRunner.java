@@ -124,6 +124,8 @@ public final class ModelRunner {
     runRunHooks(project.dbt().onRunStart(), "on-run-start");
     Fingerprints fingerprints = new Fingerprints(engine, project);
     Map<String, String> computed = new ConcurrentHashMap<>();
+    // What the tests of each view saw, published with it (see AppendedViewRows).
+    Map<String, String> testedViews = new java.util.TreeMap<>();
     try {
       ExecutorService pool = Executors.newFixedThreadPool(engine.project().config().engine().threads());
       try {
@@ -148,23 +150,39 @@ public final class ModelRunner {
       long testsStart = System.nanoTime();
       // Tests of the models that ran: an unchanged model's table is what its tests saw last time.
       Set<String> ran = new java.util.TreeSet<>(written.keySet());
-      // An incremental model's row tests check the rows it just wrote (see DataTestRunner).
+      // An incremental model's row tests check the rows it just wrote (see DataTestRunner), and a
+      // view over appended-to sources the rows it gained since its tests last passed.
       Map<String, String> writtenRows = new java.util.TreeMap<>();
       results.forEach((name, result) -> result.writtenRows().ifPresent(view -> writtenRows.put(name, view)));
+      AppendedViewRows appended = new AppendedViewRows(engine, project);
       List<TestResult> tests;
       try {
-        tests = withTests && !ran.isEmpty() && !listener.cancelled()
+        boolean testing = withTests && !ran.isEmpty() && !listener.cancelled();
+        if (testing) {
+          for (String name : ran) {
+            Model model = project.model(name);
+            if (model.createsView()) {
+              testedViews.put(name, appended.stamp(model));
+              if (!fullRefresh) {
+                appended.since(model).ifPresent(view -> writtenRows.put(name, view));
+              }
+            }
+          }
+        }
+        tests = testing
             ? new DataTestRunner(engine, project, warningRows).run(ran, model -> relation(model, written), writtenRows)
             : List.of();
       } finally {
-        writtenRows.values().forEach(view -> engine.session().catalog().dropTempView(view));
+        results.values().forEach(result -> result.writtenRows()
+            .ifPresent(view -> engine.session().catalog().dropTempView(view)));
+        appended.close();
       }
       Duration modelsTime = Duration.ofNanos(testsStart - startNanos);
       Duration testsTime = Duration.ofNanos(System.nanoTime() - testsStart);
       boolean ok = models.stream().allMatch(ModelResult::ok) && tests.stream().noneMatch(TestResult::blocks)
           && !listener.cancelled();
       if (ok) {
-        publish(written, published, computed);
+        publish(written, published, computed, testedViews);
         afterPublish(written.keySet());
       } else {
         discard(written, results, published);
@@ -313,7 +331,8 @@ public final class ModelRunner {
   }
 
   // Tables first, all at once where the catalog allows it (one transaction), else one after another.
-  private void publish(Map<String, WriteTarget> written, Set<String> published, Map<String, String> fingerprints) {
+  private void publish(Map<String, WriteTarget> written, Set<String> published, Map<String, String> fingerprints,
+      Map<String, String> testedViews) {
     List<MultiTablePublish.Move> moves = new ArrayList<>();
     List<String> names = new ArrayList<>();
     for (Map.Entry<String, WriteTarget> entry : new java.util.TreeMap<>(written).entrySet()) {
@@ -345,8 +364,12 @@ public final class ModelRunner {
         if (model.createsView()) {
           dropTableOfSameName(model);
           String sql = project.compile(model, false, Model::table, ModelRenderer.Values.DEFERRED, this::runQuery);
-          ViewMaterialization.publish(engine, model.table(), sql,
-              Map.of(Fingerprints.PROPERTY, fingerprints.get(node.name())));
+          Map<String, String> properties = new java.util.HashMap<>();
+          properties.put(Fingerprints.PROPERTY, fingerprints.get(node.name()));
+          if (testedViews.containsKey(node.name())) {
+            properties.put(AppendedViewRows.PROPERTY, testedViews.get(node.name()));
+          }
+          ViewMaterialization.publish(engine, model.table(), sql, properties);
         }
       }
     }

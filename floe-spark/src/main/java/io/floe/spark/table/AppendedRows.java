@@ -1,0 +1,53 @@
+package io.floe.spark.table;
+
+import io.floe.spark.FloeEngine;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.iceberg.DataOperations;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The rows a table gained since one of its snapshots, when it gained rows only: every later
+ * snapshot on main appended files or rewrote them with the same rows (compaction). Iceberg's
+ * incremental read then returns exactly those rows.
+ */
+public final class AppendedRows {
+  // Operations that neither remove nor change a row: an append adds rows; a replace rewrites files.
+  private static final Set<String> ROWS_KEPT = Set.of(DataOperations.APPEND, DataOperations.REPLACE);
+
+  private AppendedRows() {}
+
+  /**
+   * The rows {@code relation} gained after snapshot {@code since}, up to its current snapshot; empty
+   * when the table changed in any other way since then (an overwrite, a delete, a rollback past it)
+   * or {@code since} is no longer in its history: then only a read of the whole table tells.
+   */
+  public static Optional<Dataset<Row>> since(FloeEngine engine, String relation, long since) {
+    Table table = engine.table(relation);
+    Snapshot current = table.currentSnapshot();
+    if (current == null) {
+      return Optional.empty();
+    }
+    if (current.snapshotId() == since) {
+      return Optional.of(engine.session().table(relation).limit(0));
+    }
+    for (Snapshot snapshot = current; ; snapshot = table.snapshot(snapshot.parentId())) {
+      if (!ROWS_KEPT.contains(snapshot.operation())) {
+        return Optional.empty();
+      }
+      if (snapshot.parentId() == null || table.snapshot(snapshot.parentId()) == null) {
+        return Optional.empty(); // `since` is not an ancestor of main (or was expired)
+      }
+      if (snapshot.parentId() == since) {
+        break;
+      }
+    }
+    return Optional.of(engine.session().read().format("iceberg")
+        .option("start-snapshot-id", String.valueOf(since))
+        .option("end-snapshot-id", String.valueOf(current.snapshotId()))
+        .load(engine.catalogName() + "." + relation));
+  }
+}
