@@ -34,6 +34,11 @@ class AppendedViewTestsTest {
         {{ config(materialized='view') }}
         select id, status, row_number() over (order by id) as position from {{ source('bronze', 'events') }}
         """);
+    // Row by row, but over a catalog view: no snapshot to stamp or to read new rows from.
+    write(dir, "models/silver/echo.sql", """
+        {{ config(materialized='view') }}
+        select id, status from {{ source('bronze', 'events_view') }}
+        """);
     String tests = """
         models:
           - name: events
@@ -46,16 +51,23 @@ class AppendedViewTestsTest {
             columns:
               - name: status
                 tests: [{not_null: {config: {severity: warn}}}]
+          - name: echo
+            columns:
+              - name: status
+                tests: [{not_null: {config: {severity: warn}}}]
         """;
     write(dir, "models/silver/events.yml", tests.formatted(""));
-    Set<String> views = Set.of("events", "ranked");
+    Set<String> views = Set.of("events", "ranked", "echo");
     try (FloeEngine engine = FloeEngine.open(Project.load(dir))) {
       engine.sql("CREATE TABLE bronze.events (id BIGINT, status STRING)", 0);
       engine.sql("INSERT INTO bronze.events VALUES (1, 'open'), (2, NULL), (-1, NULL)", 0);
+      engine.sql("CREATE VIEW bronze.events_view AS SELECT * FROM bronze.events", 0);
       ModelProject models = ModelProject.load(Project.load(dir));
       Map<String, TestResult> first = byName(new ModelRunner(engine, models, true, false).run(views, true));
       assertThat(first.get("not_null(events.status)").failures()).isEqualTo(1);
       assertThat(first.get("not_null(ranked.status)").failures()).isEqualTo(2);
+      // A view over a catalog view publishes and is tested as before: there is no snapshot to stamp.
+      assertThat(first.get("not_null(echo.status)").failures()).isEqualTo(2);
 
       // Appended rows: the row-by-row view's tests count the new rows alone, the other view's all rows.
       engine.sql("INSERT INTO bronze.events VALUES (3, 'open'), (4, NULL), (-2, NULL)", 0);
