@@ -53,8 +53,10 @@ final class FloeProcess {
     command.addAll(jvmOptions);
     ChildClassPath.Sharing sharing = ChildClassPath.sharing();
     command.addAll(sharing.options());
-    // A short job in a new JVM: C1 only, and the parallel collector, as the test JVMs (pom.xml).
-    command.addAll(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC", "-cp",
+    // A short job in a new JVM: C1 only, a code cache that Spark cannot fill, and the parallel
+    // collector, as the test JVMs (pom.xml).
+    command.addAll(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=240m",
+        "-XX:+UseParallelGC", "-cp",
         ChildClassPath.classPath(), FloeCli.class.getName(), "-p", project.toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
