@@ -5,13 +5,16 @@ import static java.util.Objects.requireNonNull;
 import io.floe.models.project.Model;
 import io.floe.models.project.ModelProject;
 import io.floe.spark.FloeEngine;
+import io.floe.spark.sql.TablesRead;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -23,7 +26,8 @@ import org.apache.iceberg.catalog.ViewCatalog;
  * Whether a model must run. A model's fingerprint is a SHA-256 of everything its result depends
  * on: its SQL as rendered (with {@code max_of()} as a subquery, not a value), its config, and the
  * state of each input: a table's snapshot id on main (or on the run's branch, when this run wrote
- * it), a view's own fingerprint. The fingerprint a run computed is stored with what it published:
+ * it), a view model's own fingerprint, a source view's version and the snapshots of the tables it
+ * reads. The fingerprint a run computed is stored with what it published:
  * a table's in the table property {@value #PROPERTY}, set in the same commit that moves main; a
  * view's in the view's properties. When the fingerprint of a model equals the stored one, its table
  * already holds what it would write: it is not run. No separate state to keep in step: the tables
@@ -104,7 +108,9 @@ final class Fingerprints {
     }
     // Not part of this run: as published.
     if (model.createsView()) {
-      return "view:" + stored(model).orElse("unknown");
+      // Its stored fingerprint holds its inputs as they were when it was published; they may have moved.
+      return stored(model).map(fingerprint -> "view:" + fingerprint + ":" + tablesRead(model.table()))
+          .orElse("view:unknown");
     }
     return tableState(model.table());
   }
@@ -118,9 +124,17 @@ final class Fingerprints {
     }
     if (catalog instanceof ViewCatalog views && views.viewExists(id)) {
       org.apache.iceberg.view.View view = views.loadView(id);
-      return "view:" + view.currentVersion().versionId() + ":" + view.properties().getOrDefault(PROPERTY, "");
+      // A view's rows follow the tables it reads: their snapshots are part of its state.
+      return "view:" + view.currentVersion().versionId() + ":" + view.properties().getOrDefault(PROPERTY, "")
+          + ":" + tablesRead(relation);
     }
     return "absent";
+  }
+
+  private String tablesRead(String view) {
+    Optional<SortedMap<String, String>> tables = TablesRead.of(engine.session().table(view));
+    // Reads something whose state cannot be told: a state no earlier run had, so the model runs.
+    return tables.map(Object::toString).orElseGet(() -> "unknown " + UUID.randomUUID());
   }
 
   private static String sha256(String text) {
