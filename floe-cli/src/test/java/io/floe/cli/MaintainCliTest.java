@@ -93,6 +93,42 @@ class MaintainCliTest {
     assertThat(floe(project, "runs", "-o", "json").ok()).contains("maintain");
   }
 
+  /**
+   * The updates and deletes of a merge-on-read table leave the rows in their data file and mark them
+   * deleted, and every read skips them one by one. Once deleted-rows-percent of a file's rows are
+   * deleted, maintenance rewrites it without them, though the table has too few files to compact.
+   */
+  @Test
+  void aFileWithHalfItsRowsDeletedIsRewrittenWithoutThem() throws Exception {
+    write("floe.yaml", """
+        name: shop
+        maintenance:
+          compact: {deleted-rows-percent: 50}
+          expire-snapshots: {enabled: false}
+          remove-orphans: {enabled: false}
+        """);
+    floe(project, "sql", "CREATE TABLE silver.accounts (id INT, balance INT) TBLPROPERTIES ("
+        + "'write.update.mode' = 'merge-on-read', 'write.delete.mode' = 'merge-on-read')").ok();
+    floe(project, "sql", "INSERT INTO silver.accounts SELECT /*+ REPARTITION(1) */ * FROM VALUES"
+        + " (1, 10), (2, 20), (3, 30), (4, 40)").ok();
+    assertThat(count("SELECT count(*) AS n FROM silver.accounts.files")).isEqualTo(1);
+    floe(project, "sql", "UPDATE silver.accounts SET balance = 11 WHERE id = 1").ok();
+    // A quarter of the file's rows deleted: not due.
+    assertThat(JSON.readTree(floe(project, "maintain", "-o", "json").ok()).get(0).get("actions").asText())
+        .doesNotContain("compact");
+    floe(project, "sql", "DELETE FROM silver.accounts WHERE id = 3").ok();
+    // The data files hold 5 rows: the 4 inserted (2 of them deleted) and the update's new row.
+    assertThat(count("SELECT sum(record_count) AS n FROM silver.accounts.data_files")).isEqualTo(5);
+
+    JsonNode accounts = JSON.readTree(floe(project, "maintain", "-o", "json").ok()).get(0);
+
+    assertThat(accounts.get("actions").asText()).contains("compact");
+    assertThat(accounts.get("files_compacted").asLong()).isPositive();
+    assertThat(count("SELECT sum(record_count) AS n FROM silver.accounts.data_files")).isEqualTo(3);
+    assertThat(floe(project, "sql", "-o", "csv", "SELECT id, balance FROM silver.accounts ORDER BY id").ok())
+        .isEqualTo("id,balance\n1,11\n2,20\n4,40\n");
+  }
+
   @Test
   void aBadPolicyIsOneLineWithItsPlace() throws IOException {
     write("floe.yaml", """

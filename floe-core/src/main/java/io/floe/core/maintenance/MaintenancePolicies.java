@@ -1,6 +1,7 @@
 package io.floe.core.maintenance;
 
 import static io.floe.core.config.FloeSettings.MAINTENANCE_AUTO;
+import static io.floe.core.config.FloeSettings.MAINTENANCE_COMPACT_DELETED_PERCENT;
 import static io.floe.core.config.FloeSettings.MAINTENANCE_COMPACT_ENABLED;
 import static io.floe.core.config.FloeSettings.MAINTENANCE_COMPACT_MIN_FILES;
 import static io.floe.core.config.FloeSettings.MAINTENANCE_COMPACT_TARGET_FILE_SIZE;
@@ -38,7 +39,8 @@ import java.util.function.Function;
 public final class MaintenancePolicies {
   private static final String PREFIX = "maintenance.";
   private static final List<ConfigField> SETTINGS = List.of(MAINTENANCE_AUTO, MAINTENANCE_COMPACT_ENABLED,
-      MAINTENANCE_COMPACT_MIN_FILES, MAINTENANCE_COMPACT_TARGET_FILE_SIZE, MAINTENANCE_EXPIRE_ENABLED,
+      MAINTENANCE_COMPACT_MIN_FILES, MAINTENANCE_COMPACT_DELETED_PERCENT, MAINTENANCE_COMPACT_TARGET_FILE_SIZE,
+      MAINTENANCE_EXPIRE_ENABLED,
       MAINTENANCE_EXPIRE_OLDER_THAN, MAINTENANCE_EXPIRE_RETAIN_LAST, MAINTENANCE_ORPHANS_ENABLED,
       MAINTENANCE_ORPHANS_OLDER_THAN, MAINTENANCE_ORPHANS_INTERVAL, MAINTENANCE_MANIFESTS_ENABLED,
       MAINTENANCE_MANIFESTS_MIN);
@@ -95,6 +97,7 @@ public final class MaintenancePolicies {
         document.bool(field.apply(MAINTENANCE_AUTO)),
         document.bool(field.apply(MAINTENANCE_COMPACT_ENABLED)),
         atLeast(document, field.apply(MAINTENANCE_COMPACT_MIN_FILES), 2),
+        percent(document, field.apply(MAINTENANCE_COMPACT_DELETED_PERCENT)),
         size(document, field.apply(MAINTENANCE_COMPACT_TARGET_FILE_SIZE)),
         document.bool(field.apply(MAINTENANCE_EXPIRE_ENABLED)),
         duration(document, field.apply(MAINTENANCE_EXPIRE_OLDER_THAN)),
@@ -110,6 +113,14 @@ public final class MaintenancePolicies {
     int value = document.integer(field);
     if (value < least) {
       throw document.invalid(field, "an integer of at least " + least);
+    }
+    return value;
+  }
+
+  private static int percent(ConfigDocument document, ConfigField field) {
+    int value = document.integer(field);
+    if (value < 1 || value > 100) {
+      throw document.invalid(field, "a percentage from 1 to 100");
     }
     return value;
   }

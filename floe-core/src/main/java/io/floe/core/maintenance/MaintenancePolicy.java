@@ -10,6 +10,7 @@ import java.time.Duration;
  *
  * @param auto whether a run that commits to the table maintains it afterwards when something is due
  * @param compactMinFiles compact a partition holding at least this many small files
+ * @param compactDeletedPercent rewrite a data file once this percentage of its rows is deleted
  * @param targetFileSizeBytes the size compaction writes; files under 3/4 of it count as small
  * @param expireOlderThan snapshots older than this may be expired
  * @param retainLast the newest snapshots of each branch always kept
@@ -21,6 +22,7 @@ public record MaintenancePolicy(
     boolean auto,
     boolean compact,
     int compactMinFiles,
+    int compactDeletedPercent,
     long targetFileSizeBytes,
     boolean expireSnapshots,
     Duration expireOlderThan,
@@ -31,22 +33,24 @@ public record MaintenancePolicy(
     boolean rewriteManifests,
     int minManifests) {
   /** The defaults of floe.yaml's settings. */
-  public static final MaintenancePolicy DEFAULTS = new MaintenancePolicy(true, true, 10, 128L << 20, true,
+  public static final MaintenancePolicy DEFAULTS = new MaintenancePolicy(true, true, 10, 30, 128L << 20, true,
       Duration.ofDays(7), 5, true, Duration.ofDays(3), Duration.ofDays(1), true, 50);
 
   public MaintenancePolicy {
     requireNonNull(expireOlderThan, "expireOlderThan is null");
     requireNonNull(orphansOlderThan, "orphansOlderThan is null");
     requireNonNull(orphansInterval, "orphansInterval is null");
-    if (compactMinFiles < 2 || targetFileSizeBytes <= 0 || retainLast < 1 || minManifests < 2) {
+    if (compactMinFiles < 2 || compactDeletedPercent < 1 || compactDeletedPercent > 100 || targetFileSizeBytes <= 0 || retainLast < 1
+        || minManifests < 2) {
       throw new IllegalArgumentException("Invalid maintenance policy: " + compactMinFiles + " min files, "
+          + compactDeletedPercent + "% deleted, "
           + targetFileSizeBytes + " target bytes, " + retainLast + " retained, " + minManifests + " min manifests");
     }
   }
 
   /** This policy with automatic maintenance on or off. */
   public MaintenancePolicy withAuto(boolean on) {
-    return new MaintenancePolicy(on, compact, compactMinFiles, targetFileSizeBytes, expireSnapshots, expireOlderThan,
-        retainLast, removeOrphans, orphansOlderThan, orphansInterval, rewriteManifests, minManifests);
+    return new MaintenancePolicy(on, compact, compactMinFiles, compactDeletedPercent, targetFileSizeBytes,
+        expireSnapshots, expireOlderThan, retainLast, removeOrphans, orphansOlderThan, orphansInterval, rewriteManifests, minManifests);
   }
 }

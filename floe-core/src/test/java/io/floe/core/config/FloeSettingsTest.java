@@ -22,7 +22,7 @@ class FloeSettingsTest {
         "engine.threads", "engine.conf", "namespaces", "models.path", "connections", "sources",
         "ingest.columns.ingested-at", "ingest.columns.source", "ingest.columns.batch-id", "ingest.columns.hash",
         "schedules", "maintenance.auto", "maintenance.compact.enabled", "maintenance.compact.min-files",
-        "maintenance.compact.target-file-size", "maintenance.expire-snapshots.enabled",
+        "maintenance.compact.deleted-rows-percent", "maintenance.compact.target-file-size", "maintenance.expire-snapshots.enabled",
         "maintenance.expire-snapshots.older-than", "maintenance.expire-snapshots.retain-last",
         "maintenance.remove-orphans.enabled", "maintenance.remove-orphans.older-than",
         "maintenance.remove-orphans.interval", "maintenance.rewrite-manifests.enabled",
@@ -40,6 +40,7 @@ class FloeSettingsTest {
         .containsEntry("namespaces", List.of("bronze", "silver", "gold"))
         .containsEntry("models.path", "models")
         .containsEntry("maintenance.compact.min-files", 10)
+        .containsEntry("maintenance.compact.deleted-rows-percent", 30)
         .containsEntry("maintenance.expire-snapshots.older-than", "7d")
         .containsEntry("maintenance.remove-orphans.older-than", "3d");
     assertThat(FloeSettings.all()).filteredOn(ConfigField::required).containsExactly(FloeSettings.NAME);

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.FileContent;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotRef;
@@ -22,6 +24,7 @@ import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.SupportsPrefixOperations;
 import org.apache.iceberg.spark.actions.DeleteOrphanFilesSparkAction;
 import org.apache.iceberg.spark.actions.SparkActions;
+import org.apache.iceberg.util.ContentFileUtil;
 import org.apache.iceberg.util.SnapshotUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,7 +93,8 @@ public final class TableMaintenance {
       progress.accept("compacting " + filesBefore + " data files");
       RewriteDataFiles rewrite = spark.rewriteDataFiles(table)
           .option(RewriteDataFiles.TARGET_FILE_SIZE_BYTES, Long.toString(policy.targetFileSizeBytes()))
-          .option("min-input-files", Integer.toString(policy.compactMinFiles()));
+          .option("min-input-files", Integer.toString(policy.compactMinFiles()))
+          .option("delete-ratio-threshold", Double.toString(policy.compactDeletedPercent() / 100.0));
       rewrite = table.sortOrder().isSorted() ? rewrite.sort() : rewrite.binPack();
       RewriteDataFiles.Result result = rewrite.execute();
       rewritten = result.rewrittenDataFilesCount();
@@ -137,17 +141,25 @@ public final class TableMaintenance {
   }
 
   // At least min-files files under 3/4 of the target size in one partition (Iceberg's own default
-  // for what is too small). The summary's total settles most checks without reading a manifest.
+  // for what is too small), or a data file with deleted-rows-percent of its rows deleted (as far as
+  // file-scoped position deletes tell; Iceberg's compaction counts them the same way). The summary's total settles most checks without reading a manifest.
   private static boolean compactionDue(Table table, MaintenancePolicy policy) {
     Snapshot current = table.currentSnapshot();
-    if (current == null || dataFiles(table) < policy.compactMinFiles()) {
+    if (current == null) {
+      return false;
+    }
+    boolean fewFiles = dataFiles(table) < policy.compactMinFiles();
+    if (fewFiles && deleteFiles(current) == 0) {
       return false;
     }
     long small = policy.targetFileSizeBytes() * 3 / 4;
     Map<String, Integer> smallFiles = new HashMap<>();
     try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
       for (FileScanTask task : tasks) {
-        if (task.file().fileSizeInBytes() < small) {
+        if (deletedPercent(task) >= policy.compactDeletedPercent()) {
+          return true;
+        }
+        if (!fewFiles && task.file().fileSizeInBytes() < small) {
           String partition = task.file().specId() + "/" + task.file().partition();
           if (smallFiles.merge(partition, 1, Integer::sum) >= policy.compactMinFiles()) {
             return true;
@@ -244,6 +256,24 @@ public final class TableMaintenance {
   public static long dataFiles(Table table) {
     Snapshot current = table.currentSnapshot();
     return current == null ? 0 : Long.parseLong(current.summary().getOrDefault("total-data-files", "0"));
+  }
+
+  // The share of the file's rows its file-scoped position deletes remove, in percent.
+  private static double deletedPercent(FileScanTask task) {
+    long deleted = 0;
+    for (DeleteFile delete : task.deletes()) {
+      // Its file_path bounds name one file even where referenced_data_file is not written.
+      boolean fileScoped = task.file().location().equals(ContentFileUtil.referencedDataFileLocation(delete));
+      if (delete.content() == FileContent.POSITION_DELETES && fileScoped) {
+        deleted += delete.recordCount();
+      }
+    }
+    return task.file().recordCount() == 0 ? 0 : 100.0 * deleted / task.file().recordCount();
+  }
+
+  // Position and equality delete files of the snapshot, from its summary.
+  private static long deleteFiles(Snapshot snapshot) {
+    return Long.parseLong(snapshot.summary().getOrDefault("total-delete-files", "0"));
   }
 
   /** The manifests of the table's current snapshot (reads its manifest list). */
