@@ -87,9 +87,9 @@ public final class FloeSettings {
       "Compact small data files into larger ones (bin-pack, or sorted by the table's sort order if it has one).");
   public static final ConfigField MAINTENANCE_COMPACT_MIN_FILES = integer("maintenance.compact.min-files", 10,
       "Compact a partition once it holds at least this many files smaller than the target size.");
-  public static final ConfigField MAINTENANCE_COMPACT_DELETED_PERCENT = integer("maintenance.compact.deleted-rows-percent",
-      30, "Rewrite a data file without its deleted rows once this percentage of its rows is deleted (by the"
-          + " merges, updates and deletes of a merge-on-read table: every read skips them one by one).");
+  public static final ConfigField MAINTENANCE_COMPACT_DELETED_PERCENT = integer(
+      "maintenance.compact.deleted-rows-percent", 30, "Rewrite a data file without its deleted rows once this"
+          + " percentage of its rows is deleted (by the merges, updates and deletes of a merge-on-read table: every read skips them one by one).");
   public static final ConfigField MAINTENANCE_COMPACT_TARGET_FILE_SIZE = string("maintenance.compact.target-file-size",
       "128MB", "The size compaction writes files at, e.g. 64MB or 512MB; files under 3/4 of it count as small.");
   public static final ConfigField MAINTENANCE_EXPIRE_ENABLED = bool("maintenance.expire-snapshots.enabled", true,
@@ -138,7 +138,8 @@ public final class FloeSettings {
       NAMESPACES, MODELS_PATH, CONNECTIONS, SOURCES, INGEST_INGESTED_AT, INGEST_SOURCE, INGEST_BATCH_ID,
       INGEST_HASH, SCHEDULES,
       MAINTENANCE_AUTO, MAINTENANCE_COMPACT_ENABLED, MAINTENANCE_COMPACT_MIN_FILES,
-      MAINTENANCE_COMPACT_DELETED_PERCENT, MAINTENANCE_COMPACT_TARGET_FILE_SIZE, MAINTENANCE_EXPIRE_ENABLED, MAINTENANCE_EXPIRE_OLDER_THAN,
+      MAINTENANCE_COMPACT_DELETED_PERCENT, MAINTENANCE_COMPACT_TARGET_FILE_SIZE, MAINTENANCE_EXPIRE_ENABLED,
+      MAINTENANCE_EXPIRE_OLDER_THAN,
       MAINTENANCE_EXPIRE_RETAIN_LAST, MAINTENANCE_ORPHANS_ENABLED, MAINTENANCE_ORPHANS_OLDER_THAN,
       MAINTENANCE_ORPHANS_INTERVAL, MAINTENANCE_MANIFESTS_ENABLED, MAINTENANCE_MANIFESTS_MIN, MAINTENANCE_TABLES,
       VARS,

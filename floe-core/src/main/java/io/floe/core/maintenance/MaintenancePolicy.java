@@ -40,8 +40,8 @@ public record MaintenancePolicy(
     requireNonNull(expireOlderThan, "expireOlderThan is null");
     requireNonNull(orphansOlderThan, "orphansOlderThan is null");
     requireNonNull(orphansInterval, "orphansInterval is null");
-    if (compactMinFiles < 2 || compactDeletedPercent < 1 || compactDeletedPercent > 100 || targetFileSizeBytes <= 0 || retainLast < 1
-        || minManifests < 2) {
+    if (compactMinFiles < 2 || compactDeletedPercent < 1 || compactDeletedPercent > 100 || targetFileSizeBytes <= 0
+        || retainLast < 1 || minManifests < 2) {
       throw new IllegalArgumentException("Invalid maintenance policy: " + compactMinFiles + " min files, "
           + compactDeletedPercent + "% deleted, "
           + targetFileSizeBytes + " target bytes, " + retainLast + " retained, " + minManifests + " min manifests");
@@ -51,6 +51,7 @@ public record MaintenancePolicy(
   /** This policy with automatic maintenance on or off. */
   public MaintenancePolicy withAuto(boolean on) {
     return new MaintenancePolicy(on, compact, compactMinFiles, compactDeletedPercent, targetFileSizeBytes,
-        expireSnapshots, expireOlderThan, retainLast, removeOrphans, orphansOlderThan, orphansInterval, rewriteManifests, minManifests);
+        expireSnapshots, expireOlderThan, retainLast, removeOrphans, orphansOlderThan, orphansInterval,
+        rewriteManifests, minManifests);
   }
 }

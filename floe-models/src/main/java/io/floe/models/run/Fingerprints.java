@@ -21,6 +21,8 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.catalog.ViewCatalog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Whether a model must run. A model's fingerprint is a SHA-256 of everything its result depends
@@ -34,6 +36,7 @@ import org.apache.iceberg.catalog.ViewCatalog;
  * are the state.
  */
 final class Fingerprints {
+  private static final Logger LOG = LoggerFactory.getLogger(Fingerprints.class);
   /** The table or view property that holds the fingerprint of what main holds. */
   static final String PROPERTY = "floe.fingerprint";
 
@@ -132,7 +135,15 @@ final class Fingerprints {
   }
 
   private String tablesRead(String view) {
-    Optional<SortedMap<String, String>> tables = TablesRead.of(engine.session().table(view));
+    Optional<SortedMap<String, String>> tables;
+    try {
+      tables = TablesRead.of(engine.session().table(view));
+    } catch (RuntimeException e) {
+      // A view Spark cannot analyze now (a table under it dropped, say): the model that reads it
+      // runs, and its run says what is wrong.
+      LOG.debug("Cannot tell which tables view {} reads", view, e);
+      tables = Optional.empty();
+    }
     // Reads something whose state cannot be told: a state no earlier run had, so the model runs.
     return tables.map(Object::toString).orElseGet(() -> "unknown " + UUID.randomUUID());
   }

@@ -142,7 +142,8 @@ public final class TableMaintenance {
 
   // At least min-files files under 3/4 of the target size in one partition (Iceberg's own default
   // for what is too small), or a data file with deleted-rows-percent of its rows deleted (as far as
-  // file-scoped position deletes tell; Iceberg's compaction counts them the same way). The summary's total settles most checks without reading a manifest.
+  // file-scoped position deletes tell; Iceberg's compaction counts them the same way). The
+  // summary's totals settle most checks without reading a manifest.
   private static boolean compactionDue(Table table, MaintenancePolicy policy) {
     Snapshot current = table.currentSnapshot();
     if (current == null) {
