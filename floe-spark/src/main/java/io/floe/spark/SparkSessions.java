@@ -55,6 +55,12 @@ final class SparkSessions {
         builder.config(EXECUTOR_JAVA_OPTIONS, (configured + " " + forwarded).strip());
       }
     }
+    // Spark compiles generated code with the context class loader of the thread that runs a query
+    // (the driver's, and the local executor's, which it takes from the thread that starts the
+    // context): give them one that answers repeated misses at once (KnownMissingClasses says why).
+    // The threads Spark starts from this one inherit it.
+    Thread thread = Thread.currentThread();
+    thread.setContextClassLoader(KnownMissingClasses.over(thread.getContextClassLoader()));
     return builder.getOrCreate();
   }
 
