@@ -98,10 +98,11 @@ class ConcurrentRunsCliTest {
   void aSecondBuildOfAProjectStopsOrWaitsWhileTheFirstRuns() throws Exception {
     Path project = workspace.resolve("shop");
     floe("init", project.toString()).ok();
-    // Long enough (seconds) for the other builds to meet it while it runs.
+    // Long enough (seconds) for the other builds to meet it while it runs; it sleeps rather than
+    // computes, so the tests beside it keep the CPU.
     Files.writeString(project.resolve("models/slow.sql"), """
         {{ config(materialized='table') }}
-        select count(*) as n from range(0, 250000000)
+        select reflect('java.lang.Thread', 'sleep', 10000L) as slept
         """);
     Process running = FloeProcess.start(project, false, "build");
     try {

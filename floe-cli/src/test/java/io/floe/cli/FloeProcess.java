@@ -37,7 +37,13 @@ final class FloeProcess {
   /** As {@link #startLogged(Path, Path, String...)}, with {@code env} added to the environment (secrets). */
   static Process startLogged(Path project, Path log, Map<String, String> env, String... args)
       throws IOException {
-    return start(project, ProcessBuilder.Redirect.to(log.toFile()), log, env, List.of(), args);
+    return startLogged(project, log, env, List.of(), args);
+  }
+
+  /** As {@link #startLogged(Path, Path, Map, String...)}, with {@code jvmOptions} for the new JVM. */
+  static Process startLogged(Path project, Path log, Map<String, String> env, List<String> jvmOptions,
+      String... args) throws IOException {
+    return start(project, ProcessBuilder.Redirect.to(log.toFile()), log, env, jvmOptions, args);
   }
 
   private static Process start(Path project, ProcessBuilder.Redirect out, Path log, Map<String, String> env,

@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -98,7 +99,10 @@ class SparkClusterCliTest {
   private String run(Path project, Map<String, String> env, String name, String... args)
       throws IOException, InterruptedException {
     Path log = workspace.resolve(name + ".log");
-    Process process = FloeProcess.startLogged(project, log, env, args);
+    // The executors run a few short jobs, as the driver does: C1 only (see FloeProcess), set as
+    // Spark's default executor options (a system property of the driver, read into its SparkConf).
+    Process process = FloeProcess.startLogged(project, log, env,
+        List.of("-Dspark.executor.defaultJavaOptions=-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=240m"), args);
     assertThat(process.waitFor(180, TimeUnit.SECONDS)).as("floe %s ends in 180 s", name).isTrue();
     String output = Files.readString(log, StandardCharsets.UTF_8);
     assertThat(process.exitValue()).as(output).isZero();
