@@ -1,8 +1,8 @@
 package io.floe.spark;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.HashMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -15,9 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * goes on to ask the driver over RPC; profiling the CLI tests showed about a tenth of all CPU time
  * there. Janino asks the context class loader of the thread that compiles, so {@link SparkSessions}
  * puts this loader there before the context starts (the local executor takes it as its parent, and
- * the threads Spark starts inherit it). The class
- * path of a running JVM never grows, so a class missing once stays missing; jars added to Spark
- * ({@code spark.jars}) live in Spark's own loaders above this one and are searched before it.
+ * the threads Spark starts inherit it). The class path of a running JVM never grows, so a class
+ * missing once stays missing; jars added to Spark ({@code spark.jars}) live in Spark's own loaders
+ * above this one and are searched before it.
  */
 final class KnownMissingClasses extends ClassLoader {
   /** Enough for Janino's misses; past it, misses are searched again rather than remembered. */
