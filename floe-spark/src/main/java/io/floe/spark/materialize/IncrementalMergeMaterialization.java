@@ -6,6 +6,7 @@ import io.floe.spark.FloeEngine;
 import io.floe.spark.sql.SparkErrors;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -17,10 +18,15 @@ import org.apache.spark.sql.types.StructField;
  * {@code incremental_strategy='merge'}: rows of the SELECT update the row with the same
  * {@code unique_key}, or are inserted; with {@code delete_condition} (say {@code op = 'D'}) a
  * matching row deletes its key instead, so CDC deletes remove rows. Rows identical to the table's
- * are left out first, so running the same input again commits nothing.
+ * are left out first, so running the same input again commits nothing. Changes that meet nearly
+ * every file of a copy-on-write table are written as one overwrite of it rather than a MERGE,
+ * which would rewrite the same files after a shuffle of the whole table.
  */
 public final class IncrementalMergeMaterialization implements IncrementalMaterialization.Strategy {
   static final String DELETE_FLAG = "__floe_delete";
+  private static final String ROW_NUMBER = "__floe_row";
+  private static final String FILE = "__floe_file";
+  private static final String POSITION = "__floe_pos";
   // Up to this many new rows are broadcast to find the rows they meet (a few hundred MB at most).
   private static final long BROADCAST_MAX_ROWS = 500_000;
 
@@ -39,14 +45,16 @@ public final class IncrementalMergeMaterialization implements IncrementalMateria
       return table.result();
     }
     // The new rows are computed once: every step below reads them, and none reads the model's SQL again.
+    // Each row is numbered, so that the comparison below can name the rows identical to the table's.
     Dataset<Row> flagged = SparkErrors.translate("run model SQL for " + spec.table(),
-        () -> table.aligned(rows.withColumn(DELETE_FLAG, deletes), DELETE_FLAG).localCheckpoint());
+        () -> table.aligned(rows.withColumn(DELETE_FLAG, deletes), DELETE_FLAG)
+            .withColumn(ROW_NUMBER, functions.monotonically_increasing_id()).localCheckpoint());
     long incoming = flagged.count();
     if (incoming == 0) {
       return table.result().withWrittenRows(writtenRows(flagged));
     }
     String source = "floe_merge_source_" + UUID.randomUUID().toString().replace("-", "");
-    String existing = source + "_existing";
+    String met = source + "_met";
     String changed = source + "_changes";
     flagged.createOrReplaceTempView(source);
     try {
@@ -55,49 +63,106 @@ public final class IncrementalMergeMaterialization implements IncrementalMateria
         columns.add(quote(field.name()));
       }
       List<String> keys = spec.uniqueKey().stream().map(name -> quote(name)).toList();
-      // An incremental run brings few rows: broadcast, they meet the table in one scan of it, with
-      // no shuffle of the table's rows. The keys alone tell whether any row of the table is met.
-      String hint = incoming <= BROADCAST_MAX_ROWS ? "/*+ BROADCAST(s) */ " : "";
-      boolean meetsKeys = !SparkErrors.translate("look up the new keys in " + spec.table(),
-          () -> engine.session().sql("SELECT " + hint + String.join(", ", prefixed("t.", keys)) + " FROM "
-              + target.identifier() + " t LEFT SEMI JOIN " + source + " s ON " + match(keys, "=") + " LIMIT 1")
-              .isEmpty());
-      if (!meetsKeys) {
+      // An incremental run brings few rows: broadcast, they meet the table in one scan of it, with no
+      // shuffle of the table's rows. The scan keeps only each met row's number, where the table's row
+      // lies, and whether it is identical to the new one: a few bytes a row, whatever the table's width.
+      boolean broadcast = incoming <= BROADCAST_MAX_ROWS;
+      String hint = broadcast ? "/*+ BROADCAST(s) */ " : "";
+      Dataset<Row> meetings = SparkErrors.translate("look up the new keys in " + spec.table(),
+          () -> engine.session().sql("SELECT " + hint + "s." + ROW_NUMBER + ", t._file AS " + FILE + ", t._pos AS "
+              + POSITION + ", " + match(columns, "<=>") + " AS identical FROM " + target.identifier() + " t JOIN "
+              + source + " s ON " + match(keys, "=")).localCheckpoint());
+      if (meetings.isEmpty()) {
         // Only new keys: no update, no delete, nothing identical to leave out. An append commits
         // the same rows without the MERGE's join against the whole table.
         TargetTable.write("append to " + spec.table(), () -> flagged.where(functions.not(functions.col(DELETE_FLAG)))
-            .drop(DELETE_FLAG).writeTo(target.identifier()).append());
+            .drop(DELETE_FLAG, ROW_NUMBER).writeTo(target.identifier()).append());
         return table.result().withWrittenRows(writtenRows(flagged));
       }
-      SparkErrors.translate("find the rows of " + spec.table() + " the new rows meet",
-          () -> engine.session().sql("SELECT " + hint + "t.* FROM " + target.identifier() + " t LEFT SEMI JOIN "
-              + source + " s ON " + match(keys, "=")).localCheckpoint()).createOrReplaceTempView(existing);
+      meetings.createOrReplaceTempView(met);
       Dataset<Row> changes = SparkErrors.translate("compare new rows with " + spec.table(),
-          () -> engine.session().sql(changesOnly(source, existing, columns, keys)).localCheckpoint());
+          () -> engine.session().sql(changesOnly(source, met)).localCheckpoint());
       if (!changes.isEmpty()) {
-        changes.createOrReplaceTempView(changed);
-        TargetTable.run(engine, "merge into " + spec.table(), merge(changed, target.identifier(), columns, keys));
+        // Few changes are broadcast into the write too, where Spark cannot size a checkpointed view.
+        (broadcast ? changes.hint("broadcast") : changes).createOrReplaceTempView(changed);
+        if (rewritesEveryFile(engine, spec, table, met)) {
+          overwrite(engine, spec, table, target, changed, met, columns, keys, broadcast);
+        } else {
+          TargetTable.run(engine, "merge into " + spec.table(), merge(changed, target.identifier(), columns, keys));
+        }
       }
       return table.result().withWrittenRows(writtenRows(changes));
     } finally {
       engine.session().catalog().dropTempView(source);
-      engine.session().catalog().dropTempView(existing);
+      engine.session().catalog().dropTempView(met);
       engine.session().catalog().dropTempView(changed);
     }
   }
 
+  /**
+   * True when a copy-on-write MERGE would rewrite (nearly) every data file of the table anyway: the
+   * changes meet at least 90% of its files, it has no delete files, and no row of the table meets
+   * two new rows (which the MERGE refuses, with its own error).
+   */
+  private static boolean rewritesEveryFile(FloeEngine engine, MaterializeSpec spec, TargetTable table, String met) {
+    org.apache.iceberg.Table iceberg = engine.table(spec.table());
+    String mode = iceberg.properties().getOrDefault("write.merge.mode", "copy-on-write");
+    if (!"copy-on-write".equals(mode) || table.before().isEmpty()) {
+      return false;
+    }
+    Map<String, String> summary = iceberg.snapshot(table.before().get()).summary();
+    long files = Long.parseLong(summary.getOrDefault("total-data-files", "0"));
+    if (!"0".equals(summary.getOrDefault("total-delete-files", "0")) || files == 0) {
+      return false;
+    }
+    Row counts = SparkErrors.translate("count the files of " + spec.table() + " the new rows meet",
+        () -> engine.session().sql("SELECT count(*), count(DISTINCT " + FILE + ", " + POSITION + "), count(DISTINCT "
+            + FILE + ") FROM " + met).first());
+    return counts.getLong(0) == counts.getLong(1) && counts.getLong(2) * 10 >= files * 9;
+  }
+
+  /**
+   * The MERGE's result, written as one overwrite of the table: each row of the table as the change
+   * that meets it leaves it (replaced, deleted or kept), and the rows of new keys. A copy-on-write
+   * MERGE that meets every file rewrites them all too, but shuffles the table's rows to join them;
+   * here the changes are broadcast instead. The commit fails, as the MERGE's would, if anything was
+   * committed to the branch since the write began.
+   */
+  private static void overwrite(FloeEngine engine, MaterializeSpec spec, TargetTable table, WriteTarget target,
+      String changed, String met, List<String> columns, List<String> keys, boolean broadcast) {
+    List<String> merged = new ArrayList<>();
+    for (String column : columns) {
+      merged.add("CASE WHEN s." + ROW_NUMBER + " IS NULL THEN t." + column + " ELSE s." + column + " END AS " + column);
+    }
+    String hint = broadcast ? "/*+ BROADCAST(s) */ " : "";
+    String rows = "SELECT " + hint + String.join(", ", merged) + " FROM " + target.identifier() + " t LEFT JOIN "
+        + changed + " s ON " + match(keys, "=") + " WHERE s." + ROW_NUMBER + " IS NULL OR NOT s." + DELETE_FLAG
+        + " UNION ALL SELECT " + String.join(", ", prefixed("s.", columns)) + " FROM " + changed + " s LEFT ANTI JOIN "
+        + met + " m ON s." + ROW_NUMBER + " = m." + ROW_NUMBER + " WHERE NOT s." + DELETE_FLAG;
+    TargetTable.write("merge into " + spec.table(), () -> engine.session().sql(rows).writeTo(target.identifier())
+        .option("overwrite-mode", "static")
+        .option("isolation-level", "serializable")
+        .option("validate-from-snapshot-id", String.valueOf(table.before().get()))
+        .overwrite(functions.lit(true)));
+  }
+
+  private static List<String> prefixed(String prefix, List<String> columns) {
+    return columns.stream().map(column -> prefix + column).toList();
+  }
+
   // The inserted and updated rows, already computed (checkpointed): what the model's tests check.
   private static String writtenRows(Dataset<Row> flagged) {
-    return TargetTable.writtenRowsView(flagged.where(functions.not(functions.col(DELETE_FLAG))).drop(DELETE_FLAG));
+    return TargetTable.writtenRowsView(
+        flagged.where(functions.not(functions.col(DELETE_FLAG))).drop(DELETE_FLAG, ROW_NUMBER));
   }
 
   // New and changed rows (no identical row in the table), and deletes of keys the table holds.
-  // `existing` holds the table's rows with the incoming keys: enough to tell new from unchanged.
-  private static String changesOnly(String source, String existing, List<String> columns, List<String> keys) {
-    return "SELECT s.* FROM " + source + " s LEFT ANTI JOIN " + existing + " t ON " + match(columns, "<=>")
-        + " WHERE NOT s." + DELETE_FLAG
-        + " UNION ALL SELECT s.* FROM " + source + " s LEFT SEMI JOIN " + existing + " t ON "
-        + match(keys, "=") + " WHERE s." + DELETE_FLAG;
+  // `met` numbers the incoming rows whose key the table holds, and tells which are identical to its row.
+  private static String changesOnly(String source, String met) {
+    return "SELECT s.* FROM " + source + " s LEFT ANTI JOIN (SELECT " + ROW_NUMBER + " FROM " + met
+        + " WHERE identical) m ON s." + ROW_NUMBER + " = m." + ROW_NUMBER + " WHERE NOT s." + DELETE_FLAG
+        + " UNION ALL SELECT s.* FROM " + source + " s LEFT SEMI JOIN " + met + " m ON s." + ROW_NUMBER + " = m."
+        + ROW_NUMBER + " WHERE s." + DELETE_FLAG;
   }
 
   private static String merge(String changes, String table, List<String> columns, List<String> keys) {
@@ -113,10 +178,6 @@ public final class IncrementalMergeMaterialization implements IncrementalMateria
         + " WHEN MATCHED THEN UPDATE SET " + String.join(", ", updates)
         + " WHEN NOT MATCHED AND NOT s." + DELETE_FLAG + " THEN INSERT (" + String.join(", ", columns)
         + ") VALUES (" + String.join(", ", values) + ")";
-  }
-
-  private static List<String> prefixed(String prefix, List<String> columns) {
-    return columns.stream().map(column -> prefix + column).toList();
   }
 
   static String match(List<String> columns, String operator) {

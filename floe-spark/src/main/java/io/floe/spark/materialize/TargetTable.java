@@ -92,6 +92,11 @@ final class TargetTable {
     return view;
   }
 
+  /** The snapshot the target branch stood at when the write began, if it had one. */
+  Optional<Long> before() {
+    return before;
+  }
+
   /** The target table's columns, in order. */
   StructType schema() {
     return engine.session().table(spec.table()).schema();

@@ -14,12 +14,18 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.Table;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Each materialization on real Iceberg tables: what the table holds after one and two runs. */
+
 class MaterializationTest {
   private static final WriteTarget MAIN = new WriteTarget("silver.t", Optional.empty());
 
@@ -62,6 +68,88 @@ class MaterializationTest {
     MaterializeResult again = run(spec, changes);
     assertThat(again.snapshotId()).isEmpty();
     assertThat(engine.table("silver.t").currentSnapshot().snapshotId()).isEqualTo(snapshot);
+  }
+
+  @Test
+  void aMergeRewritesOnlyTheFilesItMeetsAndOneThatMeetsEveryFileOverwritesTheTable() {
+    MaterializeSpec spec = spec(Materializations.INCREMENTAL, Strategy.MERGE, List.of("id"), Optional.of("op = 'D'"));
+    run(spec, "SELECT * FROM VALUES (1, 'a', 'I'), (2, 'b', 'I') AS v(id, name, op)");
+    // Only new keys each time: appends, which add files and rewrite none.
+    run(spec, "SELECT * FROM VALUES (3, 'c', 'I'), (4, 'd', 'I') AS v(id, name, op)");
+    run(spec, "SELECT * FROM VALUES (5, 'e', 'I') AS v(id, name, op)");
+    String met = rows("SELECT count(DISTINCT _file) FROM silver.t WHERE id IN (3, 4)").get(0);
+    String files = engine.table("silver.t").currentSnapshot().summary().get("total-data-files");
+    assertThat(Integer.parseInt(files)).isGreaterThan(Integer.parseInt(met.replaceAll("\\D", "")));
+
+    run(spec, "SELECT * FROM VALUES (3, 'C', 'U'), (4, 'd', 'D') AS v(id, name, op)");
+    assertThat("[" + engine.table("silver.t").currentSnapshot().summary().get("deleted-data-files") + "]")
+        .isEqualTo(met);
+    assertThat(rows("SELECT id, name FROM silver.t ORDER BY id")).containsExactly("[1,a]", "[2,b]", "[3,C]", "[5,e]");
+
+    String everyFile = "SELECT * FROM VALUES (1, 'A', 'U'), (2, 'b', 'I'), (3, 'C', 'U'), (5, 'e', 'D'), (6, 'f', 'I')"
+        + " AS v(id, name, op)";
+    files = engine.table("silver.t").currentSnapshot().summary().get("total-data-files");
+    MaterializeResult merged = run(spec, everyFile);
+    // Every file met: one overwrite of the table, with no MERGE (whose figures the summary would hold).
+    assertThat(engine.table("silver.t").currentSnapshot().summary()).containsEntry("deleted-data-files", files)
+        .doesNotContainKey("spark.merge-into.num-target-rows-updated");
+    assertThat(rows("SELECT id, name FROM silver.t ORDER BY id")).containsExactly("[1,A]", "[2,b]", "[3,C]", "[6,f]");
+    // The rows the model's tests check: the changed and the new one, not the identical ones.
+    assertThat(rows("SELECT id FROM " + merged.writtenRows().orElseThrow() + " ORDER BY id"))
+        .containsExactly("[1]", "[6]");
+
+    long snapshot = engine.table("silver.t").currentSnapshot().snapshotId();
+    assertThat(run(spec, everyFile).snapshotId()).isEmpty();
+    assertThat(engine.table("silver.t").currentSnapshot().snapshotId()).isEqualTo(snapshot);
+  }
+
+  @Test
+  void aNewRowMeetingTwoRowsOfTheTableReplacesBothAsAMergeDoes() {
+    MaterializeSpec spec = spec(Materializations.INCREMENTAL, Strategy.MERGE, List.of("id"), Optional.of("op = 'D'"));
+    run(spec, "SELECT * FROM VALUES (1, 'a', 'I'), (1, 'a2', 'I'), (2, 'b', 'I'), (3, 'c', 'I') AS v(id, name, op)");
+
+    run(spec, "SELECT * FROM VALUES (1, 'A', 'U'), (2, 'b', 'D'), (3, 'C', 'U') AS v(id, name, op)");
+    assertThat(rows("SELECT id, name FROM silver.t ORDER BY id")).containsExactly("[1,A]", "[1,A]", "[3,C]");
+  }
+
+  // A writer that commits while a merge runs: the model's SQL calls it once, after the merge began.
+  private static final AtomicReference<Runnable> CONCURRENT_WRITER = new AtomicReference<>();
+
+  @Test
+  void aCommitMadeWhileAMergeRunsFailsItsOverwriteAndARerunConverges() {
+    MaterializeSpec spec = spec(Materializations.INCREMENTAL, Strategy.MERGE, List.of("id"), Optional.of("op = 'D'"));
+    run(spec, "SELECT * FROM VALUES (1, 'a', 'I'), (2, 'b', 'I') AS v(id, name, op)");
+    engine.session().sql("CREATE TABLE silver.other AS SELECT * FROM VALUES (7, 'g', 'I') AS v(id, name, op)");
+    Table other = engine.table("silver.other");
+    DataFile seven = other.currentSnapshot().addedDataFiles(other.io()).iterator().next();
+    CONCURRENT_WRITER.set(() -> engine.table("silver.t").newAppend().appendFile(seven).commit());
+    engine.session().udf().register("another_writer_commits", (UDF1<Integer, Boolean>) id -> {
+      Runnable writer = CONCURRENT_WRITER.getAndSet(null);
+      if (writer != null) {
+        writer.run();
+      }
+      return true;
+    }, DataTypes.BooleanType);
+    String changes = "SELECT * FROM VALUES (1, 'A', 'U'), (2, 'B', 'U') AS v(id, name, op)"
+        + " WHERE another_writer_commits(id)";
+
+    // The changes meet every file the merge began with: one overwrite, whose commit finds key 7 added since.
+    assertThatThrownBy(() -> run(spec, changes)).hasMessageContaining("merge into silver.t");
+    assertThat(rows("SELECT id, name FROM silver.t ORDER BY id")).containsExactly("[1,a]", "[2,b]", "[7,g]");
+    run(spec, changes);
+    assertThat(rows("SELECT id, name FROM silver.t ORDER BY id")).containsExactly("[1,A]", "[2,B]", "[7,g]");
+  }
+
+  @Test
+  void twoNewRowsForOneKeyOfTheTableFailTheMergeAndLeaveTheTableAlone() {
+    MaterializeSpec spec = spec(Materializations.INCREMENTAL, Strategy.MERGE, List.of("id"), Optional.of("op = 'D'"));
+    run(spec, "SELECT * FROM VALUES (1, 'a', 'I'), (2, 'b', 'I') AS v(id, name, op)");
+    long snapshot = engine.table("silver.t").currentSnapshot().snapshotId();
+
+    assertThatThrownBy(() -> run(spec, "SELECT * FROM VALUES (1, 'x', 'U'), (1, 'y', 'U') AS v(id, name, op)"))
+        .hasMessageContaining("silver.t");
+    assertThat(engine.table("silver.t").currentSnapshot().snapshotId()).isEqualTo(snapshot);
+    assertThat(rows("SELECT id, name FROM silver.t ORDER BY id")).containsExactly("[1,a]", "[2,b]");
   }
 
   @Test
