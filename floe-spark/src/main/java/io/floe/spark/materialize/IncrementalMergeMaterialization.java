@@ -2,12 +2,14 @@ package io.floe.spark.materialize;
 
 import static io.floe.spark.sql.SparkIdentifiers.quote;
 
+import io.floe.core.error.FloeException;
 import io.floe.spark.FloeEngine;
 import io.floe.spark.sql.SparkErrors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -81,7 +83,7 @@ public final class IncrementalMergeMaterialization implements IncrementalMateria
       }
       meetings.createOrReplaceTempView(met);
       Dataset<Row> changes = SparkErrors.translate("compare new rows with " + spec.table(),
-          () -> engine.session().sql(changesOnly(source, met)).localCheckpoint());
+          () -> engine.session().sql(changesOnly(source, met, broadcast)).localCheckpoint());
       if (!changes.isEmpty()) {
         // Few changes are broadcast into the write too, where Spark cannot size a checkpointed view.
         (broadcast ? changes.hint("broadcast") : changes).createOrReplaceTempView(changed);
@@ -104,7 +106,8 @@ public final class IncrementalMergeMaterialization implements IncrementalMateria
    * changes meet at least 90% of its files, it has no delete files, and no row of the table meets
    * two new rows (which the MERGE refuses, with its own error).
    */
-  private static boolean rewritesEveryFile(FloeEngine engine, MaterializeSpec spec, TargetTable table, String met) {
+  private static boolean rewritesEveryFile(FloeEngine engine, MaterializeSpec spec, TargetTable table,
+      String meetings) {
     org.apache.iceberg.Table iceberg = engine.table(spec.table());
     String mode = iceberg.properties().getOrDefault("write.merge.mode", "copy-on-write");
     if (!"copy-on-write".equals(mode) || table.before().isEmpty()) {
@@ -115,10 +118,12 @@ public final class IncrementalMergeMaterialization implements IncrementalMateria
     if (!"0".equals(summary.getOrDefault("total-delete-files", "0")) || files == 0) {
       return false;
     }
-    Row counts = SparkErrors.translate("count the files of " + spec.table() + " the new rows meet",
-        () -> engine.session().sql("SELECT count(*), count(DISTINCT " + FILE + ", " + POSITION + "), count(DISTINCT "
-            + FILE + ") FROM " + met).first());
-    return counts.getLong(0) == counts.getLong(1) && counts.getLong(2) * 10 >= files * 9;
+    // One row per file met: its met rows, and how many distinct rows of it they are.
+    List<Row> met = SparkErrors.translate("count the files of " + spec.table() + " the new rows meet",
+        () -> engine.session().sql("SELECT count(*), count(DISTINCT " + POSITION + ") FROM " + meetings + " GROUP BY "
+            + FILE).collectAsList());
+    boolean oneToOne = met.stream().allMatch(file -> file.getLong(0) == file.getLong(1));
+    return oneToOne && met.size() * 10L >= files * 9;
   }
 
   /**
@@ -139,11 +144,22 @@ public final class IncrementalMergeMaterialization implements IncrementalMateria
         + changed + " s ON " + match(keys, "=") + " WHERE s." + ROW_NUMBER + " IS NULL OR NOT s." + DELETE_FLAG
         + " UNION ALL SELECT " + String.join(", ", prefixed("s.", columns)) + " FROM " + changed + " s LEFT ANTI JOIN "
         + met + " m ON s." + ROW_NUMBER + " = m." + ROW_NUMBER + " WHERE NOT s." + DELETE_FLAG;
-    TargetTable.write("merge into " + spec.table(), () -> engine.session().sql(rows).writeTo(target.identifier())
-        .option("overwrite-mode", "static")
-        .option("isolation-level", "serializable")
-        .option("validate-from-snapshot-id", String.valueOf(table.before().get()))
-        .overwrite(functions.lit(true)));
+    long before = table.before().get();
+    try {
+      TargetTable.write("merge into " + spec.table(), () -> engine.session().sql(rows).writeTo(target.identifier())
+          .option("overwrite-mode", "static")
+          .option("isolation-level", "serializable")
+          .option("validate-from-snapshot-id", String.valueOf(before))
+          .overwrite(functions.lit(true)));
+    } catch (FloeException e) {
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        if (cause instanceof ValidationException) {
+          throw FloeException.conflict(e, "Cannot merge into %s: another writer committed to it after snapshot %d,"
+              + " which this run read; nothing of this merge was written. Run it again.", spec.table(), before);
+        }
+      }
+      throw e;
+    }
   }
 
   private static List<String> prefixed(String prefix, List<String> columns) {
@@ -158,10 +174,12 @@ public final class IncrementalMergeMaterialization implements IncrementalMateria
 
   // New and changed rows (no identical row in the table), and deletes of keys the table holds.
   // `met` numbers the incoming rows whose key the table holds, and tells which are identical to its row.
-  private static String changesOnly(String source, String met) {
-    return "SELECT s.* FROM " + source + " s LEFT ANTI JOIN (SELECT " + ROW_NUMBER + " FROM " + met
+  private static String changesOnly(String source, String met, boolean broadcast) {
+    String hint = broadcast ? "/*+ BROADCAST(m) */ " : "";
+    return "SELECT " + hint + "s.* FROM " + source + " s LEFT ANTI JOIN (SELECT " + ROW_NUMBER + " FROM " + met
         + " WHERE identical) m ON s." + ROW_NUMBER + " = m." + ROW_NUMBER + " WHERE NOT s." + DELETE_FLAG
-        + " UNION ALL SELECT s.* FROM " + source + " s LEFT SEMI JOIN " + met + " m ON s." + ROW_NUMBER + " = m."
+        + " UNION ALL SELECT " + hint + "s.* FROM " + source + " s LEFT SEMI JOIN (SELECT " + ROW_NUMBER
+        + " FROM " + met + ") m ON s." + ROW_NUMBER + " = m."
         + ROW_NUMBER + " WHERE s." + DELETE_FLAG;
   }
 

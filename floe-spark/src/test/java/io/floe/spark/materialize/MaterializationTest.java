@@ -3,6 +3,8 @@ package io.floe.spark.materialize;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.floe.core.error.ErrorCategory;
+import io.floe.core.error.FloeException;
 import io.floe.core.project.Project;
 import io.floe.spark.FloeEngine;
 import io.floe.spark.materialize.MaterializeSpec.OnSchemaChange;
@@ -134,7 +136,9 @@ class MaterializationTest {
         + " WHERE another_writer_commits(id)";
 
     // The changes meet every file the merge began with: one overwrite, whose commit finds key 7 added since.
-    assertThatThrownBy(() -> run(spec, changes)).hasMessageContaining("merge into silver.t");
+    assertThatThrownBy(() -> run(spec, changes)).isInstanceOf(FloeException.class)
+        .hasMessageContaining("Cannot merge into silver.t: another writer committed to it")
+        .extracting(e -> ((FloeException) e).category()).isEqualTo(ErrorCategory.CONFLICT);
     assertThat(rows("SELECT id, name FROM silver.t ORDER BY id")).containsExactly("[1,a]", "[2,b]", "[7,g]");
     run(spec, changes);
     assertThat(rows("SELECT id, name FROM silver.t ORDER BY id")).containsExactly("[1,A]", "[2,B]", "[7,g]");
