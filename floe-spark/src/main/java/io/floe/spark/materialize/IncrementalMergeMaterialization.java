@@ -74,20 +74,24 @@ public final class IncrementalMergeMaterialization implements IncrementalMateria
           () -> engine.session().sql("SELECT " + hint + "s." + ROW_NUMBER + ", t._file AS " + FILE + ", t._pos AS "
               + POSITION + ", " + match(columns, "<=>") + " AS identical FROM " + target.identifier() + " t JOIN "
               + source + " s ON " + match(keys, "=")).localCheckpoint());
-      if (meetings.isEmpty()) {
+      meetings.createOrReplaceTempView(met);
+      // One row per file met: its met rows, and how many distinct rows of it they are. No row: no key met.
+      List<Row> filesMet = SparkErrors.translate("count the files of " + spec.table() + " the new rows meet",
+          () -> engine.session().sql("SELECT count(*), count(DISTINCT " + POSITION + ") FROM " + met + " GROUP BY "
+              + FILE).collectAsList());
+      if (filesMet.isEmpty()) {
         // Only new keys: no update, no delete, nothing identical to leave out. An append commits
         // the same rows without the MERGE's join against the whole table.
         TargetTable.write("append to " + spec.table(), () -> flagged.where(functions.not(functions.col(DELETE_FLAG)))
             .drop(DELETE_FLAG, ROW_NUMBER).writeTo(target.identifier()).append());
         return table.result().withWrittenRows(writtenRows(flagged));
       }
-      meetings.createOrReplaceTempView(met);
       Dataset<Row> changes = SparkErrors.translate("compare new rows with " + spec.table(),
           () -> engine.session().sql(changesOnly(source, met, broadcast)).localCheckpoint());
       if (!changes.isEmpty()) {
         // Few changes are broadcast into the write too, where Spark cannot size a checkpointed view.
         (broadcast ? changes.hint("broadcast") : changes).createOrReplaceTempView(changed);
-        if (rewritesEveryFile(engine, spec, table, met)) {
+        if (rewritesEveryFile(engine, spec, table, filesMet)) {
           overwrite(engine, spec, table, target, changed, met, columns, keys, broadcast);
         } else {
           TargetTable.run(engine, "merge into " + spec.table(), merge(changed, target.identifier(), columns, keys));
@@ -107,7 +111,7 @@ public final class IncrementalMergeMaterialization implements IncrementalMateria
    * two new rows (which the MERGE refuses, with its own error).
    */
   private static boolean rewritesEveryFile(FloeEngine engine, MaterializeSpec spec, TargetTable table,
-      String meetings) {
+      List<Row> filesMet) {
     org.apache.iceberg.Table iceberg = engine.table(spec.table());
     String mode = iceberg.properties().getOrDefault("write.merge.mode", "copy-on-write");
     if (!"copy-on-write".equals(mode) || table.before().isEmpty()) {
@@ -118,12 +122,8 @@ public final class IncrementalMergeMaterialization implements IncrementalMateria
     if (!"0".equals(summary.getOrDefault("total-delete-files", "0")) || files == 0) {
       return false;
     }
-    // One row per file met: its met rows, and how many distinct rows of it they are.
-    List<Row> met = SparkErrors.translate("count the files of " + spec.table() + " the new rows meet",
-        () -> engine.session().sql("SELECT count(*), count(DISTINCT " + POSITION + ") FROM " + meetings + " GROUP BY "
-            + FILE).collectAsList());
-    boolean oneToOne = met.stream().allMatch(file -> file.getLong(0) == file.getLong(1));
-    return oneToOne && met.size() * 10L >= files * 9;
+    boolean oneToOne = filesMet.stream().allMatch(file -> file.getLong(0) == file.getLong(1));
+    return oneToOne && filesMet.size() * 10L >= files * 9;
   }
 
   /**
