@@ -1,7 +1,5 @@
 package io.floe.spark;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -15,9 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * goes on to ask the driver over RPC; profiling the CLI tests showed about a tenth of all CPU time
  * there. Janino asks the context class loader of the thread that compiles, so {@link SparkSessions}
  * puts this loader there before the context starts (the local executor takes it as its parent, and
- * the threads Spark starts inherit it). The class path of a running JVM never grows, so a class
- * missing once stays missing; jars added to Spark ({@code spark.jars}) live in Spark's own loaders
- * above this one and are searched before it.
+ * the threads Spark starts inherit it). Only the JVM's application class loader is wrapped: its
+ * class path never grows, so a class missing once stays missing. Any other loader (an application
+ * that embeds Floe, a plugin's loader) may gain classes, and is left as it is; jars added to Spark
+ * ({@code spark.jars}) live in Spark's own loaders above this one and are searched before it.
  */
 final class KnownMissingClasses extends ClassLoader {
   /** Enough for Janino's misses; past it, misses are searched again rather than remembered. */
@@ -27,7 +26,7 @@ final class KnownMissingClasses extends ClassLoader {
     registerAsParallelCapable();
   }
 
-  private static final Map<ClassLoader, KnownMissingClasses> BY_PARENT = new HashMap<>();
+  private static KnownMissingClasses overApplicationLoader;
 
   private final Set<String> missing = ConcurrentHashMap.newKeySet();
 
@@ -35,13 +34,26 @@ final class KnownMissingClasses extends ClassLoader {
     super("floe-known-missing-classes", parent);
   }
 
-  /** {@code loader} itself if it is one, else the one over it (made once per loader). */
-  static synchronized KnownMissingClasses over(ClassLoader loader) {
-    ClassLoader parent = loader != null ? loader : KnownMissingClasses.class.getClassLoader();
-    if (parent instanceof KnownMissingClasses known) {
-      return known;
+  /**
+   * The loader for Spark's threads: over the application class loader (the one for a null
+   * {@code loader}), a loader that remembers its misses, made once; {@code loader} itself if it
+   * is such a loader already, or any other loader.
+   */
+  static synchronized ClassLoader over(ClassLoader loader) {
+    ClassLoader application = ClassLoader.getSystemClassLoader();
+    ClassLoader parent = loader != null ? loader : application;
+    if (parent != application) {
+      return parent;
     }
-    return BY_PARENT.computeIfAbsent(parent, KnownMissingClasses::new);
+    if (overApplicationLoader == null) {
+      overApplicationLoader = new KnownMissingClasses(application);
+    }
+    return overApplicationLoader;
+  }
+
+  /** A loader that remembers the misses of {@code parent}, whatever it is: for tests. */
+  static KnownMissingClasses remembering(ClassLoader parent) {
+    return new KnownMissingClasses(parent);
   }
 
   @Override

@@ -26,7 +26,7 @@ class KnownMissingClassesTest {
   @Test
   void aMissingClassIsSearchedForOnceAndAnExistingOneEveryTimeItIsAsked() throws Exception {
     Searched searched = new Searched();
-    ClassLoader loader = KnownMissingClasses.over(searched);
+    ClassLoader loader = KnownMissingClasses.remembering(searched);
 
     for (int i = 0; i < 3; i++) {
       assertThatThrownBy(() -> loader.loadClass("org.example.DoesNotExist"))
@@ -39,12 +39,17 @@ class KnownMissingClassesTest {
   }
 
   @Test
-  void oneLoaderIsMadePerParentAndNoneOverItself() {
-    Searched searched = new Searched();
-    KnownMissingClasses loader = KnownMissingClasses.over(searched);
+  void onlyTheApplicationClassLoaderIsWrappedOnceAndNoneTwice() {
+    ClassLoader application = ClassLoader.getSystemClassLoader();
+    ClassLoader loader = KnownMissingClasses.over(application);
 
-    assertThat(KnownMissingClasses.over(searched)).isSameAs(loader);
+    assertThat(loader).isInstanceOf(KnownMissingClasses.class);
+    assertThat(loader.getParent()).isSameAs(application);
+    assertThat(KnownMissingClasses.over(application)).isSameAs(loader);
+    assertThat(KnownMissingClasses.over(null)).isSameAs(loader);
     assertThat(KnownMissingClasses.over(loader)).isSameAs(loader);
-    assertThat(loader.getParent()).isSameAs(searched);
+    // Another loader may gain classes (an application that embeds Floe, a plugin): left as it is.
+    Searched other = new Searched();
+    assertThat(KnownMissingClasses.over(other)).isSameAs(other);
   }
 }
