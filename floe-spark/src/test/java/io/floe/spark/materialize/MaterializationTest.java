@@ -265,6 +265,15 @@ class MaterializationTest {
     Materialization.of(merge).materialize(engine, merge, "SELECT 2 AS id UNION ALL SELECT 3", staged);
     assertThat(rows("SELECT id FROM silver.t.branch_run1 ORDER BY id")).containsExactly("[1]", "[2]", "[3]");
     assertThat(rows("SELECT id FROM silver.t")).containsExactly("[1]");
+
+    // A merge that meets every file of the branch: one overwrite of the branch, main still alone.
+    MaterializeSpec deletes = spec(Materializations.INCREMENTAL, Strategy.MERGE, List.of("id"), Optional.of("id = 1"));
+    Materialization.of(deletes).materialize(engine, deletes, "SELECT 1 AS id UNION ALL SELECT 2 UNION ALL SELECT 3",
+        staged);
+    assertThat(rows("SELECT id FROM silver.t.branch_run1 ORDER BY id")).containsExactly("[2]", "[3]");
+    assertThat(engine.table("silver.t").snapshot("run1").summary())
+        .doesNotContainKey("spark.merge-into.num-target-rows-deleted");
+    assertThat(rows("SELECT id FROM silver.t")).containsExactly("[1]");
   }
 
   private MaterializeSpec spec(String kind, Strategy strategy, List<String> keys, Optional<String> delete) {
