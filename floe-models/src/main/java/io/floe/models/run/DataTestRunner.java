@@ -227,6 +227,7 @@ public final class DataTestRunner {
       return List.of(check(tests.isEmpty() ? rowCounts.get(0) : tests.get(0), model, table, relations));
     }
     String sql = DataTestQueries.failureCounts(rowTests, unique, model.name(), table);
+    describeJobs("tests of " + model.name());
     QueryResult result;
     try {
       result = engine.sql(sql, 1);
@@ -283,6 +284,7 @@ public final class DataTestRunner {
   }
 
   private TestResult check(String name, String model, Severity severity, String sql) {
+    describeJobs("test " + name);
     try {
       QueryResult count = engine.sql("SELECT count(*) FROM (" + sql + ")", 1);
       long failures = ((Number) count.rows().get(0).get(0)).longValue();
@@ -293,6 +295,11 @@ public final class DataTestRunner {
       LOG.debug("Test {} could not run", name, e);
       return new TestResult(name, model, severity, Status.ERROR, 0, List.of(), e.getMessage());
     }
+  }
+
+  // What the Spark UI and event log show for this thread's jobs: which test they belong to.
+  private void describeJobs(String description) {
+    engine.session().sparkContext().setJobDescription(description);
   }
 
   private TestResult failed(String name, String model, Severity severity, String sql, long failures) {

@@ -205,6 +205,8 @@ public final class ModelRunner {
       Map<String, MaterializeResult> results, Set<String> failed, Fingerprints fingerprints,
       Map<String, String> computed) {
     SparkSession.setActiveSession(engine.session());
+    // The Spark UI and event log name each job's model (pool threads keep it until their next model).
+    engine.session().sparkContext().setJobDescription("model " + model.name());
     long start = System.nanoTime();
     if (listener.cancelled()) {
       failed.add(model.name());
