@@ -3,6 +3,8 @@ package io.floe.cli;
 import static io.floe.cli.CliRun.floe;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -40,6 +42,22 @@ class RunHistoryCliTest {
     assertThat(show).containsPattern("\\| test +\\| not_null\\(order_totals\\.id\\) +\\| order_totals +\\| pass ");
     assertThat(floe(project, "runs", "show", runId, "-o", "json").ok())
         .contains("\"kind\" : \"batch\"", "\"position\" : \"[\\\"landing/orders_1.csv\\\"]\"");
+    // What each model's and test's Spark jobs did: the model read the 3 loaded rows and wrote 3.
+    assertThat(show).containsPattern("\\| model +\\| order_totals .*\\| \\d+\\.\\d s cpu, read 3 rows, wrote 3 rows +\\|");
+    JsonNode nodes = new ObjectMapper().readTree(floe(project, "runs", "show", runId, "-o", "json").ok()).path("nodes");
+    JsonNode model = node(nodes, "model", "order_totals").path("spark");
+    assertThat(model.path("jobs").asLong()).isPositive();
+    assertThat(model.path("rows_read").asLong()).isEqualTo(3);
+    assertThat(model.path("rows_written").asLong()).isEqualTo(3);
+    JsonNode test = node(nodes, "test", "not_null(order_totals.id)").path("spark");
+    assertThat(test.path("jobs").asLong()).isPositive();
+    // (it reads no row: the files' null counts already answer not_null)
+    assertThat(test.path("rows_written").asLong()).isZero();
+    assertThat(node(nodes, "batch", "orders").path("spark").path("jobs").asLong()).as("no Spark job of its own")
+        .isZero();
+    // And what the whole JVM did meanwhile: the JIT's and the collector's share are not in the tasks' figures.
+    assertThat(show).containsPattern("log: jvm: \\d+\\.\\d s wall, process cpu \\d+\\.\\d s, jit compilation "
+        + "\\d+\\.\\d s, gc \\d+\\.\\d s");
     CliRun unknown = floe(project, "runs", "show", "nope");
     assertThat(unknown.exitCode()).isEqualTo(1);
     assertThat(unknown.err()).contains("Cannot show run 'nope': there is no such run");
@@ -124,6 +142,15 @@ class RunHistoryCliTest {
       process.destroyForcibly();
     }
     assertThat(process.exitValue()).as("killed by SIGKILL").isEqualTo(137);
+  }
+
+  private static JsonNode node(JsonNode nodes, String kind, String name) {
+    for (JsonNode node : nodes) {
+      if (node.path("kind").asText().equals(kind) && node.path("name").asText().equals(name)) {
+        return node;
+      }
+    }
+    throw new AssertionError("no " + kind + " " + name + " in " + nodes);
   }
 
   private void layout() throws IOException {

@@ -21,6 +21,8 @@ import io.floe.runtime.history.RunStore;
 import io.floe.spark.FloeEngine;
 import io.floe.spark.maintenance.MaintenanceResult;
 import io.floe.spark.maintenance.TableMaintenance;
+import io.floe.spark.profile.SparkWork;
+import io.floe.spark.profile.WorkProfiler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +36,8 @@ import java.util.Set;
  */
 public final class FloeRuntime {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FloeRuntime.class);
+  // Spark delivers its events within milliseconds; a busy server's other runs may hold them longer.
+  private static final long WORK_DELIVERY_TIMEOUT_MILLIS = 2_000;
 
   /** Hears a run's events as they happen. */
   public interface Listener extends Ingestion.Progress {
@@ -191,8 +195,9 @@ public final class FloeRuntime {
       }
     };
     // Every Spark job of the run carries its tag (threads the run starts inherit it): a cancel stops them.
-    String tag = "floe-run-" + run.id();
+    String tag = WorkProfiler.runTag(run.id());
     org.apache.spark.SparkContext spark = engine.session().sparkContext();
+    WorkProfiler profiler = WorkProfiler.of(spark);
     spark.addJobTag(tag);
     run.onCancel(() -> spark.cancelJobsWithTag(tag));
     RunReport report;
@@ -201,7 +206,15 @@ public final class FloeRuntime {
     } finally {
       spark.removeJobTag(tag);
     }
-    recordTests(report.tests());
+    // What each model's and test's Spark jobs did (the descriptions ModelRunner and DataTestRunner set).
+    profiler.awaitDelivered(WORK_DELIVERY_TIMEOUT_MILLIS);
+    for (ModelResult model : report.models()) {
+      RunStore.Work work = work(profiler.take(run.id(), "model " + model.model()));
+      if (!work.isEmpty()) {
+        run.recordWork("model", model.model(), work);
+      }
+    }
+    recordTests(report.tests(), profiler);
     if (report.published()) {
       for (ModelResult model : report.models()) {
         if (model.status() == ModelResult.Status.SUCCESS && model.snapshotId().isPresent()) {
@@ -241,8 +254,19 @@ public final class FloeRuntime {
 
   /** Runs the tests of the selected models against main, recording each. */
   public List<TestResult> test(ModelProject models, Set<String> selected, boolean warningRows) {
-    List<TestResult> tests = new DataTestRunner(engine, models, warningRows).run(selected, Model::table);
-    recordTests(tests);
+    String tag = WorkProfiler.runTag(run.id());
+    org.apache.spark.SparkContext spark = engine.session().sparkContext();
+    WorkProfiler profiler = WorkProfiler.of(spark);
+    spark.addJobTag(tag);
+    run.onCancel(() -> spark.cancelJobsWithTag(tag));
+    List<TestResult> tests;
+    try {
+      tests = new DataTestRunner(engine, models, warningRows).run(selected, Model::table);
+    } finally {
+      spark.removeJobTag(tag);
+    }
+    profiler.awaitDelivered(WORK_DELIVERY_TIMEOUT_MILLIS);
+    recordTests(tests, profiler);
     return tests;
   }
 
@@ -320,12 +344,21 @@ public final class FloeRuntime {
     }
   }
 
-  private void recordTests(List<TestResult> tests) {
+  // A test's work is that of its own queries; the one pass that counts a model's row tests together
+  // is shown on the first of them.
+  private void recordTests(List<TestResult> tests, WorkProfiler profiler) {
     for (TestResult test : tests) {
       String detail = test.message().isEmpty() ? String.join("\n", test.sample()) : test.message();
+      SparkWork work = profiler.take(run.id(), "test " + test.name())
+          .plus(profiler.take(run.id(), "tests of " + test.model()));
       run.record(new RunStore.Node("test", test.name(), test.model(), label(test.status()), test.failures(), 0, 0,
-          "", "", detail));
+          "", "", detail, work(work)));
     }
+  }
+
+  private static RunStore.Work work(SparkWork work) {
+    return new RunStore.Work(work.jobs(), work.cpuNanos() / 1_000_000, work.taskMillis(), work.gcMillis(),
+        work.rowsRead(), work.shuffleBytes(), work.spillBytes(), work.rowsWritten(), work.bytesWritten());
   }
 
   private static String label(Enum<?> status) {

@@ -36,6 +36,7 @@ public final class ProjectRun implements AutoCloseable {
   private boolean finished;
   private volatile boolean cancelled;
   private final List<Runnable> onCancel = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final JvmWork jvmAtStart = JvmWork.now();
 
   private ProjectRun(String id, ProjectLock lock, RunStore store, List<String> interrupted, boolean firstRecordedRun,
       boolean afterUncleanRun) {
@@ -148,6 +149,11 @@ public final class ProjectRun implements AutoCloseable {
     store.node(id, node);
   }
 
+  /** Sets the engine work of this run's last node of {@code kind} named {@code name}. */
+  public synchronized void recordWork(String kind, String name, RunStore.Work work) {
+    store.work(id, kind, name, work);
+  }
+
   /** Adds a line to this run's log. */
   public synchronized void log(String line) {
     store.log(id, line);
@@ -178,6 +184,7 @@ public final class ProjectRun implements AutoCloseable {
 
   /** Records how the run ended; {@link #close()} records a failure when this was never called. */
   public void finish(boolean succeeded, String message) {
+    log(JvmWork.now().since(jvmAtStart));
     store.finish(id, cancelled ? RunStatus.CANCELLED : succeeded ? RunStatus.SUCCESS : RunStatus.FAILED, message);
     finished = true;
   }
@@ -186,6 +193,7 @@ public final class ProjectRun implements AutoCloseable {
   public void close() {
     try {
       if (!finished) {
+        log(JvmWork.now().since(jvmAtStart));
         store.finish(id, cancelled ? RunStatus.CANCELLED : RunStatus.FAILED,
             cancelled ? "cancelled" : "stopped by an error");
       }

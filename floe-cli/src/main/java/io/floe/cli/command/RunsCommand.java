@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -82,8 +83,9 @@ final class RunsCommand implements Callable<Integer> {
         List<Map<String, Object>> nodes = new ArrayList<>();
         for (RunStore.Node node : store.nodes(id)) {
           rows.add(Tabular.row(node.kind(), node.name(), node.target(), node.status(), node.rows(),
-              node.bytes() == 0 ? null : node.bytes(), node.millis(), blank(node.snapshotId()),
-              blank(shorten(node.position())), blank(node.detail().lines().findFirst().orElse(""))));
+              node.bytes() == 0 ? null : node.bytes(), node.millis(), blank(work(node.work())),
+              blank(node.snapshotId()), blank(shorten(node.position())),
+              blank(node.detail().lines().findFirst().orElse(""))));
           Map<String, Object> json = new LinkedHashMap<>();
           json.put("kind", node.kind());
           json.put("name", node.name());
@@ -95,6 +97,18 @@ final class RunsCommand implements Callable<Integer> {
           json.put("snapshot_id", node.snapshotId());
           json.put("position", node.position());
           json.put("detail", node.detail());
+          RunStore.Work work = node.work();
+          Map<String, Object> spark = new LinkedHashMap<>();
+          spark.put("jobs", work.jobs());
+          spark.put("cpu_millis", work.cpuMillis());
+          spark.put("task_millis", work.taskMillis());
+          spark.put("gc_millis", work.gcMillis());
+          spark.put("rows_read", work.rowsRead());
+          spark.put("shuffle_bytes", work.shuffleBytes());
+          spark.put("spill_bytes", work.spillBytes());
+          spark.put("rows_written", work.rowsWritten());
+          spark.put("bytes_written", work.bytesWritten());
+          json.put("spark", spark);
           nodes.add(json);
         }
         List<String> log = store.log(id);
@@ -114,11 +128,42 @@ final class RunsCommand implements Callable<Integer> {
         out.printf("Run %s: %s, %s%s%n", run.id(), run.command(), run.status().label(),
             run.message().isEmpty() ? "" : " (" + run.message() + ")");
         TabularPrinter.print(out, output, new Tabular(List.of("kind", "name", "table", "status", "rows", "bytes",
-            "millis", "snapshot", "position", "detail"), rows));
+            "millis", "spark", "snapshot", "position", "detail"), rows));
         log.forEach(line -> out.println("log: " + line));
         out.flush();
         return 0;
       }
+    }
+
+    // What the node's Spark tasks did, e.g. "4.9 s cpu, read 4.0M rows, shuffled 38 MB, wrote 100k rows".
+    static String work(RunStore.Work work) {
+      if (work.isEmpty()) {
+        return "";
+      }
+      StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%.1f s cpu", work.cpuMillis() / 1e3));
+      if (work.rowsRead() > 0) {
+        text.append(", read ").append(count(work.rowsRead())).append(" rows");
+      }
+      if (work.shuffleBytes() > 0) {
+        text.append(", shuffled ").append(megabytes(work.shuffleBytes()));
+      }
+      if (work.spillBytes() > 0) {
+        text.append(", spilled ").append(megabytes(work.spillBytes()));
+      }
+      if (work.rowsWritten() > 0) {
+        text.append(", wrote ").append(count(work.rowsWritten())).append(" rows");
+      }
+      return text.toString();
+    }
+
+    private static String count(long n) {
+      return n >= 1_000_000 ? String.format(Locale.ROOT, "%.1fM", n / 1e6)
+          : n >= 10_000 ? (n / 1000) + "k" : String.valueOf(n);
+    }
+
+    private static String megabytes(long bytes) {
+      return bytes >= 100_000 ? String.format(Locale.ROOT, "%.1f MB", bytes / 1e6)
+          : String.format(Locale.ROOT, "%d kB", Math.max(1, bytes / 1000));
     }
 
     private static Object blank(String text) {

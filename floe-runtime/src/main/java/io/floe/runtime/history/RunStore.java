@@ -65,7 +65,7 @@ public final class RunStore implements AutoCloseable {
    * @param detail a message, or a test's first offending rows (one per line)
    */
   public record Node(String kind, String name, String target, String status, long rows, long bytes, long millis,
-      String snapshotId, String position, String detail) {
+      String snapshotId, String position, String detail, Work work) {
     public Node {
       requireNonNull(kind, "kind is null");
       requireNonNull(name, "name is null");
@@ -74,8 +74,46 @@ public final class RunStore implements AutoCloseable {
       requireNonNull(snapshotId, "snapshotId is null");
       requireNonNull(position, "position is null");
       requireNonNull(detail, "detail is null");
+      requireNonNull(work, "work is null");
+    }
+
+    /** A node that ran no engine work of its own (or whose work was not measured). */
+    public Node(String kind, String name, String target, String status, long rows, long bytes, long millis,
+        String snapshotId, String position, String detail) {
+      this(kind, name, target, status, rows, bytes, millis, snapshotId, position, detail, Work.NONE);
     }
   }
+
+  /**
+   * What the engine's tasks did for a node, summed over its Spark jobs (see {@code floe runs show}).
+   *
+   * @param jobs Spark jobs the node started
+   * @param cpuMillis executor CPU time of its tasks
+   * @param taskMillis executor run time of its tasks (CPU, I/O and waiting; more than the node's
+   *     seconds when tasks ran in parallel)
+   * @param gcMillis time its tasks spent in garbage collection
+   * @param rowsRead rows its tasks read from tables and files
+   * @param shuffleBytes bytes its tasks shuffled
+   * @param spillBytes bytes its sorts and aggregations spilled to disk
+   * @param rowsWritten rows its tasks wrote
+   * @param bytesWritten bytes its tasks wrote
+   */
+  public record Work(long jobs, long cpuMillis, long taskMillis, long gcMillis, long rowsRead, long shuffleBytes,
+      long spillBytes, long rowsWritten, long bytesWritten) {
+    /** No engine work. */
+    public static final Work NONE = new Work(0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    /** True when the node started no Spark job. */
+    public boolean isEmpty() {
+      return jobs == 0;
+    }
+  }
+
+  /** The columns of {@link Work} in the nodes table, in the record's order. */
+  private static final List<String> WORK_COLUMNS = List.of("jobs", "cpu_millis", "task_millis", "gc_millis",
+      "rows_read", "shuffle_bytes", "spill_bytes", "rows_written", "bytes_written");
+  private static final String NODE_COLUMNS = "kind, name, target, status, rows, bytes, millis, snapshot_id, position, "
+      + "detail, " + String.join(", ", WORK_COLUMNS);
 
   private final Path file;
   private final Connection connection;
@@ -103,10 +141,29 @@ public final class RunStore implements AutoCloseable {
             + "position TEXT NOT NULL, detail TEXT NOT NULL, PRIMARY KEY (run_id, seq))");
         statement.execute("CREATE TABLE IF NOT EXISTS run_log (run_id TEXT NOT NULL, seq INTEGER NOT NULL, "
             + "at TEXT NOT NULL, line TEXT NOT NULL, PRIMARY KEY (run_id, seq))");
+        addWorkColumns(connection);
       }
       return new RunStore(file, connection);
     } catch (java.io.IOException | SQLException e) {
       throw FloeException.external(e, "Cannot open the run history %s: %s", file, e.getMessage());
+    }
+  }
+
+  // A history written before nodes had their work gets the columns, zero for its old nodes.
+  private static void addWorkColumns(Connection connection) throws SQLException {
+    List<String> present = new ArrayList<>();
+    try (Statement statement = connection.createStatement();
+        ResultSet columns = statement.executeQuery("PRAGMA table_info(nodes)")) {
+      while (columns.next()) {
+        present.add(columns.getString("name"));
+      }
+    }
+    for (String column : WORK_COLUMNS) {
+      if (!present.contains(column)) {
+        try (Statement statement = connection.createStatement()) {
+          statement.execute("ALTER TABLE nodes ADD COLUMN " + column + " INTEGER NOT NULL DEFAULT 0");
+        }
+      }
     }
   }
 
@@ -142,10 +199,25 @@ public final class RunStore implements AutoCloseable {
 
   /** Appends a node to run {@code runId}. */
   public void node(String runId, Node node) {
-    update("record a node of run " + runId, "INSERT INTO nodes (run_id, seq, kind, name, target, status, rows, bytes, "
-        + "millis, snapshot_id, position, detail) VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM nodes WHERE "
-        + "run_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", runId, runId, node.kind(), node.name(), node.target(),
-        node.status(), node.rows(), node.bytes(), node.millis(), node.snapshotId(), node.position(), node.detail());
+    Work work = node.work();
+    update("record a node of run " + runId, "INSERT INTO nodes (run_id, seq, " + NODE_COLUMNS + ") VALUES (?, "
+        + "(SELECT coalesce(max(seq), 0) + 1 FROM nodes WHERE run_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        + "?, ?, ?, ?)", runId, runId, node.kind(), node.name(), node.target(), node.status(), node.rows(), node.bytes(),
+        node.millis(), node.snapshotId(), node.position(), node.detail(), work.jobs(), work.cpuMillis(),
+        work.taskMillis(), work.gcMillis(), work.rowsRead(), work.shuffleBytes(), work.spillBytes(), work.rowsWritten(),
+        work.bytesWritten());
+  }
+
+  /**
+   * Sets the work of run {@code runId}'s last node of {@code kind} named {@code name}: a model's is
+   * known only once Spark has delivered the events of its jobs, after the node was recorded.
+   */
+  public void work(String runId, String kind, String name, Work work) {
+    update("record the work of " + kind + " " + name + " of run " + runId, "UPDATE nodes SET "
+        + String.join(" = ?, ", WORK_COLUMNS) + " = ? WHERE run_id = ? AND seq = (SELECT max(seq) FROM nodes "
+        + "WHERE run_id = ? AND kind = ? AND name = ?)", work.jobs(), work.cpuMillis(), work.taskMillis(),
+        work.gcMillis(), work.rowsRead(), work.shuffleBytes(), work.spillBytes(), work.rowsWritten(),
+        work.bytesWritten(), runId, runId, kind, name);
   }
 
   /** Appends a line to run {@code runId}'s log. */
@@ -216,14 +288,12 @@ public final class RunStore implements AutoCloseable {
   public List<LatestNode> latestNodes() {
     List<LatestNode> nodes = new ArrayList<>();
     try (Statement statement = connection.createStatement();
-        ResultSet result = statement.executeQuery("SELECT n.run_id, n.kind, n.name, n.target, n.status, n.rows, "
-            + "n.bytes, n.millis, n.snapshot_id, n.position, n.detail FROM nodes n JOIN (SELECT kind, name, "
+        ResultSet result = statement.executeQuery("SELECT n.run_id, " + NODE_COLUMNS.replaceAll("(\\w+)", "n.$1")
+            + " FROM nodes n JOIN (SELECT kind, name, "
             + "max(run_id || ':' || printf('%09d', seq)) AS last FROM nodes GROUP BY kind, name) l ON n.kind = l.kind "
             + "AND n.name = l.name AND n.run_id || ':' || printf('%09d', n.seq) = l.last")) {
       while (result.next()) {
-        nodes.add(new LatestNode(result.getString(1), new Node(result.getString(2), result.getString(3),
-            result.getString(4), result.getString(5), result.getLong(6), result.getLong(7), result.getLong(8),
-            result.getString(9), result.getString(10), result.getString(11))));
+        nodes.add(new LatestNode(result.getString(1), node(result, 2)));
       }
     } catch (SQLException e) {
       throw failure("read the nodes' last outcomes", e);
@@ -250,20 +320,28 @@ public final class RunStore implements AutoCloseable {
   /** The nodes of run {@code id}, in the order they happened. */
   public List<Node> nodes(String id) {
     List<Node> nodes = new ArrayList<>();
-    try (PreparedStatement select = connection.prepareStatement("SELECT kind, name, target, status, rows, bytes, "
-        + "millis, snapshot_id, position, detail FROM nodes WHERE run_id = ? ORDER BY seq")) {
+    try (PreparedStatement select = connection.prepareStatement("SELECT " + NODE_COLUMNS
+        + " FROM nodes WHERE run_id = ? ORDER BY seq")) {
       select.setString(1, id);
       try (ResultSet result = select.executeQuery()) {
         while (result.next()) {
-          nodes.add(new Node(result.getString(1), result.getString(2), result.getString(3), result.getString(4),
-              result.getLong(5), result.getLong(6), result.getLong(7), result.getString(8), result.getString(9),
-              result.getString(10)));
+          nodes.add(node(result, 1));
         }
       }
     } catch (SQLException e) {
       throw failure("read the nodes of run " + id, e);
     }
     return nodes;
+  }
+
+  // A node from NODE_COLUMNS, read from column {@code first} on.
+  private static Node node(ResultSet result, int first) throws SQLException {
+    int c = first;
+    return new Node(result.getString(c), result.getString(c + 1), result.getString(c + 2), result.getString(c + 3),
+        result.getLong(c + 4), result.getLong(c + 5), result.getLong(c + 6), result.getString(c + 7),
+        result.getString(c + 8), result.getString(c + 9), new Work(result.getLong(c + 10), result.getLong(c + 11),
+            result.getLong(c + 12), result.getLong(c + 13), result.getLong(c + 14), result.getLong(c + 15),
+            result.getLong(c + 16), result.getLong(c + 17), result.getLong(c + 18)));
   }
 
   /** The log lines of run {@code id}, in order. */
