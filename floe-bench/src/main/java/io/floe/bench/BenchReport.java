@@ -36,6 +36,7 @@ record BenchReport(Instant started, double totalSeconds, MachineDescription mach
     titles.put(PostgresToBronzeBenchmark.ID, "2. PostgreSQL -> bronze");
     titles.put(BenchRun.ECOMMERCE_BUILD, "3. e-commerce build (ingest, bronze, silver, gold, tests) and its pipeline peers");
     titles.put(EcommerceBuildBenchmark.MODELS, "3. e-commerce build, seconds per model");
+    titles.put(EcommerceBuildBenchmark.WORK, "3. e-commerce build, where the CPU goes (Spark tasks per model, tests, JIT, GC)");
     titles.put(BenchRun.INCREMENTAL_RERUN, "4. incremental rerun with 1% new rows");
     titles.put(BenchRun.NOTHING_NEW_RERUN, "4. rerun with no new rows (the cost of any build)");
     titles.put(EcommerceS3Benchmark.ID, "11. e-commerce build with the warehouse on S3 (S3Proxy) vs the local disk");

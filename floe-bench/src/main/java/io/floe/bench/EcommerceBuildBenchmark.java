@@ -36,6 +36,10 @@ import java.util.stream.Stream;
  */
 final class EcommerceBuildBenchmark {
   static final String MODELS = "ecommerce_models";
+  static final String WORK = "ecommerce_work";
+  // The run's log line of what the JVM did (see floe runs show), and the figures it gives.
+  private static final java.util.regex.Pattern JVM_LINE = java.util.regex.Pattern.compile(
+      "jvm: [0-9.]+ s wall, process cpu ([0-9.]+) s, jit compilation ([0-9.]+) s, gc ([0-9.]+) s");
   static final double INCREMENT_FRACTION = 0.01;
 
   static final String QUICK_SKIPS = "n/a (not run with --quick: the full build measures a new JVM)";
@@ -74,12 +78,13 @@ final class EcommerceBuildBenchmark {
     String newJvm = (launcher != null ? "./floe build" : "floe build") + " in a new JVM";
     List<Figure> figures = new ArrayList<>();
     Map<String, List<Double>> modelSeconds = new LinkedHashMap<>();
+    Map<String, List<Double>> workSeconds = new LinkedHashMap<>();
     figures.add(runs.measure(BenchRun.ECOMMERCE_BUILD, "floe",
         newJvm + " (JVM and engine start included)",
         this::reset, () -> build(false),
-        () -> recordModels(modelSeconds)));
+        () -> recordModels(modelSeconds, workSeconds)));
     figures.add(runs.measure(BenchRun.ECOMMERCE_BUILD, "floe_warm", "floe build in the bench's JVM (engine up)",
-        this::reset, () -> build(true), () -> recordModels(modelSeconds)));
+        this::reset, () -> build(true), () -> recordModels(modelSeconds, workSeconds)));
     // The pipeline peers build the same models from the same files without Floe; each one's gold
     // tables must equal those of Floe's last full build (read here, before the reruns change them).
     EcommercePipelinePeers peers = EcommercePipelinePeers.of(project, csv);
@@ -93,6 +98,7 @@ final class EcommerceBuildBenchmark {
         () -> peers.resetSpark(spark), () -> peers.runSpark(spark), () -> peers.checkSpark(spark)));
     modelSeconds.forEach((model, seconds) -> figures.add(Figure.measured(MODELS, model,
         "seconds of model " + model + " inside the build (both ways)", seconds, -1, -1)));
+    workSeconds.forEach((name, seconds) -> figures.add(Figure.measured(WORK, name, workLabel(name), seconds, -1, -1)));
     // Reruns start from the last full build; each adds a new 1% increment of every source.
     figures.add(quick ? Figure.notAvailable(BenchRun.INCREMENTAL_RERUN, "floe", newJvm + " after 1% new rows",
         QUICK_SKIPS) : runs.measure(BenchRun.INCREMENTAL_RERUN, "floe", newJvm + " after 1% new rows",
@@ -176,15 +182,42 @@ final class EcommerceBuildBenchmark {
     }
   }
 
-  // The models of the last run in the build's history, with their seconds.
-  private void recordModels(Map<String, List<Double>> modelSeconds) {
+  // The models of the last run in the build's history, with their seconds; what their Spark tasks
+  // and the tests' used of the CPU, and what the whole JVM spent on the CPU, in the JIT and in GC.
+  private void recordModels(Map<String, List<Double>> modelSeconds, Map<String, List<Double>> workSeconds) {
     try (RunStore store = RunStore.open(project.resolve(".floe"))) {
       List<RunStore.Run> runs = store.runs(1);
-      for (RunStore.Node node : store.nodes(runs.get(runs.size() - 1).id())) {
+      String runId = runs.get(runs.size() - 1).id();
+      double testsCpu = 0;
+      for (RunStore.Node node : store.nodes(runId)) {
         if (node.kind().equals("model")) {
           modelSeconds.computeIfAbsent(node.name(), model -> new ArrayList<>()).add(node.millis() / 1e3);
+          workSeconds.computeIfAbsent(node.name(), model -> new ArrayList<>()).add(node.work().cpuMillis() / 1e3);
+        } else if (node.kind().equals("test")) {
+          testsCpu += node.work().cpuMillis() / 1e3;
+        }
+      }
+      workSeconds.computeIfAbsent("all_tests", name -> new ArrayList<>()).add(testsCpu);
+      for (String line : store.log(runId)) {
+        java.util.regex.Matcher jvm = JVM_LINE.matcher(line);
+        if (jvm.find()) {
+          workSeconds.computeIfAbsent("jvm_process_cpu", name -> new ArrayList<>()).add(Double.parseDouble(jvm.group(1)));
+          workSeconds.computeIfAbsent("jvm_jit_compilation", name -> new ArrayList<>())
+              .add(Double.parseDouble(jvm.group(2)));
+          workSeconds.computeIfAbsent("jvm_gc", name -> new ArrayList<>()).add(Double.parseDouble(jvm.group(3)));
         }
       }
     }
   }
+
+  private static String workLabel(String name) {
+    return switch (name) {
+      case "all_tests" -> "CPU seconds of the Spark tasks of all 80 tests (both ways)";
+      case "jvm_process_cpu" -> "CPU seconds of the whole JVM during the run (both ways)";
+      case "jvm_jit_compilation" -> "seconds the JIT compiler spent during the run (both ways)";
+      case "jvm_gc" -> "seconds of garbage collection during the run (both ways)";
+      default -> "CPU seconds of the Spark tasks of model " + name + " (both ways)";
+    };
+  }
+
 }

@@ -64,6 +64,9 @@ class QuickBenchTest {
         "maintenance_auto/commits_with_auto_maintenance");
     expected.addAll(maintenance);
     models.forEach(model -> expected.add("ecommerce_models/" + model));
+    List<String> work = new ArrayList<>(List.of("all_tests", "jvm_process_cpu", "jvm_jit_compilation", "jvm_gc"));
+    work.addAll(models);
+    work.forEach(name -> expected.add("ecommerce_work/" + name));
     assertThat(figures).containsOnlyKeys(expected);
     for (String measured : new String[] {"csv_to_bronze/duckdb", "csv_to_bronze/spark", "csv_to_bronze/floe",
         "postgres_to_bronze/postgres_copy", "ecommerce_build/floe", "ecommerce_build/floe_warm",
@@ -120,6 +123,11 @@ class QuickBenchTest {
     for (String model : models) {
       assertThat(figures.get("ecommerce_models/" + model).get("seconds")).as(model).hasSize(2);
     }
+    // And where the CPU went in both, from the same history: each model's tasks, the tests', the JVM's.
+    for (String name : work) {
+      assertThat(figures.get("ecommerce_work/" + name).get("seconds")).as(name).hasSize(2);
+    }
+    assertThat(figures.get("ecommerce_work/jvm_process_cpu").get("seconds").get(0).asDouble()).isPositive();
     // --quick leaves out the reruns in a new JVM, and says so.
     for (String skipped : new String[] {"incremental_rerun/floe", "nothing_new_rerun/floe"}) {
       assertThat(figures.get(skipped).get("status").asText()).as(skipped)
