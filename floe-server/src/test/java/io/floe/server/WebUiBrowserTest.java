@@ -82,6 +82,9 @@ class WebUiBrowserTest {
         .filter(text -> text.startsWith("deliberately_failing")).findFirst()).get().asString()
         .contains("metric_date=");
     assertThat(browser.findElements(By.cssSelector("#nodes tbody tr"))).hasSizeGreaterThan(10);
+    // Each model's row gives the CPU seconds of its Spark tasks (from the run history).
+    assertThat(browser.findElements(By.cssSelector("#nodes td.cpu")).stream().map(WebElement::getText)
+        .filter(text -> text.matches("\\d+\\.\\d"))).isNotEmpty();
     assertThat(browser.findElements(By.cssSelector("#timeline .bar"))).isNotEmpty();
     assertThat(browser.findElement(By.id("log")).getText()).contains("nothing published");
     screenshot("serve-run.png");

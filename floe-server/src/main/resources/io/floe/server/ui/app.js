@@ -121,10 +121,11 @@ const pages = {
       <p>${esc(run.message)}</p>
       <h2>Timeline</h2><div class="timeline" id="timeline">${bars || '<p class="muted">No nodes yet.</p>'}</div>
       <h2>Nodes</h2>
-      <table id="nodes"><thead><tr><th>Kind</th><th>Name</th><th>Table</th><th>Status</th><th>Rows</th><th>Seconds</th><th>Snapshot</th><th>Detail</th></tr></thead>
+      <table id="nodes"><thead><tr><th>Kind</th><th>Name</th><th>Table</th><th>Status</th><th>Rows</th><th>Seconds</th><th title="CPU seconds of the node's Spark tasks">CPU s</th><th>Snapshot</th><th>Detail</th></tr></thead>
       <tbody>${run.nodes.map(n => `<tr><td>${esc(n.kind)}</td><td>${esc(n.name)}</td>
         <td>${n.target ? `<a href="#/tables/${esc(n.target)}">${esc(n.target)}</a>` : ''}</td>
         <td>${statusBadge(n.status)}</td><td class="num">${n.rows}</td><td class="num">${seconds(n.millis / 1000)}</td>
+        <td class="num cpu">${n.work && n.work.jobs ? seconds(n.work.cpuMillis / 1000) : ''}</td>
         <td>${esc(n.snapshotId)}</td><td class="rows">${esc(n.kind === 'test' ? '' : n.detail)}</td></tr>`).join('')}</tbody></table>
       ${failing.length ? `<h2>Failing tests</h2>${failing.map(t => `<div class="failing-test"><b>${esc(t.name)}</b>
         ${statusBadge(t.status)} ${t.rows} offending rows<pre class="rows">${esc(t.detail)}</pre></div>`).join('')}` : ''}
