@@ -10,14 +10,15 @@ final class Ratios {
   private Ratios() {}
 
   /**
-   * The figures, in the same order, with their ratios filled in. The per-model seconds of a build
-   * have no peers; a rerun is also compared with the full build by the same tool.
+   * The figures, in the same order, with their ratios filled in. The per-model seconds of a build,
+   * and where its CPU went, have no peers; a rerun is also compared with the full build by the same tool.
    */
   static List<Figure> compute(List<Figure> figures) {
     List<Figure> withRatios = new ArrayList<>();
     for (Figure figure : figures) {
       Map<String, Double> ratios = new LinkedHashMap<>();
-      if (figure.isMeasured() && !figure.benchmark().equals(EcommerceBuildBenchmark.MODELS)) {
+      if (figure.isMeasured() && !figure.benchmark().equals(EcommerceBuildBenchmark.MODELS)
+          && !figure.benchmark().equals(EcommerceBuildBenchmark.WORK)) {
         for (Figure peer : figures) {
           if (peer != figure && peer.isMeasured() && peer.benchmark().equals(figure.benchmark())) {
             ratios.put(peer.tool(), figure.median() / peer.median());

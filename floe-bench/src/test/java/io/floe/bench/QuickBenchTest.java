@@ -126,6 +126,7 @@ class QuickBenchTest {
     // And where the CPU went in both, from the same history: each model's tasks, the tests', the JVM's.
     for (String name : work) {
       assertThat(figures.get("ecommerce_work/" + name).get("seconds")).as(name).hasSize(2);
+      assertThat(figures.get("ecommerce_work/" + name).get("ratio_to").size()).as(name + " has no peers").isZero();
     }
     assertThat(figures.get("ecommerce_work/jvm_process_cpu").get("seconds").get(0).asDouble()).isPositive();
     // --quick leaves out the reruns in a new JVM, and says so.
