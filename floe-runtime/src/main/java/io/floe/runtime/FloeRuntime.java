@@ -194,27 +194,17 @@ public final class FloeRuntime {
         return run.isCancelled();
       }
     };
-    // Every Spark job of the run carries its tag (threads the run starts inherit it): a cancel stops them.
-    String tag = WorkProfiler.runTag(run.id());
-    org.apache.spark.SparkContext spark = engine.session().sparkContext();
-    WorkProfiler profiler = WorkProfiler.of(spark);
-    spark.addJobTag(tag);
-    run.onCancel(() -> spark.cancelJobsWithTag(tag));
-    RunReport report;
-    try {
-      report = new ModelRunner(engine, models, warningRows, fullRefresh, events).run(run.id(), selected, withTests);
-    } finally {
-      spark.removeJobTag(tag);
-    }
-    // What each model's and test's Spark jobs did (the descriptions ModelRunner and DataTestRunner set).
-    profiler.awaitDelivered(WORK_DELIVERY_TIMEOUT_MILLIS);
-    for (ModelResult model : report.models()) {
-      RunStore.Work work = work(profiler.take(run.id(), "model " + model.model()));
-      if (!work.isEmpty()) {
-        run.recordWork("model", model.model(), work);
-      }
-    }
-    recordTests(report.tests(), profiler);
+    RunReport report = profiled(
+        () -> new ModelRunner(engine, models, warningRows, fullRefresh, events).run(run.id(), selected, withTests),
+        (ran, profiler) -> {
+          for (ModelResult model : ran.models()) {
+            RunStore.Work work = work(profiler.take(run.id(), "model " + model.model()));
+            if (!work.isEmpty()) {
+              run.recordWork("model", model.model(), work);
+            }
+          }
+          recordTests(ran.tests(), profiler);
+        });
     if (report.published()) {
       for (ModelResult model : report.models()) {
         if (model.status() == ModelResult.Status.SUCCESS && model.snapshotId().isPresent()) {
@@ -254,20 +244,35 @@ public final class FloeRuntime {
 
   /** Runs the tests of the selected models against main, recording each. */
   public List<TestResult> test(ModelProject models, Set<String> selected, boolean warningRows) {
+    return profiled(() -> new DataTestRunner(engine, models, warningRows).run(selected, Model::table),
+        this::recordTests);
+  }
+
+  /**
+   * Runs {@code work} with every Spark job tagged as this run's (threads it starts inherit the tag:
+   * a cancel stops them), then, once Spark has delivered their events, hands its result and what
+   * each model's and test's jobs did (the descriptions ModelRunner and DataTestRunner set) to
+   * {@code record}. What no one took is dropped, so a failed run leaves nothing in the profiler.
+   */
+  private <T> T profiled(java.util.function.Supplier<T> work, java.util.function.BiConsumer<T, WorkProfiler> record) {
     String tag = WorkProfiler.runTag(run.id());
     org.apache.spark.SparkContext spark = engine.session().sparkContext();
     WorkProfiler profiler = WorkProfiler.of(spark);
     spark.addJobTag(tag);
     run.onCancel(() -> spark.cancelJobsWithTag(tag));
-    List<TestResult> tests;
     try {
-      tests = new DataTestRunner(engine, models, warningRows).run(selected, Model::table);
+      T result;
+      try {
+        result = work.get();
+      } finally {
+        spark.removeJobTag(tag);
+      }
+      profiler.awaitDelivered(WORK_DELIVERY_TIMEOUT_MILLIS);
+      record.accept(result, profiler);
+      return result;
     } finally {
-      spark.removeJobTag(tag);
+      profiler.forget(run.id());
     }
-    profiler.awaitDelivered(WORK_DELIVERY_TIMEOUT_MILLIS);
-    recordTests(tests, profiler);
-    return tests;
   }
 
   /**

@@ -79,6 +79,12 @@ public final class WorkProfiler extends SparkListener {
     return taken == null ? SparkWork.NONE : taken;
   }
 
+  /** Drops what is left of run {@code runId}'s work (its jobs whose figures no one took). */
+  public synchronized void forget(String runId) {
+    String runTag = runTag(runId);
+    work.keySet().removeIf(key -> key.runTag().equals(runTag));
+  }
+
   @Override
   public synchronized void onJobStart(SparkListenerJobStart start) {
     Properties properties = start.properties();
