@@ -59,6 +59,9 @@ public final class FloeSettings {
   public static final ConfigField ENGINE_THREADS = new ConfigField("engine.threads",
       ConfigType.INT, 4, "How many independent models a run executes at once, like dbt's"
           + " threads.", List.of(), false);
+  public static final ConfigField ENGINE_LOCAL_SQL = choice("engine.local-sql", "duckdb", List.of("duckdb", "spark"),
+      "On a local engine, who runs a table model's SELECT: duckdb (in-process, when Floe can run the query there"
+          + " with Spark's exact results; Spark runs the rest) or spark (always). Ignored on a cluster.");
   public static final ConfigField ENGINE_CONF = map("engine.conf",
       "Extra Spark settings passed through as they are, e.g. spark.sql.ansi.enabled: true.");
 
@@ -133,7 +136,7 @@ public final class FloeSettings {
       CATALOG_CREDENTIAL, CATALOG_TOKEN,
       STORAGE_TYPE, STORAGE_ENDPOINT, STORAGE_REGION, STORAGE_PATH_STYLE_ACCESS, STORAGE_ACCESS_KEY_ID,
       STORAGE_SECRET_ACCESS_KEY, STORAGE_REQUEST_CHECKSUMS,
-      ENGINE_MASTER, ENGINE_DRIVER_MEMORY, ENGINE_EXECUTOR_MEMORY, ENGINE_SHUFFLE_PARTITIONS, ENGINE_THREADS,
+      ENGINE_MASTER, ENGINE_DRIVER_MEMORY, ENGINE_EXECUTOR_MEMORY, ENGINE_SHUFFLE_PARTITIONS, ENGINE_THREADS, ENGINE_LOCAL_SQL,
       ENGINE_CONF,
       NAMESPACES, MODELS_PATH, CONNECTIONS, SOURCES, INGEST_INGESTED_AT, INGEST_SOURCE, INGEST_BATCH_ID,
       INGEST_HASH, SCHEDULES,

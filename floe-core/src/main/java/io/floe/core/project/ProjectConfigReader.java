@@ -111,7 +111,8 @@ final class ProjectConfigReader {
       throw document.invalid(ENGINE_THREADS, "a positive integer");
     }
     return new EngineConfig(text(ENGINE_MASTER), text(ENGINE_DRIVER_MEMORY), text(ENGINE_EXECUTOR_MEMORY),
-        shufflePartitions, sparkConf(), threads);
+        shufflePartitions, sparkConf(), threads,
+        document.string(ENGINE_LOCAL_SQL).equals("duckdb"));
   }
 
   private Map<String, String> sparkConf() {

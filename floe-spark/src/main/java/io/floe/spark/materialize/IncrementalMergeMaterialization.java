@@ -42,8 +42,10 @@ public final class IncrementalMergeMaterialization implements IncrementalMateria
     if (table.empty()) {
       // Nothing to match yet (the first run): a plain append of the rows that are not deletes,
       // without the comparison and the MERGE's join against an empty table.
-      TargetTable.write("append to " + spec.table(),
-          () -> table.aligned(rows.where(functions.not(deletes))).writeTo(target.identifier()).append());
+      Dataset<Row> inserts = table.aligned(rows.where(functions.not(deletes)));
+      if (!table.writeLocally(inserts, false)) {
+        TargetTable.write("append to " + spec.table(), () -> inserts.writeTo(target.identifier()).append());
+      }
       return table.result();
     }
     // The new rows are computed once: every step below reads them, and none reads the model's SQL again.

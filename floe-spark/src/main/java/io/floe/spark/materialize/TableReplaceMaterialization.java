@@ -22,8 +22,11 @@ public final class TableReplaceMaterialization implements Materialization {
   public MaterializeResult materialize(FloeEngine engine, MaterializeSpec spec, String select, WriteTarget target) {
     Dataset<Row> rows = SparkErrors.translate("run model SQL for " + spec.table(), () -> engine.session().sql(select));
     TargetTable table = TargetTable.prepare(engine, spec, target, rows.schema(), OnSchemaChange.SYNC);
-    TargetTable.write("replace the rows of " + spec.table(),
-        () -> table.aligned(rows).writeTo(target.identifier()).overwrite(functions.lit(true)));
+    Dataset<Row> aligned = table.aligned(rows);
+    if (!table.writeLocally(aligned, true)) {
+      TargetTable.write("replace the rows of " + spec.table(),
+          () -> aligned.writeTo(target.identifier()).overwrite(functions.lit(true)));
+    }
     return table.result();
   }
 }

@@ -10,9 +10,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.OverwriteFiles;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotUpdate;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.expressions.Expressions;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -119,6 +124,56 @@ final class TargetTable {
       columns.add(functions.col(name));
     }
     return rows.select(columns.toArray(Column[]::new));
+  }
+
+  /**
+   * Writes {@code rows} (already {@link #aligned}) through the process's {@link LocalQueryWriter} and
+   * commits its files to the target branch in one snapshot: replacing every row of the branch
+   * ({@code overwrite}) or appended to them.
+   *
+   * @return false when there is no such writer or it declined the query: Spark writes the rows
+   */
+  boolean writeLocally(Dataset<Row> rows, boolean overwrite) {
+    Optional<LocalQueryWriter> writer = LocalQueryWriter.of(engine);
+    if (writer.isEmpty()) {
+      return false;
+    }
+    Table table = engine.table(spec.table());
+    Optional<List<DataFile>> files = writer.get().write(engine, rows, table, "table " + spec.table());
+    if (files.isEmpty()) {
+      return false;
+    }
+    String action = (overwrite ? "replace the rows of " : "append to ") + spec.table();
+    try {
+      SparkErrors.translate(action, () -> {
+        SnapshotUpdate<?> update;
+        if (overwrite) {
+          OverwriteFiles replace = table.newOverwrite().overwriteByRowFilter(Expressions.alwaysTrue());
+          files.get().forEach(replace::addFile);
+          update = replace;
+        } else {
+          AppendFiles append = table.newAppend();
+          files.get().forEach(append::appendFile);
+          update = append;
+        }
+        target.branch().ifPresent(update::toBranch);
+        update.commit();
+        return null;
+      });
+    } catch (RuntimeException e) {
+      // Not committed (Iceberg commits are all or nothing), so the files are nobody's.
+      files.get().forEach(file -> deleteAfterFailure(table, file.location(), e));
+      throw e;
+    }
+    return true;
+  }
+
+  private static void deleteAfterFailure(Table table, String location, RuntimeException failure) {
+    try {
+      table.io().deleteFile(location);
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
+    }
   }
 
   /** What the write did: rows added by the snapshots it committed on the target branch. */

@@ -1,0 +1,155 @@
+package io.floe.duckdb;
+
+import io.floe.core.project.Locations;
+import io.floe.spark.FloeEngine;
+import io.floe.spark.materialize.LocalQueryWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.Types;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * DuckDB runs a table model's SELECT in this process when {@link PlanSql} can translate Spark's plan
+ * of it: the tables it reads are read from the Parquet files of the snapshots Spark planned with
+ * (by Iceberg field id), and the rows are written as Parquet files carrying the target's field ids.
+ * Spark still parses and analyzes the SQL and prepares the table; only the execution moves, which
+ * on one machine is where Spark's time goes (its generated code is compiled afresh in every JVM).
+ *
+ * <p>Declines, so that Spark runs the query, when the plan has a step or function it does not
+ * translate, a table has delete files or partitions, the target is not on the local disk, or DuckDB
+ * fails (including the errors the SQL raises where Spark's result could differ).
+ */
+public final class DuckDbQueryWriter implements LocalQueryWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(DuckDbQueryWriter.class);
+
+  @Override
+  public Optional<List<DataFile>> write(FloeEngine engine, Dataset<Row> rows, Table table, String description) {
+    if (!Locations.isLocal(table.location())) {
+      LOG.debug("{}: Spark writes it (not on the local disk)", description);
+      return Optional.empty();
+    }
+    long start = System.nanoTime();
+    PlanSql.Compiled compiled;
+    List<String> views = new ArrayList<>();
+    try {
+      compiled = PlanSql.compile(rows.queryExecution().optimizedPlan());
+      for (PlanSql.Scan scan : compiled.scans()) {
+        views.add("CREATE VIEW " + scan.view() + " AS " + Scan.of(scan).select());
+      }
+    } catch (PlanSql.Unsupported e) {
+      LOG.info("{}: Spark runs its SELECT (DuckDB would not give Spark's exact result for {})", description,
+          e.getMessage());
+      return Optional.empty();
+    }
+    String timeZone = engine.session().conf().get("spark.sql.session.timeZone");
+    Path staging = engine.project().stateDir().resolve("staging").resolve("duckdb-" + UUID.randomUUID());
+    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+        Statement statement = duck.createStatement()) {
+      statement.execute("SET TimeZone = " + text(timeZone));
+      statement.execute("SET threads = " + Runtime.getRuntime().availableProcessors());
+      statement.execute("SET temp_directory = " + text(staging.resolve("spill").toString()));
+      statement.execute("SET preserve_insertion_order = false");
+      for (String view : views) {
+        statement.execute(view);
+      }
+      Files.createDirectories(staging);
+      statement.execute("COPY (" + compiled.sql() + ") TO " + text(staging.resolve("out").toString())
+          + " (FORMAT parquet, COMPRESSION zstd, PER_THREAD_OUTPUT true, ROW_GROUP_SIZE 1048576, FIELD_IDS "
+          + fieldIds(table) + ")");
+      List<DataFile> files = StagedFiles.dataFiles(table, staging.resolve("out"));
+      LOG.info("{}: DuckDB ran its SELECT in {} ms ({} files)", description, (System.nanoTime() - start) / 1_000_000,
+          files.size());
+      return Optional.of(files);
+    } catch (SQLException e) {
+      LOG.info("{}: Spark runs its SELECT (DuckDB stopped: {})", description, firstLine(e.getMessage()));
+      LOG.debug("DuckDB's SQL for {}: {}", description, compiled.sql());
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create the staging directory " + staging, e);
+    } finally {
+      StagedFiles.deleteQuietly(staging);
+    }
+  }
+
+  // The target's columns by name: the query's output columns are the table's, in its order.
+  private static String fieldIds(Table table) {
+    return table.schema().columns().stream()
+        .map(field -> text(field.name()) + ": " + field.fieldId())
+        .collect(Collectors.joining(", ", "{", "}"));
+  }
+
+  static String text(String value) {
+    return "'" + value.replace("'", "''") + "'";
+  }
+
+  private static String firstLine(String message) {
+    return message == null ? "" : message.lines().findFirst().orElse("");
+  }
+
+  /** A table a query reads, as DuckDB reads it: the snapshot's data files, columns found by field id. */
+  private record Scan(PlanSql.Scan scan, List<String> files) {
+    static Scan of(PlanSql.Scan scan) throws PlanSql.Unsupported {
+      List<String> files = new ArrayList<>();
+      if (scan.snapshot() != null) {
+        try (CloseableIterable<FileScanTask> tasks = scan.table().newScan().useSnapshot(scan.snapshot().snapshotId())
+            .planFiles()) {
+          for (FileScanTask task : tasks) {
+            if (!task.deletes().isEmpty()) {
+              throw new PlanSql.Unsupported("a table with delete files (" + scan.table().name() + ")");
+            }
+            if (task.file().format() != org.apache.iceberg.FileFormat.PARQUET) {
+              throw new PlanSql.Unsupported("a table with " + task.file().format() + " files (" + scan.table().name()
+                  + ")");
+            }
+            Optional<Path> local = Locations.localPath(task.file().location());
+            if (local.isEmpty()) {
+              throw new PlanSql.Unsupported("a table not on the local disk (" + scan.table().name() + ")");
+            }
+            files.add(local.get().toString());
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException("Cannot list the files of " + scan.table().name(), e);
+        }
+      }
+      return new Scan(scan, files);
+    }
+
+    String select() throws PlanSql.Unsupported {
+      if (files.isEmpty()) {
+        List<String> nulls = new ArrayList<>();
+        for (PlanSql.ScanColumn column : scan.columns()) {
+          nulls.add("CAST(NULL AS " + PlanSql.type(column.type()) + ") AS " + PlanSql.identifier(column.field().name()));
+        }
+        return "SELECT " + (nulls.isEmpty() ? "1 AS c_none" : String.join(", ", nulls)) + " WHERE false";
+      }
+      List<String> schema = new ArrayList<>();
+      for (PlanSql.ScanColumn column : scan.columns()) {
+        Types.NestedField field = column.field();
+        schema.add(field.fieldId() + ": {name: " + text(field.name()) + ", type: " + text(PlanSql.type(column.type()))
+            + ", default_value: NULL}");
+      }
+      String list = files.stream().map(DuckDbQueryWriter::text).collect(Collectors.joining(", ", "[", "]"));
+      return "SELECT * FROM read_parquet(" + list + (schema.isEmpty() ? "" : ", schema = MAP {"
+          + String.join(", ", schema) + "}") + ")";
+    }
+  }
+}

@@ -1,0 +1,889 @@
+package io.floe.duckdb;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.spark.source.SparkTable;
+import org.apache.iceberg.types.Types;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.Add;
+import org.apache.spark.sql.catalyst.expressions.Alias;
+import org.apache.spark.sql.catalyst.expressions.And;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.AttributeReference;
+import org.apache.spark.sql.catalyst.expressions.CaseWhen;
+import org.apache.spark.sql.catalyst.expressions.Cast;
+import org.apache.spark.sql.catalyst.expressions.Coalesce;
+import org.apache.spark.sql.catalyst.expressions.Concat;
+import org.apache.spark.sql.catalyst.expressions.DateAdd;
+import org.apache.spark.sql.catalyst.expressions.DateDiff;
+import org.apache.spark.sql.catalyst.expressions.DateFormatClass;
+import org.apache.spark.sql.catalyst.expressions.DateSub;
+import org.apache.spark.sql.catalyst.expressions.DayOfMonth;
+import org.apache.spark.sql.catalyst.expressions.DayOfWeek;
+import org.apache.spark.sql.catalyst.expressions.Divide;
+import org.apache.spark.sql.catalyst.expressions.EqualNullSafe;
+import org.apache.spark.sql.catalyst.expressions.EqualTo;
+import org.apache.spark.sql.catalyst.expressions.EvalMode;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.GreaterThan;
+import org.apache.spark.sql.catalyst.expressions.GreaterThanOrEqual;
+import org.apache.spark.sql.catalyst.expressions.Greatest;
+import org.apache.spark.sql.catalyst.expressions.Hour;
+import org.apache.spark.sql.catalyst.expressions.If;
+import org.apache.spark.sql.catalyst.expressions.In;
+import org.apache.spark.sql.catalyst.expressions.InSet;
+import org.apache.spark.sql.catalyst.expressions.IsNotNull;
+import org.apache.spark.sql.catalyst.expressions.IsNull;
+import org.apache.spark.sql.catalyst.expressions.Least;
+import org.apache.spark.sql.catalyst.expressions.LessThan;
+import org.apache.spark.sql.catalyst.expressions.LessThanOrEqual;
+import org.apache.spark.sql.catalyst.expressions.Literal;
+import org.apache.spark.sql.catalyst.expressions.Lower;
+import org.apache.spark.sql.catalyst.expressions.MakeDecimal;
+import org.apache.spark.sql.catalyst.expressions.Minute;
+import org.apache.spark.sql.catalyst.expressions.Month;
+import org.apache.spark.sql.catalyst.expressions.Multiply;
+import org.apache.spark.sql.catalyst.expressions.NamedExpression;
+import org.apache.spark.sql.catalyst.expressions.Not;
+import org.apache.spark.sql.catalyst.expressions.NumericEvalContext;
+import org.apache.spark.sql.catalyst.expressions.Or;
+import org.apache.spark.sql.catalyst.expressions.Second;
+import org.apache.spark.sql.catalyst.expressions.SortOrder;
+import org.apache.spark.sql.catalyst.expressions.SpecifiedWindowFrame;
+import org.apache.spark.sql.catalyst.expressions.Subtract;
+import org.apache.spark.sql.catalyst.expressions.TimestampAddInterval;
+import org.apache.spark.sql.catalyst.expressions.UnaryMinus;
+import org.apache.spark.sql.catalyst.expressions.UnixDate;
+import org.apache.spark.sql.catalyst.expressions.UnixTimestamp;
+import org.apache.spark.sql.catalyst.expressions.UnscaledValue;
+import org.apache.spark.sql.catalyst.expressions.Upper;
+import org.apache.spark.sql.catalyst.expressions.WindowExpression;
+import org.apache.spark.sql.catalyst.expressions.WindowSpecDefinition;
+import org.apache.spark.sql.catalyst.expressions.Year;
+import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateExpression;
+import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateFunction;
+import org.apache.spark.sql.catalyst.expressions.aggregate.Average;
+import org.apache.spark.sql.catalyst.expressions.aggregate.Complete$;
+import org.apache.spark.sql.catalyst.expressions.aggregate.Count;
+import org.apache.spark.sql.catalyst.expressions.aggregate.First;
+import org.apache.spark.sql.catalyst.expressions.aggregate.Max;
+import org.apache.spark.sql.catalyst.expressions.aggregate.Min;
+import org.apache.spark.sql.catalyst.expressions.aggregate.Sum;
+import org.apache.spark.sql.catalyst.plans.logical.Aggregate;
+import org.apache.spark.sql.catalyst.plans.logical.Expand;
+import org.apache.spark.sql.catalyst.plans.logical.Filter;
+import org.apache.spark.sql.catalyst.plans.logical.GlobalLimit;
+import org.apache.spark.sql.catalyst.plans.logical.Join;
+import org.apache.spark.sql.catalyst.plans.logical.LocalLimit;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.catalyst.plans.logical.OneRowRelation;
+import org.apache.spark.sql.catalyst.plans.logical.Project;
+import org.apache.spark.sql.catalyst.plans.logical.Sort;
+import org.apache.spark.sql.catalyst.plans.logical.Union;
+import org.apache.spark.sql.catalyst.plans.logical.Window;
+import org.apache.spark.sql.catalyst.plans.logical.WindowGroupLimit;
+import org.apache.spark.sql.connector.read.LocalScan;
+import org.apache.spark.sql.execution.datasources.v2.DataSourceV2Relation;
+import org.apache.spark.sql.execution.datasources.v2.DataSourceV2ScanRelation;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DateType;
+import org.apache.spark.sql.types.DayTimeIntervalType;
+import org.apache.spark.sql.types.Decimal;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.IntegerType;
+import org.apache.spark.sql.types.LongType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.TimestampNTZType;
+import org.apache.spark.sql.types.TimestampType;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * Spark's optimized plan of a query as one DuckDB SELECT, for the plans whose every node and
+ * expression DuckDB computes with Spark's exact result. Anything else is {@link Unsupported}, and
+ * Spark runs the query.
+ *
+ * <p>Written by hand: no library turns a Catalyst plan into another engine's SQL. It translates the
+ * plan, not the user's text, so Spark's analysis (name resolution, implicit casts, result types) is
+ * already in it: every node becomes a subquery whose columns are named by the attributes' ids
+ * ({@code c42}), which no two attributes share. Where DuckDB differs from Spark at run time (an
+ * ANSI error such as a division by zero, a case mapping outside ASCII), the SQL raises an error
+ * and the caller lets Spark run the query instead.
+ */
+final class PlanSql {
+  /** Why a plan cannot run in DuckDB with Spark's result. */
+  static final class Unsupported extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Unsupported(String reason) {
+      super(reason, null, false, false);
+    }
+  }
+
+  /**
+   * A table the query reads: the DuckDB view that stands for it, and the columns read.
+   *
+   * @param columns the table's fields read, each with the attribute id it is read as
+   */
+  record Scan(String view, Table table, Snapshot snapshot, List<ScanColumn> columns) {}
+
+  /** A table column a scan reads: its Iceberg field and the attribute it becomes. */
+  record ScanColumn(long attribute, Types.NestedField field, DataType type) {}
+
+  /**
+   * The query as DuckDB SQL, with the tables it reads.
+   *
+   * @param sql a SELECT whose columns are the plan's output, named as Spark names them
+   */
+  record Compiled(String sql, List<Scan> scans) {}
+
+  private final List<Scan> scans = new ArrayList<>();
+  private int aliases;
+
+  private PlanSql() {}
+
+  /** Translates {@code plan}, an optimized plan over Iceberg tables. */
+  static Compiled compile(LogicalPlan plan) throws Unsupported {
+    PlanSql compiler = new PlanSql();
+    String body = compiler.node(plan);
+    List<String> columns = new ArrayList<>();
+    for (Attribute attribute : list(plan.output())) {
+      columns.add("CAST(" + column(attribute) + " AS " + type(attribute.dataType()) + ") AS "
+          + identifier(attribute.name()));
+    }
+    return new Compiled("SELECT " + String.join(", ", columns) + " FROM (" + body + ") " + compiler.alias(),
+        List.copyOf(compiler.scans));
+  }
+
+  // ---- plan nodes: each a SELECT whose columns are named c<attribute id> ----
+
+  private String node(LogicalPlan plan) throws Unsupported {
+    if (plan instanceof Project project) {
+      List<String> columns = new ArrayList<>();
+      for (NamedExpression expression : list(project.projectList())) {
+        columns.add(named(expression));
+      }
+      return "SELECT " + (columns.isEmpty() ? "1 AS c_none" : String.join(", ", columns)) + " FROM ("
+          + node(project.child()) + ") " + alias();
+    }
+    if (plan instanceof Filter filter) {
+      return "SELECT * FROM (" + node(filter.child()) + ") " + alias() + " WHERE " + expr(filter.condition());
+    }
+    if (plan instanceof Aggregate aggregate) {
+      return aggregate(aggregate);
+    }
+    if (plan instanceof Join join) {
+      return join(join);
+    }
+    if (plan instanceof Window window) {
+      return window(window);
+    }
+    if (plan instanceof WindowGroupLimit limit) {
+      // An optimization of a rank filter that stays in the plan above it: the filter alone gives the rows.
+      return node(limit.child());
+    }
+    if (plan instanceof Union union) {
+      return union(union);
+    }
+    if (plan instanceof Sort sort) {
+      if (!sort.global()) {
+        throw new Unsupported("a sort within partitions");
+      }
+      return "SELECT * FROM (" + node(sort.child()) + ") " + alias() + " ORDER BY " + orders(sort.order());
+    }
+    if (plan instanceof GlobalLimit global && global.child() instanceof LocalLimit local) {
+      return "SELECT * FROM (" + node(local.child()) + ") " + alias() + " LIMIT " + expr(global.limitExpr());
+    }
+    if (plan instanceof Expand expand) {
+      // Spark's plan for several DISTINCT aggregates: each input row once per projection.
+      String child = node(expand.child());
+      List<Attribute> output = list(expand.output());
+      List<String> parts = new ArrayList<>();
+      for (scala.collection.Seq<Expression> projection : list(expand.projections())) {
+        List<Expression> expressions = list(projection);
+        List<String> columns = new ArrayList<>();
+        for (int i = 0; i < output.size(); i++) {
+          columns.add("CAST(" + expr(expressions.get(i)) + " AS " + type(output.get(i).dataType()) + ") AS "
+              + column(output.get(i)));
+        }
+        parts.add("SELECT " + String.join(", ", columns) + " FROM (" + child + ") " + alias());
+      }
+      return String.join(" UNION ALL ", parts);
+    }
+    if (plan instanceof OneRowRelation) {
+      return "SELECT 1 AS c_none";
+    }
+    if (plan instanceof DataSourceV2ScanRelation relation) {
+      return scan(relation);
+    }
+    throw new Unsupported("the plan step " + plan.nodeName());
+  }
+
+  private String aggregate(Aggregate aggregate) throws Unsupported {
+    List<String> columns = new ArrayList<>();
+    for (NamedExpression expression : list(aggregate.aggregateExpressions())) {
+      columns.add(named(expression));
+    }
+    List<String> groups = new ArrayList<>();
+    for (Expression grouping : list(aggregate.groupingExpressions())) {
+      groups.add(expr(grouping));
+    }
+    if (columns.isEmpty()) {
+      throw new Unsupported("an aggregate with no columns");
+    }
+    return "SELECT " + String.join(", ", columns) + " FROM (" + node(aggregate.child()) + ") " + alias()
+        + (groups.isEmpty() ? "" : " GROUP BY " + String.join(", ", groups));
+  }
+
+  private String join(Join join) throws Unsupported {
+    String type = switch (join.joinType().sql()) {
+      case "INNER" -> join.condition().isEmpty() ? "CROSS JOIN" : "JOIN";
+      case "CROSS" -> join.condition().isEmpty() ? "CROSS JOIN" : "JOIN";
+      case "LEFT OUTER" -> "LEFT JOIN";
+      case "RIGHT OUTER" -> "RIGHT JOIN";
+      case "FULL OUTER" -> "FULL JOIN";
+      case "LEFT SEMI" -> "SEMI JOIN";
+      case "LEFT ANTI" -> "ANTI JOIN";
+      default -> throw new Unsupported("a " + join.joinType().sql() + " join");
+    };
+    String on = type.equals("CROSS JOIN") ? ""
+        : " ON " + (join.condition().isEmpty() ? "true" : expr(join.condition().get()));
+    return "SELECT * FROM (" + node(join.left()) + ") " + alias() + " " + type + " (" + node(join.right()) + ") "
+        + alias() + on;
+  }
+
+  private String window(Window window) throws Unsupported {
+    List<String> columns = new ArrayList<>();
+    for (NamedExpression expression : list(window.windowExpressions())) {
+      if (!(expression instanceof Alias alias) || !(alias.child() instanceof WindowExpression function)) {
+        throw new Unsupported("the window expression " + ((Expression) expression).sql());
+      }
+      String call;
+      boolean framed;
+      if (function.windowFunction() instanceof AggregateExpression aggregate) {
+        call = aggregateCall(aggregate, " " + over(function.windowSpec(), true));
+        framed = true;
+      } else {
+        String name = function.windowFunction().prettyName();
+        if (!List.of("row_number", "rank", "dense_rank").contains(name)) {
+          throw new Unsupported("the window function " + name);
+        }
+        call = name + "()";
+        framed = false;
+      }
+      columns.add("CAST(" + call + (framed ? "" : " " + over(function.windowSpec(), false)) + " AS "
+          + type(alias.dataType())
+          + ") AS " + column(alias.exprId().id()));
+    }
+    return "SELECT *, " + String.join(", ", columns) + " FROM (" + node(window.child()) + ") " + alias();
+  }
+
+  private String over(WindowSpecDefinition spec, boolean framed) throws Unsupported {
+    StringBuilder over = new StringBuilder("OVER (");
+    if (!spec.partitionSpec().isEmpty()) {
+      over.append("PARTITION BY ").append(exprs(spec.partitionSpec()));
+    }
+    if (!spec.orderSpec().isEmpty()) {
+      over.append(" ORDER BY ").append(orders(spec.orderSpec()));
+    }
+    if (framed) {
+      if (!(spec.frameSpecification() instanceof SpecifiedWindowFrame frame)) {
+        throw new Unsupported("a window without a frame");
+      }
+      over.append(" ").append(frame.frameType().sql()).append(" BETWEEN ").append(boundary(frame.lower()))
+          .append(" AND ").append(boundary(frame.upper()));
+    }
+    return over.append(")").toString();
+  }
+
+  private static String boundary(Expression boundary) throws Unsupported {
+    if (boundary instanceof Literal literal && literal.value() instanceof Number number
+        && (literal.dataType() instanceof IntegerType || literal.dataType() instanceof LongType)) {
+      long offset = number.longValue();
+      return offset == 0 ? "CURRENT ROW" : offset < 0 ? -offset + " PRECEDING" : offset + " FOLLOWING";
+    }
+    String name = boundary.getClass().getSimpleName();
+    return switch (name) {
+      case "UnboundedPreceding$" -> "UNBOUNDED PRECEDING";
+      case "UnboundedFollowing$" -> "UNBOUNDED FOLLOWING";
+      case "CurrentRow$" -> "CURRENT ROW";
+      default -> throw new Unsupported("the window frame boundary " + boundary.sql());
+    };
+  }
+
+  private String union(Union union) throws Unsupported {
+    if (union.byName() || union.allowMissingCol()) {
+      throw new Unsupported("a union by name");
+    }
+    List<Attribute> output = list(union.output());
+    List<String> parts = new ArrayList<>();
+    for (LogicalPlan child : list(union.children())) {
+      List<Attribute> columns = list(child.output());
+      List<String> renamed = new ArrayList<>();
+      for (int i = 0; i < output.size(); i++) {
+        renamed.add(column(columns.get(i)) + " AS " + column(output.get(i)));
+      }
+      parts.add("SELECT " + String.join(", ", renamed) + " FROM (" + node(child) + ") " + alias());
+    }
+    return String.join(" UNION ALL ", parts);
+  }
+
+  private String scan(DataSourceV2ScanRelation relation) throws Unsupported {
+    DataSourceV2Relation source = relation.relation();
+    if (!(source.table() instanceof SparkTable sparkTable)) {
+      throw new Unsupported("a scan of " + source.table().name() + ", not an Iceberg table");
+    }
+    if (relation.scan() instanceof LocalScan local) {
+      // Spark answered part of the query from table metadata (an aggregate pushed into the scan).
+      return localRows(local.rows(), list(relation.output()));
+    }
+    if (!relation.scan().getClass().getSimpleName().equals("SparkBatchQueryScan")) {
+      throw new Unsupported("the scan " + relation.scan().description());
+    }
+    Table table = sparkTable.table();
+    if (table.specs().values().stream().anyMatch(spec -> !spec.isUnpartitioned())) {
+      // Spark drops filters that partition pruning answers in full; the plan would not show them.
+      throw new Unsupported("a scan of the partitioned table " + sparkTable.name());
+    }
+    Snapshot snapshot = sparkTable.snapshotId() != null ? table.snapshot(sparkTable.snapshotId())
+        : sparkTable.branch() != null ? table.snapshot(sparkTable.branch()) : table.currentSnapshot();
+    List<ScanColumn> columns = new ArrayList<>();
+    List<String> select = new ArrayList<>();
+    for (AttributeReference attribute : list(relation.output())) {
+      Types.NestedField field = table.schema().caseInsensitiveFindField(attribute.name());
+      if (field == null || !field.type().isPrimitiveType()) {
+        throw new Unsupported("the column " + attribute.name() + " of " + sparkTable.name());
+      }
+      type(attribute.dataType());
+      columns.add(new ScanColumn(attribute.exprId().id(), field, attribute.dataType()));
+      select.add(identifier(field.name()) + " AS " + column(attribute));
+    }
+    String view = "floe_scan_" + scans.size();
+    scans.add(new Scan(view, table, snapshot, columns));
+    return "SELECT " + (select.isEmpty() ? "1 AS c_none" : String.join(", ", select)) + " FROM " + view;
+  }
+
+  private String localRows(InternalRow[] rows, List<AttributeReference> output) throws Unsupported {
+    List<String> selects = new ArrayList<>();
+    for (InternalRow row : rows) {
+      List<String> columns = new ArrayList<>();
+      for (int i = 0; i < output.size(); i++) {
+        AttributeReference attribute = output.get(i);
+        columns.add(literal(row.isNullAt(i) ? null : row.get(i, attribute.dataType()), attribute.dataType()) + " AS "
+            + column(attribute));
+      }
+      selects.add("SELECT " + (columns.isEmpty() ? "1 AS c_none" : String.join(", ", columns)));
+    }
+    if (selects.isEmpty()) {
+      List<String> columns = new ArrayList<>();
+      for (AttributeReference attribute : output) {
+        columns.add(literal(null, attribute.dataType()) + " AS " + column(attribute));
+      }
+      return "SELECT " + (columns.isEmpty() ? "1 AS c_none" : String.join(", ", columns)) + " WHERE false";
+    }
+    return String.join(" UNION ALL ", selects);
+  }
+
+  // ---- expressions ----
+
+  private String named(NamedExpression expression) throws Unsupported {
+    if (expression instanceof Alias alias) {
+      return expr(alias.child()) + " AS " + column(alias.exprId().id());
+    }
+    if (expression instanceof AttributeReference attribute) {
+      return column(attribute);
+    }
+    throw new Unsupported("the expression " + ((Expression) expression).sql());
+  }
+
+  private String exprs(scala.collection.Seq<Expression> expressions) throws Unsupported {
+    List<String> rendered = new ArrayList<>();
+    for (Expression expression : list(expressions)) {
+      rendered.add(expr(expression));
+    }
+    return String.join(", ", rendered);
+  }
+
+  private String orders(scala.collection.Seq<SortOrder> orders) throws Unsupported {
+    List<String> rendered = new ArrayList<>();
+    for (SortOrder order : list(orders)) {
+      rendered.add(expr(order.child()) + (order.isAscending() ? " ASC" : " DESC")
+          + (order.nullOrdering().sql().contains("FIRST") ? " NULLS FIRST" : " NULLS LAST"));
+    }
+    return String.join(", ", rendered);
+  }
+
+  private String expr(Expression e) throws Unsupported {
+    if (e instanceof AttributeReference attribute) {
+      return column(attribute);
+    }
+    if (e instanceof Literal literal) {
+      return literal(literal.value(), literal.dataType());
+    }
+    if (e instanceof Alias alias) {
+      return expr(alias.child());
+    }
+    if (e instanceof Cast cast) {
+      return cast(cast);
+    }
+    if (e instanceof EqualTo op) {
+      return binary(op.left(), "=", op.right());
+    }
+    if (e instanceof EqualNullSafe op) {
+      return binary(op.left(), "IS NOT DISTINCT FROM", op.right());
+    }
+    if (e instanceof LessThan op) {
+      return binary(op.left(), "<", op.right());
+    }
+    if (e instanceof LessThanOrEqual op) {
+      return binary(op.left(), "<=", op.right());
+    }
+    if (e instanceof GreaterThan op) {
+      return binary(op.left(), ">", op.right());
+    }
+    if (e instanceof GreaterThanOrEqual op) {
+      return binary(op.left(), ">=", op.right());
+    }
+    if (e instanceof And op) {
+      // Spark skips the right side where the left is false; DuckDB evaluates both, so a right side
+      // that can raise an error is evaluated only where Spark would.
+      return mayFail(op.right()) ? "(CASE WHEN " + expr(op.left()) + " IS NOT DISTINCT FROM false THEN false ELSE "
+          + binary(op.left(), "AND", op.right()) + " END)" : binary(op.left(), "AND", op.right());
+    }
+    if (e instanceof Or op) {
+      return mayFail(op.right()) ? "(CASE WHEN " + expr(op.left()) + " THEN true ELSE "
+          + binary(op.left(), "OR", op.right()) + " END)" : binary(op.left(), "OR", op.right());
+    }
+    if (e instanceof Not not) {
+      return "(NOT " + expr(not.child()) + ")";
+    }
+    if (e instanceof IsNull test) {
+      return "(" + expr(test.child()) + " IS NULL)";
+    }
+    if (e instanceof IsNotNull test) {
+      return "(" + expr(test.child()) + " IS NOT NULL)";
+    }
+    if (e instanceof In in) {
+      return "(" + expr(in.value()) + " IN (" + exprs(in.list()) + "))";
+    }
+    if (e instanceof InSet in) {
+      List<String> values = new ArrayList<>();
+      for (Object value : CollectionConverters.asJava(in.hset())) {
+        values.add(literal(value, in.child().dataType()));
+      }
+      return "(" + expr(in.child()) + " IN (" + String.join(", ", values) + "))";
+    }
+    if (e instanceof If condition) {
+      return "(CASE WHEN " + expr(condition.predicate()) + " THEN " + expr(condition.trueValue()) + " ELSE "
+          + expr(condition.falseValue()) + " END)";
+    }
+    if (e instanceof CaseWhen caseWhen) {
+      StringBuilder sql = new StringBuilder("(CASE");
+      for (scala.Tuple2<Expression, Expression> branch : list(caseWhen.branches())) {
+        sql.append(" WHEN ").append(expr(branch._1())).append(" THEN ").append(expr(branch._2()));
+      }
+      if (caseWhen.elseValue().isDefined()) {
+        sql.append(" ELSE ").append(expr(caseWhen.elseValue().get()));
+      }
+      return sql.append(" END)").toString();
+    }
+    if (e instanceof Greatest greatest) {
+      // Both skip NULLs: NULL only when every argument is.
+      return "greatest(" + exprs(greatest.children()) + ")";
+    }
+    if (e instanceof Least least) {
+      return "least(" + exprs(least.children()) + ")";
+    }
+    if (e instanceof UnscaledValue unscaled) {
+      DecimalType decimal = (DecimalType) unscaled.child().dataType();
+      return "CAST(" + unscaled(expr(unscaled.child()), decimal.scale()) + " AS BIGINT)";
+    }
+    if (e instanceof MakeDecimal make) {
+      if (make.nullOnOverflow()) {
+        throw new Unsupported("a decimal that is NULL on overflow (spark.sql.ansi.enabled is false)");
+      }
+      return "CAST(CAST(" + expr(make.child()) + " AS DECIMAL(38, 0)) * CAST('"
+          + BigDecimal.ONE.movePointLeft(make.scale()).toPlainString() + "' AS DECIMAL(" + (make.scale() + 1) + ", "
+          + make.scale() + ")) AS " + type(make.dataType()) + ")";
+    }
+    if (e instanceof Coalesce coalesce) {
+      return "coalesce(" + exprs(coalesce.children()) + ")";
+    }
+    if (e instanceof Add op) {
+      return arithmetic(op, op.left(), "+", op.right(), ansi(op.evalContext()));
+    }
+    if (e instanceof Subtract op) {
+      return arithmetic(op, op.left(), "-", op.right(), ansi(op.evalContext()));
+    }
+    if (e instanceof Multiply op) {
+      return arithmetic(op, op.left(), "*", op.right(), ansi(op.evalContext()));
+    }
+    if (e instanceof Divide op) {
+      String divisor = expr(op.right());
+      String byZero = op.failOnError() ? "error('floe: division by zero')" : "NULL";
+      String quotient = op.dataType() instanceof DecimalType ? decimalQuotient(op) : expr(op.left()) + " / " + divisor;
+      return "(CASE WHEN " + divisor + " = 0 THEN " + byZero + " ELSE " + quotient + " END)";
+    }
+    if (e instanceof UnaryMinus minus) {
+      exactArithmetic(minus, minus.failOnError());
+      return "CAST(-(" + expr(minus.child()) + ") AS " + type(minus.dataType()) + ")";
+    }
+    if (e instanceof Lower lower) {
+      return asciiOnly(expr(lower.child()), "lower");
+    }
+    if (e instanceof Upper upper) {
+      return asciiOnly(expr(upper.child()), "upper");
+    }
+    if (e instanceof Concat concat) {
+      if (!(concat.dataType() instanceof StringType)) {
+        throw new Unsupported("a concat of " + concat.dataType().simpleString());
+      }
+      // || is NULL when any part is, as Spark's concat; DuckDB's concat() skips NULLs.
+      return "(" + exprs(concat.children()).replace(", ", " || ") + ")";
+    }
+    if (e instanceof UnixTimestamp unix && isTimestamp(unix.left().dataType())) {
+      return "CAST(floor(epoch_us(" + expr(unix.left()) + ") / 1000000.0) AS BIGINT)";
+    }
+    if (e instanceof UnixDate unixDate) {
+      return "CAST(" + expr(unixDate.child()) + " - DATE '1970-01-01' AS INTEGER)";
+    }
+    if (e instanceof Hour hour) {
+      return datePart("hour", hour.child());
+    }
+    if (e instanceof Minute minute) {
+      return datePart("minute", minute.child());
+    }
+    if (e instanceof Second second) {
+      return datePart("second", second.child());
+    }
+    if (e instanceof Year year) {
+      return datePart("year", year.child());
+    }
+    if (e instanceof Month month) {
+      return datePart("month", month.child());
+    }
+    if (e instanceof DayOfMonth day) {
+      return datePart("day", day.child());
+    }
+    if (e instanceof DayOfWeek day) {
+      // Spark counts 1 (Sunday) to 7, DuckDB 0 to 6.
+      return "CAST(dayofweek(" + expr(day.child()) + ") + 1 AS INTEGER)";
+    }
+    if (e instanceof DateFormatClass format && format.right() instanceof Literal pattern
+        && "EEEE".equals(String.valueOf(pattern.value())) && isTimestamp(format.left().dataType())) {
+      return "dayname(" + expr(format.left()) + ")";
+    }
+    if (e instanceof DateAdd add) {
+      return "(" + expr(add.startDate()) + " + " + expr(add.days()) + ")";
+    }
+    if (e instanceof DateSub sub) {
+      return "(" + expr(sub.startDate()) + " - " + expr(sub.days()) + ")";
+    }
+    if (e instanceof DateDiff diff) {
+      return "CAST(" + expr(diff.endDate()) + " - " + expr(diff.startDate()) + " AS INTEGER)";
+    }
+    if (e instanceof TimestampAddInterval add && add.interval().dataType() instanceof DayTimeIntervalType
+        && isTimestamp(add.start().dataType())) {
+      return "(" + expr(add.start()) + " + " + expr(add.interval()) + ")";
+    }
+    if (e instanceof AggregateExpression aggregate) {
+      return aggregate(aggregate);
+    }
+    throw new Unsupported("the expression " + e.prettyName() + " (" + e.sql() + ")");
+  }
+
+  private String aggregate(AggregateExpression aggregate) throws Unsupported {
+    return "CAST(" + aggregateCall(aggregate, "") + " AS " + type(aggregate.dataType()) + ")";
+  }
+
+  /** The aggregate's call, with {@code over} (a window, or nothing) after each function it calls. */
+  private String aggregateCall(AggregateExpression aggregate, String over) throws Unsupported {
+    if (aggregate.mode() != Complete$.MODULE$) {
+      throw new Unsupported("a partial aggregate");
+    }
+    AggregateFunction function = aggregate.aggregateFunction();
+    String distinct = aggregate.isDistinct() ? "DISTINCT " : "";
+    String call;
+    if (function instanceof Count count) {
+      List<Expression> children = list(count.children());
+      if (children.size() != 1) {
+        throw new Unsupported("a count of several columns");
+      }
+      Expression child = children.get(0);
+      call = child instanceof Literal literal && literal.value() != null && !aggregate.isDistinct() ? "count(*)"
+          : "count(" + distinct + expr(child) + ")";
+    } else if (function instanceof Sum sum) {
+      DataType input = sum.child().dataType();
+      if (isIntegral(input) && !ansi(sum.evalContext())) {
+        throw new Unsupported("a sum of integers that wraps on overflow (spark.sql.ansi.enabled is false)");
+      }
+      if (!isIntegral(input) && !(input instanceof DecimalType) && !(input instanceof DoubleType)) {
+        throw new Unsupported("a sum of " + input.simpleString());
+      }
+      call = "sum(" + distinct + expr(sum.child()) + ")";
+    } else if (function instanceof First first && first.ignoreNulls() && !aggregate.isDistinct()) {
+      // With NULLs ignored, as Spark's plan for DISTINCT aggregates uses it: each group holds one value.
+      call = "any_value(" + expr(first.child()) + ")";
+    } else if (function instanceof Min min) {
+      call = "min(" + distinct + expr(min.child()) + ")";
+    } else if (function instanceof Max max) {
+      call = "max(" + distinct + expr(max.child()) + ")";
+    } else if (function instanceof Average average) {
+      DataType input = average.child().dataType();
+      if (!isIntegral(input) && !(input instanceof DoubleType)) {
+        // Spark averages decimals as decimals; DuckDB as doubles.
+        throw new Unsupported("an average of " + input.simpleString());
+      }
+      String filter = filter(aggregate);
+      if (isIntegral(input)) {
+        // Spark sums the values as doubles (exact below 2^53) and divides once; DuckDB's avg of a
+        // BIGINT divides in extended precision, which can round the last bit otherwise.
+        String argument = "(" + distinct + expr(average.child()) + ")";
+        return "(CAST(sum" + argument + filter + over + " AS DOUBLE) / CAST(count" + argument + filter + over
+            + " AS DOUBLE))";
+      }
+      call = "avg(" + distinct + expr(average.child()) + ")";
+    } else {
+      throw new Unsupported("the aggregate " + function.prettyName());
+    }
+    return call + filter(aggregate) + over;
+  }
+
+  private String filter(AggregateExpression aggregate) throws Unsupported {
+    return aggregate.filter().isDefined() ? " FILTER (WHERE " + expr(aggregate.filter().get()) + ")" : "";
+  }
+
+  /**
+   * A division of decimals as Spark computes it: the quotient rounded half up to the result's scale.
+   * DuckDB would divide them as doubles, so the unscaled values are divided as 128-bit integers
+   * (DuckDB fails on overflow). Spark rounds the quotient to 38 digits first, then to the result's
+   * scale; the two roundings give the one rounding's result whenever the divisor's unscaled value
+   * times 10^(scale + the dividend's scale) is below 10^38, which the SQL checks, else it fails.
+   */
+  private String decimalQuotient(Divide op) throws Unsupported {
+    DecimalType left = (DecimalType) op.left().dataType();
+    DecimalType right = (DecimalType) op.right().dataType();
+    int scale = ((DecimalType) op.dataType()).scale();
+    int headroom = 38 - scale - left.scale();
+    if (headroom <= 0) {
+      throw new Unsupported("a division of decimals to " + scale + " places");
+    }
+    String a = unscaled(expr(op.left()), left.scale());
+    String b = unscaled(expr(op.right()), right.scale());
+    // a/b = A 10^s2 / (B 10^s1); the unscaled result is that times 10^scale.
+    int shift = right.scale() + scale - left.scale();
+    String numerator = shift >= 0 ? a + " * " + power(shift) : a;
+    String denominator = shift >= 0 ? b : b + " * " + power(-shift);
+    String check = right.precision() <= headroom ? ""
+        : "CASE WHEN abs(" + b + ") >= " + power(headroom) + " THEN error('floe: decimal division beyond 38 digits') END, ";
+    String rounded = "sign(" + numerator + ") * sign(" + denominator + ") * ((2 * abs(" + numerator + ") + abs("
+        + denominator + ")) // (2 * abs(" + denominator + ")))";
+    return "CAST(CAST(" + (check.isEmpty() ? rounded : "coalesce(" + check + rounded + ")")
+        + " AS DECIMAL(38, 0)) * CAST('" + BigDecimal.ONE.movePointLeft(scale).toPlainString() + "' AS DECIMAL("
+        + (scale + 1) + ", " + scale + ")) AS " + type(op.dataType()) + ")";
+  }
+
+  private static String unscaled(String decimal, int scale) {
+    return scale == 0 ? "CAST(" + decimal + " AS HUGEINT)" : "CAST(" + decimal + " * " + power(scale) + " AS HUGEINT)";
+  }
+
+  private static String power(int exponent) {
+    return "CAST('1" + "0".repeat(exponent) + "' AS HUGEINT)";
+  }
+
+  // Whether evaluating `e` can raise an error where Spark's would not be evaluated at all.
+  private static boolean mayFail(Expression e) {
+    if (e instanceof AttributeReference || e instanceof Literal) {
+      return false;
+    }
+    if (e instanceof EqualTo || e instanceof EqualNullSafe || e instanceof LessThan || e instanceof LessThanOrEqual
+        || e instanceof GreaterThan || e instanceof GreaterThanOrEqual || e instanceof And || e instanceof Or
+        || e instanceof Not || e instanceof IsNull || e instanceof IsNotNull || e instanceof In
+        || e instanceof InSet || e instanceof Coalesce) {
+      for (Expression child : list(e.children())) {
+        if (mayFail(child)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    return true;
+  }
+
+  private String cast(Cast cast) throws Unsupported {
+    DataType from = cast.child().dataType();
+    DataType to = cast.dataType();
+    String child = expr(cast.child());
+    if (from.sameType(to)) {
+      return child;
+    }
+    boolean ansi = cast.evalMode() == EvalMode.ANSI();
+    boolean exact = (isIntegral(from) && (to instanceof LongType || to instanceof DoubleType
+        || (to instanceof DecimalType && ansi) || (to instanceof IntegerType && ansi)))
+        || (from instanceof DecimalType && to instanceof DecimalType && ansi)
+        // A decimal of up to 15 digits is one double division away from its nearest double.
+        || (from instanceof DecimalType decimal && decimal.precision() <= 15 && to instanceof DoubleType)
+        || (isTimestamp(from) && to instanceof DateType)
+        || (from instanceof DateType && isTimestamp(to))
+        || ((isIntegral(from) || from instanceof DateType || from instanceof BooleanType) && to instanceof StringType);
+    if (from instanceof DoubleType && to instanceof DecimalType && ansi) {
+      // Spark rounds the double's decimal text (Java's Double.toString) half up; DuckDB's text of a
+      // double is the shortest that reads back, which is Java's but in rare 17-digit cases.
+      return "CAST(CAST(" + child + " AS VARCHAR) AS " + type(to) + ")";
+    }
+    if (!exact) {
+      throw new Unsupported("a cast from " + from.simpleString() + " to " + to.simpleString()
+          + (ansi ? "" : " outside ANSI mode"));
+    }
+    return "CAST(" + child + " AS " + type(to) + ")";
+  }
+
+  private String binary(Expression left, String operator, Expression right) throws Unsupported {
+    return "(" + expr(left) + " " + operator + " " + expr(right) + ")";
+  }
+
+  // Integers that overflow fail in both engines under ANSI; outside it Spark wraps around.
+  private String arithmetic(Expression e, Expression left, String operator, Expression right, boolean ansi)
+      throws Unsupported {
+    exactArithmetic(e, ansi);
+    return "CAST(" + binary(left, operator, right) + " AS " + type(e.dataType()) + ")";
+  }
+
+  private static boolean ansi(NumericEvalContext context) {
+    return context.evalMode() == EvalMode.ANSI();
+  }
+
+  private static void exactArithmetic(Expression e, boolean ansi) throws Unsupported {
+    DataType type = e.dataType();
+    if (isIntegral(type) && !ansi) {
+      throw new Unsupported("integer arithmetic that wraps on overflow (spark.sql.ansi.enabled is false)");
+    }
+    if (!isIntegral(type) && !(type instanceof DoubleType) && !(type instanceof DecimalType)) {
+      throw new Unsupported("arithmetic on " + type.simpleString());
+    }
+  }
+
+  // Java and DuckDB map case alike in ASCII only: anything else is left to Spark.
+  private static String asciiOnly(String value, String function) {
+    return "(CASE WHEN strlen(" + value + ") <> length(" + value + ") THEN error('floe: " + function
+        + " outside ASCII') ELSE " + function + "(" + value + ") END)";
+  }
+
+  private String datePart(String part, Expression child) throws Unsupported {
+    return "CAST(" + part + "(" + expr(child) + ") AS INTEGER)";
+  }
+
+  // ---- names, types and literals ----
+
+  private String alias() {
+    return "q" + aliases++;
+  }
+
+  private static String column(Attribute attribute) {
+    return column(attribute.exprId().id());
+  }
+
+  private static String column(long id) {
+    return "c" + id;
+  }
+
+  static String identifier(String name) {
+    return "\"" + name.replace("\"", "\"\"") + "\"";
+  }
+
+  /** DuckDB's type for a Spark type whose values DuckDB holds exactly. */
+  static String type(DataType type) throws Unsupported {
+    if (type instanceof IntegerType) {
+      return "INTEGER";
+    }
+    if (type instanceof LongType) {
+      return "BIGINT";
+    }
+    if (type instanceof DoubleType) {
+      return "DOUBLE";
+    }
+    if (type instanceof DecimalType decimal) {
+      return "DECIMAL(" + decimal.precision() + ", " + decimal.scale() + ")";
+    }
+    if (type instanceof BooleanType) {
+      return "BOOLEAN";
+    }
+    if (type instanceof DateType) {
+      return "DATE";
+    }
+    if (type instanceof TimestampType) {
+      return "TIMESTAMPTZ";
+    }
+    if (type instanceof TimestampNTZType) {
+      return "TIMESTAMP";
+    }
+    if (type instanceof StringType string && string.isUTF8BinaryCollation()) {
+      return "VARCHAR";
+    }
+    if (type instanceof DayTimeIntervalType) {
+      return "INTERVAL";
+    }
+    throw new Unsupported("the type " + type.simpleString());
+  }
+
+  private String literal(Object value, DataType type) throws Unsupported {
+    String duckType = type(type);
+    if (value == null) {
+      return "CAST(NULL AS " + duckType + ")";
+    }
+    if (type instanceof StringType) {
+      return "'" + value.toString().replace("'", "''") + "'";
+    }
+    if (type instanceof BooleanType) {
+      return value.toString().toUpperCase(Locale.ROOT);
+    }
+    if (type instanceof IntegerType || type instanceof LongType) {
+      return "CAST(" + value + " AS " + duckType + ")";
+    }
+    if (type instanceof DoubleType) {
+      double number = (Double) value;
+      if (Double.isNaN(number) || Double.isInfinite(number)) {
+        return "CAST('" + (Double.isNaN(number) ? "nan" : number > 0 ? "inf" : "-inf") + "' AS DOUBLE)";
+      }
+      // Java's text of a double reads back as the same double.
+      return "CAST('" + number + "' AS DOUBLE)";
+    }
+    if (type instanceof DecimalType) {
+      BigDecimal decimal = ((Decimal) value).toJavaBigDecimal();
+      return "CAST('" + decimal.toPlainString() + "' AS " + duckType + ")";
+    }
+    if (type instanceof DateType) {
+      return "DATE '" + LocalDate.ofEpochDay((Integer) value) + "'";
+    }
+    if (type instanceof TimestampType || type instanceof TimestampNTZType) {
+      long micros = (Long) value;
+      Instant instant = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+          Math.floorMod(micros, 1_000_000L) * 1000L);
+      String text = instant.toString().replace("T", " ").replace("Z", "");
+      return type instanceof TimestampType ? "TIMESTAMPTZ '" + text + "+00'" : "TIMESTAMP '" + text + "'";
+    }
+    if (type instanceof DayTimeIntervalType) {
+      return "to_microseconds(CAST(" + value + " AS BIGINT))";
+    }
+    throw new Unsupported("a literal of " + type.simpleString());
+  }
+
+  private static boolean isIntegral(DataType type) {
+    return type instanceof IntegerType || type instanceof LongType;
+  }
+
+  private static boolean isTimestamp(DataType type) {
+    return type instanceof TimestampType || type instanceof TimestampNTZType;
+  }
+
+  static <T> List<T> list(scala.collection.Seq<T> seq) {
+    return CollectionConverters.asJava(seq);
+  }
+}

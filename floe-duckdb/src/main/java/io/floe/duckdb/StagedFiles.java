@@ -1,0 +1,104 @@
+package io.floe.duckdb;
+
+import io.floe.core.project.Locations;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DataFiles;
+import org.apache.iceberg.MetricsConfig;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.io.InputFile;
+import org.apache.iceberg.parquet.ParquetUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Parquet files DuckDB wrote in a staging directory, made data files of an Iceberg table (not committed). */
+public final class StagedFiles {
+  private static final Logger LOG = LoggerFactory.getLogger(StagedFiles.class);
+
+  private StagedFiles() {}
+
+  /**
+   * The staged files moved into the table's data directory, as data files with their metrics. On
+   * the local disk they move (a rename); on an object store (s3://) DuckDB cannot write (its httpfs
+   * extension is a download), so each is copied through the table's own FileIO, with its metrics
+   * read from the local copy's footer. Empty files (DuckDB writes one per idle thread) are left out.
+   */
+  public static List<DataFile> dataFiles(Table table, Path staging) {
+    List<Path> stagedFiles;
+    try (Stream<Path> staged = Files.exists(staging) ? Files.list(staging) : Stream.empty()) {
+      stagedFiles = staged.filter(p -> p.toString().endsWith(".parquet")).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list the staged files of " + staging, e);
+    }
+    MetricsConfig metrics = MetricsConfig.forTable(table);
+    List<DataFile> files = Locations.isLocal(table.location()) ? moveInto(table, stagedFiles, metrics)
+        : copyThroughFileIo(table, stagedFiles, metrics);
+    return files.stream().filter(file -> file.recordCount() > 0).toList();
+  }
+
+  private static List<DataFile> moveInto(Table table, List<Path> stagedFiles, MetricsConfig metrics) {
+    Path dataDir = Locations.localPath(table.location()).orElseThrow(() -> new IllegalStateException(
+        "Not a local table: " + table.location())).resolve("data");
+    List<DataFile> files = new ArrayList<>();
+    try {
+      Files.createDirectories(dataDir);
+      for (Path file : stagedFiles) {
+        Path moved = Files.move(file, dataDir.resolve("floe-" + UUID.randomUUID() + ".parquet"));
+        // Recorded as a URI, like the files Iceberg writes itself (see Locations).
+        InputFile inputFile = table.io().newInputFile(Locations.uri(moved));
+        files.add(DataFiles.builder(table.spec()).withInputFile(inputFile)
+            .withFormat(org.apache.iceberg.FileFormat.PARQUET)
+            .withMetrics(ParquetUtil.fileMetrics(inputFile, metrics)).build());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot move the staged files into " + dataDir, e);
+    }
+    return files;
+  }
+
+  private static List<DataFile> copyThroughFileIo(Table table, List<Path> stagedFiles, MetricsConfig metrics) {
+    List<DataFile> files = new ArrayList<>();
+    for (Path file : stagedFiles) {
+      InputFile local = org.apache.iceberg.Files.localInput(file.toFile());
+      org.apache.iceberg.Metrics fileMetrics = ParquetUtil.fileMetrics(local, metrics);
+      if (fileMetrics.recordCount() == 0) {
+        continue; // DuckDB writes an empty file per idle thread: nothing to upload
+      }
+      String location = table.locationProvider().newDataLocation("floe-" + UUID.randomUUID() + ".parquet");
+      org.apache.iceberg.io.OutputFile target = table.io().newOutputFile(location);
+      try (java.io.OutputStream out = target.create()) {
+        Files.copy(file, out);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot copy the staged file " + file + " to " + location, e);
+      }
+      files.add(DataFiles.builder(table.spec()).withPath(location).withFileSizeInBytes(local.getLength())
+          .withFormat(org.apache.iceberg.FileFormat.PARQUET).withMetrics(fileMetrics).build());
+    }
+    return files;
+  }
+
+  /**
+   * Removes a staging directory. Staged files left after a commit are none (they moved); after a
+   * failure they are never referenced, so removing them loses nothing. A failure to remove them must
+   * not hide the first.
+   */
+  public static void deleteQuietly(Path staging) {
+    if (!Files.exists(staging)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(staging)) {
+      for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException e) {
+      LOG.warn("Cannot remove staging directory {}: {}", staging, e.getMessage());
+    }
+  }
+}
