@@ -549,7 +549,8 @@ final class PlanSql {
       return "(" + exprs(concat.children()).replace(", ", " || ") + ")";
     }
     if (e instanceof UnixTimestamp unix && isTimestamp(unix.left().dataType())) {
-      return "CAST(floor(epoch_us(" + expr(unix.left()) + ") / 1000000.0) AS BIGINT)";
+      // Spark divides the microseconds as Java does, toward zero; so does DuckDB's // on integers.
+      return "(epoch_us(" + expr(unix.left()) + ") // 1000000)";
     }
     if (e instanceof UnixDate unixDate) {
       return "CAST(" + expr(unixDate.child()) + " - DATE '1970-01-01' AS INTEGER)";
@@ -753,11 +754,21 @@ final class PlanSql {
   private String arithmetic(Expression e, Expression left, String operator, Expression right, boolean ansi)
       throws Unsupported {
     exactArithmetic(e, ansi);
+    if (e.dataType() instanceof DecimalType) {
+      // DuckDB sizes a product of decimals by the operands' precisions, not by its value: widened
+      // first, it fails only where Spark's result type would overflow too.
+      return "CAST((" + wideDecimal(left) + " " + operator + " " + wideDecimal(right) + ") AS " + type(e.dataType())
+          + ")";
+    }
     return "CAST(" + binary(left, operator, right) + " AS " + type(e.dataType()) + ")";
   }
 
   private static boolean ansi(NumericEvalContext context) {
     return context.evalMode() == EvalMode.ANSI();
+  }
+
+  private String wideDecimal(Expression decimal) throws Unsupported {
+    return "CAST(" + expr(decimal) + " AS DECIMAL(38, " + ((DecimalType) decimal.dataType()).scale() + "))";
   }
 
   private static void exactArithmetic(Expression e, boolean ansi) throws Unsupported {
