@@ -11,6 +11,7 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.spark.source.SparkTable;
 import org.apache.iceberg.types.Types;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.Abs;
 import org.apache.spark.sql.catalyst.expressions.Add;
 import org.apache.spark.sql.catalyst.expressions.Alias;
 import org.apache.spark.sql.catalyst.expressions.And;
@@ -243,6 +244,17 @@ final class PlanSql {
   }
 
   private String join(Join join) throws Unsupported {
+    if (join.joinType().sql().equals("LEFT ANTI") && join.condition().isDefined()
+        && join.condition().get() instanceof Or or && or.left() instanceof EqualTo equal
+        && or.right() instanceof IsNull isNull && isNull.child().semanticEquals(equal)
+        && equal.left() instanceof Attribute && equal.right() instanceof Attribute
+        && join.left().outputSet().contains((Attribute) equal.left())
+        && join.right().outputSet().contains((Attribute) equal.right())) {
+      // Spark's null-aware anti join, its plan for NOT IN (subquery): DuckDB's NOT IN has the same
+      // semantics and a hash join, where the condition as written would make a nested loop.
+      return "SELECT * FROM (" + node(join.left()) + ") " + alias() + " WHERE " + expr(equal.left()) + " NOT IN (SELECT "
+          + expr(equal.right()) + " FROM (" + node(join.right()) + ") " + alias() + ")";
+    }
     String type = switch (join.joinType().sql()) {
       case "INNER" -> join.condition().isEmpty() ? "CROSS JOIN" : "JOIN";
       case "CROSS" -> join.condition().isEmpty() ? "CROSS JOIN" : "JOIN";
@@ -534,6 +546,10 @@ final class PlanSql {
     if (e instanceof UnaryMinus minus) {
       exactArithmetic(minus, minus.failOnError());
       return "CAST(-(" + expr(minus.child()) + ") AS " + type(minus.dataType()) + ")";
+    }
+    if (e instanceof Abs abs) {
+      exactArithmetic(abs, abs.failOnError());
+      return "CAST(abs(" + expr(abs.child()) + ") AS " + type(abs.dataType()) + ")";
     }
     if (e instanceof Lower lower) {
       return asciiOnly(expr(lower.child()), "lower");

@@ -191,6 +191,26 @@ public final class FloeEngine implements AutoCloseable {
   }
 
   /**
+   * Runs a read-only query and collects at most {@code maxRows} rows, through the process's
+   * {@link io.floe.spark.local.LocalExecutor} when it takes the query (the same rows), else Spark.
+   *
+   * @param description what the query is, for the log
+   */
+  public QueryResult query(String statement, int maxRows, String description) {
+    try {
+      return SparkErrors.translate("run SQL", () -> {
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> rows = session.sql(statement);
+        java.util.Optional<List<List<Object>>> local = io.floe.spark.local.LocalExecutor.of(this)
+            .flatMap(executor -> executor.collect(this, rows, maxRows, description));
+        return local.isPresent() ? QueryResult.of(rows.schema(), local.get(), maxRows)
+            : QueryResult.collect(rows, maxRows);
+      });
+    } catch (FloeException e) {
+      throw redactor.redact(e);
+    }
+  }
+
+  /**
    * Loads a table by {@code namespace.table} (or {@code catalog.namespace.table}).
    *
    * @throws FloeException (user) if there is no such table

@@ -230,7 +230,7 @@ public final class DataTestRunner {
     describeJobs("tests of " + model.name());
     QueryResult result;
     try {
-      result = engine.sql(sql, 1);
+      result = engine.query(sql, 1, "tests of " + model.name());
     } catch (FloeException e) {
       // One bad expression fails the whole pass: run each alone, so the error lands on its test.
       LOG.debug("Tests of {} could not run together; running each alone", model.name(), e);
@@ -286,7 +286,7 @@ public final class DataTestRunner {
   private TestResult check(String name, String model, Severity severity, String sql) {
     describeJobs("test " + name);
     try {
-      QueryResult count = engine.sql("SELECT count(*) FROM (" + sql + ")", 1);
+      QueryResult count = engine.query("SELECT count(*) FROM (" + sql + ")", 1, "test " + name);
       long failures = ((Number) count.rows().get(0).get(0)).longValue();
       return failures == 0
           ? new TestResult(name, model, severity, Status.PASS, 0, List.of(), "")
@@ -410,7 +410,7 @@ public final class DataTestRunner {
     String sql = "SELECT " + level + " AS level, CAST(" + latest + " AS STRING) AS max_loaded_at FROM "
         + source.relation() + freshness.filter().map(filter -> " WHERE " + filter).orElse("");
     try {
-      List<Object> row = engine.sql(sql, 1).rows().get(0);
+      List<Object> row = engine.query(sql, 1, name).rows().get(0);
       int found = ((Number) row.get(0)).intValue();
       if (found == 0) {
         return new TestResult(name, source.key(), worst, Status.PASS, 0, List.of(), "");

@@ -2,6 +2,7 @@ package io.floe.spark.materialize;
 
 import io.floe.core.error.FloeException;
 import io.floe.spark.FloeEngine;
+import io.floe.spark.local.LocalExecutor;
 import io.floe.spark.materialize.MaterializeSpec.OnSchemaChange;
 import io.floe.spark.sql.SparkErrors;
 import io.floe.spark.sql.SparkIdentifiers;
@@ -127,14 +128,14 @@ final class TargetTable {
   }
 
   /**
-   * Writes {@code rows} (already {@link #aligned}) through the process's {@link LocalQueryWriter} and
+   * Writes {@code rows} (already {@link #aligned}) through the process's {@link LocalExecutor} and
    * commits its files to the target branch in one snapshot: replacing every row of the branch
    * ({@code overwrite}) or appended to them.
    *
    * @return false when there is no such writer or it declined the query: Spark writes the rows
    */
   boolean writeLocally(Dataset<Row> rows, boolean overwrite) {
-    Optional<LocalQueryWriter> writer = LocalQueryWriter.of(engine);
+    Optional<LocalExecutor> writer = LocalExecutor.of(engine);
     if (writer.isEmpty()) {
       return false;
     }

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -48,6 +49,21 @@ public record QueryResult(
       rows.add(toJavaValues(row));
     }
     return new QueryResult(columns, types, rows, truncated);
+  }
+
+  /** Rows collected elsewhere (at most {@code maxRows + 1}) for a query of this schema. */
+  public static QueryResult of(StructType schema, List<List<Object>> collected, int maxRows) {
+    List<String> columns = new ArrayList<>();
+    List<String> types = new ArrayList<>();
+    for (StructField field : schema.fields()) {
+      columns.add(field.name());
+      types.add(field.dataType().simpleString());
+    }
+    List<List<Object>> rows = new ArrayList<>();
+    for (List<Object> row : collected.subList(0, Math.min(maxRows, collected.size()))) {
+      rows.add(java.util.Collections.unmodifiableList(new ArrayList<>(row)));
+    }
+    return new QueryResult(columns, types, rows, collected.size() > maxRows);
   }
 
   private static List<Object> toJavaValues(Row row) {

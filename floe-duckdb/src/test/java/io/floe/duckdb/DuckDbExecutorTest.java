@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * does not take, or what fails in DuckDB, is declined, so that Spark runs it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DuckDbQueryWriterTest {
+class DuckDbExecutorTest {
   @TempDir static Path dir;
   FloeEngine engine;
   int tables;
@@ -98,6 +98,8 @@ class DuckDbQueryWriterTest {
       "SELECT a.id, b.id AS bid FROM silver.edge a FULL OUTER JOIN silver.edge b ON a.id = b.id + 1",
       "SELECT id FROM silver.edge a WHERE EXISTS (SELECT 1 FROM silver.rnd r WHERE r.i = a.i)",
       "SELECT id FROM silver.edge a WHERE NOT EXISTS (SELECT 1 FROM silver.rnd r WHERE r.i = a.i)",
+      "SELECT id FROM silver.edge WHERE i NOT IN (SELECT i + 1 FROM silver.edge WHERE i IS NOT NULL AND id <> 4)",
+      "SELECT id FROM silver.edge WHERE id NOT IN (SELECT i FROM silver.edge WHERE i IS NOT NULL)",
       "SELECT k FROM silver.edge UNION SELECT k FROM silver.rnd",
       "SELECT k, i FROM silver.edge UNION ALL SELECT k, i FROM silver.rnd WHERE i < 3",
       "SELECT e.k, m.latest FROM silver.edge e CROSS JOIN (SELECT max(ts) AS latest FROM silver.rnd) m"
@@ -107,6 +109,14 @@ class DuckDbQueryWriterTest {
     assertThat(count("SELECT * FROM " + table + " EXCEPT ALL SELECT * FROM (" + query + ")")).as(query).isZero();
     assertThat(count("SELECT * FROM (" + query + ") EXCEPT ALL SELECT * FROM " + table)).as(query).isZero();
     assertThat(count("SELECT * FROM " + table)).isEqualTo(count(query)).isPositive();
+  }
+
+  @Test
+  void notInASubqueryThatHoldsANullKeepsNoRowAsInSpark() {
+    String query = "SELECT id FROM silver.edge WHERE id NOT IN (SELECT i FROM silver.edge)";
+    String table = write(query).orElseThrow();
+    assertThat(count(query)).isZero();
+    assertThat(count("SELECT * FROM " + table)).isZero();
   }
 
   @ParameterizedTest
@@ -159,7 +169,7 @@ class DuckDbQueryWriterTest {
     String name = "silver.out_" + tables++;
     sql("CREATE TABLE " + name + " (" + rows.schema().toDDL() + ") USING iceberg");
     Table table = engine.table(name);
-    Optional<List<DataFile>> files = new DuckDbQueryWriter().write(engine, rows, table, "test query");
+    Optional<List<DataFile>> files = new DuckDbExecutor().write(engine, rows, table, "test query");
     if (files.isEmpty()) {
       return Optional.empty();
     }

@@ -2,13 +2,14 @@ package io.floe.duckdb;
 
 import io.floe.core.project.Locations;
 import io.floe.spark.FloeEngine;
-import io.floe.spark.materialize.LocalQueryWriter;
+import io.floe.spark.local.LocalExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Table;
@@ -24,6 +24,7 @@ import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +39,8 @@ import org.slf4j.LoggerFactory;
  * translate, a table has delete files or partitions, the target is not on the local disk, or DuckDB
  * fails (including the errors the SQL raises where Spark's result could differ).
  */
-public final class DuckDbQueryWriter implements LocalQueryWriter {
-  private static final Logger LOG = LoggerFactory.getLogger(DuckDbQueryWriter.class);
+public final class DuckDbExecutor implements LocalExecutor {
+  private static final Logger LOG = LoggerFactory.getLogger(DuckDbExecutor.class);
 
   @Override
   public Optional<List<DataFile>> write(FloeEngine engine, Dataset<Row> rows, Table table, String description) {
@@ -48,31 +49,15 @@ public final class DuckDbQueryWriter implements LocalQueryWriter {
       return Optional.empty();
     }
     long start = System.nanoTime();
-    PlanSql.Compiled compiled;
-    List<String> views = new ArrayList<>();
-    try {
-      compiled = PlanSql.compile(rows.queryExecution().optimizedPlan());
-      for (PlanSql.Scan scan : compiled.scans()) {
-        views.add("CREATE VIEW " + scan.view() + " AS " + Scan.of(scan).select());
-      }
-    } catch (PlanSql.Unsupported e) {
-      LOG.info("{}: Spark runs its SELECT (DuckDB would not give Spark's exact result for {})", description,
-          e.getMessage());
+    Optional<Prepared> prepared = prepare(rows, description);
+    if (prepared.isEmpty()) {
       return Optional.empty();
     }
-    String timeZone = engine.session().conf().get("spark.sql.session.timeZone");
     Path staging = engine.project().stateDir().resolve("staging").resolve("duckdb-" + UUID.randomUUID());
-    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
-        Statement statement = duck.createStatement()) {
-      statement.execute("SET TimeZone = " + text(timeZone));
-      statement.execute("SET threads = " + Runtime.getRuntime().availableProcessors());
-      statement.execute("SET temp_directory = " + text(staging.resolve("spill").toString()));
+    try (Connection duck = open(engine, prepared.get(), staging); Statement statement = duck.createStatement()) {
       statement.execute("SET preserve_insertion_order = false");
-      for (String view : views) {
-        statement.execute(view);
-      }
       Files.createDirectories(staging);
-      statement.execute("COPY (" + compiled.sql() + ") TO " + text(staging.resolve("out").toString())
+      statement.execute("COPY (" + prepared.get().sql() + ") TO " + text(staging.resolve("out").toString())
           + " (FORMAT parquet, COMPRESSION zstd, PER_THREAD_OUTPUT true, ROW_GROUP_SIZE 1048576, FIELD_IDS "
           + fieldIds(table) + ")");
       List<DataFile> files = StagedFiles.dataFiles(table, staging.resolve("out"));
@@ -80,14 +65,88 @@ public final class DuckDbQueryWriter implements LocalQueryWriter {
           files.size());
       return Optional.of(files);
     } catch (SQLException e) {
-      LOG.info("{}: Spark runs its SELECT (DuckDB stopped: {})", description, firstLine(e.getMessage()));
-      LOG.debug("DuckDB's SQL for {}: {}", description, compiled.sql());
-      return Optional.empty();
+      return declined(description, prepared.get(), e);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create the staging directory " + staging, e);
     } finally {
       StagedFiles.deleteQuietly(staging);
     }
+  }
+
+  @Override
+  public Optional<List<List<Object>>> collect(FloeEngine engine, Dataset<Row> rows, int maxRows, String description) {
+    long start = System.nanoTime();
+    Optional<Prepared> prepared = prepare(rows, description);
+    if (prepared.isEmpty()) {
+      return Optional.empty();
+    }
+    List<DataType> types = new ArrayList<>();
+    for (org.apache.spark.sql.types.StructField field : rows.schema().fields()) {
+      if (!JavaValues.converts(field.dataType())) {
+        LOG.debug("{}: Spark runs it (its column {} is {})", description, field.name(), field.dataType());
+        return Optional.empty();
+      }
+      types.add(field.dataType());
+    }
+    Path staging = engine.project().stateDir().resolve("staging").resolve("duckdb-" + UUID.randomUUID());
+    try (Connection duck = open(engine, prepared.get(), staging); Statement statement = duck.createStatement();
+        ResultSet result = statement.executeQuery("SELECT * FROM (" + prepared.get().sql() + ") LIMIT "
+            + ((long) maxRows + 1))) {
+      List<List<Object>> collected = new ArrayList<>();
+      while (result.next()) {
+        List<Object> row = new ArrayList<>(types.size());
+        for (int i = 0; i < types.size(); i++) {
+          row.add(JavaValues.read(result, i + 1, types.get(i)));
+        }
+        collected.add(row);
+      }
+      LOG.debug("{}: DuckDB ran it in {} ms", description, (System.nanoTime() - start) / 1_000_000);
+      return Optional.of(collected);
+    } catch (SQLException e) {
+      return declined(description, prepared.get(), e);
+    } finally {
+      StagedFiles.deleteQuietly(staging);
+    }
+  }
+
+  /** A query DuckDB can run: its SQL, and the views of the tables it reads. */
+  private record Prepared(String sql, List<String> views) {}
+
+  private static Optional<Prepared> prepare(Dataset<Row> rows, String description) {
+    try {
+      PlanSql.Compiled compiled = PlanSql.compile(rows.queryExecution().optimizedPlan());
+      List<String> views = new ArrayList<>();
+      for (PlanSql.Scan scan : compiled.scans()) {
+        views.add("CREATE VIEW " + scan.view() + " AS " + Scan.of(scan).select());
+      }
+      return Optional.of(new Prepared(compiled.sql(), views));
+    } catch (PlanSql.Unsupported e) {
+      LOG.info("{}: Spark runs it (DuckDB would not give Spark's exact result for {})", description, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  // An in-memory database in Spark's session time zone, spilling under `staging`, with the query's views.
+  private static Connection open(FloeEngine engine, Prepared prepared, Path staging) throws SQLException {
+    Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+    try (Statement statement = duck.createStatement()) {
+      statement.execute("SET TimeZone = " + text(engine.session().conf().get("spark.sql.session.timeZone")));
+      statement.execute("SET threads = " + Runtime.getRuntime().availableProcessors());
+      statement.execute("SET temp_directory = " + text(staging.resolve("spill").toString()));
+      for (String view : prepared.views()) {
+        statement.execute(view);
+      }
+      return duck;
+    } catch (SQLException e) {
+      duck.close();
+      throw e;
+    }
+  }
+
+  private static <T> Optional<T> declined(String description, Prepared prepared, SQLException e) {
+    LOG.info("{}: Spark runs it (DuckDB stopped: {})", description, firstLine(e.getMessage()));
+    LOG.debug("DuckDB's SQL for {}: {}", description, prepared.sql());
+    return Optional.empty();
   }
 
   // The target's columns by name: the query's output columns are the table's, in its order.
@@ -147,7 +206,7 @@ public final class DuckDbQueryWriter implements LocalQueryWriter {
         schema.add(field.fieldId() + ": {name: " + text(field.name()) + ", type: " + text(PlanSql.type(column.type()))
             + ", default_value: NULL}");
       }
-      String list = files.stream().map(DuckDbQueryWriter::text).collect(Collectors.joining(", ", "[", "]"));
+      String list = files.stream().map(DuckDbExecutor::text).collect(Collectors.joining(", ", "[", "]"));
       return "SELECT * FROM read_parquet(" + list + (schema.isEmpty() ? "" : ", schema = MAP {"
           + String.join(", ", schema) + "}") + ")";
     }
