@@ -13,7 +13,7 @@
    {% endif %})
 {% endset %}
 with snapshots as (
-  select * from {{ latest_per_key(window_rows, 'snapshot_id', 'ingested_at desc') }}
+  select * from {{ latest_per_key(window_rows, 'snapshot_id', 'ingested_at desc, snapshot_date desc, quantity_on_hand desc, quantity_reserved desc') }}
   where quantity_on_hand is not null
 ),
 with_sales as (

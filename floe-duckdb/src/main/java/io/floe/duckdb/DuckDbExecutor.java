@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DuckDbExecutor implements LocalExecutor {
   private static final Logger LOG = LoggerFactory.getLogger(DuckDbExecutor.class);
+  private static final long MEMORY_LIMIT_MB = Math.max(512, ((com.sun.management.OperatingSystemMXBean)
+      java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize() / 4 / (1024 * 1024));
 
   @Override
   public Optional<List<DataFile>> write(FloeEngine engine, Dataset<Row> rows, Table table, String description) {
@@ -133,6 +135,9 @@ public final class DuckDbExecutor implements LocalExecutor {
       statement.execute("SET TimeZone = " + text(engine.session().conf().get("spark.sql.session.timeZone")));
       statement.execute("SET threads = " + Runtime.getRuntime().availableProcessors());
       statement.execute("SET temp_directory = " + text(staging.resolve("spill").toString()));
+      // Several models run at once, each in a database of its own, beside Spark's heap: each gets a
+      // share of the memory and spills the rest to disk (DuckDB's default is 80% of it for each).
+      statement.execute("SET memory_limit = '" + MEMORY_LIMIT_MB + "MB'");
       for (String view : prepared.views()) {
         statement.execute(view);
       }
