@@ -158,7 +158,8 @@ class RunHistoryCliTest {
     Files.createDirectories(project.resolve("models/gold"));
     Files.writeString(project.resolve("floe.yaml"), """
         name: history
-        engine: {master: "local[2]"}
+        # Spark runs every query here: the spark column is what this test reads (DuckDB's work has none).
+        engine: {master: "local[2]", local-sql: spark}
         namespaces: [raw, gold]
         sources:
           orders:

@@ -19,7 +19,7 @@ class FloeSettingsTest {
         "catalog.warehouse", "catalog.credential", "catalog.token", "storage.type", "storage.endpoint",
         "storage.region", "storage.path-style-access", "storage.access-key-id", "storage.secret-access-key",
         "storage.request-checksums", "engine.master", "engine.driver-memory", "engine.executor-memory", "engine.shuffle-partitions",
-        "engine.threads", "engine.conf", "namespaces", "models.path", "connections", "sources",
+        "engine.threads", "engine.local-sql", "engine.conf", "namespaces", "models.path", "connections", "sources",
         "ingest.columns.ingested-at", "ingest.columns.source", "ingest.columns.batch-id", "ingest.columns.hash",
         "schedules", "maintenance.auto", "maintenance.compact.enabled", "maintenance.compact.min-files",
         "maintenance.compact.deleted-rows-percent", "maintenance.compact.target-file-size",
@@ -38,6 +38,7 @@ class FloeSettingsTest {
         .containsEntry("engine.master", "local[*]")
         .containsEntry("engine.shuffle-partitions", 4)
         .containsEntry("engine.threads", 4)
+        .containsEntry("engine.local-sql", "duckdb")
         .containsEntry("namespaces", List.of("bronze", "silver", "gold"))
         .containsEntry("models.path", "models")
         .containsEntry("maintenance.compact.min-files", 10)
