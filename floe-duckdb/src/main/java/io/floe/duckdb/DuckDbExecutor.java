@@ -46,8 +46,9 @@ public final class DuckDbExecutor implements LocalExecutor {
 
   @Override
   public Optional<List<DataFile>> write(FloeEngine engine, Dataset<Row> rows, Table table, String description) {
-    if (!Locations.isLocal(table.location())) {
-      LOG.debug("{}: Spark writes it (not on the local disk)", description);
+    Optional<String> layout = unsupportedLayout(table);
+    if (layout.isPresent()) {
+      LOG.info("{}: Spark writes it ({})", description, layout.get());
       return Optional.empty();
     }
     long start = System.nanoTime();
@@ -60,8 +61,8 @@ public final class DuckDbExecutor implements LocalExecutor {
       statement.execute("SET preserve_insertion_order = false");
       Files.createDirectories(staging);
       statement.execute("COPY (" + prepared.get().sql() + ") TO " + text(staging.resolve("out").toString())
-          + " (FORMAT parquet, COMPRESSION zstd, PER_THREAD_OUTPUT true, ROW_GROUP_SIZE 1048576, FIELD_IDS "
-          + fieldIds(table) + ")");
+          + " (FORMAT parquet, COMPRESSION " + compression(table) + ", PER_THREAD_OUTPUT true, ROW_GROUP_SIZE 1048576,"
+          + " FIELD_IDS " + fieldIds(table) + ")");
       List<DataFile> files = StagedFiles.dataFiles(table, staging.resolve("out"));
       LOG.info("{}: DuckDB ran its SELECT in {} ms ({} files)", description, (System.nanoTime() - start) / 1_000_000,
           files.size());
@@ -152,6 +153,39 @@ public final class DuckDbExecutor implements LocalExecutor {
     LOG.info("{}: Spark runs it (DuckDB stopped: {})", description, firstLine(e.getMessage()));
     LOG.debug("DuckDB's SQL for {}: {}", description, prepared.sql());
     return Optional.empty();
+  }
+
+  // What only Spark's writer does: files split by partition, rows in the table's write order, other formats.
+  private static Optional<String> unsupportedLayout(Table table) {
+    if (!Locations.isLocal(table.location())) {
+      return Optional.of("the table is not on the local disk");
+    }
+    if (!table.spec().isUnpartitioned()) {
+      return Optional.of("the table is partitioned");
+    }
+    if (!table.sortOrder().isUnsorted()) {
+      return Optional.of("the table has a write order");
+    }
+    if (table.schema().columns().stream().anyMatch(Types.NestedField::isRequired)) {
+      return Optional.of("the table has NOT NULL columns, which Spark's writer checks");
+    }
+    String format = table.properties().getOrDefault("write.format.default", "parquet");
+    if (!format.equalsIgnoreCase("parquet")) {
+      return Optional.of("the table's files are " + format);
+    }
+    if (!COMPRESSIONS.contains(compression(table))) {
+      return Optional.of("the table's Parquet compression is " + compression(table));
+    }
+    return Optional.empty();
+  }
+
+  private static final java.util.Set<String> COMPRESSIONS = java.util.Set.of("zstd", "snappy", "gzip", "lz4",
+      "uncompressed");
+
+  // Iceberg's table property, with Iceberg's default.
+  private static String compression(Table table) {
+    return table.properties().getOrDefault("write.parquet.compression-codec", "zstd").toLowerCase(
+        java.util.Locale.ROOT);
   }
 
   // The target's columns by name: the query's output columns are the table's, in its order.

@@ -541,7 +541,9 @@ final class PlanSql {
       String divisor = expr(op.right());
       String byZero = op.failOnError() ? "error('floe: division by zero')" : "NULL";
       String quotient = op.dataType() instanceof DecimalType ? decimalQuotient(op) : expr(op.left()) + " / " + divisor;
-      return "(CASE WHEN " + divisor + " = 0 THEN " + byZero + " ELSE " + quotient + " END)";
+      // Spark divides only when both sides are not NULL: NULL / 0 is NULL, not an error.
+      return "(CASE WHEN " + divisor + " = 0 AND " + expr(op.left()) + " IS NOT NULL THEN " + byZero + " ELSE "
+          + quotient + " END)";
     }
     if (e instanceof UnaryMinus minus) {
       exactArithmetic(minus, minus.failOnError());

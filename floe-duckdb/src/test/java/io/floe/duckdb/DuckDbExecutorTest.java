@@ -72,6 +72,8 @@ class DuckDbExecutorTest {
           + " greatest(i, id) AS g, least(l, id) AS le, lower(k) AS lk, upper(k) AS uk, k || '-' || id AS cat,"
           + " i IN (1, 5, 7) AS in3, d IS NULL AS dn, m <=> NULL AS mnull FROM silver.edge WHERE id <> 6",
       "SELECT id, m / q AS mq, m / 3 AS m3, q / m AS qm, d / 3 AS d3 FROM silver.edge WHERE q <> 0 AND m <> 0",
+      // NULL divided by zero is NULL in Spark, not an error
+      "SELECT id, m / CAST(id - id AS DECIMAL(10,0)) AS mz, d / (id - id) AS dz FROM silver.edge WHERE d IS NULL",
       // dates and times (UTC session)
       "SELECT id, hour(ts) AS h, minute(ts) AS mi, second(ts) AS s, year(dt) AS y, month(dt) AS mo, day(dt) AS dd,"
           + " dayofweek(ts) AS dow, date_format(ts, 'EEEE') AS dn, unix_timestamp(ts) AS u, unix_date(dt) AS ud,"
@@ -163,11 +165,31 @@ class DuckDbExecutorTest {
     assertThat(write("SELECT * FROM silver.parts WHERE day = DATE '2024-01-01'")).isEmpty();
   }
 
+  @Test
+  void aTargetWithRequiredColumnsIsLeftToSparksWriterWhichChecksThem() {
+    sql("CREATE TABLE silver.required (id INT NOT NULL) USING iceberg");
+    Dataset<Row> rows = engine.session().sql("SELECT id FROM silver.edge");
+    assertThat(new DuckDbExecutor().write(engine, rows, engine.table("silver.required"), "test")).isEmpty();
+  }
+
+  @Test
+  void aPartitionedOrSortedTargetIsLeftToSparksWriter() {
+    Dataset<Row> rows = engine.session().sql("SELECT id, dt FROM silver.edge");
+    sql("CREATE TABLE silver.by_day (id INT, dt DATE) USING iceberg PARTITIONED BY (days(dt))");
+    assertThat(new DuckDbExecutor().write(engine, rows, engine.table("silver.by_day"), "test")).isEmpty();
+    sql("CREATE TABLE silver.sorted (id INT, dt DATE) USING iceberg");
+    sql("ALTER TABLE silver.sorted WRITE ORDERED BY id");
+    assertThat(new DuckDbExecutor().write(engine, rows, engine.table("silver.sorted"), "test")).isEmpty();
+  }
+
   // Writes the query's rows through DuckDB into a new table; the table's name, or empty when declined.
   private Optional<String> write(String query) {
     Dataset<Row> rows = engine.session().sql(query);
     String name = "silver.out_" + tables++;
-    sql("CREATE TABLE " + name + " (" + rows.schema().toDDL() + ") USING iceberg");
+    // Every column optional, as Floe creates a model's table.
+    String columns = java.util.Arrays.stream(rows.schema().fields())
+        .map(field -> "`" + field.name() + "` " + field.dataType().sql()).collect(java.util.stream.Collectors.joining(", "));
+    sql("CREATE TABLE " + name + " (" + columns + ") USING iceberg");
     Table table = engine.table(name);
     Optional<List<DataFile>> files = new DuckDbExecutor().write(engine, rows, table, "test query");
     if (files.isEmpty()) {
