@@ -29,15 +29,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * DuckDB runs a table model's SELECT in this process when {@link PlanSql} can translate Spark's plan
- * of it: the tables it reads are read from the Parquet files of the snapshots Spark planned with
- * (by Iceberg field id), and the rows are written as Parquet files carrying the target's field ids.
- * Spark still parses and analyzes the SQL and prepares the table; only the execution moves, which
- * on one machine is where Spark's time goes (its generated code is compiled afresh in every JVM).
+ * DuckDB runs a query in this process when {@link PlanSql} can translate Spark's plan of it: a
+ * model's SELECT, whose rows become Parquet files carrying the target's field ids, or a data test's
+ * count, whose rows are collected. The tables it reads are read from the Parquet files of the
+ * snapshots Spark planned with, by Iceberg field id. Spark still parses, analyzes and optimizes the
+ * SQL and prepares the table; only the execution moves, which on one machine is where Spark's time
+ * goes (its generated code is compiled afresh in every JVM).
  *
  * <p>Declines, so that Spark runs the query, when the plan has a step or function it does not
- * translate, a table has delete files or partitions, the target is not on the local disk, or DuckDB
- * fails (including the errors the SQL raises where Spark's result could differ).
+ * translate, a table read has delete files or partitions, the target is partitioned, ordered, has
+ * NOT NULL columns or is not on the local disk, or DuckDB fails (including the errors the SQL
+ * raises where Spark's result could differ).
  */
 public final class DuckDbExecutor implements LocalExecutor {
   private static final Logger LOG = LoggerFactory.getLogger(DuckDbExecutor.class);
