@@ -60,8 +60,9 @@ public final class FloeSettings {
       ConfigType.INT, 4, "How many independent models a run executes at once, like dbt's"
           + " threads.", List.of(), false);
   public static final ConfigField ENGINE_LOCAL_SQL = choice("engine.local-sql", "duckdb", List.of("duckdb", "spark"),
-      "On a local engine, who runs a table model's SELECT: duckdb (in-process, when Floe can run the query there"
-          + " with Spark's exact results; Spark runs the rest) or spark (always). Ignored on a cluster.");
+      "On a local engine, who runs the SELECT of table models (and of incremental ones' first loads) and the"
+          + " data tests' counts: duckdb (in-process, when Floe can run the query there with Spark's exact result;"
+          + " Spark runs the rest) or spark (always). Ignored on a cluster.");
   public static final ConfigField ENGINE_CONF = map("engine.conf",
       "Extra Spark settings passed through as they are, e.g. spark.sql.ansi.enabled: true.");
 
