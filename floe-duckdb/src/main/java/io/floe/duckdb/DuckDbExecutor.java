@@ -13,7 +13,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -114,6 +116,169 @@ public final class DuckDbExecutor implements LocalExecutor {
     }
   }
 
+  /**
+   * A copy-on-write MERGE in DuckDB, the Spark path's steps (see IncrementalMergeMaterialization)
+   * in one database: the new rows are numbered; a hash join with the table's rows finds the rows
+   * whose key the table holds, where each lies (file, position) and whether it is identical; the
+   * changes are the new rows not identical to the table's and the deletes of keys it holds; each file
+   * holding a row that changes is written again without it, and the changes' rows are written beside.
+   * Declines when a row of the table meets two changes, which Spark's MERGE refuses with its error.
+   */
+  @Override
+  public Optional<MergeFiles> merge(FloeEngine engine, Dataset<Row> rows, Table table, long snapshotId,
+      List<String> keys, String deleteFlag, String description) {
+    Optional<String> layout = unsupportedLayout(table);
+    String mode = table.properties().getOrDefault("write.merge.mode", "copy-on-write");
+    if (layout.isEmpty() && !mode.equals("copy-on-write")) {
+      layout = Optional.of("the table's merge mode is " + mode);
+    }
+    if (layout.isPresent()) {
+      LOG.info("{}: Spark merges it ({})", description, layout.get());
+      return Optional.empty();
+    }
+    long start = System.nanoTime();
+    Optional<Prepared> prepared = prepare(rows, description);
+    if (prepared.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<String, DataFile> tableFiles = new LinkedHashMap<>();
+    try {
+      for (LocalFile file : localParquetFiles(table, table.newScan().useSnapshot(snapshotId))) {
+        tableFiles.put(file.path(), file.file());
+      }
+    } catch (PlanSql.Unsupported e) {
+      LOG.info("{}: Spark merges it ({})", description, e.getMessage());
+      return Optional.empty();
+    }
+    if (tableFiles.isEmpty()) {
+      LOG.info("{}: Spark merges it (the table has no data file)", description);
+      return Optional.empty();
+    }
+    List<String> columns = new ArrayList<>();
+    List<String> schema = new ArrayList<>();
+    List<String> keySchema = new ArrayList<>();
+    org.apache.spark.sql.types.StructField[] fields = rows.schema().fields();
+    try {
+      for (int i = 0; i < table.schema().columns().size(); i++) {
+        Types.NestedField field = table.schema().columns().get(i);
+        columns.add(PlanSql.identifier(field.name()));
+        String read = field.fieldId() + ": {name: " + text(field.name()) + ", type: "
+            + text(PlanSql.type(fields[i].dataType())) + ", default_value: NULL}";
+        schema.add(read);
+        if (keys.contains(field.name())) {
+          keySchema.add(read);
+        }
+      }
+      if (keySchema.size() != keys.size()) {
+        throw new PlanSql.Unsupported("the unique key " + keys + ", not all of them columns of the table");
+      }
+    } catch (PlanSql.Unsupported e) {
+      LOG.info("{}: Spark merges it (DuckDB would not give Spark's exact result for {})", description, e.getMessage());
+      return Optional.empty();
+    }
+    String flag = PlanSql.identifier(deleteFlag);
+    String identical = columns.stream().map(c -> "t." + c + " IS NOT DISTINCT FROM s." + c)
+        .collect(Collectors.joining(" AND "));
+    String keyMatch = keys.stream().map(PlanSql::identifier).map(k -> "t." + k + " = s." + k)
+        .collect(Collectors.joining(" AND "));
+    String copyOptions = " (FORMAT parquet, COMPRESSION " + compression(table) + ", PER_THREAD_OUTPUT true,"
+        + " ROW_GROUP_SIZE 1048576, FIELD_IDS " + fieldIds(table) + ")";
+    Path staging = engine.project().stateDir().resolve("staging").resolve("duckdb-" + UUID.randomUUID());
+    List<DataFile> moved = new ArrayList<>();
+    try (Connection duck = open(engine, prepared.get(), staging); Statement statement = duck.createStatement()) {
+      statement.execute("SET preserve_insertion_order = false");
+      Files.createDirectories(staging);
+      statement.execute("CREATE TEMP TABLE floe_new AS SELECT *, row_number() OVER () AS floe_row FROM ("
+          + prepared.get().sql() + ")");
+      // The table's rows whose key a new row has, found reading the key columns only; then, from the
+      // files holding them, whether each is identical to the new row.
+      statement.execute("CREATE TEMP TABLE floe_keys AS SELECT s.floe_row, t.filename AS floe_file,"
+          + " t.file_row_number AS floe_pos FROM " + parquet(tableFiles.keySet(), keySchema)
+          + " t JOIN floe_new s ON " + keyMatch);
+      List<String> metFiles = strings(statement, "SELECT DISTINCT floe_file FROM floe_keys ORDER BY 1");
+      statement.execute(metFiles.isEmpty()
+          ? "CREATE TEMP TABLE floe_met AS SELECT *, true AS floe_identical FROM floe_keys"
+          : "CREATE TEMP TABLE floe_met AS SELECT k.floe_row, k.floe_file, k.floe_pos, " + identical
+              + " AS floe_identical FROM floe_keys k JOIN floe_new s ON s.floe_row = k.floe_row JOIN "
+              + parquet(metFiles, schema) + " t ON t.filename = k.floe_file AND t.file_row_number = k.floe_pos");
+      statement.execute("CREATE TEMP TABLE floe_changes AS SELECT * FROM floe_new WHERE NOT " + flag
+          + " AND floe_row NOT IN (SELECT floe_row FROM floe_met WHERE floe_identical)"
+          + " UNION ALL SELECT * FROM floe_new WHERE " + flag + " AND floe_row IN (SELECT floe_row FROM floe_met)");
+      statement.execute("CREATE TEMP TABLE floe_hit AS SELECT floe_file, floe_pos, count(*) AS changes FROM floe_met"
+          + " WHERE floe_row IN (SELECT floe_row FROM floe_changes) GROUP BY floe_file, floe_pos");
+      if (count(statement, "SELECT count(*) FROM floe_hit WHERE changes > 1") > 0) {
+        LOG.info("{}: Spark merges it (a row of the table meets two new rows)", description);
+        return Optional.empty();
+      }
+      if (count(statement, "SELECT count(*) FROM floe_changes") == 0) {
+        LOG.info("{}: DuckDB found every new row identical to the table's in {} ms", description,
+            (System.nanoTime() - start) / 1_000_000);
+        return Optional.of(new MergeFiles(List.of(), List.of(), List.of()));
+      }
+      statement.execute("COPY (SELECT " + String.join(", ", columns) + " FROM floe_changes WHERE NOT " + flag
+          + ") TO " + text(staging.resolve("written").toString()) + copyOptions);
+      List<String> rewritten = strings(statement, "SELECT DISTINCT floe_file FROM floe_hit ORDER BY 1");
+      if (!rewritten.isEmpty()) {
+        statement.execute("COPY (SELECT " + columns.stream().map(c -> "t." + c).collect(Collectors.joining(", "))
+            + " FROM " + parquet(rewritten, schema) + " t ANTI JOIN floe_hit h ON t.filename = h.floe_file"
+            + " AND t.file_row_number = h.floe_pos) TO " + text(staging.resolve("kept").toString()) + copyOptions);
+      }
+      List<DataFile> written = StagedFiles.dataFiles(table, staging.resolve("written"));
+      moved.addAll(written);
+      List<DataFile> kept = StagedFiles.dataFiles(table, staging.resolve("kept"));
+      moved.addAll(kept);
+      List<DataFile> removed = rewritten.stream().map(tableFiles::get).toList();
+      LOG.info("{}: DuckDB merged in {} ms ({} files rewritten, {} written)", description,
+          (System.nanoTime() - start) / 1_000_000, removed.size(), kept.size() + written.size());
+      return Optional.of(new MergeFiles(removed, kept, written));
+    } catch (SQLException e) {
+      deleteMoved(table, moved);
+      return declined(description, prepared.get(), e);
+    } catch (IOException e) {
+      deleteMoved(table, moved);
+      throw new UncheckedIOException("Cannot create the staging directory " + staging, e);
+    } catch (RuntimeException e) {
+      deleteMoved(table, moved);
+      throw e;
+    } finally {
+      StagedFiles.deleteQuietly(staging);
+    }
+  }
+
+  // Parquet files of a table as DuckDB reads them: columns by field id, with each row's file and position.
+  private static String parquet(java.util.Collection<String> files, List<String> schema) {
+    return "read_parquet(" + files.stream().map(DuckDbExecutor::text).collect(Collectors.joining(", ", "[", "]"))
+        + ", filename = true, file_row_number = true, schema = MAP {" + String.join(", ", schema) + "})";
+  }
+
+  private static List<String> strings(Statement statement, String sql) throws SQLException {
+    List<String> values = new ArrayList<>();
+    try (ResultSet result = statement.executeQuery(sql)) {
+      while (result.next()) {
+        values.add(result.getString(1));
+      }
+    }
+    return values;
+  }
+
+  private static long count(Statement statement, String sql) throws SQLException {
+    try (ResultSet result = statement.executeQuery(sql)) {
+      result.next();
+      return result.getLong(1);
+    }
+  }
+
+  // Files moved into the table before a failure: never committed, so nobody's.
+  private static void deleteMoved(Table table, List<DataFile> moved) {
+    for (DataFile file : moved) {
+      try {
+        table.io().deleteFile(file.location());
+      } catch (RuntimeException e) {
+        LOG.warn("Cannot remove {}, written by a merge that failed: {}", file.location(), e.getMessage());
+      }
+    }
+  }
+
   /** A query DuckDB can run: its SQL, and the views of the tables it reads. */
   private record Prepared(String sql, List<String> views) {}
 
@@ -205,29 +370,45 @@ public final class DuckDbExecutor implements LocalExecutor {
     return message == null ? "" : message.lines().findFirst().orElse("");
   }
 
+  /** A data file of a table, and where it lies on the local disk. */
+  record LocalFile(DataFile file, String path) {}
+
+  /** The data files {@code scan} reads, when every one is a local Parquet file without deletes. */
+  static List<LocalFile> localParquetFiles(Table table, org.apache.iceberg.Scan<?, FileScanTask, ?> scan)
+      throws PlanSql.Unsupported {
+    List<LocalFile> files = new ArrayList<>();
+    try (CloseableIterable<FileScanTask> tasks = scan.planFiles()) {
+      for (FileScanTask task : tasks) {
+        if (!task.deletes().isEmpty()) {
+          throw new PlanSql.Unsupported("a table with delete files (" + table.name() + ")");
+        }
+        if (task.file().format() != org.apache.iceberg.FileFormat.PARQUET) {
+          throw new PlanSql.Unsupported("a table with " + task.file().format() + " files (" + table.name() + ")");
+        }
+        Optional<Path> local = Locations.localPath(task.file().location());
+        if (local.isEmpty()) {
+          throw new PlanSql.Unsupported("a table not on the local disk (" + table.name() + ")");
+        }
+        files.add(new LocalFile(task.file(), local.get().toString()));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list the files of " + table.name(), e);
+    }
+    return files;
+  }
+
   /** A table a query reads, as DuckDB reads it: the snapshot's data files, columns found by field id. */
   private record Scan(PlanSql.Scan scan, List<String> files) {
     static Scan of(PlanSql.Scan scan) throws PlanSql.Unsupported {
       List<String> files = new ArrayList<>();
       if (scan.snapshot() != null) {
-        try (CloseableIterable<FileScanTask> tasks = scan.table().newScan().useSnapshot(scan.snapshot().snapshotId())
-            .planFiles()) {
-          for (FileScanTask task : tasks) {
-            if (!task.deletes().isEmpty()) {
-              throw new PlanSql.Unsupported("a table with delete files (" + scan.table().name() + ")");
-            }
-            if (task.file().format() != org.apache.iceberg.FileFormat.PARQUET) {
-              throw new PlanSql.Unsupported("a table with " + task.file().format() + " files (" + scan.table().name()
-                  + ")");
-            }
-            Optional<Path> local = Locations.localPath(task.file().location());
-            if (local.isEmpty()) {
-              throw new PlanSql.Unsupported("a table not on the local disk (" + scan.table().name() + ")");
-            }
-            files.add(local.get().toString());
-          }
-        } catch (IOException e) {
-          throw new UncheckedIOException("Cannot list the files of " + scan.table().name(), e);
+        Table table = scan.table();
+        long snapshot = scan.snapshot().snapshotId();
+        if (scan.appendedAfter() == null) {
+          localParquetFiles(table, table.newScan().useSnapshot(snapshot)).forEach(file -> files.add(file.path()));
+        } else if (scan.appendedAfter() != snapshot) {
+          localParquetFiles(table, table.newIncrementalAppendScan().fromSnapshotExclusive(scan.appendedAfter())
+              .toSnapshot(snapshot)).forEach(file -> files.add(file.path()));
         }
       }
       return new Scan(scan, files);

@@ -54,6 +54,7 @@ import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.Not;
 import org.apache.spark.sql.catalyst.expressions.NumericEvalContext;
 import org.apache.spark.sql.catalyst.expressions.Or;
+import org.apache.spark.sql.catalyst.expressions.ScalarSubquery;
 import org.apache.spark.sql.catalyst.expressions.Second;
 import org.apache.spark.sql.catalyst.expressions.SortOrder;
 import org.apache.spark.sql.catalyst.expressions.SpecifiedWindowFrame;
@@ -82,6 +83,7 @@ import org.apache.spark.sql.catalyst.plans.logical.Filter;
 import org.apache.spark.sql.catalyst.plans.logical.GlobalLimit;
 import org.apache.spark.sql.catalyst.plans.logical.Join;
 import org.apache.spark.sql.catalyst.plans.logical.LocalLimit;
+import org.apache.spark.sql.catalyst.plans.logical.LocalRelation;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.plans.logical.OneRowRelation;
 import org.apache.spark.sql.catalyst.plans.logical.Project;
@@ -90,6 +92,9 @@ import org.apache.spark.sql.catalyst.plans.logical.Union;
 import org.apache.spark.sql.catalyst.plans.logical.Window;
 import org.apache.spark.sql.catalyst.plans.logical.WindowGroupLimit;
 import org.apache.spark.sql.connector.read.LocalScan;
+import org.apache.spark.sql.execution.datasources.HadoopFsRelation;
+import org.apache.spark.sql.execution.datasources.LogicalRelation;
+import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat;
 import org.apache.spark.sql.execution.datasources.v2.DataSourceV2Relation;
 import org.apache.spark.sql.execution.datasources.v2.DataSourceV2ScanRelation;
 import org.apache.spark.sql.types.BooleanType;
@@ -131,9 +136,12 @@ final class PlanSql {
   /**
    * A table the query reads: the DuckDB view that stands for it, and the columns read.
    *
+   * @param snapshot the snapshot read, or up to which rows appended are read
+   * @param appendedAfter for a read of the rows appended after a snapshot (Iceberg's incremental
+   *     read), that snapshot's id; null for a read of the whole snapshot
    * @param columns the table's fields read, each with the attribute id it is read as
    */
-  record Scan(String view, Table table, Snapshot snapshot, List<ScanColumn> columns) {}
+  record Scan(String view, Table table, Snapshot snapshot, Long appendedAfter, List<ScanColumn> columns) {}
 
   /** A table column a scan reads: its Iceberg field and the attribute it becomes. */
   record ScanColumn(long attribute, Types.NestedField field, DataType type) {}
@@ -223,6 +231,13 @@ final class PlanSql {
     }
     if (plan instanceof DataSourceV2ScanRelation relation) {
       return scan(relation);
+    }
+    if (plan instanceof LogicalRelation relation) {
+      return writtenFiles(relation);
+    }
+    if (plan instanceof LocalRelation local && !local.isStreaming()) {
+      // Rows in the plan itself (VALUES, an empty result Spark's optimizer folded).
+      return localRows(list(local.data()).toArray(InternalRow[]::new), list(local.output()));
     }
     throw new Unsupported("the plan step " + plan.nodeName());
   }
@@ -356,7 +371,8 @@ final class PlanSql {
       // Spark answered part of the query from table metadata (an aggregate pushed into the scan).
       return localRows(local.rows(), list(relation.output()));
     }
-    if (!relation.scan().getClass().getSimpleName().equals("SparkBatchQueryScan")) {
+    String scanClass = relation.scan().getClass().getSimpleName();
+    if (!scanClass.equals("SparkBatchQueryScan") && !scanClass.equals("SparkIncrementalAppendScan")) {
       throw new Unsupported("the scan " + relation.scan().description());
     }
     Table table = sparkTable.table();
@@ -366,6 +382,17 @@ final class PlanSql {
     }
     Snapshot snapshot = sparkTable.snapshotId() != null ? table.snapshot(sparkTable.snapshotId())
         : sparkTable.branch() != null ? table.snapshot(sparkTable.branch()) : table.currentSnapshot();
+    Long appendedAfter = null;
+    if (scanClass.equals("SparkIncrementalAppendScan")) {
+      // The rows appended between two snapshots (start-snapshot-id, end-snapshot-id): the scan keeps
+      // them in fields only, which Iceberg's class does not expose.
+      appendedAfter = (Long) scanField(relation.scan(), "startSnapshotId");
+      Long end = (Long) scanField(relation.scan(), "endSnapshotId");
+      snapshot = end != null ? table.snapshot(end) : snapshot;
+      if (appendedAfter == null || snapshot == null) {
+        throw new Unsupported("the scan " + relation.scan().description());
+      }
+    }
     List<ScanColumn> columns = new ArrayList<>();
     List<String> select = new ArrayList<>();
     for (AttributeReference attribute : list(relation.output())) {
@@ -378,16 +405,54 @@ final class PlanSql {
       select.add(identifier(field.name()) + " AS " + column(attribute));
     }
     String view = "floe_scan_" + scans.size();
-    scans.add(new Scan(view, table, snapshot, columns));
+    scans.add(new Scan(view, table, snapshot, appendedAfter, columns));
     return "SELECT " + (select.isEmpty() ? "1 AS c_none" : String.join(", ", select)) + " FROM " + view;
   }
 
-  private String localRows(InternalRow[] rows, List<AttributeReference> output) throws Unsupported {
+  private static Object scanField(Object scan, String name) throws Unsupported {
+    try {
+      java.lang.reflect.Field field = scan.getClass().getDeclaredField(name);
+      field.setAccessible(true);
+      return field.get(scan);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new Unsupported("the scan " + scan.getClass().getSimpleName() + " (no field " + name + ")");
+    }
+  }
+
+  // Parquet files a merge wrote (read with LocalExecutor.WRITTEN_FILES_OPTION): their columns are the
+  // table's, by name and type, so DuckDB reads them by name as Spark does. Other Parquet reads are Spark's.
+  private String writtenFiles(LogicalRelation relation) throws Unsupported {
+    if (!(relation.relation() instanceof HadoopFsRelation files) || !(files.fileFormat() instanceof ParquetFileFormat)
+        || !"true".equals(files.options().getOrElse(io.floe.spark.local.LocalExecutor.WRITTEN_FILES_OPTION, () -> "false"))
+        || files.partitionSchema().nonEmpty()) {
+      throw new Unsupported("the relation " + relation.simpleString(100));
+    }
+    List<String> paths = new ArrayList<>();
+    for (String file : files.location().inputFiles()) {
+      paths.add(literalText(java.net.URI.create(file).getPath()));
+    }
+    List<String> select = new ArrayList<>();
+    for (AttributeReference attribute : list(relation.output())) {
+      select.add("CAST(" + identifier(attribute.name()) + " AS " + type(attribute.dataType()) + ") AS "
+          + column(attribute));
+    }
+    if (paths.isEmpty()) {
+      throw new Unsupported("a read of no files");
+    }
+    return "SELECT " + (select.isEmpty() ? "1 AS c_none" : String.join(", ", select)) + " FROM read_parquet(["
+        + String.join(", ", paths) + "])";
+  }
+
+  private static String literalText(String value) {
+    return "'" + value.replace("'", "''") + "'";
+  }
+
+  private String localRows(InternalRow[] rows, List<? extends Attribute> output) throws Unsupported {
     List<String> selects = new ArrayList<>();
     for (InternalRow row : rows) {
       List<String> columns = new ArrayList<>();
       for (int i = 0; i < output.size(); i++) {
-        AttributeReference attribute = output.get(i);
+        Attribute attribute = output.get(i);
         columns.add(literal(row.isNullAt(i) ? null : row.get(i, attribute.dataType()), attribute.dataType()) + " AS "
             + column(attribute));
       }
@@ -395,7 +460,7 @@ final class PlanSql {
     }
     if (selects.isEmpty()) {
       List<String> columns = new ArrayList<>();
-      for (AttributeReference attribute : output) {
+      for (Attribute attribute : output) {
         columns.add(literal(null, attribute.dataType()) + " AS " + column(attribute));
       }
       return "SELECT " + (columns.isEmpty() ? "1 AS c_none" : String.join(", ", columns)) + " WHERE false";
@@ -441,6 +506,14 @@ final class PlanSql {
     }
     if (e instanceof Alias alias) {
       return expr(alias.child());
+    }
+    if (e instanceof ScalarSubquery subquery) {
+      // An uncorrelated subquery of one column. More than one row is an error in both engines.
+      if (!subquery.outerAttrs().isEmpty() || subquery.plan().output().size() != 1) {
+        throw new Unsupported("the subquery " + subquery.sql());
+      }
+      return "(SELECT " + column(subquery.plan().output().head()) + " FROM (" + node(subquery.plan()) + ") "
+          + alias() + ")";
     }
     if (e instanceof Cast cast) {
       return cast(cast);

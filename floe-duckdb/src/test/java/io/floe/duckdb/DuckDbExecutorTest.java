@@ -104,13 +104,43 @@ class DuckDbExecutorTest {
       "SELECT id FROM silver.edge WHERE id NOT IN (SELECT i FROM silver.edge WHERE i IS NOT NULL)",
       "SELECT k FROM silver.edge UNION SELECT k FROM silver.rnd",
       "SELECT k, i FROM silver.edge UNION ALL SELECT k, i FROM silver.rnd WHERE i < 3",
-      "SELECT e.k, m.latest FROM silver.edge e CROSS JOIN (SELECT max(ts) AS latest FROM silver.rnd) m"
+      "SELECT e.k, m.latest FROM silver.edge e CROSS JOIN (SELECT max(ts) AS latest FROM silver.rnd) m",
+      // scalar subqueries (an empty one is NULL)
+      "SELECT id, (SELECT max(d) FROM silver.rnd) AS top FROM silver.edge WHERE id > (SELECT min(id) FROM silver.edge)",
+      "SELECT id, (SELECT min(id) FROM silver.edge WHERE id > 100) AS none FROM silver.edge",
+      // rows in the query itself
+      "SELECT e.id, v.label, v.amount FROM silver.edge e JOIN VALUES (1, 'one', 1.50), (2, NULL, NULL), (3, 'Ä', -2.25)"
+          + " AS v(id, label, amount) ON e.id = v.id"
   })
   void duckDbWritesExactlyTheRowsSparkComputes(String query) {
     String table = write(query).orElseThrow(() -> new AssertionError("DuckDB declined: " + query));
     assertThat(count("SELECT * FROM " + table + " EXCEPT ALL SELECT * FROM (" + query + ")")).as(query).isZero();
     assertThat(count("SELECT * FROM (" + query + ") EXCEPT ALL SELECT * FROM " + table)).as(query).isZero();
     assertThat(count("SELECT * FROM " + table)).isEqualTo(count(query)).isPositive();
+  }
+
+  @Test
+  void theRowsAppendedAfterASnapshotAreReadAsIcebergsIncrementalReadReturnsThem() {
+    sql("CREATE TABLE silver.grows (id INT, v STRING) USING iceberg");
+    sql("INSERT INTO silver.grows VALUES (1, 'a'), (2, 'b')");
+    long first = engine.table("silver.grows").currentSnapshot().snapshotId();
+    sql("INSERT INTO silver.grows VALUES (3, 'c')");
+    sql("INSERT INTO silver.grows VALUES (4, NULL), (5, 'e')");
+    engine.session().read().format("iceberg").option("start-snapshot-id", String.valueOf(first))
+        .load(engine.catalogName() + ".silver.grows").createOrReplaceTempView("grown");
+    Dataset<Row> query = engine.session().sql("SELECT count(*) AS n, count(v) AS nv, sum(id) AS s FROM grown");
+    Optional<List<List<Object>>> rows = new DuckDbExecutor().collect(engine, query, 10, "test");
+    assertThat(rows).isPresent();
+    assertThat(rows.get()).containsExactly(List.of(3L, 2L, 12L));
+    Row spark = query.first();
+    assertThat(List.of(spark.get(0), spark.get(1), spark.get(2))).isEqualTo(rows.get().get(0));
+  }
+
+  @Test
+  void aScalarSubqueryOfMoreThanOneRowIsLeftToSparkWhichRaisesTheError() {
+    String query = "SELECT id, (SELECT id FROM silver.edge WHERE id < 3) AS one FROM silver.edge";
+    assertThat(write(query)).isEmpty();
+    assertThatThrownBy(() -> engine.session().sql(query).collectAsList()).hasMessageContaining("SCALAR_SUBQUERY");
   }
 
   @Test

@@ -20,6 +20,12 @@ import org.apache.spark.sql.Row;
  */
 public interface LocalExecutor {
   /**
+   * The option of a Parquet read of a merge's {@link MergeFiles#written} files: their columns are
+   * the table's, so an executor may read them as Spark does.
+   */
+  String WRITTEN_FILES_OPTION = "floe.written-files";
+
+  /**
    * Writes {@code rows} (a query over the engine's tables) as data files of {@code table}, whose
    * columns are the query's, in order; nothing is committed.
    *
@@ -36,6 +42,40 @@ public interface LocalExecutor {
    * @return the rows, or empty when this executor declined the query or could not finish it
    */
   Optional<List<List<Object>>> collect(FloeEngine engine, Dataset<Row> rows, int maxRows, String description);
+
+  /**
+   * A copy-on-write MERGE by key of {@code rows} into {@code table} at snapshot {@code snapshotId}:
+   * rows identical to the table's are left out; the others update the row with the same key or are
+   * inserted, and a row whose {@code deleteFlag} column is true deletes its key instead. Each file of
+   * the table holding a row that changes is written again without it; nothing is committed.
+   *
+   * @param rows the new rows, the table's columns in its order and then the boolean {@code deleteFlag}
+   * @return the files to replace and to add, or empty when this executor declined (Spark merges)
+   */
+  default Optional<MergeFiles> merge(FloeEngine engine, Dataset<Row> rows, Table table, long snapshotId,
+      List<String> keys, String deleteFlag, String description) {
+    return Optional.empty();
+  }
+
+  /**
+   * What a {@link #merge} wrote.
+   *
+   * @param removed the table's files that held changed or deleted rows
+   * @param kept the files rewritten from them, holding their other rows
+   * @param written the files of new and updated rows
+   */
+  record MergeFiles(List<DataFile> removed, List<DataFile> kept, List<DataFile> written) {
+    public MergeFiles {
+      removed = List.copyOf(removed);
+      kept = List.copyOf(kept);
+      written = List.copyOf(written);
+    }
+
+    /** True when the merge changes nothing: every new row is identical to the table's. */
+    public boolean nothing() {
+      return removed.isEmpty() && written.isEmpty();
+    }
+  }
 
   /** The executor a local engine uses, if one is on the class path and {@code engine.local-sql} allows it. */
   static Optional<LocalExecutor> of(FloeEngine engine) {

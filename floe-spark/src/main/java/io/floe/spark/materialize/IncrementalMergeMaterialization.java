@@ -8,8 +8,8 @@ import io.floe.spark.sql.SparkErrors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
-import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -47,6 +47,12 @@ public final class IncrementalMergeMaterialization implements IncrementalMateria
         TargetTable.write("append to " + spec.table(), () -> inserts.writeTo(target.identifier()).append());
       }
       return table.result();
+    }
+    // On one machine DuckDB merges the rows when it computes them exactly as Spark would.
+    Optional<MaterializeResult> local = table.mergeLocally(table.aligned(rows.withColumn(DELETE_FLAG, deletes),
+        DELETE_FLAG), spec.uniqueKey(), DELETE_FLAG);
+    if (local.isPresent()) {
+      return local.get();
     }
     // The new rows are computed once: every step below reads them, and none reads the model's SQL again.
     // Each row is numbered, so that the comparison below can name the rows identical to the table's.
@@ -154,13 +160,7 @@ public final class IncrementalMergeMaterialization implements IncrementalMateria
           .option("validate-from-snapshot-id", String.valueOf(before))
           .overwrite(functions.lit(true)));
     } catch (FloeException e) {
-      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-        if (cause instanceof ValidationException) {
-          throw FloeException.conflict(e, "Cannot merge into %s: another writer committed to it after snapshot %d,"
-              + " which this run read; nothing of this merge was written. Run it again.", spec.table(), before);
-        }
-      }
-      throw e;
+      throw TargetTable.mergeConflict(e, spec, before);
     }
   }
 

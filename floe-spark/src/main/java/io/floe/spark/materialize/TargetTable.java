@@ -169,6 +169,70 @@ final class TargetTable {
     return true;
   }
 
+  /**
+   * Merges {@code rows} (already {@link #aligned}, then a boolean delete flag column) by key through
+   * the process's {@link LocalExecutor}, and commits the files it rewrote and wrote to the target
+   * branch in one snapshot. The commit itself checks that nothing was committed to the branch since
+   * the snapshot the merge read, as Spark's serializable MERGE does.
+   *
+   * @return the result, with the rows written as {@link MaterializeResult#writtenRows}; empty when
+   *     there is no such executor or it declined: Spark merges the rows
+   */
+  Optional<MaterializeResult> mergeLocally(Dataset<Row> rows, List<String> keys, String deleteFlag) {
+    Optional<LocalExecutor> executor = LocalExecutor.of(engine);
+    if (executor.isEmpty() || before.isEmpty()) {
+      return Optional.empty();
+    }
+    Table table = engine.table(spec.table());
+    Optional<LocalExecutor.MergeFiles> merged = executor.get().merge(engine, rows, table, before.get(), keys,
+        deleteFlag, "merge into " + spec.table());
+    if (merged.isEmpty()) {
+      return Optional.empty();
+    }
+    LocalExecutor.MergeFiles files = merged.get();
+    List<DataFile> added = new ArrayList<>(files.kept());
+    added.addAll(files.written());
+    if (!files.nothing()) {
+      try {
+        SparkErrors.translate("merge into " + spec.table(), () -> {
+          OverwriteFiles overwrite = table.newOverwrite();
+          files.removed().forEach(overwrite::deleteFile);
+          added.forEach(overwrite::addFile);
+          overwrite.validateFromSnapshot(before.get())
+              .conflictDetectionFilter(Expressions.alwaysTrue())
+              .validateNoConflictingData()
+              .validateNoConflictingDeletes();
+          target.branch().ifPresent(overwrite::toBranch);
+          overwrite.commit();
+          return null;
+        });
+      } catch (RuntimeException e) {
+        added.forEach(file -> deleteAfterFailure(table, file.location(), e));
+        throw mergeConflict(e, spec, before.get());
+      }
+    }
+    MaterializeResult result = result();
+    if (files.written().isEmpty()) {
+      return Optional.of(result.withWrittenRows(writtenRowsView(engine.session().createDataFrame(List.of(),
+          schema()))));
+    }
+    // The written files, read as Parquet by name: the rows the model's tests check (see PlanSql).
+    Dataset<Row> written = engine.session().read().option(LocalExecutor.WRITTEN_FILES_OPTION, "true")
+        .schema(schema()).parquet(files.written().stream().map(DataFile::location).toArray(String[]::new));
+    return Optional.of(result.withWrittenRows(writtenRowsView(written)));
+  }
+
+  /** {@code failure}, as a conflict error when the commit found another writer's snapshot after {@code before}. */
+  static RuntimeException mergeConflict(RuntimeException failure, MaterializeSpec spec, long before) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof org.apache.iceberg.exceptions.ValidationException) {
+        return FloeException.conflict(failure, "Cannot merge into %s: another writer committed to it after snapshot"
+            + " %d, which this run read; nothing of this merge was written. Run it again.", spec.table(), before);
+      }
+    }
+    return failure;
+  }
+
   private static void deleteAfterFailure(Table table, String location, RuntimeException failure) {
     try {
       table.io().deleteFile(location);

@@ -1,0 +1,164 @@
+package io.floe.duckdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.floe.core.project.Project;
+import io.floe.spark.FloeEngine;
+import io.floe.spark.materialize.Materialization;
+import io.floe.spark.materialize.MaterializeResult;
+import io.floe.spark.materialize.MaterializeSpec;
+import io.floe.spark.materialize.MaterializeSpec.OnSchemaChange;
+import io.floe.spark.materialize.MaterializeSpec.Strategy;
+import io.floe.spark.materialize.WriteTarget;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The incremental merge materialization with DuckDB on the class path: DuckDB merges, and the
+ * table holds exactly what Spark's own {@code MERGE INTO} leaves in a copy of it, for updates,
+ * identical rows, deletes of present and absent keys, new keys, a NULL key and NULL values. What
+ * DuckDB does not merge (a row of the table meeting two changes, a merge-on-read table) Spark does.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DuckDbMergeTest {
+  private static final String MERGE_INTO_SPARK = "MERGE INTO %s t USING (%s) s ON t.id = s.id"
+      + " WHEN MATCHED AND s.op = 'D' THEN DELETE WHEN MATCHED THEN UPDATE SET *"
+      + " WHEN NOT MATCHED AND s.op <> 'D' THEN INSERT *";
+
+  @TempDir static Path dir;
+  FloeEngine engine;
+
+  @BeforeAll
+  void open() throws IOException {
+    Files.writeString(dir.resolve("floe.yaml"), "name: m\nengine:\n  shuffle-partitions: 2\n");
+    engine = FloeEngine.open(Project.load(dir));
+  }
+
+  @AfterAll
+  void close() {
+    engine.close();
+  }
+
+  @Test
+  void duckDbMergesExactlyAsSparksMergeIntoAndARerunCommitsNothing() {
+    table("silver.target", "copy-on-write");
+    // Updates, identical rows (a NULL amount among them), deletes of present and absent keys, new
+    // keys, a NULL key, an update to NULL.
+    sql("CREATE TABLE silver.changes USING iceberg AS"
+        + " SELECT id, concat('u', id) AS name, amount, ts, 'U' AS op FROM silver.target WHERE id < 100"
+        + " UNION ALL SELECT * FROM silver.target WHERE id BETWEEN 100 AND 199 OR id = 291"
+        + " UNION ALL SELECT id, name, amount, ts, 'D' FROM silver.target WHERE id BETWEEN 200 AND 249"
+        + " UNION ALL SELECT CAST(id AS INT), 'gone', NULL, NULL, 'D' FROM range(5000, 5010)"
+        + " UNION ALL SELECT CAST(id AS INT), concat('n', id), CAST(id AS DECIMAL(10,2)), TIMESTAMP '2024-05-01 00:00:00',"
+        + "   'I' FROM range(3000, 3100)"
+        + " UNION ALL SELECT NULL, 'no key', 1.00, NULL, 'I'"
+        + " UNION ALL SELECT id, name, NULL, ts, 'U' FROM silver.target WHERE id = 250");
+    String changes = "SELECT id, name, amount, ts, op FROM silver.changes";
+    sql("CREATE TABLE silver.expected USING iceberg AS SELECT * FROM silver.target");
+    sql(String.format(MERGE_INTO_SPARK, "silver.expected", changes));
+    Table table = engine.table("silver.target");
+    long filesBefore = Long.parseLong(table.currentSnapshot().summary().get("total-data-files"));
+
+    MaterializeResult merged = merge("silver.target", changes);
+
+    Snapshot snapshot = engine.table("silver.target").currentSnapshot();
+    // Committed by Floe from DuckDB's files: Spark's writes name their application in the summary.
+    assertThat(snapshot.summary()).doesNotContainKey("spark.app.id");
+    // Only the files holding a changed or deleted row were written again.
+    assertThat(Long.parseLong(snapshot.summary().get("deleted-data-files"))).isPositive().isLessThan(filesBefore);
+    assertThat(count("SELECT * FROM silver.target EXCEPT ALL SELECT * FROM silver.expected")).isZero();
+    assertThat(count("SELECT * FROM silver.expected EXCEPT ALL SELECT * FROM silver.target")).isZero();
+    assertThat(count("SELECT * FROM silver.target")).isEqualTo(3000 - 50 + 100 + 1);
+
+    // The rows the model's tests check: the updated and the new ones, not the identical ones.
+    String written = merged.writtenRows().orElseThrow();
+    assertThat(count("SELECT * FROM " + written)).isEqualTo(100 + 1 + 100 + 1);
+    Optional<List<List<Object>>> viaDuckDb = new DuckDbExecutor().collect(engine,
+        engine.session().sql("SELECT count(*), count(DISTINCT id), sum(amount) FROM " + written), 10, "test");
+    Row viaSpark = engine.session().sql("SELECT count(*), count(DISTINCT id), sum(amount) FROM " + written).first();
+    assertThat(viaDuckDb).isPresent();
+    assertThat(viaDuckDb.get().get(0)).containsExactly(viaSpark.get(0), viaSpark.get(1), viaSpark.get(2));
+
+    // Again, but for the NULL key, which no row of the table matches: it would be inserted again, as
+    // by a MERGE.
+    long before = snapshot.snapshotId();
+    assertThat(merge("silver.target", changes + " WHERE id IS NOT NULL").snapshotId()).isEmpty();
+    assertThat(engine.table("silver.target").currentSnapshot().snapshotId()).isEqualTo(before);
+  }
+
+  @Test
+  void onlyNewKeysAddFilesAndRewriteNone() {
+    table("silver.appended", "copy-on-write");
+    sql("CREATE TABLE silver.new_keys USING iceberg AS SELECT CAST(id AS INT) AS id, 'new' AS name,"
+        + " CAST(NULL AS DECIMAL(10,2)) AS amount, CAST(NULL AS TIMESTAMP) AS ts, 'I' AS op FROM range(7000, 7010)");
+    merge("silver.appended", "SELECT * FROM silver.new_keys");
+    Snapshot snapshot = engine.table("silver.appended").currentSnapshot();
+    assertThat(snapshot.summary()).doesNotContainKey("spark.app.id").doesNotContainKey("deleted-data-files")
+        .containsEntry("added-records", "10");
+    assertThat(count("SELECT * FROM silver.appended")).isEqualTo(3010);
+  }
+
+  @Test
+  void twoChangesMeetingOneRowAreLeftToSparkWhoseMergeRefusesThem() {
+    table("silver.twice", "copy-on-write");
+    // Both differ from the table's row (an identical one would be left out first, as Spark's path does).
+    sql("CREATE TABLE silver.twice_changes USING iceberg AS SELECT id, 'one' AS name, amount, ts, op FROM silver.twice"
+        + " WHERE id = 1 UNION ALL SELECT id, 'other', amount, ts, 'U' FROM silver.twice WHERE id = 1");
+    Table table = engine.table("silver.twice");
+    var rows = engine.session().sql("SELECT id, name, amount, ts, op, op = 'D' AS __floe_delete FROM"
+        + " silver.twice_changes");
+    assertThat(new DuckDbExecutor().merge(engine, rows, table, table.currentSnapshot().snapshotId(), List.of("id"),
+        "__floe_delete", "test")).isEmpty();
+  }
+
+  @Test
+  void aMergeOnReadTableIsMergedBySpark() {
+    table("silver.mor_target", "merge-on-read");
+    sql("CREATE TABLE silver.expected_mor USING iceberg AS SELECT * FROM silver.mor_target");
+    String changes = "SELECT id, concat('m', id) AS name, amount, ts, op FROM silver.mor_target WHERE id < 10";
+    sql("CREATE TABLE silver.mor_changes USING iceberg AS " + changes);
+    sql(String.format(MERGE_INTO_SPARK, "silver.expected_mor", "SELECT * FROM silver.mor_changes"));
+    merge("silver.mor_target", "SELECT * FROM silver.mor_changes");
+    assertThat(engine.table("silver.mor_target").currentSnapshot().summary()).containsKey("spark.app.id");
+    assertThat(count("SELECT * FROM silver.mor_target EXCEPT ALL SELECT * FROM silver.expected_mor")).isZero();
+    assertThat(count("SELECT * FROM silver.expected_mor EXCEPT ALL SELECT * FROM silver.mor_target")).isZero();
+  }
+
+  // 3,000 rows in three appends (several files), some amounts NULL.
+  private void table(String name, String mergeMode) {
+    sql("CREATE TABLE " + name + " (id INT, name STRING, amount DECIMAL(10,2), ts TIMESTAMP, op STRING) USING iceberg"
+        + " TBLPROPERTIES ('format-version' = '2', 'write.merge.mode' = '" + mergeMode + "')");
+    for (int batch = 0; batch < 3; batch++) {
+      sql("INSERT INTO " + name + " SELECT CAST(id AS INT), concat('r', id),"
+          + " CASE WHEN id % 97 = 0 THEN NULL ELSE CAST(id * 1.25 AS DECIMAL(10,2)) END,"
+          + " TIMESTAMP '2024-01-01 00:00:00' + make_dt_interval(0, 0, CAST(id AS INT)), 'I'"
+          + " FROM range(" + batch * 1000 + ", " + (batch + 1) * 1000 + ")");
+    }
+  }
+
+  private MaterializeResult merge(String table, String select) {
+    MaterializeSpec spec = new MaterializeSpec(table, "incremental", Strategy.MERGE, List.of("id"),
+        Optional.of("op = 'D'"), List.of(), List.of(), Map.of(), OnSchemaChange.APPEND_NEW_COLUMNS, Optional.empty());
+    return Materialization.of(spec).materialize(engine, spec, select, new WriteTarget(table, Optional.empty()));
+  }
+
+  private long count(String query) {
+    return engine.session().sql(query).count();
+  }
+
+  private void sql(String sql) {
+    engine.session().sql(sql).collectAsList();
+  }
+}
