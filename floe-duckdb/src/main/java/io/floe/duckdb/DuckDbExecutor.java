@@ -20,6 +20,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.MetadataColumns;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.io.CloseableIterable;
@@ -117,20 +119,26 @@ public final class DuckDbExecutor implements LocalExecutor {
   }
 
   /**
-   * A copy-on-write MERGE in DuckDB, the Spark path's steps (see IncrementalMergeMaterialization)
-   * in one database: the new rows are numbered; a hash join with the table's rows finds the rows
-   * whose key the table holds, where each lies (file, position) and whether it is identical; the
-   * changes are the new rows not identical to the table's and the deletes of keys it holds; each file
-   * holding a row that changes is written again without it, and the changes' rows are written beside.
-   * Declines when a row of the table meets two changes, which Spark's MERGE refuses with its error.
+   * A MERGE in DuckDB, the Spark path's steps (see IncrementalMergeMaterialization) in one
+   * database: the new rows are numbered; a hash join with the table's rows finds the rows whose key
+   * the table holds, where each lies (file, position) and whether it is identical; the changes are
+   * the new rows not identical to the table's and the deletes of keys it holds. The changes' rows are
+   * written to files of their own; the table's rows they replace are left out of a copy of each file
+   * holding one (copy-on-write) or listed in a position delete file (merge-on-read, format version
+   * 2). Declines when a row of the table meets two changes, which Spark's MERGE refuses with its error.
    */
   @Override
   public Optional<MergeFiles> merge(FloeEngine engine, Dataset<Row> rows, Table table, long snapshotId,
       List<String> keys, String deleteFlag, String description) {
     Optional<String> layout = unsupportedLayout(table);
     String mode = table.properties().getOrDefault("write.merge.mode", "copy-on-write");
-    if (layout.isEmpty() && !mode.equals("copy-on-write")) {
+    boolean positionDeletes = mode.equals("merge-on-read");
+    if (layout.isEmpty() && !positionDeletes && !mode.equals("copy-on-write")) {
       layout = Optional.of("the table's merge mode is " + mode);
+    }
+    if (layout.isEmpty() && positionDeletes && org.apache.iceberg.TableUtil.formatVersion(table) != 2) {
+      layout = Optional.of("the table is merge-on-read in format version " + org.apache.iceberg.TableUtil
+          .formatVersion(table) + ", whose deletes are not position delete files");
     }
     if (layout.isPresent()) {
       LOG.info("{}: Spark merges it ({})", description, layout.get());
@@ -185,6 +193,7 @@ public final class DuckDbExecutor implements LocalExecutor {
         + " ROW_GROUP_SIZE 1048576, FIELD_IDS " + fieldIds(table) + ")";
     Path staging = engine.project().stateDir().resolve("staging").resolve("duckdb-" + UUID.randomUUID());
     List<DataFile> moved = new ArrayList<>();
+    List<DeleteFile> movedDeletes = new ArrayList<>();
     try (Connection duck = open(engine, prepared.get(), staging); Statement statement = duck.createStatement()) {
       statement.execute("SET preserve_insertion_order = false");
       Files.createDirectories(staging);
@@ -213,32 +222,60 @@ public final class DuckDbExecutor implements LocalExecutor {
       if (count(statement, "SELECT count(*) FROM floe_changes") == 0) {
         LOG.info("{}: DuckDB found every new row identical to the table's in {} ms", description,
             (System.nanoTime() - start) / 1_000_000);
-        return Optional.of(new MergeFiles(List.of(), List.of(), List.of()));
+        return Optional.of(new MergeFiles(List.of(), List.of(), List.of(), List.of()));
       }
-      statement.execute("COPY (SELECT " + String.join(", ", columns) + " FROM floe_changes WHERE NOT " + flag
-          + ") TO " + text(staging.resolve("written").toString()) + copyOptions);
-      List<String> rewritten = strings(statement, "SELECT DISTINCT floe_file FROM floe_hit ORDER BY 1");
-      if (!rewritten.isEmpty()) {
+      // An update replaces every row of the table it meets (a key the table holds twice stays twice),
+      // as Spark's MERGE does; a new key is inserted once.
+      statement.execute("COPY (SELECT " + columns.stream().map(c -> "c." + c).collect(Collectors.joining(", "))
+          + " FROM floe_changes c JOIN floe_met m ON m.floe_row = c.floe_row WHERE NOT c." + flag
+          + " UNION ALL SELECT " + String.join(", ", columns) + " FROM floe_changes WHERE NOT " + flag
+          + " AND floe_row NOT IN (SELECT floe_row FROM floe_met)) TO " + text(staging.resolve("written").toString())
+          + copyOptions);
+      List<String> hitFiles = strings(statement, "SELECT DISTINCT floe_file FROM floe_hit ORDER BY 1");
+      List<DeleteFile> deletes = new ArrayList<>();
+      if (!hitFiles.isEmpty() && positionDeletes) {
+        // One position delete file, sorted by file and position as the spec requires, naming each
+        // data file by the location its manifest records.
+        statement.execute("SET preserve_insertion_order = true");
+        statement.execute("CREATE TEMP TABLE floe_paths (floe_file VARCHAR, file_path VARCHAR)");
+        try (java.sql.PreparedStatement insert = duck.prepareStatement("INSERT INTO floe_paths VALUES (?, ?)")) {
+          for (String file : hitFiles) {
+            insert.setString(1, file);
+            insert.setString(2, tableFiles.get(file).location());
+            insert.addBatch();
+          }
+          insert.executeBatch();
+        }
+        statement.execute("COPY (SELECT p.file_path, h.floe_pos AS pos FROM floe_hit h JOIN floe_paths p"
+            + " ON p.floe_file = h.floe_file ORDER BY p.file_path, h.floe_pos) TO "
+            + text(staging.resolve("deletes.parquet").toString()) + " (FORMAT parquet, COMPRESSION "
+            + compression(table) + ", FIELD_IDS {file_path: " + MetadataColumns.DELETE_FILE_PATH.fieldId()
+            + ", pos: " + MetadataColumns.DELETE_FILE_POS.fieldId() + "})");
+      } else if (!hitFiles.isEmpty()) {
         statement.execute("COPY (SELECT " + columns.stream().map(c -> "t." + c).collect(Collectors.joining(", "))
-            + " FROM " + parquet(rewritten, schema) + " t ANTI JOIN floe_hit h ON t.filename = h.floe_file"
+            + " FROM " + parquet(hitFiles, schema) + " t ANTI JOIN floe_hit h ON t.filename = h.floe_file"
             + " AND t.file_row_number = h.floe_pos) TO " + text(staging.resolve("kept").toString()) + copyOptions);
       }
       List<DataFile> written = StagedFiles.dataFiles(table, staging.resolve("written"));
       moved.addAll(written);
       List<DataFile> kept = StagedFiles.dataFiles(table, staging.resolve("kept"));
       moved.addAll(kept);
-      List<DataFile> removed = rewritten.stream().map(tableFiles::get).toList();
-      LOG.info("{}: DuckDB merged in {} ms ({} files rewritten, {} written)", description,
-          (System.nanoTime() - start) / 1_000_000, removed.size(), kept.size() + written.size());
-      return Optional.of(new MergeFiles(removed, kept, written));
+      if (Files.exists(staging.resolve("deletes.parquet"))) {
+        deletes.add(StagedFiles.positionDeletes(table, staging.resolve("deletes.parquet")));
+        movedDeletes.addAll(deletes);
+      }
+      List<DataFile> met = hitFiles.stream().map(tableFiles::get).toList();
+      LOG.info("{}: DuckDB merged in {} ms ({} files met, {} written, {} position delete files)", description,
+          (System.nanoTime() - start) / 1_000_000, met.size(), kept.size() + written.size(), deletes.size());
+      return Optional.of(new MergeFiles(met, kept, written, deletes));
     } catch (SQLException e) {
-      deleteMoved(table, moved);
+      deleteMoved(table, moved, movedDeletes);
       return declined(description, prepared.get(), e);
     } catch (IOException e) {
-      deleteMoved(table, moved);
+      deleteMoved(table, moved, movedDeletes);
       throw new UncheckedIOException("Cannot create the staging directory " + staging, e);
     } catch (RuntimeException e) {
-      deleteMoved(table, moved);
+      deleteMoved(table, moved, movedDeletes);
       throw e;
     } finally {
       StagedFiles.deleteQuietly(staging);
@@ -269,8 +306,10 @@ public final class DuckDbExecutor implements LocalExecutor {
   }
 
   // Files moved into the table before a failure: never committed, so nobody's.
-  private static void deleteMoved(Table table, List<DataFile> moved) {
-    for (DataFile file : moved) {
+  private static void deleteMoved(Table table, List<DataFile> moved, List<DeleteFile> movedDeletes) {
+    List<org.apache.iceberg.ContentFile<?>> files = new ArrayList<>(moved);
+    files.addAll(movedDeletes);
+    for (org.apache.iceberg.ContentFile<?> file : files) {
       try {
         table.io().deleteFile(file.location());
       } catch (RuntimeException e) {

@@ -11,6 +11,8 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
+import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.FileMetadata;
 import org.apache.iceberg.MetricsConfig;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.io.InputFile;
@@ -41,6 +43,24 @@ public final class StagedFiles {
     List<DataFile> files = Locations.isLocal(table.location()) ? moveInto(table, stagedFiles, metrics)
         : copyThroughFileIo(table, stagedFiles, metrics);
     return files.stream().filter(file -> file.recordCount() > 0).toList();
+  }
+
+  /**
+   * A staged position delete file (file_path, pos) moved into the table's data directory, as a
+   * delete file with its metrics: the bounds of file_path let a reader skip it for other data files.
+   */
+  public static DeleteFile positionDeletes(Table table, Path staged) {
+    Path dataDir = Locations.localPath(table.location()).orElseThrow(() -> new IllegalStateException(
+        "Not a local table: " + table.location())).resolve("data");
+    try {
+      Path moved = Files.move(staged, dataDir.resolve("floe-deletes-" + UUID.randomUUID() + ".parquet"));
+      InputFile inputFile = table.io().newInputFile(Locations.uri(moved));
+      return FileMetadata.deleteFileBuilder(table.spec()).ofPositionDeletes().withInputFile(inputFile)
+          .withFormat(org.apache.iceberg.FileFormat.PARQUET)
+          .withMetrics(ParquetUtil.fileMetrics(inputFile, MetricsConfig.forPositionDelete(table))).build();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot move the staged delete file " + staged + " into " + dataDir, e);
+    }
   }
 
   private static List<DataFile> moveInto(Table table, List<Path> stagedFiles, MetricsConfig metrics) {

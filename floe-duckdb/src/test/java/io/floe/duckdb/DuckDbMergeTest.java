@@ -28,8 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The incremental merge materialization with DuckDB on the class path: DuckDB merges, and the
  * table holds exactly what Spark's own {@code MERGE INTO} leaves in a copy of it, for updates,
- * identical rows, deletes of present and absent keys, new keys, a NULL key and NULL values. What
- * DuckDB does not merge (a row of the table meeting two changes, a merge-on-read table) Spark does.
+ * identical rows, deletes of present and absent keys, new keys, a NULL key and NULL values, on a
+ * copy-on-write and a merge-on-read table. What DuckDB does not merge (a row of the table meeting
+ * two changes, a table with delete files) Spark does.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DuckDbMergeTest {
@@ -66,6 +67,8 @@ class DuckDbMergeTest {
         + " UNION ALL SELECT NULL, 'no key', 1.00, NULL, 'I'"
         + " UNION ALL SELECT id, name, NULL, ts, 'U' FROM silver.target WHERE id = 250");
     String changes = "SELECT id, name, amount, ts, op FROM silver.changes";
+    // A key the table holds twice: an update replaces both rows, as Spark's MERGE does.
+    sql("INSERT INTO silver.target SELECT * FROM silver.target WHERE id = 42");
     sql("CREATE TABLE silver.expected USING iceberg AS SELECT * FROM silver.target");
     sql(String.format(MERGE_INTO_SPARK, "silver.expected", changes));
     Table table = engine.table("silver.target");
@@ -80,11 +83,11 @@ class DuckDbMergeTest {
     assertThat(Long.parseLong(snapshot.summary().get("deleted-data-files"))).isPositive().isLessThan(filesBefore);
     assertThat(count("SELECT * FROM silver.target EXCEPT ALL SELECT * FROM silver.expected")).isZero();
     assertThat(count("SELECT * FROM silver.expected EXCEPT ALL SELECT * FROM silver.target")).isZero();
-    assertThat(count("SELECT * FROM silver.target")).isEqualTo(3000 - 50 + 100 + 1);
+    assertThat(count("SELECT * FROM silver.target")).isEqualTo(3000 + 1 - 50 + 100 + 1);
 
     // The rows the model's tests check: the updated and the new ones, not the identical ones.
     String written = merged.writtenRows().orElseThrow();
-    assertThat(count("SELECT * FROM " + written)).isEqualTo(100 + 1 + 100 + 1);
+    assertThat(count("SELECT * FROM " + written)).isEqualTo(100 + 1 + 1 + 100 + 1);
     Optional<List<List<Object>>> viaDuckDb = new DuckDbExecutor().collect(engine,
         engine.session().sql("SELECT count(*), count(DISTINCT id), sum(amount) FROM " + written), 10, "test");
     Row viaSpark = engine.session().sql("SELECT count(*), count(DISTINCT id), sum(amount) FROM " + written).first();
@@ -124,16 +127,36 @@ class DuckDbMergeTest {
   }
 
   @Test
-  void aMergeOnReadTableIsMergedBySpark() {
+  void aMergeOnReadTableGetsPositionDeletesAndThenSparkMergesIntoIt() {
     table("silver.mor_target", "merge-on-read");
     sql("CREATE TABLE silver.expected_mor USING iceberg AS SELECT * FROM silver.mor_target");
-    String changes = "SELECT id, concat('m', id) AS name, amount, ts, op FROM silver.mor_target WHERE id < 10";
-    sql("CREATE TABLE silver.mor_changes USING iceberg AS " + changes);
+    sql("CREATE TABLE silver.mor_changes USING iceberg AS SELECT id, concat('m', id) AS name, amount, ts, op"
+        + " FROM silver.mor_target WHERE id < 10 UNION ALL SELECT id, name, amount, ts, 'D' FROM silver.mor_target"
+        + " WHERE id BETWEEN 1500 AND 1504 UNION ALL SELECT 9000, 'new', NULL, NULL, 'I'");
     sql(String.format(MERGE_INTO_SPARK, "silver.expected_mor", "SELECT * FROM silver.mor_changes"));
+
     merge("silver.mor_target", "SELECT * FROM silver.mor_changes");
-    assertThat(engine.table("silver.mor_target").currentSnapshot().summary()).containsKey("spark.app.id");
-    assertThat(count("SELECT * FROM silver.mor_target EXCEPT ALL SELECT * FROM silver.expected_mor")).isZero();
-    assertThat(count("SELECT * FROM silver.expected_mor EXCEPT ALL SELECT * FROM silver.mor_target")).isZero();
+
+    // DuckDB's files: the changed and deleted rows' positions in one delete file, no data file rewritten.
+    Snapshot snapshot = engine.table("silver.mor_target").currentSnapshot();
+    assertThat(snapshot.summary()).doesNotContainKey("spark.app.id").doesNotContainKey("deleted-data-files")
+        .containsEntry("added-delete-files", "1").containsEntry("added-position-deletes", "15")
+        .containsEntry("added-records", "11");
+    assertSameRows("silver.mor_target", "silver.expected_mor");
+
+    // The table now has delete files, which DuckDB does not read: Spark merges the next changes.
+    String next = "SELECT id, 'again' AS name, amount, ts, op FROM silver.mor_changes WHERE id < 10";
+    sql(String.format(MERGE_INTO_SPARK, "silver.expected_mor", next));
+    assertThat(merge("silver.mor_target", next).rowsWritten()).isEqualTo(10);
+    Table table = engine.table("silver.mor_target");
+    table.refresh();
+    assertThat(table.currentSnapshot().summary()).containsKey("spark.app.id");
+    assertSameRows("silver.mor_target", "silver.expected_mor");
+  }
+
+  private void assertSameRows(String table, String expected) {
+    assertThat(count("SELECT * FROM " + table + " EXCEPT ALL SELECT * FROM " + expected)).isZero();
+    assertThat(count("SELECT * FROM " + expected + " EXCEPT ALL SELECT * FROM " + table)).isZero();
   }
 
   // 3,000 rows in three appends (several files), some amounts NULL.

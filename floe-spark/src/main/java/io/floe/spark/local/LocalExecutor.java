@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.Table;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -44,10 +45,11 @@ public interface LocalExecutor {
   Optional<List<List<Object>>> collect(FloeEngine engine, Dataset<Row> rows, int maxRows, String description);
 
   /**
-   * A copy-on-write MERGE by key of {@code rows} into {@code table} at snapshot {@code snapshotId}:
-   * rows identical to the table's are left out; the others update the row with the same key or are
-   * inserted, and a row whose {@code deleteFlag} column is true deletes its key instead. Each file of
-   * the table holding a row that changes is written again without it; nothing is committed.
+   * A MERGE by key of {@code rows} into {@code table} at snapshot {@code snapshotId}: rows identical
+   * to the table's are left out; the others update the row with the same key or are inserted, and a
+   * row whose {@code deleteFlag} column is true deletes its key instead. On a copy-on-write table
+   * each file holding a row that changes is written again without it; on a merge-on-read table those
+   * rows get position deletes. Nothing is committed.
    *
    * @param rows the new rows, the table's columns in its order and then the boolean {@code deleteFlag}
    * @return the files to replace and to add, or empty when this executor declined (Spark merges)
@@ -60,20 +62,23 @@ public interface LocalExecutor {
   /**
    * What a {@link #merge} wrote.
    *
-   * @param removed the table's files that held changed or deleted rows
-   * @param kept the files rewritten from them, holding their other rows
+   * @param met the table's files holding changed or deleted rows: replaced by {@code kept} on a
+   *     copy-on-write table, where {@code deletes} point on a merge-on-read one
+   * @param kept the files rewritten from them, holding their other rows (copy-on-write)
    * @param written the files of new and updated rows
+   * @param deletes position deletes of the changed and deleted rows (merge-on-read)
    */
-  record MergeFiles(List<DataFile> removed, List<DataFile> kept, List<DataFile> written) {
+  record MergeFiles(List<DataFile> met, List<DataFile> kept, List<DataFile> written, List<DeleteFile> deletes) {
     public MergeFiles {
-      removed = List.copyOf(removed);
+      met = List.copyOf(met);
       kept = List.copyOf(kept);
       written = List.copyOf(written);
+      deletes = List.copyOf(deletes);
     }
 
     /** True when the merge changes nothing: every new row is identical to the table's. */
     public boolean nothing() {
-      return removed.isEmpty() && written.isEmpty();
+      return met.isEmpty() && written.isEmpty();
     }
   }
 

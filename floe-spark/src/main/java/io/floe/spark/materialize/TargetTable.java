@@ -14,6 +14,7 @@ import java.util.Optional;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.OverwriteFiles;
+import org.apache.iceberg.RowDelta;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotUpdate;
 import org.apache.iceberg.Table;
@@ -195,19 +196,36 @@ final class TargetTable {
     if (!files.nothing()) {
       try {
         SparkErrors.translate("merge into " + spec.table(), () -> {
-          OverwriteFiles overwrite = table.newOverwrite();
-          files.removed().forEach(overwrite::deleteFile);
-          added.forEach(overwrite::addFile);
-          overwrite.validateFromSnapshot(before.get())
-              .conflictDetectionFilter(Expressions.alwaysTrue())
-              .validateNoConflictingData()
-              .validateNoConflictingDeletes();
-          target.branch().ifPresent(overwrite::toBranch);
-          overwrite.commit();
+          SnapshotUpdate<?> update;
+          if (files.deletes().isEmpty()) {
+            OverwriteFiles overwrite = table.newOverwrite();
+            files.met().forEach(overwrite::deleteFile);
+            added.forEach(overwrite::addFile);
+            overwrite.validateFromSnapshot(before.get())
+                .conflictDetectionFilter(Expressions.alwaysTrue())
+                .validateNoConflictingData()
+                .validateNoConflictingDeletes();
+            update = overwrite;
+          } else {
+            // Merge-on-read: the rows replaced get position deletes; the files they lie in must still exist.
+            RowDelta delta = table.newRowDelta();
+            added.forEach(delta::addRows);
+            files.deletes().forEach(delta::addDeletes);
+            delta.validateFromSnapshot(before.get())
+                .conflictDetectionFilter(Expressions.alwaysTrue())
+                .validateNoConflictingDataFiles()
+                .validateNoConflictingDeleteFiles()
+                .validateDeletedFiles()
+                .validateDataFilesExist(files.met().stream().map(DataFile::location).toList());
+            update = delta;
+          }
+          target.branch().ifPresent(update::toBranch);
+          update.commit();
           return null;
         });
       } catch (RuntimeException e) {
         added.forEach(file -> deleteAfterFailure(table, file.location(), e));
+        files.deletes().forEach(file -> deleteAfterFailure(table, file.location(), e));
         throw mergeConflict(e, spec, before.get());
       }
     }
