@@ -13,9 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -67,7 +65,7 @@ public final class DuckDbExecutor implements LocalExecutor {
       statement.execute("SET preserve_insertion_order = false");
       Files.createDirectories(staging);
       statement.execute("COPY (" + prepared.get().sql() + ") TO " + text(staging.resolve("out").toString())
-          + " (FORMAT parquet, COMPRESSION " + compression(table) + ", PER_THREAD_OUTPUT true, ROW_GROUP_SIZE 1048576,"
+          + " (FORMAT parquet, COMPRESSION " + compression(table) + ", PER_THREAD_OUTPUT true,"
           + " FIELD_IDS " + fieldIds(table) + ")");
       List<DataFile> files = StagedFiles.dataFiles(table, staging.resolve("out"));
       LOG.info("{}: DuckDB ran its SELECT in {} ms ({} files)", description, (System.nanoTime() - start) / 1_000_000,
@@ -149,10 +147,10 @@ public final class DuckDbExecutor implements LocalExecutor {
     if (prepared.isEmpty()) {
       return Optional.empty();
     }
-    Map<String, DataFile> tableFiles = new LinkedHashMap<>();
+    List<LocalFile> tableFiles = new ArrayList<>();
     try {
       for (LocalFile file : localParquetFiles(table, table.newScan().useSnapshot(snapshotId))) {
-        tableFiles.put(file.path(), file.file());
+        tableFiles.add(file);
       }
     } catch (PlanSql.Unsupported e) {
       LOG.info("{}: Spark merges it ({})", description, e.getMessage());
@@ -190,26 +188,37 @@ public final class DuckDbExecutor implements LocalExecutor {
     String keyMatch = keys.stream().map(PlanSql::identifier).map(k -> "t." + k + " = s." + k)
         .collect(Collectors.joining(" AND "));
     String copyOptions = " (FORMAT parquet, COMPRESSION " + compression(table) + ", PER_THREAD_OUTPUT true,"
-        + " ROW_GROUP_SIZE 1048576, FIELD_IDS " + fieldIds(table) + ")";
+        + " FIELD_IDS " + fieldIds(table) + ")";
     Path staging = engine.project().stateDir().resolve("staging").resolve("duckdb-" + UUID.randomUUID());
     List<DataFile> moved = new ArrayList<>();
     List<DeleteFile> movedDeletes = new ArrayList<>();
     try (Connection duck = open(engine, prepared.get(), staging); Statement statement = duck.createStatement()) {
       statement.execute("SET preserve_insertion_order = false");
       Files.createDirectories(staging);
+      LOG.debug("{}: {} at {} ms", description, "open", (System.nanoTime() - start) / 1_000_000);
       statement.execute("CREATE TEMP TABLE floe_new AS SELECT *, row_number() OVER () AS floe_row FROM ("
           + prepared.get().sql() + ")");
+      LOG.debug("{}: {} at {} ms", description, "new rows", (System.nanoTime() - start) / 1_000_000);
       // The table's rows whose key a new row has, found reading the key columns only; then, from the
       // files holding them, whether each is identical to the new row.
-      statement.execute("CREATE TEMP TABLE floe_keys AS SELECT s.floe_row, t.filename AS floe_file,"
-          + " t.file_row_number AS floe_pos FROM " + parquet(tableFiles.keySet(), keySchema)
+      List<Long> allFiles = java.util.stream.LongStream.range(0, tableFiles.size()).boxed().toList();
+      statement.execute("CREATE TEMP TABLE floe_keys AS SELECT s.floe_row, t.floe_file,"
+          + " t.file_row_number AS floe_pos FROM " + tableRows(tableFiles, allFiles, keySchema)
           + " t JOIN floe_new s ON " + keyMatch);
-      List<String> metFiles = strings(statement, "SELECT DISTINCT floe_file FROM floe_keys ORDER BY 1");
+      LOG.debug("{}: {} at {} ms", description, "keys", (System.nanoTime() - start) / 1_000_000);
+      List<Long> metFiles = longs(statement, "SELECT DISTINCT floe_file FROM floe_keys ORDER BY 1");
+      // Copy-on-write rewrites the files met from their rows read here, so they are read once.
+      String metRows = tableRows(tableFiles, metFiles, schema);
+      if (!metFiles.isEmpty() && !positionDeletes) {
+        statement.execute("CREATE TEMP TABLE floe_old AS SELECT * FROM " + metRows);
+        metRows = "floe_old";
+      }
       statement.execute(metFiles.isEmpty()
           ? "CREATE TEMP TABLE floe_met AS SELECT *, true AS floe_identical FROM floe_keys"
           : "CREATE TEMP TABLE floe_met AS SELECT k.floe_row, k.floe_file, k.floe_pos, " + identical
               + " AS floe_identical FROM floe_keys k JOIN floe_new s ON s.floe_row = k.floe_row JOIN "
-              + parquet(metFiles, schema) + " t ON t.filename = k.floe_file AND t.file_row_number = k.floe_pos");
+              + metRows + " t ON t.floe_file = k.floe_file AND t.file_row_number = k.floe_pos");
+      LOG.debug("{}: {} at {} ms", description, "identical", (System.nanoTime() - start) / 1_000_000);
       statement.execute("CREATE TEMP TABLE floe_changes AS SELECT * FROM floe_new WHERE NOT " + flag
           + " AND floe_row NOT IN (SELECT floe_row FROM floe_met WHERE floe_identical)"
           + " UNION ALL SELECT * FROM floe_new WHERE " + flag + " AND floe_row IN (SELECT floe_row FROM floe_met)");
@@ -224,6 +233,7 @@ public final class DuckDbExecutor implements LocalExecutor {
             (System.nanoTime() - start) / 1_000_000);
         return Optional.of(new MergeFiles(List.of(), List.of(), List.of(), List.of()));
       }
+      LOG.debug("{}: {} at {} ms", description, "changes", (System.nanoTime() - start) / 1_000_000);
       // An update replaces every row of the table it meets (a key the table holds twice stays twice),
       // as Spark's MERGE does; a new key is inserted once.
       statement.execute("COPY (SELECT " + columns.stream().map(c -> "c." + c).collect(Collectors.joining(", "))
@@ -231,17 +241,18 @@ public final class DuckDbExecutor implements LocalExecutor {
           + " UNION ALL SELECT " + String.join(", ", columns) + " FROM floe_changes WHERE NOT " + flag
           + " AND floe_row NOT IN (SELECT floe_row FROM floe_met)) TO " + text(staging.resolve("written").toString())
           + copyOptions);
-      List<String> hitFiles = strings(statement, "SELECT DISTINCT floe_file FROM floe_hit ORDER BY 1");
+      LOG.debug("{}: {} at {} ms", description, "written", (System.nanoTime() - start) / 1_000_000);
+      List<Long> hitFiles = longs(statement, "SELECT DISTINCT floe_file FROM floe_hit ORDER BY 1");
       List<DeleteFile> deletes = new ArrayList<>();
       if (!hitFiles.isEmpty() && positionDeletes) {
         // One position delete file, sorted by file and position as the spec requires, naming each
         // data file by the location its manifest records.
         statement.execute("SET preserve_insertion_order = true");
-        statement.execute("CREATE TEMP TABLE floe_paths (floe_file VARCHAR, file_path VARCHAR)");
+        statement.execute("CREATE TEMP TABLE floe_paths (floe_file BIGINT, file_path VARCHAR)");
         try (java.sql.PreparedStatement insert = duck.prepareStatement("INSERT INTO floe_paths VALUES (?, ?)")) {
-          for (String file : hitFiles) {
-            insert.setString(1, file);
-            insert.setString(2, tableFiles.get(file).location());
+          for (long file : hitFiles) {
+            insert.setLong(1, file);
+            insert.setString(2, tableFiles.get((int) file).file().location());
             insert.addBatch();
           }
           insert.executeBatch();
@@ -253,9 +264,11 @@ public final class DuckDbExecutor implements LocalExecutor {
             + ", pos: " + MetadataColumns.DELETE_FILE_POS.fieldId() + "})");
       } else if (!hitFiles.isEmpty()) {
         statement.execute("COPY (SELECT " + columns.stream().map(c -> "t." + c).collect(Collectors.joining(", "))
-            + " FROM " + parquet(hitFiles, schema) + " t ANTI JOIN floe_hit h ON t.filename = h.floe_file"
-            + " AND t.file_row_number = h.floe_pos) TO " + text(staging.resolve("kept").toString()) + copyOptions);
+            + " FROM floe_old t SEMI JOIN floe_hit f ON t.floe_file = f.floe_file ANTI JOIN floe_hit h"
+            + " ON t.floe_file = h.floe_file AND t.file_row_number = h.floe_pos) TO "
+            + text(staging.resolve("kept").toString()) + copyOptions);
       }
+      LOG.debug("{}: {} at {} ms", description, "rewritten", (System.nanoTime() - start) / 1_000_000);
       List<DataFile> written = StagedFiles.dataFiles(table, staging.resolve("written"));
       moved.addAll(written);
       List<DataFile> kept = StagedFiles.dataFiles(table, staging.resolve("kept"));
@@ -264,7 +277,7 @@ public final class DuckDbExecutor implements LocalExecutor {
         deletes.add(StagedFiles.positionDeletes(table, staging.resolve("deletes.parquet")));
         movedDeletes.addAll(deletes);
       }
-      List<DataFile> met = hitFiles.stream().map(tableFiles::get).toList();
+      List<DataFile> met = hitFiles.stream().map(file -> tableFiles.get(file.intValue()).file()).toList();
       LOG.info("{}: DuckDB merged in {} ms ({} files met, {} written, {} position delete files)", description,
           (System.nanoTime() - start) / 1_000_000, met.size(), kept.size() + written.size(), deletes.size());
       return Optional.of(new MergeFiles(met, kept, written, deletes));
@@ -282,17 +295,21 @@ public final class DuckDbExecutor implements LocalExecutor {
     }
   }
 
-  // Parquet files of a table as DuckDB reads them: columns by field id, with each row's file and position.
-  private static String parquet(java.util.Collection<String> files, List<String> schema) {
-    return "read_parquet(" + files.stream().map(DuckDbExecutor::text).collect(Collectors.joining(", ", "[", "]"))
-        + ", filename = true, file_row_number = true, schema = MAP {" + String.join(", ", schema) + "})";
+  // Rows of some of a table's files (indexes into `files`), columns by field id, with each row's
+  // file as that index (a number joins faster than its path) and its position in the file.
+  private static String tableRows(List<LocalFile> files, List<Long> indexes, List<String> schema) {
+    String paths = indexes.stream().map(i -> text(files.get(i.intValue()).path()))
+        .collect(Collectors.joining(", ", "[", "]"));
+    String numbers = indexes.stream().map(String::valueOf).collect(Collectors.joining(", ", "[", "]"));
+    return "(SELECT *, CAST(" + numbers + "[CAST(file_index AS BIGINT) + 1] AS BIGINT) AS floe_file FROM read_parquet("
+        + paths + ", file_row_number = true, schema = MAP {" + String.join(", ", schema) + "}))";
   }
 
-  private static List<String> strings(Statement statement, String sql) throws SQLException {
-    List<String> values = new ArrayList<>();
+  private static List<Long> longs(Statement statement, String sql) throws SQLException {
+    List<Long> values = new ArrayList<>();
     try (ResultSet result = statement.executeQuery(sql)) {
       while (result.next()) {
-        values.add(result.getString(1));
+        values.add(result.getLong(1));
       }
     }
     return values;

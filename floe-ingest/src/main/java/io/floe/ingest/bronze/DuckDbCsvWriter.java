@@ -154,7 +154,7 @@ final class DuckDbCsvWriter {
   /** The COPY that writes a query's rows as zstd Parquet files carrying the table's field ids, one per thread. */
   static String copyToParquet(String query, TargetSchema target, Path staging) {
     return "COPY (" + query + ") TO " + DuckDbTypes.literal(staging.toString())
-        + " (FORMAT parquet, COMPRESSION zstd, PER_THREAD_OUTPUT true, ROW_GROUP_SIZE 1048576, FIELD_IDS "
+        + " (FORMAT parquet, COMPRESSION zstd, PER_THREAD_OUTPUT true, FIELD_IDS "
         + target.fieldIds() + ")";
   }
 
@@ -164,7 +164,7 @@ final class DuckDbCsvWriter {
    */
   static String copyToOneParquetFile(String query, TargetSchema target, Path staging, String fileName) {
     return "COPY (" + query + ") TO " + DuckDbTypes.literal(staging.resolve(fileName).toString())
-        + " (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1048576, FIELD_IDS " + target.fieldIds() + ")";
+        + " (FORMAT parquet, COMPRESSION zstd, FIELD_IDS " + target.fieldIds() + ")";
   }
 
   // The database behind sharedDuckDb(): opened on first use, kept for the JVM's life.
