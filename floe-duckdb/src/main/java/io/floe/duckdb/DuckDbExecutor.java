@@ -147,11 +147,9 @@ public final class DuckDbExecutor implements LocalExecutor {
     if (prepared.isEmpty()) {
       return Optional.empty();
     }
-    List<LocalFile> tableFiles = new ArrayList<>();
+    List<LocalFile> tableFiles;
     try {
-      for (LocalFile file : localParquetFiles(table, table.newScan().useSnapshot(snapshotId))) {
-        tableFiles.add(file);
-      }
+      tableFiles = localParquetFiles(table, table.newScan().useSnapshot(snapshotId));
     } catch (PlanSql.Unsupported e) {
       LOG.info("{}: Spark merges it ({})", description, e.getMessage());
       return Optional.empty();
@@ -195,17 +193,17 @@ public final class DuckDbExecutor implements LocalExecutor {
     try (Connection duck = open(engine, prepared.get(), staging); Statement statement = duck.createStatement()) {
       statement.execute("SET preserve_insertion_order = false");
       Files.createDirectories(staging);
-      LOG.debug("{}: {} at {} ms", description, "open", (System.nanoTime() - start) / 1_000_000);
+      LOG.debug("{}: open at {} ms", description, (System.nanoTime() - start) / 1_000_000);
       statement.execute("CREATE TEMP TABLE floe_new AS SELECT *, row_number() OVER () AS floe_row FROM ("
           + prepared.get().sql() + ")");
-      LOG.debug("{}: {} at {} ms", description, "new rows", (System.nanoTime() - start) / 1_000_000);
+      LOG.debug("{}: new rows at {} ms", description, (System.nanoTime() - start) / 1_000_000);
       // The table's rows whose key a new row has, found reading the key columns only; then, from the
       // files holding them, whether each is identical to the new row.
       List<Long> allFiles = java.util.stream.LongStream.range(0, tableFiles.size()).boxed().toList();
       statement.execute("CREATE TEMP TABLE floe_keys AS SELECT s.floe_row, t.floe_file,"
           + " t.file_row_number AS floe_pos FROM " + tableRows(tableFiles, allFiles, keySchema)
           + " t JOIN floe_new s ON " + keyMatch);
-      LOG.debug("{}: {} at {} ms", description, "keys", (System.nanoTime() - start) / 1_000_000);
+      LOG.debug("{}: keys at {} ms", description, (System.nanoTime() - start) / 1_000_000);
       List<Long> metFiles = longs(statement, "SELECT DISTINCT floe_file FROM floe_keys ORDER BY 1");
       // Copy-on-write rewrites the files met from their rows read here, so they are read once.
       String metRows = tableRows(tableFiles, metFiles, schema);
@@ -218,7 +216,7 @@ public final class DuckDbExecutor implements LocalExecutor {
           : "CREATE TEMP TABLE floe_met AS SELECT k.floe_row, k.floe_file, k.floe_pos, " + identical
               + " AS floe_identical FROM floe_keys k JOIN floe_new s ON s.floe_row = k.floe_row JOIN "
               + metRows + " t ON t.floe_file = k.floe_file AND t.file_row_number = k.floe_pos");
-      LOG.debug("{}: {} at {} ms", description, "identical", (System.nanoTime() - start) / 1_000_000);
+      LOG.debug("{}: identical at {} ms", description, (System.nanoTime() - start) / 1_000_000);
       statement.execute("CREATE TEMP TABLE floe_changes AS SELECT * FROM floe_new WHERE NOT " + flag
           + " AND floe_row NOT IN (SELECT floe_row FROM floe_met WHERE floe_identical)"
           + " UNION ALL SELECT * FROM floe_new WHERE " + flag + " AND floe_row IN (SELECT floe_row FROM floe_met)");
@@ -233,7 +231,7 @@ public final class DuckDbExecutor implements LocalExecutor {
             (System.nanoTime() - start) / 1_000_000);
         return Optional.of(new MergeFiles(List.of(), List.of(), List.of(), List.of()));
       }
-      LOG.debug("{}: {} at {} ms", description, "changes", (System.nanoTime() - start) / 1_000_000);
+      LOG.debug("{}: changes at {} ms", description, (System.nanoTime() - start) / 1_000_000);
       // An update replaces every row of the table it meets (a key the table holds twice stays twice),
       // as Spark's MERGE does; a new key is inserted once.
       statement.execute("COPY (SELECT " + columns.stream().map(c -> "c." + c).collect(Collectors.joining(", "))
@@ -241,7 +239,7 @@ public final class DuckDbExecutor implements LocalExecutor {
           + " UNION ALL SELECT " + String.join(", ", columns) + " FROM floe_changes WHERE NOT " + flag
           + " AND floe_row NOT IN (SELECT floe_row FROM floe_met)) TO " + text(staging.resolve("written").toString())
           + copyOptions);
-      LOG.debug("{}: {} at {} ms", description, "written", (System.nanoTime() - start) / 1_000_000);
+      LOG.debug("{}: written at {} ms", description, (System.nanoTime() - start) / 1_000_000);
       List<Long> hitFiles = longs(statement, "SELECT DISTINCT floe_file FROM floe_hit ORDER BY 1");
       List<DeleteFile> deletes = new ArrayList<>();
       if (!hitFiles.isEmpty() && positionDeletes) {
@@ -268,7 +266,7 @@ public final class DuckDbExecutor implements LocalExecutor {
             + " ON t.floe_file = h.floe_file AND t.file_row_number = h.floe_pos) TO "
             + text(staging.resolve("kept").toString()) + copyOptions);
       }
-      LOG.debug("{}: {} at {} ms", description, "rewritten", (System.nanoTime() - start) / 1_000_000);
+      LOG.debug("{}: rewritten at {} ms", description, (System.nanoTime() - start) / 1_000_000);
       List<DataFile> written = StagedFiles.dataFiles(table, staging.resolve("written"));
       moved.addAll(written);
       List<DataFile> kept = StagedFiles.dataFiles(table, staging.resolve("kept"));

@@ -448,25 +448,35 @@ final class PlanSql {
   }
 
   private String localRows(InternalRow[] rows, List<? extends Attribute> output) throws Unsupported {
-    List<String> selects = new ArrayList<>();
-    for (InternalRow row : rows) {
-      List<String> columns = new ArrayList<>();
-      for (int i = 0; i < output.size(); i++) {
-        Attribute attribute = output.get(i);
-        columns.add(literal(row.isNullAt(i) ? null : row.get(i, attribute.dataType()), attribute.dataType()) + " AS "
-            + column(attribute));
-      }
-      selects.add("SELECT " + (columns.isEmpty() ? "1 AS c_none" : String.join(", ", columns)));
+    List<String> names = new ArrayList<>();
+    List<String> casts = new ArrayList<>();
+    for (Attribute attribute : output) {
+      names.add(column(attribute));
+      casts.add("CAST(" + column(attribute) + " AS " + type(attribute.dataType()) + ") AS " + column(attribute));
     }
-    if (selects.isEmpty()) {
+    if (rows.length == 0 || output.isEmpty()) {
       List<String> columns = new ArrayList<>();
       for (Attribute attribute : output) {
         columns.add(literal(null, attribute.dataType()) + " AS " + column(attribute));
       }
-      return "SELECT " + (columns.isEmpty() ? "1 AS c_none" : String.join(", ", columns)) + " WHERE false";
+      return "SELECT " + (columns.isEmpty() ? "1 AS c_none" : String.join(", ", columns))
+          + (rows.length == 0 ? " WHERE false" : " FROM range(" + rows.length + ")");
     }
-    return String.join(" UNION ALL ", selects);
+    // One VALUES list, not a UNION of one-row SELECTs: DuckDB would run each as a pipeline of its
+    // own and write a file for each.
+    List<String> tuples = new ArrayList<>();
+    for (InternalRow row : rows) {
+      List<String> values = new ArrayList<>();
+      for (int i = 0; i < output.size(); i++) {
+        Attribute attribute = output.get(i);
+        values.add(literal(row.isNullAt(i) ? null : row.get(i, attribute.dataType()), attribute.dataType()));
+      }
+      tuples.add("(" + String.join(", ", values) + ")");
+    }
+    return "SELECT " + String.join(", ", casts) + " FROM (VALUES " + String.join(", ", tuples) + ") " + alias()
+        + "(" + String.join(", ", names) + ")";
   }
+
 
   // ---- expressions ----
 
