@@ -9,10 +9,14 @@ import static java.util.Objects.requireNonNull;
  * @param to the high mark the load reads up to, as PostgreSQL's text; null for a full load
  * @param keyRange how the engine splits the read, or null to read in one range
  * @param parallelism how many ranges to read at once
+ * @param copyColumns the query's columns as a binary COPY sends them, or empty when one of them has a
+ *     type only the engine's JDBC reader reads
  */
-record PostgresLoadPlan(String query, String from, String to, KeyRange keyRange, int parallelism) {
+record PostgresLoadPlan(String query, String from, String to, KeyRange keyRange, int parallelism,
+    java.util.List<CopyColumn> copyColumns) {
   PostgresLoadPlan {
     requireNonNull(query, "query is null");
+    copyColumns = java.util.List.copyOf(copyColumns);
   }
 
   /** An integer key column and its bounds in the load. */

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.floe.core.error.FloeException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -63,8 +64,9 @@ final class PostgresPlanner {
       List<String> key = primaryKey.isEmpty() ? PostgresCatalog.primaryKey(db, table) : primaryKey;
       String splitColumn = key.size() == 1 && INTEGER_TYPES.contains(find(columns, key.get(0)).typeName())
           ? key.get(0) : null;
+      List<CopyColumn> copyColumns = copyColumns(db, selectList);
       if (!isIncremental()) {
-        return List.of(load(db, selectList, splitColumn, "TRUE", null, null));
+        return List.of(load(db, selectList, splitColumn, "TRUE", null, null, copyColumns));
       }
       PostgresColumn column = find(columns, watermark);
       List<PostgresLoadPlan> loads = new ArrayList<>();
@@ -72,7 +74,7 @@ final class PostgresPlanner {
       for (String to : boundaries(db, column, position)) {
         WatermarkWindow window = new WatermarkWindow(column.name(), column.declaredType(), from,
             from == null || !from.equals(position) ? null : lookBack, to);
-        loads.add(load(db, selectList, splitColumn, window.condition(), from, to));
+        loads.add(load(db, selectList, splitColumn, window.condition(), from, to, copyColumns));
         from = to;
       }
       return loads;
@@ -117,14 +119,22 @@ final class PostgresPlanner {
     return values;
   }
 
+  // The result's columns as PostgreSQL describes them (a describe, nothing runs), for a binary COPY.
+  private List<CopyColumn> copyColumns(Connection db, String selectList) throws SQLException {
+    try (PreparedStatement statement = db.prepareStatement("SELECT " + selectList + " FROM " + table.quoted()
+        + " WHERE FALSE")) {
+      return CopyColumn.of(statement.getMetaData()).orElse(List.of());
+    }
+  }
+
   private PostgresLoadPlan load(Connection db, String selectList, String splitColumn,
-      String condition, String from, String to) throws SQLException {
+      String condition, String from, String to, List<CopyColumn> copyColumns) throws SQLException {
     String query = "SELECT " + selectList + " FROM " + table.quoted() + " WHERE " + condition;
     PostgresLoadPlan.KeyRange range = null;
     if (splitColumn != null && parallelism > 1) {
       try (Statement statement = db.createStatement();
           ResultSet rows = statement.executeQuery("SELECT min(" + quote(splitColumn) + "), max("
-              + quote(splitColumn) + "), count(*) FROM " + table.quoted() + " WHERE " + condition)) {
+              + quote(splitColumn) + ") FROM " + table.quoted() + " WHERE " + condition)) {
         rows.next();
         long min = rows.getLong(1);
         if (!rows.wasNull()) {
@@ -132,7 +142,7 @@ final class PostgresPlanner {
         }
       }
     }
-    return new PostgresLoadPlan(query, from, to, range, parallelism);
+    return new PostgresLoadPlan(query, from, to, range, parallelism, copyColumns);
   }
 
   private PostgresColumn find(List<PostgresColumn> columns, String name) {

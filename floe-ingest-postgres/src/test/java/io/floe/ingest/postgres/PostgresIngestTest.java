@@ -27,7 +27,7 @@ class PostgresIngestTest {
   @BeforeAll
   static void createTables() {
     TestPostgres.execute(
-        "DROP TABLE IF EXISTS readings, places",
+        "DROP TABLE IF EXISTS readings, places, flat",
         "DROP TYPE IF EXISTS meter_kind",
         "CREATE TYPE meter_kind AS ENUM ('electric', 'gas')",
         "CREATE TABLE readings (id bigint PRIMARY KEY, meter uuid NOT NULL, kind meter_kind,"
@@ -38,7 +38,20 @@ class PostgresIngestTest {
             + " + g * interval '1 minute', TIMESTAMP '2026-01-01 00:00:00' + g * interval '1 minute',"
             + " DATE '2026-01-01', jsonb_build_object('g', g), ARRAY['a', 'b'], '\\x0102'::bytea,"
             + " 'row ' || g FROM generate_series(1, 100) g",
-        "CREATE TABLE places (id int PRIMARY KEY, spot point)");
+        "CREATE TABLE places (id int PRIMARY KEY, spot point)",
+        // Every type the binary COPY reader decodes, and the ones the select list casts to text.
+        "CREATE TABLE flat (id serial PRIMARY KEY, small int2, big int8, ok bool, ratio float4, score float8,"
+            + " kwh numeric(12,3), wide numeric(30,10), raw numeric, name varchar(20), code char(4),"
+            + " doc text, day date, taken_at timestamptz, local_at timestamp, payload bytea, meter uuid,"
+            + " kind meter_kind, attrs jsonb, rel oid, seq bigserial)",
+        "INSERT INTO flat SELECT g, (g % 300 - 150)::int2, g * 10000000000, g % 3 = 0, g / 7.0, g / 3.0,"
+            + " (g - 50) * 1.125, (g - 50) * 12345678901234567.0123456789, g * 1.000001, 'name ' || g,"
+            + " 'c' || (g % 10), repeat('é', g % 5), DATE '1999-12-30' + g, TIMESTAMPTZ"
+            + " '1999-12-31 23:59:59.999999+00' + g * interval '1 hour', TIMESTAMP '2026-01-01 00:00:00'"
+            + " + g * interval '1 second', '\\x00ff'::bytea, md5(g::text)::uuid, CASE WHEN g % 2 = 0"
+            + " THEN 'gas' ELSE 'electric' END::meter_kind, jsonb_build_object('g', g), g FROM"
+            + " generate_series(1, 100) g",
+        "INSERT INTO flat (id) VALUES (101)");
   }
 
   @AfterEach
@@ -73,6 +86,35 @@ class PostgresIngestTest {
     // A full load re-reads the table and upserts: a second run changes no row count.
     fixture.ingest("readings");
     assertThat(fixture.value("SELECT count(*) FROM bronze.readings")).isEqualTo(100L);
+  }
+
+  @Test
+  void theBinaryCopyReaderMakesTheSameTableAsSparksJdbcReader() {
+    // Unpartitioned: the connector's binary COPY into DuckDB. Partitioned: Spark's JDBC reader.
+    fixture = new IngestFixture(projectDir, "  by_copy:\n    type: postgres\n    url: " + TestPostgres.url()
+        + "\n    table: flat\n    watermark: id\n  by_jdbc:\n    type: postgres\n    url: " + TestPostgres.url()
+        + "\n    table: flat\n    watermark: id\n    partition-by: [bucket(2, id)]\n", null);
+    fixture.ingest("by_copy", "by_jdbc");
+
+    org.apache.iceberg.Table copied = fixture.engine().table("bronze.by_copy");
+    org.apache.iceberg.Table read = fixture.engine().table("bronze.by_jdbc");
+    assertThat(read.spec().isPartitioned()).isTrue();
+    assertThat(copied.spec().isUnpartitioned()).isTrue();
+    assertThat(copied.schema().asStruct()).isEqualTo(read.schema().asStruct());
+    assertThat(copied.currentSnapshot().summary()).doesNotContainKey("spark.app.id");
+    assertThat(read.currentSnapshot().summary()).containsKey("spark.app.id");
+    String columns = copied.schema().columns().stream().map(Types.NestedField::name)
+        .filter(name -> !name.startsWith("_")).map(name -> name.equals("payload") ? "hex(payload)" : name)
+        .collect(Collectors.joining(", "));
+    List<List<Object>> expected = fixture.rows("SELECT " + columns + " FROM bronze.by_jdbc ORDER BY id");
+    assertThat(expected).hasSize(101);
+    assertThat(fixture.rows("SELECT " + columns + " FROM bronze.by_copy ORDER BY id")).isEqualTo(expected);
+    List<Object> row = fixture.rows("SELECT wide, taken_at, day, code, doc FROM bronze.by_copy WHERE id = 1").get(0);
+    assertThat(row.get(0)).isEqualTo(new BigDecimal("-604938266160493783.6049382661"));
+    assertThat(row.get(1)).isEqualTo(Instant.parse("2000-01-01T00:59:59.999999Z"));
+    assertThat(row.get(2)).isEqualTo(java.time.LocalDate.parse("1999-12-31"));
+    assertThat(row.get(3)).isEqualTo("c1  ");
+    assertThat(row.get(4)).isEqualTo("é");
   }
 
   @Test

@@ -93,6 +93,10 @@ public final class BronzeWriter {
     if (DuckDbRowWriter.applies(definition, batch, table)) {
       return new DuckDbRowWriter(engine, this).write(definition, batch, before, rejectsBefore, rowsBefore, table);
     }
+    Batch inProcess = inProcessRows(batch);
+    if (inProcess != null && DuckDbRowWriter.applies(definition, inProcess, table)) {
+      return new DuckDbRowWriter(engine, this).write(definition, inProcess, before, rejectsBefore, rowsBefore, table);
+    }
     ParsedBatch parsed = reader.read(batch, table == null ? Map.of() : dataTypes(table));
     if (batch.input() instanceof QueryInput && definition.mode() == WriteMode.APPEND) {
       return appendTyped(definition, batch, before, table, parsed, now);
@@ -125,6 +129,16 @@ public final class BronzeWriter {
     } finally {
       rows.unpersist();
     }
+  }
+
+  // A query the connector also reads itself (PostgreSQL's binary COPY), as a batch of those rows; null
+  // when it offers no such reader, or on a cluster, where the executors read the query's key ranges.
+  private Batch inProcessRows(Batch batch) {
+    if (!(batch.input() instanceof QueryInput query) || query.inProcess().isEmpty()
+        || !engine.session().sparkContext().isLocal()) {
+      return null;
+    }
+    return new Batch(batch.id(), query.inProcess().get(), batch.after(), batch.bytes(), batch.description());
   }
 
   // A query's rows arrive typed by the database and cannot be rejected: they stream straight into

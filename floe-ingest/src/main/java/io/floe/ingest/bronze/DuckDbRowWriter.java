@@ -134,6 +134,8 @@ final class DuckDbRowWriter {
       createRowsTable(duck, rowsTable, source);
       long written = 0;
       int files = 0;
+      long started = System.nanoTime();
+      long copying = 0;
       List<RejectedRow> rejected;
       Optional<Position> end;
       try (RowStream rows = input.open()) {
@@ -149,7 +151,9 @@ final class DuckDbRowWriter {
             written++;
             if (written % rowsPerFile == 0) {
               appender.close();
+              long copyStart = System.nanoTime();
               copy(duck, select, target, staging, files++);
+              copying += System.nanoTime() - copyStart;
               createRowsTable(duck, rowsTable, source);
               appender = appender(duck, rowsTable);
             }
@@ -161,8 +165,12 @@ final class DuckDbRowWriter {
         rejected = rows.rejected();
       }
       if (written == 0 || written % rowsPerFile != 0) {
+        long copyStart = System.nanoTime();
         copy(duck, select, target, staging, files);
+        copying += System.nanoTime() - copyStart;
       }
+      LOG.debug("Source {}: {} rows read and appended in {} ms, written as Parquet in {} ms", definition.name(),
+          written, (System.nanoTime() - started - copying) / 1_000_000, copying / 1_000_000);
       return new Staged(written, rejected, end, target);
     } finally {
       dropQuietly(duck, rowsTable);
