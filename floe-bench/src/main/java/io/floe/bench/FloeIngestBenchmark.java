@@ -53,18 +53,19 @@ final class FloeIngestBenchmark {
   }
 
   /**
-   * A Floe project in {@code projectDir} with one PostgreSQL source into bronze.readings, appending by its
-   * increasing id as the meter example does: from an empty table, a run reads the whole table.
+   * A Floe project in {@code projectDir} with a PostgreSQL source into bronze.readings, appending by its
+   * increasing id as the meter example does (from an empty table, a run reads the whole table), and the
+   * same of {@code warmUpTable} into bronze.warm_up.
    */
-  static Project postgresProject(Path projectDir, String jdbcUrl, String user, String table, String idColumn)
-      throws IOException {
-    return writeProject(projectDir, "name: bench_postgres\nsources:\n"
-        + "  readings:\n"
-        + "    type: " + POSTGRES_TYPE + "\n"
+  static Project postgresProject(Path projectDir, String jdbcUrl, String user, String table, String warmUpTable,
+      String idColumn) throws IOException {
+    String connection = "    type: " + POSTGRES_TYPE + "\n"
         + "    url: " + jdbcUrl + "\n"
         + "    user: " + user + "\n"
-        + "    table: " + table + "\n"
-        + "    watermark: " + idColumn + "\n");
+        + "    watermark: " + idColumn + "\n";
+    return writeProject(projectDir, "name: bench_postgres\nsources:\n"
+        + "  readings:\n" + connection + "    table: " + table + "\n"
+        + "  warm_up:\n" + connection + "    table: " + warmUpTable + "\n");
   }
 
   /** Drops every bronze table of the project (with its files), so that the next run loads from the start. */
