@@ -36,6 +36,8 @@ final class PostgresCopyInput implements RowInput {
 
   private static final long EPOCH_MICROS = EPOCH_DAYS * 86_400L * 1_000_000L;
 
+  private static final long[] POWERS_OF_TEN = java.util.stream.LongStream.iterate(1, p -> p * 10).limit(19).toArray();
+
   private final String source;
   private final PostgresConnection connection;
   private final String query;
@@ -89,7 +91,7 @@ final class PostgresCopyInput implements RowInput {
     Rows(Connection db, PGCopyInputStream copy) {
       this.db = db;
       this.copy = copy;
-      this.in = new CopyBytes(copy);
+      this.in = new CopyBytes(copy::readFromCopy);
       try {
         byte[] signature = in.readNBytes(SIGNATURE.length);
         if (!Arrays.equals(signature, SIGNATURE)) {
@@ -181,10 +183,16 @@ final class PostgresCopyInput implements RowInput {
               .add(BigInteger.valueOf(digit));
         }
       }
+      // The digits' integer times 10^exponent is the value in units of the column's scale: exact, as a
+      // value of a numeric(p,s) column has at most s digits after the point.
+      int exponent = 4 * (weight - digits + 1) + column.scale();
+      if (large == null && exponent >= -18 && exponent <= 18
+          && (exponent <= 0 || small <= Long.MAX_VALUE / POWERS_OF_TEN[exponent])) {
+        long unscaled = exponent <= 0 ? small / POWERS_OF_TEN[-exponent] : small * POWERS_OF_TEN[exponent];
+        return BigDecimal.valueOf(sign == 0x4000 ? -unscaled : unscaled, column.scale());
+      }
       BigDecimal value = (large == null ? BigDecimal.valueOf(small) : new BigDecimal(large))
-          .scaleByPowerOfTen(4 * (weight - digits + 1));
-      // Exact: a value of a numeric(p,s) column has at most s digits after the point.
-      value = value.setScale(column.scale(), RoundingMode.UNNECESSARY);
+          .scaleByPowerOfTen(exponent - column.scale()).setScale(column.scale(), RoundingMode.UNNECESSARY);
       return sign == 0x4000 ? value.negate() : value;
     }
 
@@ -226,13 +234,19 @@ final class PostgresCopyInput implements RowInput {
    * in place: big-endian numbers without a stream's per-byte calls, and values that straddle two
    * messages assembled.
    */
-  private static final class CopyBytes {
-    private final PGCopyInputStream copy;
+  static final class CopyBytes {
+    private final Messages copy;
     private byte[] chunk = new byte[0];
     private int position;
 
-    CopyBytes(PGCopyInputStream copy) {
+    CopyBytes(Messages copy) {
       this.copy = copy;
+    }
+
+    /** The COPY's messages in order; null after the last. */
+    @FunctionalInterface
+    interface Messages {
+      byte[] readFromCopy() throws SQLException;
     }
 
     short readShort() throws IOException, SQLException {
@@ -270,27 +284,24 @@ final class PostgresCopyInput implements RowInput {
       return at;
     }
 
-    // The current message when it holds the next length bytes; else they are gathered from the next
-    // messages into one array that becomes the current one.
+    // The current message when it holds the next length bytes, else the next message (PostgreSQL
+    // sends one per row); a value split across messages is gathered into one array.
     private byte[] ensure(int length) throws IOException, SQLException {
-      if (chunk.length - position >= length) {
-        return chunk;
-      }
-      byte[] gathered = Arrays.copyOfRange(chunk, position, position + Math.max(length, chunk.length - position));
-      int have = chunk.length - position;
-      while (have < length) {
+      while (chunk.length - position < length) {
         byte[] next = copy.readFromCopy();
         if (next == null) {
           throw new EOFException();
         }
-        if (have + next.length > gathered.length) {
-          gathered = Arrays.copyOf(gathered, have + next.length);
+        int left = chunk.length - position;
+        if (left == 0) {
+          chunk = next;
+        } else {
+          byte[] joined = Arrays.copyOfRange(chunk, position, position + left + next.length);
+          System.arraycopy(next, 0, joined, left, next.length);
+          chunk = joined;
         }
-        System.arraycopy(next, 0, gathered, have, next.length);
-        have += next.length;
+        position = 0;
       }
-      chunk = Arrays.copyOf(gathered, have);
-      position = 0;
       return chunk;
     }
   }
