@@ -118,6 +118,38 @@ class PostgresIngestTest {
   }
 
   @Test
+  void twoIngestsAtOnceLoadEachRowOnce() throws Exception {
+    // Two writers of one source, started together: the position is checked inside the commit, so
+    // the slower one commits nothing or stops with a conflict, and no row lands twice.
+    fixture = new IngestFixture(projectDir, source("flat", "watermark: id"), null);
+    fixture.engine(); // started once, before the writers
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<List<SourceRun>>> runs = List.of(1, 2).stream()
+          .map(i -> pool.submit(() -> {
+            start.await();
+            return fixture.ingest("flat");
+          })).toList();
+      start.countDown();
+      long written = 0;
+      for (java.util.concurrent.Future<List<SourceRun>> run : runs) {
+        try {
+          written += run.get().get(0).rowsWritten();
+        } catch (java.util.concurrent.ExecutionException e) {
+          assertThat(e.getCause()).isInstanceOf(FloeException.class);
+          assertThat(((FloeException) e.getCause()).category()).isEqualTo(ErrorCategory.CONFLICT);
+        }
+      }
+      assertThat(written).isEqualTo(101);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(fixture.rows("SELECT count(*), count(DISTINCT id) FROM bronze.flat").get(0)).containsExactly(101L, 101L);
+    assertThat(fixture.ingest("flat").get(0).rowsWritten()).isZero();
+  }
+
+  @Test
   void lookBackRereadsLateRowsAndUpsertsThem() {
     fixture = new IngestFixture(projectDir, source("readings",
         "watermark: taken_at\n    look-back: 10 minutes\n    mode: upsert\n    primary-key: [id]"), null);
