@@ -8,6 +8,7 @@ import io.floe.ingest.spi.FileFormat;
 import io.floe.ingest.spi.FileInput;
 import io.floe.ingest.spi.Position;
 import io.floe.ingest.spi.QueryInput;
+import io.floe.ingest.spi.RowInput;
 import io.floe.ingest.spi.SourceDefinition;
 import io.floe.ingest.spi.WriteMode;
 import io.floe.spark.FloeEngine;
@@ -90,12 +91,10 @@ public final class BronzeWriter {
       return new DuckDbCsvWriter(engine, this).write(definition, batch, before, rejectsBefore, rowsBefore, table,
           table == null ? Map.of() : dataTypes(table));
     }
-    if (DuckDbRowWriter.applies(definition, batch, table)) {
-      return new DuckDbRowWriter(engine, this).write(definition, batch, before, rejectsBefore, rowsBefore, table);
-    }
-    Batch inProcess = inProcessRows(batch);
-    if (inProcess != null && DuckDbRowWriter.applies(definition, inProcess, table)) {
-      return new DuckDbRowWriter(engine, this).write(definition, inProcess, before, rejectsBefore, rowsBefore, table);
+    Batch handedOver = asRows(batch);
+    if (handedOver != null && DuckDbRowWriter.applies(definition, handedOver, table)) {
+      return new DuckDbRowWriter(engine, this).write(definition, handedOver, before, rejectsBefore, rowsBefore,
+          table);
     }
     ParsedBatch parsed = reader.read(batch, table == null ? Map.of() : dataTypes(table));
     if (batch.input() instanceof QueryInput && definition.mode() == WriteMode.APPEND) {
@@ -131,9 +130,13 @@ public final class BronzeWriter {
     }
   }
 
-  // A query the connector also reads itself (PostgreSQL's binary COPY), as a batch of those rows; null
-  // when it offers no such reader, or on a cluster, where the executors read the query's key ranges.
-  private Batch inProcessRows(Batch batch) {
+  // The batch as rows the connector hands over: its own rows, or a query the connector also reads
+  // itself (PostgreSQL's binary COPY); null for files, and for a query with no such reader or on a
+  // cluster, where the executors read the query's key ranges.
+  private Batch asRows(Batch batch) {
+    if (batch.input() instanceof RowInput) {
+      return batch;
+    }
     if (!(batch.input() instanceof QueryInput query) || query.inProcess().isEmpty()
         || !engine.session().sparkContext().isLocal()) {
       return null;
