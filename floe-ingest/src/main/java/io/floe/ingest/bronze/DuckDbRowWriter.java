@@ -151,9 +151,7 @@ final class DuckDbRowWriter {
             written++;
             if (written % rowsPerFile == 0) {
               appender.close();
-              long copyStart = System.nanoTime();
-              copy(duck, select, target, staging, files++);
-              copying += System.nanoTime() - copyStart;
+              copying += copy(duck, select, target, staging, files++);
               createRowsTable(duck, rowsTable, source);
               appender = appender(duck, rowsTable);
             }
@@ -165,9 +163,7 @@ final class DuckDbRowWriter {
         rejected = rows.rejected();
       }
       if (written == 0 || written % rowsPerFile != 0) {
-        long copyStart = System.nanoTime();
-        copy(duck, select, target, staging, files);
-        copying += System.nanoTime() - copyStart;
+        copying += copy(duck, select, target, staging, files);
       }
       LOG.debug("Source {}: {} rows read and appended in {} ms, written as Parquet in {} ms", definition.name(),
           written, (System.nanoTime() - started - copying) / 1_000_000, copying / 1_000_000);
@@ -223,12 +219,14 @@ final class DuckDbRowWriter {
     }
   }
 
-  // Up to rowsPerFile rows: one file (rows-N.parquet), written by one thread.
-  private static void copy(Connection duck, String query, TargetSchema target, Path staging, int number)
+  // Up to rowsPerFile rows: one file (rows-N.parquet), written by one thread; returns the nanoseconds it took.
+  private static long copy(Connection duck, String query, TargetSchema target, Path staging, int number)
       throws SQLException {
+    long start = System.nanoTime();
     try (Statement statement = duck.createStatement()) {
       Files.createDirectories(staging);
       statement.execute(DuckDbCsvWriter.copyToOneParquetFile(query, target, staging, "rows-" + number + ".parquet"));
+      return System.nanoTime() - start;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create the staging directory " + staging, e);
     }
