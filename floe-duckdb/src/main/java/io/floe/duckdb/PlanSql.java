@@ -477,7 +477,6 @@ final class PlanSql {
         + "(" + String.join(", ", names) + ")";
   }
 
-
   // ---- expressions ----
 
   private String named(NamedExpression expression) throws Unsupported {

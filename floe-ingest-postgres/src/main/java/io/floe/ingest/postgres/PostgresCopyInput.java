@@ -148,7 +148,7 @@ final class PostgresCopyInput implements RowInput {
 
     private Object value(CopyColumn column, int length) throws IOException, SQLException {
       return switch (column.wire()) {
-        case BOOL -> in.readNBytes(1)[0] != 0;
+        case BOOL -> in.readByte() != 0;
         case INT2 -> (int) in.readShort();
         case INT4 -> in.readInt();
         case INT8 -> in.readLong();
@@ -247,6 +247,11 @@ final class PostgresCopyInput implements RowInput {
     @FunctionalInterface
     interface Messages {
       byte[] readFromCopy() throws SQLException;
+    }
+
+    byte readByte() throws IOException, SQLException {
+      byte[] bytes = ensure(1);
+      return bytes[advance(1)];
     }
 
     short readShort() throws IOException, SQLException {

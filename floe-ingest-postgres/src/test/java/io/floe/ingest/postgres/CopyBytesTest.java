@@ -26,6 +26,7 @@ class CopyBytesTest {
     out.writeInt(text.length);
     out.write(text);
     out.writeShort(7);
+    out.writeByte(1);
     byte[] all = bytes.toByteArray();
 
     for (int size = 1; size <= all.length; size++) {
@@ -35,6 +36,7 @@ class CopyBytesTest {
       assertThat(in.readLong()).isEqualTo(-5_000_000_000L);
       assertThat(in.readText(in.readInt())).isEqualTo("häßlich, 電気");
       assertThat(in.readNBytes(2)).containsExactly(0, 7);
+      assertThat(in.readByte()).isEqualTo((byte) 1);
       assertThatThrownBy(in::readShort).isInstanceOf(EOFException.class);
     }
   }
