@@ -5,9 +5,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.ByteType;
@@ -68,31 +70,43 @@ final class DuckDbTypes {
     throw new IllegalArgumentException("Cannot map type " + type.simpleString() + " to DuckDB");
   }
 
-  /** The types DuckDB's sniffer reads in the result of {@code query}, as engine types. */
+  /**
+   * The types DuckDB's sniffer reads in the result of {@code query}, as engine types. Describing the
+   * query only sniffs; the rows are read (once, for every column at once) only when a whole-number
+   * column may be narrowed to an int.
+   */
   static Map<String, DataType> sniff(Connection duck, String query) throws SQLException {
     Map<String, DataType> types = new LinkedHashMap<>();
-    try (Statement statement = duck.createStatement();
-        ResultSet columns = statement.executeQuery("DESCRIBE SELECT * FROM " + query + " sample")) {
-      while (columns.next()) {
-        types.put(columns.getString("column_name"), fromDuckDb(columns.getString("column_type")));
+    try (Statement statement = duck.createStatement()) {
+      try (ResultSet columns = statement.executeQuery("DESCRIBE SELECT * FROM " + query + " sample")) {
+        while (columns.next()) {
+          types.put(columns.getString("column_name"), fromDuckDb(columns.getString("column_type")));
+        }
       }
-    }
-    // Like the Spark path's inference, a whole number that fits is an int, not a bigint.
-    for (Map.Entry<String, DataType> entry : types.entrySet()) {
-      if (entry.getValue() instanceof LongType && fitsInt(duck, query, entry.getKey())) {
-        entry.setValue(DataTypes.IntegerType);
-      }
+      narrowToInt(statement, query, types);
     }
     return types;
   }
 
-  private static boolean fitsInt(Connection duck, String query, String column) throws SQLException {
-    String name = identifier(column);
-    try (Statement statement = duck.createStatement();
-        ResultSet range = statement.executeQuery("SELECT coalesce(min(" + name + ") >= " + Integer.MIN_VALUE
-            + " AND max(" + name + ") <= " + Integer.MAX_VALUE + ", true) FROM " + query + " sample")) {
+  // Like the Spark path's inference, a whole number that fits is an int, not a bigint.
+  private static void narrowToInt(Statement statement, String query, Map<String, DataType> types)
+      throws SQLException {
+    List<String> longs = types.entrySet().stream().filter(entry -> entry.getValue() instanceof LongType)
+        .map(Map.Entry::getKey).toList();
+    if (longs.isEmpty()) {
+      return;
+    }
+    String fits = longs.stream().map(DuckDbTypes::identifier)
+        .map(name -> "coalesce(min(" + name + ") >= " + Integer.MIN_VALUE + " AND max(" + name + ") <= "
+            + Integer.MAX_VALUE + ", true)")
+        .collect(Collectors.joining(", "));
+    try (ResultSet range = statement.executeQuery("SELECT " + fits + " FROM " + query + " sample")) {
       range.next();
-      return range.getBoolean(1);
+      for (int i = 0; i < longs.size(); i++) {
+        if (range.getBoolean(i + 1)) {
+          types.put(longs.get(i), DataTypes.IntegerType);
+        }
+      }
     }
   }
 
