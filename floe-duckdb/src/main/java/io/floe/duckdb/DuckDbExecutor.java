@@ -47,6 +47,12 @@ public final class DuckDbExecutor implements LocalExecutor {
   private static final Logger LOG = LoggerFactory.getLogger(DuckDbExecutor.class);
   private static final long MEMORY_LIMIT_MB = Math.max(512, ((com.sun.management.OperatingSystemMXBean)
       java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize() / 4 / (1024 * 1024));
+  // Where the database spills what its memory limit does not hold: one directory per JVM, removed at exit.
+  private static final Path SPILL = Path.of(System.getProperty("java.io.tmpdir"),
+      "floe-duckdb-spill-" + ProcessHandle.current().pid());
+
+  // The database behind open(): opened on first use, kept for the JVM's life.
+  private static org.duckdb.DuckDBConnection database;
 
   @Override
   public Optional<List<DataFile>> write(FloeEngine engine, Dataset<Row> rows, Table table, String description) {
@@ -61,8 +67,8 @@ public final class DuckDbExecutor implements LocalExecutor {
       return Optional.empty();
     }
     Path staging = engine.project().stateDir().resolve("staging").resolve("duckdb-" + UUID.randomUUID());
-    try (Connection duck = open(engine, prepared.get(), staging); Statement statement = duck.createStatement()) {
-      statement.execute("SET preserve_insertion_order = false");
+    try (Connection duck = open(engine, prepared.get()); Statement statement = duck.createStatement()) {
+      statement.execute("SET SESSION preserve_insertion_order = false");
       Files.createDirectories(staging);
       statement.execute("COPY (" + prepared.get().sql() + ") TO " + text(staging.resolve("out").toString())
           + " (FORMAT parquet, COMPRESSION " + compression(table) + ", PER_THREAD_OUTPUT true,"
@@ -95,8 +101,7 @@ public final class DuckDbExecutor implements LocalExecutor {
       }
       types.add(field.dataType());
     }
-    Path staging = engine.project().stateDir().resolve("staging").resolve("duckdb-" + UUID.randomUUID());
-    try (Connection duck = open(engine, prepared.get(), staging); Statement statement = duck.createStatement();
+    try (Connection duck = open(engine, prepared.get()); Statement statement = duck.createStatement();
         ResultSet result = statement.executeQuery("SELECT * FROM (" + prepared.get().sql() + ") LIMIT "
             + ((long) maxRows + 1))) {
       List<List<Object>> collected = new ArrayList<>();
@@ -111,8 +116,6 @@ public final class DuckDbExecutor implements LocalExecutor {
       return Optional.of(collected);
     } catch (SQLException e) {
       return declined(description, prepared.get(), e);
-    } finally {
-      StagedFiles.deleteQuietly(staging);
     }
   }
 
@@ -190,8 +193,8 @@ public final class DuckDbExecutor implements LocalExecutor {
     Path staging = engine.project().stateDir().resolve("staging").resolve("duckdb-" + UUID.randomUUID());
     List<DataFile> moved = new ArrayList<>();
     List<DeleteFile> movedDeletes = new ArrayList<>();
-    try (Connection duck = open(engine, prepared.get(), staging); Statement statement = duck.createStatement()) {
-      statement.execute("SET preserve_insertion_order = false");
+    try (Connection duck = open(engine, prepared.get()); Statement statement = duck.createStatement()) {
+      statement.execute("SET SESSION preserve_insertion_order = false");
       Files.createDirectories(staging);
       LOG.debug("{}: open at {} ms", description, (System.nanoTime() - start) / 1_000_000);
       statement.execute("CREATE TEMP TABLE floe_new AS SELECT *, row_number() OVER () AS floe_row FROM ("
@@ -245,7 +248,7 @@ public final class DuckDbExecutor implements LocalExecutor {
       if (!hitFiles.isEmpty() && positionDeletes) {
         // One position delete file, sorted by file and position as the spec requires, naming each
         // data file by the location its manifest records.
-        statement.execute("SET preserve_insertion_order = true");
+        statement.execute("SET SESSION preserve_insertion_order = true");
         statement.execute("CREATE TEMP TABLE floe_paths (floe_file BIGINT, file_path VARCHAR)");
         try (java.sql.PreparedStatement insert = duck.prepareStatement("INSERT INTO floe_paths VALUES (?, ?)")) {
           for (long file : hitFiles) {
@@ -341,7 +344,7 @@ public final class DuckDbExecutor implements LocalExecutor {
       PlanSql.Compiled compiled = PlanSql.compile(rows.queryExecution().optimizedPlan());
       List<String> views = new ArrayList<>();
       for (PlanSql.Scan scan : compiled.scans()) {
-        views.add("CREATE VIEW " + scan.view() + " AS " + Scan.of(scan).select());
+        views.add("CREATE TEMPORARY VIEW " + scan.view() + " AS " + Scan.of(scan).select());
       }
       return Optional.of(new Prepared(compiled.sql(), views));
     } catch (PlanSql.Unsupported e) {
@@ -350,16 +353,18 @@ public final class DuckDbExecutor implements LocalExecutor {
     }
   }
 
-  // An in-memory database in Spark's session time zone, spilling under `staging`, with the query's views.
-  private static Connection open(FloeEngine engine, Prepared prepared, Path staging) throws SQLException {
-    Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+  /**
+   * A connection in Spark's session time zone, with the query's views, to the JVM's one in-memory
+   * DuckDB database. A new database per query cost about 25 ms to open and 35-130 ms more in its first
+   * query, which a build of 90 queries (models and tests) paid each time. The views, the merge's
+   * tables and the session's settings (time zone, insertion order) belong to the connection, so
+   * queries running at once do not see each other's; the threads and the memory limit are the
+   * database's, shared by them.
+   */
+  private static Connection open(FloeEngine engine, Prepared prepared) throws SQLException {
+    Connection duck = database().duplicate();
     try (Statement statement = duck.createStatement()) {
-      statement.execute("SET TimeZone = " + text(engine.session().conf().get("spark.sql.session.timeZone")));
-      statement.execute("SET threads = " + Runtime.getRuntime().availableProcessors());
-      statement.execute("SET temp_directory = " + text(staging.resolve("spill").toString()));
-      // Several models run at once, each in a database of its own, beside Spark's heap: each gets a
-      // share of the memory and spills the rest to disk (DuckDB's default is 80% of it for each).
-      statement.execute("SET memory_limit = '" + MEMORY_LIMIT_MB + "MB'");
+      statement.execute("SET SESSION TimeZone = " + text(engine.session().conf().get("spark.sql.session.timeZone")));
       for (String view : prepared.views()) {
         statement.execute(view);
       }
@@ -368,6 +373,24 @@ public final class DuckDbExecutor implements LocalExecutor {
       duck.close();
       throw e;
     }
+  }
+
+  // A thread per core, and a quarter of the machine's memory beside Spark's heap, spilling the rest.
+  private static synchronized org.duckdb.DuckDBConnection database() throws SQLException {
+    if (database == null) {
+      Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+      try (Statement statement = duck.createStatement()) {
+        statement.execute("SET threads = " + Runtime.getRuntime().availableProcessors());
+        statement.execute("SET temp_directory = " + text(SPILL.toString()));
+        statement.execute("SET memory_limit = '" + MEMORY_LIMIT_MB + "MB'");
+      } catch (SQLException e) {
+        duck.close();
+        throw e;
+      }
+      database = duck.unwrap(org.duckdb.DuckDBConnection.class);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> StagedFiles.deleteQuietly(SPILL), "floe-duckdb-spill"));
+    }
+    return database;
   }
 
   private static <T> Optional<T> declined(String description, Prepared prepared, SQLException e) {
