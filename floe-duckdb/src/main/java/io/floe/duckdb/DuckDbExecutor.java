@@ -13,7 +13,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -152,7 +154,7 @@ public final class DuckDbExecutor implements LocalExecutor {
     }
     List<LocalFile> tableFiles;
     try {
-      tableFiles = localParquetFiles(table, table.newScan().useSnapshot(snapshotId));
+      tableFiles = localParquetFiles(table, table.newScan().useSnapshot(snapshotId).includeColumnStats());
     } catch (PlanSql.Unsupported e) {
       LOG.info("{}: Spark merges it ({})", description, e.getMessage());
       return Optional.empty();
@@ -208,17 +210,17 @@ public final class DuckDbExecutor implements LocalExecutor {
           + " t JOIN floe_new s ON " + keyMatch);
       LOG.debug("{}: keys at {} ms", description, (System.nanoTime() - start) / 1_000_000);
       List<Long> metFiles = longs(statement, "SELECT DISTINCT floe_file FROM floe_keys ORDER BY 1");
-      // Copy-on-write rewrites the files met from their rows read here, so they are read once.
-      String metRows = tableRows(tableFiles, metFiles, schema);
-      if (!metFiles.isEmpty() && !positionDeletes) {
-        statement.execute("CREATE TEMP TABLE floe_old AS SELECT * FROM " + metRows);
-        metRows = "floe_old";
+      if (metFiles.isEmpty()) {
+        statement.execute("CREATE TEMP TABLE floe_met AS SELECT *, true AS floe_identical FROM floe_keys");
+      } else if (!positionDeletes) {
+        // Copy-on-write rewrites the files met from their rows read here, so they are read once.
+        statement.execute("CREATE TEMP TABLE floe_old AS SELECT * FROM " + tableRows(tableFiles, metFiles, schema));
+        statement.execute("CREATE TEMP TABLE floe_met AS SELECT k.floe_row, k.floe_file, k.floe_pos, " + identical
+            + " AS floe_identical FROM floe_keys k JOIN floe_new s ON s.floe_row = k.floe_row JOIN floe_old t"
+            + " ON t.floe_file = k.floe_file AND t.file_row_number = k.floe_pos");
+      } else {
+        compareInTwoPasses(statement, tableFiles, metFiles, table, keys, schema, flag);
       }
-      statement.execute(metFiles.isEmpty()
-          ? "CREATE TEMP TABLE floe_met AS SELECT *, true AS floe_identical FROM floe_keys"
-          : "CREATE TEMP TABLE floe_met AS SELECT k.floe_row, k.floe_file, k.floe_pos, " + identical
-              + " AS floe_identical FROM floe_keys k JOIN floe_new s ON s.floe_row = k.floe_row JOIN "
-              + metRows + " t ON t.floe_file = k.floe_file AND t.file_row_number = k.floe_pos");
       LOG.debug("{}: identical at {} ms", description, (System.nanoTime() - start) / 1_000_000);
       statement.execute("CREATE TEMP TABLE floe_changes AS SELECT * FROM floe_new WHERE NOT " + flag
           + " AND floe_row NOT IN (SELECT floe_row FROM floe_met WHERE floe_identical)"
@@ -294,6 +296,64 @@ public final class DuckDbExecutor implements LocalExecutor {
     } finally {
       StagedFiles.deleteQuietly(staging);
     }
+  }
+
+  /**
+   * Merge-on-read finds the met rows identical to their new rows (floe_met) reading as little of the
+   * met files as it can: first the non-key columns that take the least space in them (at most an
+   * eighth of their bytes, by the manifests' column sizes), then the other columns for the rows
+   * still equal. A change usually differs in a small column (a status, an amount, a column the
+   * changes add, which the files do not hold), so an update reads its wide columns only for rows
+   * that did not change. A delete is not compared: its row goes whatever it holds.
+   */
+  private static void compareInTwoPasses(Statement statement, List<LocalFile> tableFiles, List<Long> metFiles,
+      Table table, List<String> keys, List<String> schema, String flag) throws SQLException {
+    List<Types.NestedField> fields = table.schema().columns();
+    Map<Integer, Long> bytes = new HashMap<>();
+    for (long file : metFiles) {
+      Map<Integer, Long> sizes = tableFiles.get((int) file).file().columnSizes();
+      if (sizes != null) {
+        sizes.forEach((id, size) -> bytes.merge(id, size, Long::sum));
+      }
+    }
+    List<Integer> compared = new ArrayList<>();
+    for (int i = 0; i < fields.size(); i++) {
+      if (!keys.contains(fields.get(i).name())) {
+        compared.add(i);
+      }
+    }
+    compared.sort(java.util.Comparator.comparingLong(i -> bytes.getOrDefault(fields.get(i).fieldId(), 0L)));
+    long total = compared.stream().mapToLong(i -> bytes.getOrDefault(fields.get(i).fieldId(), 0L)).sum();
+    int first = 0;
+    for (long sum = 0; first < compared.size(); first++) {
+      sum += bytes.getOrDefault(fields.get(compared.get(first)).fieldId(), 0L);
+      if (first > 0 && sum > total / 8) {
+        break;
+      }
+    }
+    LOG.debug("Merge into {}: compares {} of {} columns first ({} of {} bytes in the files met)", table.name(),
+        first, compared.size(), compared.subList(0, first).stream()
+            .mapToLong(i -> bytes.getOrDefault(fields.get(i).fieldId(), 0L)).sum(), total);
+    String candidates = "SELECT k.floe_row, k.floe_file, k.floe_pos FROM floe_keys k JOIN floe_new s"
+        + " ON s.floe_row = k.floe_row AND NOT s." + flag;
+    statement.execute("CREATE TEMP TABLE floe_same AS " + candidates);
+    for (List<Integer> pass : List.of(compared.subList(0, first), compared.subList(first, compared.size()))) {
+      List<Long> files = longs(statement, "SELECT DISTINCT floe_file FROM floe_same ORDER BY 1");
+      if (pass.isEmpty() || files.isEmpty()) {
+        continue;
+      }
+      String equal = pass.stream().map(i -> PlanSql.identifier(fields.get(i).name()))
+          .map(c -> "t." + c + " IS NOT DISTINCT FROM s." + c).collect(Collectors.joining(" AND "));
+      statement.execute("CREATE TEMP TABLE floe_still AS SELECT k.floe_row, k.floe_file, k.floe_pos FROM floe_same k"
+          + " JOIN floe_new s ON s.floe_row = k.floe_row JOIN " + tableRows(tableFiles, files,
+              pass.stream().map(schema::get).toList())
+          + " t ON t.floe_file = k.floe_file AND t.file_row_number = k.floe_pos WHERE " + equal);
+      statement.execute("DROP TABLE floe_same");
+      statement.execute("ALTER TABLE floe_still RENAME TO floe_same");
+    }
+    statement.execute("CREATE TEMP TABLE floe_met AS SELECT k.floe_row, k.floe_file, k.floe_pos,"
+        + " e.floe_row IS NOT NULL AS floe_identical FROM floe_keys k LEFT JOIN floe_same e"
+        + " ON e.floe_row = k.floe_row AND e.floe_file = k.floe_file AND e.floe_pos = k.floe_pos");
   }
 
   // Rows of some of a table's files (indexes into `files`), columns by field id, with each row's
@@ -388,7 +448,13 @@ public final class DuckDbExecutor implements LocalExecutor {
         throw e;
       }
       database = duck.unwrap(org.duckdb.DuckDBConnection.class);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> StagedFiles.deleteQuietly(SPILL), "floe-duckdb-spill"));
+      try {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> StagedFiles.deleteQuietly(SPILL), "floe-duckdb-spill"));
+      } catch (IllegalStateException exiting) {
+        // First used while the JVM exits (a cancelled run's last model): what it spills stays in the
+        // temporary directory, and the query still runs.
+        LOG.debug("Cannot remove {} at exit: the JVM is already exiting", SPILL, exiting);
+      }
     }
     return database;
   }

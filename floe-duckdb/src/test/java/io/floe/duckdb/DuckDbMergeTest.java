@@ -154,6 +154,32 @@ class DuckDbMergeTest {
     assertSameRows("silver.mor_target", "silver.expected_mor");
   }
 
+  @Test
+  void aMergeOnReadMergeLeavesOutIdenticalRowsWhicheverColumnTellsThemApart() {
+    // A wide column (most of the files' bytes), compared only for the rows equal in the narrow ones.
+    sql("CREATE TABLE silver.mor_wide (id INT, note STRING, amount DECIMAL(10,2), op STRING) USING iceberg"
+        + " TBLPROPERTIES ('format-version' = '2', 'write.merge.mode' = 'merge-on-read')");
+    sql("INSERT INTO silver.mor_wide SELECT CAST(id AS INT), repeat(md5(CAST(id AS STRING)), 8),"
+        + " CASE WHEN id % 97 = 0 THEN NULL ELSE CAST(id * 1.25 AS DECIMAL(10,2)) END, 'I' FROM range(0, 2000)");
+    sql("CREATE TABLE silver.expected_wide USING iceberg AS SELECT * FROM silver.mor_wide");
+    sql("CREATE TABLE silver.wide_changes USING iceberg AS"
+        + " SELECT id, note, amount, 'U' AS op FROM silver.mor_wide WHERE id < 10" // a narrow column differs
+        + " UNION ALL SELECT id, concat(note, '!'), amount, op FROM silver.mor_wide WHERE id BETWEEN 10 AND 19"
+        + " UNION ALL SELECT id, note, amount, op FROM silver.mor_wide WHERE id BETWEEN 90 AND 99" // identical
+        + " UNION ALL SELECT id, note, NULL, op FROM silver.mor_wide WHERE id = 150" // an amount becomes NULL
+        + " UNION ALL SELECT id, note, amount, 'D' FROM silver.mor_wide WHERE id BETWEEN 1500 AND 1504"
+        + " UNION ALL SELECT 9000, 'new', NULL, 'I'");
+    sql(String.format(MERGE_INTO_SPARK, "silver.expected_wide", "SELECT * FROM silver.wide_changes"));
+
+    merge("silver.mor_wide", "SELECT * FROM silver.wide_changes");
+
+    // The identical rows (one with a NULL amount) are left out; every other met row is deleted by position.
+    assertThat(engine.table("silver.mor_wide").currentSnapshot().summary()).doesNotContainKey("spark.app.id")
+        .containsEntry("added-position-deletes", String.valueOf(10 + 10 + 1 + 5))
+        .containsEntry("added-records", String.valueOf(10 + 10 + 1 + 1));
+    assertSameRows("silver.mor_wide", "silver.expected_wide");
+  }
+
   private void assertSameRows(String table, String expected) {
     assertThat(count("SELECT * FROM " + table + " EXCEPT ALL SELECT * FROM " + expected)).isZero();
     assertThat(count("SELECT * FROM " + expected + " EXCEPT ALL SELECT * FROM " + table)).isZero();

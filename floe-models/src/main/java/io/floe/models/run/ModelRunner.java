@@ -288,6 +288,11 @@ public final class ModelRunner {
       LOG.debug("Model {} failed", model.name(), e);
       return new ModelResult(model.name(), model.table(), Status.ERROR, 0, (System.nanoTime() - start) / 1_000_000,
           Optional.empty(), "Cannot run model " + model.name() + " (" + model.path() + "): " + e.getMessage());
+    } catch (RuntimeException e) {
+      // An unexpected failure (a defect, the JVM exiting) leaves nothing of the model behind either.
+      failed.add(model.name());
+      discardFailed(model, branch, existed, e);
+      throw e;
     }
   }
 
@@ -312,7 +317,7 @@ public final class ModelRunner {
 
   // A model that failed leaves nothing behind: its branch goes, and a table it created (main never
   // had it) is dropped. A failure here is added to the model's, not thrown over it.
-  private void discardFailed(Model model, String branch, boolean existed, FloeException failure) {
+  private void discardFailed(Model model, String branch, boolean existed, RuntimeException failure) {
     try {
       if (engine.icebergCatalog().tableExists(TableIdentifier.parse(model.table()))) {
         RunBranch.discard(engine, model.table(), existed ? branch : "", !existed);
