@@ -61,9 +61,19 @@ final class PostgresCopyInput implements RowInput {
     try {
       PGCopyInputStream copy = new PGCopyInputStream(db.unwrap(PGConnection.class),
           "COPY (" + query + ") TO STDOUT (FORMAT binary)");
-      return new PrefetchedRows(new Rows(db, copy), "floe-copy-" + source);
+      return new PrefetchedRows(new Rows(db, copy), "floe-copy-" + source, () -> cancel(db));
     } catch (SQLException e) {
       closeAfterFailure(db, e);
+      throw readError(e);
+    }
+  }
+
+  // PostgreSQL's cancel request, sent on a connection of its own: the server ends the COPY with an
+  // error, which ends a read waiting on it.
+  private void cancel(Connection db) {
+    try {
+      db.unwrap(org.postgresql.core.BaseConnection.class).cancelQuery();
+    } catch (SQLException e) {
       throw readError(e);
     }
   }

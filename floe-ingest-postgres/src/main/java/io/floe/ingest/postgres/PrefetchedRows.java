@@ -22,8 +22,11 @@ final class PrefetchedRows implements RowStream {
   private static final int CHUNK_ROWS = 1_024;
   private static final int CHUNKS_AHEAD = 32;
   private static final Object[][] END = new Object[0][];
+  // How long a close waits for the reader to finish its row before it cancels the server's work.
+  private static final long CANCEL_AFTER_MILLIS = 1_000;
 
   private final RowStream rows;
+  private final Runnable cancel;
   private final BlockingQueue<Object[][]> chunks = new ArrayBlockingQueue<>(CHUNKS_AHEAD);
   private final Thread reader;
   private volatile boolean closed;
@@ -32,8 +35,13 @@ final class PrefetchedRows implements RowStream {
   private int index;
   private boolean ended;
 
-  PrefetchedRows(RowStream rows, String threadName) {
+  /**
+   * @param cancel stops the server sending rows, from another thread, so that a read waiting on it
+   *     ends (with an error the closed stream ignores)
+   */
+  PrefetchedRows(RowStream rows, String threadName, Runnable cancel) {
     this.rows = requireNonNull(rows, "rows is null");
+    this.cancel = requireNonNull(cancel, "cancel is null");
     this.reader = new Thread(this::readAll, threadName);
     reader.setDaemon(true);
     reader.start();
@@ -121,12 +129,19 @@ final class PrefetchedRows implements RowStream {
     return rows.rejected();
   }
 
-  // The reader stops after the row it is reading; the rows are closed on this thread once it has.
+  // The reader stops after the row it is reading. One still waiting for the server a second later
+  // (a server that stalls, or holds the rows behind a lock) has the server's work cancelled instead of
+  // waiting as long as the socket would (by default for ever). The rows are closed on this thread
+  // once the reader has stopped.
   @Override
   public void close() {
     closed = true;
     try {
-      reader.join();
+      reader.join(CANCEL_AFTER_MILLIS);
+      if (reader.isAlive()) {
+        cancel.run();
+        reader.join();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
