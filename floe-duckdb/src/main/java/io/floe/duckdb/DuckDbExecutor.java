@@ -316,24 +316,27 @@ public final class DuckDbExecutor implements LocalExecutor {
         sizes.forEach((id, size) -> bytes.merge(id, size, Long::sum));
       }
     }
+    // Each column's bytes in the met files, by its index in the schema (0 when the files do not hold it).
+    long[] size = new long[fields.size()];
     List<Integer> compared = new ArrayList<>();
     for (int i = 0; i < fields.size(); i++) {
+      size[i] = bytes.getOrDefault(fields.get(i).fieldId(), 0L);
       if (!keys.contains(fields.get(i).name())) {
         compared.add(i);
       }
     }
-    compared.sort(java.util.Comparator.comparingLong(i -> bytes.getOrDefault(fields.get(i).fieldId(), 0L)));
-    long total = compared.stream().mapToLong(i -> bytes.getOrDefault(fields.get(i).fieldId(), 0L)).sum();
+    compared.sort(java.util.Comparator.comparingLong(i -> size[i]));
+    long total = compared.stream().mapToLong(i -> size[i]).sum();
     int first = 0;
-    for (long sum = 0; first < compared.size(); first++) {
-      sum += bytes.getOrDefault(fields.get(compared.get(first)).fieldId(), 0L);
-      if (first > 0 && sum > total / 8) {
+    long sum = 0;
+    for (; first < compared.size(); first++) {
+      if (first > 0 && sum + size[compared.get(first)] > total / 8) {
         break;
       }
+      sum += size[compared.get(first)];
     }
     LOG.debug("Merge into {}: compares {} of {} columns first ({} of {} bytes in the files met)", table.name(),
-        first, compared.size(), compared.subList(0, first).stream()
-            .mapToLong(i -> bytes.getOrDefault(fields.get(i).fieldId(), 0L)).sum(), total);
+        first, compared.size(), sum, total);
     String candidates = "SELECT k.floe_row, k.floe_file, k.floe_pos FROM floe_keys k JOIN floe_new s"
         + " ON s.floe_row = k.floe_row AND NOT s." + flag;
     statement.execute("CREATE TEMP TABLE floe_same AS " + candidates);
