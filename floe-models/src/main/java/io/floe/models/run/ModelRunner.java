@@ -306,10 +306,12 @@ public final class ModelRunner {
     return new ModelRenderer.Table(result.columns(), result.types(), result.rows());
   }
 
-  // max_of() during a run: the value is found now, so the model's SQL holds a constant its scans can prune by.
+  // max_of() during a run: the value is found now, so the model's SQL holds a constant its scans can prune by;
+  // from the table's manifests where they tell it exactly, else by a query.
   private String maxLiteral(Model model, String relation, String expression) {
     String what = "max_of(" + relation + ", '" + expression + "') in " + model.path();
-    Object value = engine.sql("SELECT max(" + expression + ") FROM " + relation, 1).rows().get(0).get(0);
+    Object value = ColumnMaximum.of(engine, relation, expression)
+        .orElseGet(() -> engine.sql("SELECT max(" + expression + ") FROM " + relation, 1).rows().get(0).get(0));
     String literal = SqlLiterals.of(value, what);
     LOG.debug("Model {}: {} is {}", model.name(), what, literal);
     return literal;
