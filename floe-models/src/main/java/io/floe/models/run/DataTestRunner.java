@@ -304,7 +304,7 @@ public final class DataTestRunner {
 
   private TestResult failed(String name, String model, Severity severity, String sql, long failures) {
     LOG.info("Test {} found {} offending rows", name, failures);
-    List<String> rows = severity == Severity.ERROR || warningRows ? sample(sql) : List.of();
+    List<String> rows = severity == Severity.ERROR || warningRows ? sample(name, sql) : List.of();
     return new TestResult(name, model, severity, failing(severity), failures, rows, "");
   }
 
@@ -368,7 +368,7 @@ public final class DataTestRunner {
         return new TestResult(name, owner, shown, Status.PASS, failures, List.of(), "");
       }
       LOG.info("Test {} found {} failures", name, failures);
-      List<String> rows = status == Status.FAIL || warningRows ? sample(sql) : List.of();
+      List<String> rows = status == Status.FAIL || warningRows ? sample(name, sql) : List.of();
       return new TestResult(name, owner, shown, status, failures, rows, "");
     } catch (FloeException e) {
       LOG.debug("Test {} could not run", name, e);
@@ -425,9 +425,11 @@ public final class DataTestRunner {
     }
   }
 
-  private List<String> sample(String sql) {
+  // Through the local executor where it takes the query, as the count was: Spark's first job of a
+  // run costs seconds in a new JVM.
+  private List<String> sample(String name, String sql) {
     List<String> rows = new ArrayList<>();
-    QueryResult sample = engine.sql(sql, SAMPLE_ROWS);
+    QueryResult sample = engine.query(sql, SAMPLE_ROWS, "offending rows of test " + name);
     for (List<Object> row : sample.rows()) {
       List<String> cells = new ArrayList<>();
       for (int i = 0; i < row.size(); i++) {
