@@ -9,6 +9,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
@@ -59,6 +60,9 @@ class WebUiBrowserTest {
     Path shop = workspace.resolve("shop");
     ExampleProjects.copy(ExampleProjects.ECOMMERCE, shop);
     EcommerceDataGenerator.generate(shop.resolve("landing"), 1_500, 11);
+    // Spark runs the models (DuckDB would run them all at this size), so that each model's row has the
+    // CPU seconds of its Spark tasks to show.
+    Files.writeString(shop.resolve("floe.yaml"), "\nengine:\n  local-sql: spark\n", StandardOpenOption.APPEND);
     Files.writeString(shop.resolve("tests/deliberately_failing.sql"),
         "select metric_date, total_revenue from {{ ref('gold_daily_metrics') }} where total_revenue >= 0");
     server = FloeServer.start(shop, FloeServer.Options.local(0));
