@@ -216,14 +216,21 @@ public final class FloeEngine implements AutoCloseable {
    * @throws FloeException (user) if there is no such table
    */
   public Table table(String name) {
+    return findTable(name).orElseThrow(() -> FloeException.user(
+        "Cannot find table '%s' in catalog '%s'. Run 'floe tables' to list the tables.", name, catalogName));
+  }
+
+  /**
+   * Loads a table by {@code namespace.table} (or {@code catalog.namespace.table}) if the catalog has
+   * one by that name (a view is not a table).
+   */
+  public java.util.Optional<Table> findTable(String name) {
     TableIdentifier identifier = identifier(name);
     Catalog catalog = icebergCatalog();
     if (!catalog.tableExists(identifier)) {
-      throw FloeException.user(
-          "Cannot find table '%s' in catalog '%s'. Run 'floe tables' to list the tables.",
-          name, catalogName);
+      return java.util.Optional.empty();
     }
-    return SparkErrors.translate("load table " + name, () -> catalog.loadTable(identifier));
+    return java.util.Optional.of(SparkErrors.translate("load table " + name, () -> catalog.loadTable(identifier)));
   }
 
   /** Every table of every namespace, as {@code namespace.table}, sorted. */

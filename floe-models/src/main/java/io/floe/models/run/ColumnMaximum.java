@@ -3,7 +3,6 @@ package io.floe.models.run;
 import io.floe.spark.FloeEngine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -11,13 +10,10 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
-import java.util.Locale;
 import java.util.Optional;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.catalog.Catalog;
-import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Conversions;
 import org.apache.iceberg.types.Type;
@@ -81,18 +77,12 @@ final class ColumnMaximum {
     return max == null ? Optional.empty() : Optional.of(asSparkValue(type, max));
   }
 
+  // A name the catalog resolves (namespace.table, with or without the catalog), not a subquery,
+  // a quoted name or a branch.
   private static Optional<Table> plainTable(FloeEngine engine, String relation) {
     String name = relation.trim();
-    String prefix = engine.project().config().catalog().name() + ".";
-    if (name.toLowerCase(Locale.ROOT).startsWith(prefix.toLowerCase(Locale.ROOT))) {
-      name = name.substring(prefix.length());
-    }
-    if (!name.matches("[A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*")) {
-      return Optional.empty();
-    }
-    Catalog catalog = engine.icebergCatalog();
-    TableIdentifier identifier = TableIdentifier.parse(name);
-    return catalog.tableExists(identifier) ? Optional.of(catalog.loadTable(identifier)) : Optional.empty();
+    return name.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*){1,2}") ? engine.findTable(name)
+        : Optional.empty();
   }
 
   // Types whose upper bound is a value of the column, not truncated (strings) nor possibly NaN (floats).
@@ -117,7 +107,6 @@ final class ColumnMaximum {
         yield ((Types.TimestampType) type).shouldAdjustToUTC() ? instant
             : LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
       }
-      case DECIMAL -> (BigDecimal) value;
       default -> value;
     };
   }
