@@ -48,8 +48,8 @@ final class AppendedViewRows {
 
   private final FloeEngine engine;
   private final ModelProject project;
-  // Session views this made; dropped by close().
-  private final List<String> sessionViews = new ArrayList<>();
+  // Session views this made, from the tests' threads; dropped by close().
+  private final List<String> sessionViews = java.util.Collections.synchronizedList(new ArrayList<>());
 
   AppendedViewRows(FloeEngine engine, ModelProject project) {
     this.engine = requireNonNull(engine, "engine is null");

@@ -88,49 +88,131 @@ public final class DataTestRunner {
     // Sorted: the same selection lists its tests in the same order on every run.
     for (String name : new java.util.TreeSet<>(selected)) {
       Model model = project.models().get(name);
-      if (model == null) {
-        continue;
-      }
-      List<DataTestDefinition> tests = model.properties().map(ModelProperties::tests).orElse(List.of());
-      String table = relations.apply(model);
-      String written = writtenRows.get(name);
-      if (written != null) {
-        // The row tests are counted together in one scan of the written rows, as of a table below.
-        List<DataTestDefinition> rowTests = new ArrayList<>();
-        for (DataTestDefinition test : tests) {
-          if (isPlain(test) && isRowTest(test, model)) {
-            rowTests.add(test);
-          } else {
-            tasks.add(() -> List.of(isPlain(test) ? check(test, model, scope(test, model, table, written), relations)
-                : checkConfigured(test, model.name(), model.name(), table, relations)));
-          }
-        }
-        if (!rowTests.isEmpty()) {
-          tasks.add(() -> checkInOnePass(rowTests, Optional.empty(), List.of(), model, written, relations));
-        }
-        continue;
-      }
-      List<DataTestDefinition> rowTests = new ArrayList<>();
-      DataTestDefinition unique = null;
-      List<DataTestDefinition> rowCounts = new ArrayList<>();
-      for (DataTestDefinition test : tests) {
-        if (!isPlain(test)) {
-          tasks.add(() -> List.of(checkConfigured(test, model.name(), model.name(), table, relations)));
-        } else if (isRowTest(test, model)) {
-          rowTests.add(test);
-        } else if (unique == null && test.baseKind().equals("unique") && test.column().isPresent()) {
-          unique = test; // counted in the same pass as the row tests, grouped by its column
-        } else if (test.baseKind().equals("row_count") && isValidRowCount(test, model)) {
-          rowCounts.add(test); // the same pass counts the rows
-        } else {
-          tasks.add(() -> List.of(check(test, model, table, relations)));
-        }
-      }
-      if (!rowTests.isEmpty() || unique != null || !rowCounts.isEmpty()) {
-        Optional<DataTestDefinition> byKey = Optional.ofNullable(unique);
-        tasks.add(() -> checkInOnePass(rowTests, byKey, rowCounts, model, table, relations));
+      if (model != null) {
+        tasks.addAll(modelTasks(model, relations, Optional.ofNullable(writtenRows.get(name))));
       }
     }
+    tasks.addAll(otherTasks(selected, relations));
+    return runAll(tasks);
+  }
+
+  /**
+   * Starts tests while a run's later models still run: each model's tests as soon as it is
+   * written ({@link Started#model}), the source, unit and singular tests at the end
+   * ({@link Started#finish}). {@code relations} must wait for a model of the run that has not
+   * finished yet, since a test may read another model (relationships, a generic test's SQL).
+   */
+  public Started start(Function<Model, String> relations) {
+    return new Started(relations);
+  }
+
+  /** Tests under way in a run; {@link #close()} stops those still running. */
+  public final class Started implements AutoCloseable {
+    private final ExecutorService pool = Executors.newFixedThreadPool(CONCURRENT_QUERIES);
+    private final Function<Model, String> relations;
+    // Each model's tests: planned in the pool (finding its written rows may run a query), then submitted.
+    private final Map<String, Future<List<Future<List<TestResult>>>>> byModel =
+        new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    private Started(Function<Model, String> relations) {
+      this.relations = requireNonNull(relations, "relations is null");
+    }
+
+    /**
+     * Starts the tests of {@code name}, written by the run; {@code writtenRows} gives, when called
+     * in the tests' pool, the view of the rows it wrote (see {@link DataTestRunner#run(Set, Function, Map)}).
+     */
+    public void model(String name, java.util.function.Supplier<Optional<String>> writtenRows) {
+      Model model = project.models().get(name);
+      if (model == null) {
+        return;
+      }
+      byModel.put(name, pool.submit(() -> {
+        SparkSession.setActiveSession(engine.session());
+        List<Future<List<TestResult>>> futures = new ArrayList<>();
+        for (Callable<List<TestResult>> task : modelTasks(model, relations, writtenRows.get())) {
+          futures.add(submit(pool, task));
+        }
+        return futures;
+      }));
+    }
+
+    /**
+     * Runs the source, unit and singular tests of {@code selected} (the models the run wrote) and
+     * waits for every test; the results in the order {@link DataTestRunner#run} gives them.
+     */
+    public List<TestResult> finish(Set<String> selected) {
+      List<Future<List<TestResult>>> others = new ArrayList<>();
+      for (Callable<List<TestResult>> task : otherTasks(selected, relations)) {
+        others.add(submit(pool, task));
+      }
+      List<TestResult> results = new ArrayList<>();
+      for (Future<List<Future<List<TestResult>>>> planned : new java.util.TreeMap<>(byModel).values()) {
+        for (Future<List<TestResult>> future : await(planned)) {
+          results.addAll(await(future));
+        }
+      }
+      for (Future<List<TestResult>> future : others) {
+        results.addAll(await(future));
+      }
+      return results;
+    }
+
+    @Override
+    public void close() {
+      pool.shutdownNow();
+    }
+  }
+
+  // A model's tests; written is the view of the rows an incremental run wrote, if any.
+  private List<Callable<List<TestResult>>> modelTasks(Model model, Function<Model, String> relations,
+      Optional<String> writtenRows) {
+    List<Callable<List<TestResult>>> tasks = new ArrayList<>();
+    List<DataTestDefinition> tests = model.properties().map(ModelProperties::tests).orElse(List.of());
+    String table = relations.apply(model);
+    if (writtenRows.isPresent()) {
+      String written = writtenRows.get();
+      // The row tests are counted together in one scan of the written rows, as of a table below.
+      List<DataTestDefinition> rowTests = new ArrayList<>();
+      for (DataTestDefinition test : tests) {
+        if (isPlain(test) && isRowTest(test, model)) {
+          rowTests.add(test);
+        } else {
+          tasks.add(() -> List.of(isPlain(test) ? check(test, model, scope(test, model, table, written), relations)
+              : checkConfigured(test, model.name(), model.name(), table, relations)));
+        }
+      }
+      if (!rowTests.isEmpty()) {
+        tasks.add(() -> checkInOnePass(rowTests, Optional.empty(), List.of(), model, written, relations));
+      }
+      return tasks;
+    }
+    List<DataTestDefinition> rowTests = new ArrayList<>();
+    DataTestDefinition unique = null;
+    List<DataTestDefinition> rowCounts = new ArrayList<>();
+    for (DataTestDefinition test : tests) {
+      if (!isPlain(test)) {
+        tasks.add(() -> List.of(checkConfigured(test, model.name(), model.name(), table, relations)));
+      } else if (isRowTest(test, model)) {
+        rowTests.add(test);
+      } else if (unique == null && test.baseKind().equals("unique") && test.column().isPresent()) {
+        unique = test; // counted in the same pass as the row tests, grouped by its column
+      } else if (test.baseKind().equals("row_count") && isValidRowCount(test, model)) {
+        rowCounts.add(test); // the same pass counts the rows
+      } else {
+        tasks.add(() -> List.of(check(test, model, table, relations)));
+      }
+    }
+    if (!rowTests.isEmpty() || unique != null || !rowCounts.isEmpty()) {
+      Optional<DataTestDefinition> byKey = Optional.ofNullable(unique);
+      tasks.add(() -> checkInOnePass(rowTests, byKey, rowCounts, model, table, relations));
+    }
+    return tasks;
+  }
+
+  // The tests that are no one model's: sources', unit and singular tests.
+  private List<Callable<List<TestResult>>> otherTasks(Set<String> selected, Function<Model, String> relations) {
+    List<Callable<List<TestResult>>> tasks = new ArrayList<>();
     // A source's tests and freshness run with the models that read it: what they check is those models' input.
     for (SourceTable source : project.declarations().sourceTables()) {
       boolean read = selected.stream().map(project.models()::get)
@@ -156,7 +238,7 @@ public final class DataTestRunner {
             project.compile(test, relations))));
       }
     }
-    return runAll(tasks);
+    return tasks;
   }
 
   // What a test of an incremental model reads: the written rows where the test looks at rows one by
@@ -177,16 +259,28 @@ public final class DataTestRunner {
     try {
       List<Future<List<TestResult>>> futures = new ArrayList<>();
       for (Callable<List<TestResult>> task : tasks) {
-        futures.add(pool.submit(() -> {
-          SparkSession.setActiveSession(engine.session());
-          return task.call();
-        }));
+        futures.add(submit(pool, task));
       }
       List<TestResult> results = new ArrayList<>();
       for (Future<List<TestResult>> future : futures) {
-        results.addAll(future.get());
+        results.addAll(await(future));
       }
       return results;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private <T> Future<T> submit(ExecutorService pool, Callable<T> task) {
+    return pool.submit(() -> {
+      SparkSession.setActiveSession(engine.session());
+      return task.call();
+    });
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw FloeException.internal(e, "Interrupted while running the data tests");
@@ -195,8 +289,6 @@ public final class DataTestRunner {
         throw runtime;
       }
       throw FloeException.internal(e.getCause(), "Cannot run the data tests: %s", e.getCause().getMessage());
-    } finally {
-      pool.shutdownNow();
     }
   }
 

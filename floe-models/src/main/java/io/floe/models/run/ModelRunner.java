@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a selection of models in graph order, the independent ones in parallel, with
  * write-audit-publish: every table is written on the run's branch ({@code floe_run_<id>}), the
- * tests read the branches, and main moves to them only when every model ran and no error-severity
+ * tests read the branches (a model's tests start as soon as it is written, while the models after
+ * it run; a test that reads a later model waits for it), and main moves to them only when every model ran and no error-severity
  * test failed. Otherwise the branches (and tables the run created) are dropped and main is as it
  * was. Publishing is atomic per table, one table after another.
  */
@@ -97,7 +98,7 @@ public final class ModelRunner {
   }
 
   /**
-   * Runs the selected models and then their tests; publishes when all is well.
+   * Runs the selected models and their tests; publishes when all is well.
    *
    * @param selected node names (from {@link io.floe.core.graph.Selector}); sources are skipped
    * @param withTests false for {@code floe run}: models only, published when they all ran
@@ -107,7 +108,7 @@ public final class ModelRunner {
   }
 
   /**
-   * Runs the selected models and then their tests as run {@code runId} (its branch is
+   * Runs the selected models and their tests as run {@code runId} (its branch is
    * {@code floe_run_<runId>}); publishes when all is well, and otherwise, or when anything throws,
    * discards the run's branches.
    */
@@ -125,11 +126,27 @@ public final class ModelRunner {
     Fingerprints fingerprints = new Fingerprints(engine, project);
     Map<String, String> computed = new ConcurrentHashMap<>();
     // What the tests of each view saw, published with it (see AppendedViewRows).
-    Map<String, String> testedViews = new java.util.TreeMap<>();
+    Map<String, String> testedViews = new java.util.concurrent.ConcurrentSkipListMap<>();
+    List<List<Node>> levels = project.graph().levels(selected);
+    // A test reads a model of this run once it has finished: its tests start while later levels run.
+    Map<String, java.util.concurrent.CompletableFuture<Void>> finished = new java.util.HashMap<>();
+    levels.forEach(level -> level.stream().filter(node -> node.kind() == Node.Kind.MODEL)
+        .forEach(node -> finished.put(node.name(), new java.util.concurrent.CompletableFuture<>())));
+    AppendedViewRows appended = new AppendedViewRows(engine, project);
+    DataTestRunner.Started early = withTests
+        ? new DataTestRunner(engine, project, warningRows).start(model -> {
+          java.util.concurrent.CompletableFuture<Void> done = finished.get(model.name());
+          if (done != null) {
+            awaitModel(done, model.name());
+          }
+          return relation(model, written);
+        })
+        : null;
+    long firstTest = Long.MAX_VALUE;
     try {
       ExecutorService pool = Executors.newFixedThreadPool(engine.project().config().engine().threads());
       try {
-        for (List<Node> level : project.graph().levels(selected)) {
+        for (List<Node> level : levels) {
           List<Future<ModelResult>> futures = new ArrayList<>();
           for (Node node : level) {
             if (node.kind() == Node.Kind.MODEL) {
@@ -142,6 +159,12 @@ public final class ModelRunner {
             ModelResult result = await(future);
             models.add(result);
             listener.modelFinished(result);
+            finished.get(result.model()).complete(null);
+            if (early != null && written.containsKey(result.model()) && !listener.cancelled()) {
+              Model model = project.model(result.model());
+              firstTest = Math.min(firstTest, System.nanoTime());
+              early.model(model.name(), () -> writtenRows(model, results.get(model.name()), appended, testedViews));
+            }
           }
         }
       } finally {
@@ -150,35 +173,21 @@ public final class ModelRunner {
       long testsStart = System.nanoTime();
       // Tests of the models that ran: an unchanged model's table is what its tests saw last time.
       Set<String> ran = new java.util.TreeSet<>(written.keySet());
-      // An incremental model's row tests check the rows it just wrote (see DataTestRunner), and a
-      // view over appended-to sources the rows it gained since its tests last passed.
-      Map<String, String> writtenRows = new java.util.TreeMap<>();
-      results.forEach((name, result) -> result.writtenRows().ifPresent(view -> writtenRows.put(name, view)));
-      AppendedViewRows appended = new AppendedViewRows(engine, project);
       List<TestResult> tests;
       try {
-        boolean testing = withTests && !ran.isEmpty() && !listener.cancelled();
-        if (testing) {
-          for (String name : ran) {
-            Model model = project.model(name);
-            if (model.createsView()) {
-              testedViews.put(name, appended.stamp(model));
-              if (!fullRefresh) {
-                appended.since(model).ifPresent(view -> writtenRows.put(name, view));
-              }
-            }
-          }
-        }
-        tests = testing
-            ? new DataTestRunner(engine, project, warningRows).run(ran, model -> relation(model, written), writtenRows)
-            : List.of();
+        boolean testing = early != null && !ran.isEmpty() && !listener.cancelled();
+        tests = testing ? early.finish(ran) : List.of();
       } finally {
+        if (early != null) {
+          early.close();
+        }
         results.values().forEach(result -> result.writtenRows()
             .ifPresent(view -> engine.session().catalog().dropTempView(view)));
         appended.close();
       }
       Duration modelsTime = Duration.ofNanos(testsStart - startNanos);
-      Duration testsTime = Duration.ofNanos(System.nanoTime() - testsStart);
+      // From the first test's start: a model's tests run alongside the later models.
+      Duration testsTime = Duration.ofNanos(System.nanoTime() - Math.min(firstTest, testsStart));
       boolean ok = models.stream().allMatch(ModelResult::ok) && tests.stream().noneMatch(TestResult::blocks)
           && !listener.cancelled();
       if (ok) {
@@ -192,12 +201,43 @@ public final class ModelRunner {
     } catch (RuntimeException e) {
       // A model, a test or the publish itself threw: no run branch outlives its run, and a failure
       // to clean up never hides the first failure.
+      if (early != null) {
+        early.close();
+      }
       try {
         discard(written, results, published);
       } catch (RuntimeException cleanup) {
         e.addSuppressed(cleanup);
       }
       throw e;
+    }
+  }
+
+  // The rows a model's tests read when not all of its rows: an incremental model's written rows, a
+  // view's rows its sources gained since its tests last passed (see AppendedViewRows); in the tests' pool.
+  private Optional<String> writtenRows(Model model, MaterializeResult result, AppendedViewRows appended,
+      Map<String, String> testedViews) {
+    Optional<String> rows = result.writtenRows();
+    if (model.createsView()) {
+      testedViews.put(model.name(), appended.stamp(model));
+      if (!fullRefresh) {
+        Optional<String> since = appended.since(model);
+        if (since.isPresent()) {
+          rows = since;
+        }
+      }
+    }
+    return rows;
+  }
+
+  private static void awaitModel(java.util.concurrent.CompletableFuture<Void> done, String model) {
+    try {
+      done.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw FloeException.internal(e, "Interrupted while a test waited for model %s", model);
+    } catch (ExecutionException e) {
+      throw FloeException.internal(e.getCause(), "Model %s did not finish", model);
     }
   }
 

@@ -11,7 +11,8 @@ import java.util.List;
  *
  * @param published true when the run's tables were published to main
  * @param modelsTime from the start of the run until its last model was written
- * @param testsTime how long the tests took
+ * @param testsTime how long the tests took, from the first one's start (a model's tests start when it
+ *     is written, alongside the later models)
  */
 public record RunReport(String runId, Instant startedAt, List<ModelResult> models, List<TestResult> tests,
     boolean published, Duration modelsTime, Duration testsTime) {
