@@ -21,6 +21,7 @@ import org.apache.spark.sql.catalyst.expressions.CaseWhen;
 import org.apache.spark.sql.catalyst.expressions.Cast;
 import org.apache.spark.sql.catalyst.expressions.Coalesce;
 import org.apache.spark.sql.catalyst.expressions.Concat;
+import org.apache.spark.sql.catalyst.expressions.CreateNamedStruct;
 import org.apache.spark.sql.catalyst.expressions.DateAdd;
 import org.apache.spark.sql.catalyst.expressions.DateDiff;
 import org.apache.spark.sql.catalyst.expressions.DateFormatClass;
@@ -32,12 +33,16 @@ import org.apache.spark.sql.catalyst.expressions.EqualNullSafe;
 import org.apache.spark.sql.catalyst.expressions.EqualTo;
 import org.apache.spark.sql.catalyst.expressions.EvalMode;
 import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.FrameLessOffsetWindowFunction;
+import org.apache.spark.sql.catalyst.expressions.GetStructField;
 import org.apache.spark.sql.catalyst.expressions.GreaterThan;
 import org.apache.spark.sql.catalyst.expressions.GreaterThanOrEqual;
 import org.apache.spark.sql.catalyst.expressions.Greatest;
 import org.apache.spark.sql.catalyst.expressions.Hour;
 import org.apache.spark.sql.catalyst.expressions.If;
 import org.apache.spark.sql.catalyst.expressions.In;
+import org.apache.spark.sql.catalyst.expressions.Lag;
+import org.apache.spark.sql.catalyst.expressions.Lead;
 import org.apache.spark.sql.catalyst.expressions.InSet;
 import org.apache.spark.sql.catalyst.expressions.IsNotNull;
 import org.apache.spark.sql.catalyst.expressions.IsNull;
@@ -75,7 +80,9 @@ import org.apache.spark.sql.catalyst.expressions.aggregate.Complete$;
 import org.apache.spark.sql.catalyst.expressions.aggregate.Count;
 import org.apache.spark.sql.catalyst.expressions.aggregate.First;
 import org.apache.spark.sql.catalyst.expressions.aggregate.Max;
+import org.apache.spark.sql.catalyst.expressions.aggregate.MaxBy;
 import org.apache.spark.sql.catalyst.expressions.aggregate.Min;
+import org.apache.spark.sql.catalyst.expressions.aggregate.MinBy;
 import org.apache.spark.sql.catalyst.expressions.aggregate.Sum;
 import org.apache.spark.sql.catalyst.plans.logical.Aggregate;
 import org.apache.spark.sql.catalyst.plans.logical.Expand;
@@ -107,6 +114,8 @@ import org.apache.spark.sql.types.DoubleType;
 import org.apache.spark.sql.types.IntegerType;
 import org.apache.spark.sql.types.LongType;
 import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.types.TimestampNTZType;
 import org.apache.spark.sql.types.TimestampType;
 import scala.jdk.javaapi.CollectionConverters;
@@ -297,6 +306,9 @@ final class PlanSql {
       if (function.windowFunction() instanceof AggregateExpression aggregate) {
         call = aggregateCall(aggregate, " " + over(function.windowSpec(), true));
         framed = true;
+      } else if (function.windowFunction() instanceof FrameLessOffsetWindowFunction offset) {
+        call = offset(offset);
+        framed = false;
       } else {
         String name = function.windowFunction().prettyName();
         if (!List.of("row_number", "rank", "dense_rank").contains(name)) {
@@ -306,10 +318,25 @@ final class PlanSql {
         framed = false;
       }
       columns.add("CAST(" + call + (framed ? "" : " " + over(function.windowSpec(), false)) + " AS "
-          + type(alias.dataType())
+          + valueType(alias.dataType())
           + ") AS " + column(alias.exprId().id()));
     }
     return "SELECT *, " + String.join(", ", columns) + " FROM (" + node(window.child()) + ") " + alias();
+  }
+
+  // lead and lag: the row a fixed number of rows after (before) this one in the window's order, its
+  // default past the partition's end. Both engines ignore the frame Spark's plan gives them.
+  private String offset(FrameLessOffsetWindowFunction function) throws Unsupported {
+    Expression offset = function instanceof Lag lag ? lag.inputOffset() : function.offset();
+    if (function.ignoreNulls() || !(offset instanceof Literal literal) || !(literal.value() instanceof Integer rows)
+        || !(function instanceof Lead || function instanceof Lag)) {
+      throw new Unsupported("the window function " + function.sql());
+    }
+    // Lead(input, offset, default, ...) and Lag(input, inputOffset, default, ...): default is a Java keyword.
+    Expression fallback = (Expression) function.productElement(2);
+    boolean none = fallback instanceof Literal literalDefault && literalDefault.value() == null;
+    return (function instanceof Lead ? "lead(" : "lag(") + expr(function.input()) + ", " + rows
+        + (none ? "" : ", " + expr(fallback)) + ")";
   }
 
   private String over(WindowSpecDefinition spec, boolean framed) throws Unsupported {
@@ -697,11 +724,30 @@ final class PlanSql {
     if (e instanceof AggregateExpression aggregate) {
       return aggregate(aggregate);
     }
+    if (e instanceof CreateNamedStruct struct) {
+      List<String> fields = new ArrayList<>();
+      List<Expression> names = list(struct.nameExprs());
+      List<Expression> values = list(struct.valExprs());
+      for (int i = 0; i < names.size(); i++) {
+        if (!(names.get(i) instanceof Literal name) || name.value() == null) {
+          throw new Unsupported("a struct with a computed field name");
+        }
+        fields.add(literalText(name.value().toString()) + ": " + expr(values.get(i)));
+      }
+      if (fields.isEmpty()) {
+        throw new Unsupported("an empty struct");
+      }
+      return "{" + String.join(", ", fields) + "}";
+    }
+    if (e instanceof GetStructField field) {
+      StructField read = ((StructType) field.child().dataType()).fields()[field.ordinal()];
+      return "struct_extract(" + expr(field.child()) + ", " + literalText(read.name()) + ")";
+    }
     throw new Unsupported("the expression " + e.prettyName() + " (" + e.sql() + ")");
   }
 
   private String aggregate(AggregateExpression aggregate) throws Unsupported {
-    return "CAST(" + aggregateCall(aggregate, "") + " AS " + type(aggregate.dataType()) + ")";
+    return "CAST(" + aggregateCall(aggregate, "") + " AS " + valueType(aggregate.dataType()) + ")";
   }
 
   /** The aggregate's call, with {@code over} (a window, or nothing) after each function it calls. */
@@ -736,6 +782,8 @@ final class PlanSql {
       call = "min(" + distinct + expr(min.child()) + ")";
     } else if (function instanceof Max max) {
       call = "max(" + distinct + expr(max.child()) + ")";
+    } else if ((function instanceof MaxBy || function instanceof MinBy) && over.isEmpty() && !aggregate.isDistinct()) {
+      return byOrdering(aggregate, function instanceof MaxBy);
     } else if (function instanceof Average average) {
       DataType input = average.child().dataType();
       if (!isIntegral(input) && !(input instanceof DoubleType)) {
@@ -755,6 +803,34 @@ final class PlanSql {
       throw new Unsupported("the aggregate " + function.prettyName());
     }
     return call + filter(aggregate) + over;
+  }
+
+  /**
+   * max_by(value, ordering) (min_by): the value of the row with the largest (smallest) ordering,
+   * rows with a NULL ordering left out. An ordering that is a struct, as latest_changes() orders by
+   * struct(_source_ts, _source_position), compares field by field with NULL the smallest, as Spark
+   * orders structs; DuckDB's own struct order puts NULL last, so each field is an ORDER BY key of its
+   * own. Among rows of equal ordering either engine returns any of them.
+   */
+  private String byOrdering(AggregateExpression aggregate, boolean largest) throws Unsupported {
+    AggregateFunction function = aggregate.aggregateFunction();
+    Expression value = function instanceof MaxBy max ? max.valueExpr() : ((MinBy) function).valueExpr();
+    Expression ordering = function instanceof MaxBy max ? max.orderingExpr() : ((MinBy) function).orderingExpr();
+    List<Expression> keys = ordering instanceof CreateNamedStruct struct ? list(struct.valExprs()) : List.of(ordering);
+    List<String> orderBy = new ArrayList<>();
+    for (Expression key : keys) {
+      DataType keyType = key.dataType();
+      if (!(isIntegral(keyType) || keyType instanceof DecimalType || keyType instanceof DateType || isTimestamp(keyType)
+          || keyType instanceof BooleanType || keyType instanceof StringType)) {
+        throw new Unsupported("an ordering by " + keyType.simpleString() + " in " + function.prettyName());
+      }
+      orderBy.add(expr(key) + (largest ? " DESC NULLS LAST" : " ASC NULLS FIRST"));
+    }
+    String nonNull = ordering instanceof CreateNamedStruct ? "" : expr(ordering) + " IS NOT NULL";
+    String condition = aggregate.filter().isDefined()
+        ? (nonNull.isEmpty() ? "" : nonNull + " AND ") + "(" + expr(aggregate.filter().get()) + ")" : nonNull;
+    return "first(" + expr(value) + " ORDER BY " + String.join(", ", orderBy) + ")"
+        + (condition.isEmpty() ? "" : " FILTER (WHERE " + condition + ")");
   }
 
   private String filter(AggregateExpression aggregate) throws Unsupported {
@@ -907,6 +983,21 @@ final class PlanSql {
 
   static String identifier(String name) {
     return "\"" + name.replace("\"", "\"\"") + "\"";
+  }
+
+  /**
+   * A value's type inside the query: a table column's, or a struct of them (a result or a table
+   * column is never a struct: {@link #type} refuses it).
+   */
+  private static String valueType(DataType type) throws Unsupported {
+    if (type instanceof StructType struct) {
+      List<String> fields = new ArrayList<>();
+      for (StructField field : struct.fields()) {
+        fields.add(identifier(field.name()) + " " + valueType(field.dataType()));
+      }
+      return "STRUCT(" + String.join(", ", fields) + ")";
+    }
+    return type(type);
   }
 
   /** DuckDB's type for a Spark type whose values DuckDB holds exactly. */

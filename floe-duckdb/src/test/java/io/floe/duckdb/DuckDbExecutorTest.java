@@ -95,6 +95,18 @@ class DuckDbExecutorTest {
           + " CAST(m / n AS DECIMAL(12,2)) AS mn2, CAST(n / 7 AS DECIMAL(6,4)) AS n7, avg(i) OVER (PARTITION BY k) AS ai,"
           + " CAST(avg(i) OVER (PARTITION BY k) AS DECIMAL(10,2)) AS ai2 FROM silver.rnd",
       "SELECT k, CAST(sum(m) / count(DISTINCT n) AS DECIMAL(12,2)) AS per, avg(m) AS am FROM silver.rnd GROUP BY k",
+      // the newest row of each key, as latest_changes() finds it: max_by of a struct ordered by a struct
+      "SELECT k, latest.* FROM (SELECT k, max_by(struct(id, i, d, ts, m), struct(ts, id)) AS latest FROM silver.rnd"
+          + " GROUP BY k)",
+      // NULL orders first in a struct, and a NULL ordering is no candidate
+      "SELECT k, max_by(id, struct(ts, i)) AS newest, min_by(id, struct(ts, i)) AS oldest, max_by(id, i) AS top,"
+          + " min_by(k, l) AS low FROM silver.edge GROUP BY k",
+      // lead and lag, and the history change_history() keeps
+      "SELECT id, k, lead(ts) OVER (PARTITION BY k ORDER BY id) AS nt, lag(d, 2, CAST(0 AS DOUBLE))"
+          + " OVER (PARTITION BY k ORDER BY id) AS pd, lead(ts) OVER (PARTITION BY k ORDER BY id) IS NULL AS last"
+          + " FROM silver.rnd",
+      "SELECT version.* FROM (SELECT struct(*) AS version, lead(ts) OVER (PARTITION BY k ORDER BY ts, id) AS nxt"
+          + " FROM silver.rnd) WHERE nxt > TIMESTAMP '2024-06-01 00:00:00' OR version.ts > TIMESTAMP '2024-12-01 00:00:00'",
       // joins and set operations
       "SELECT a.id, b.id AS bid, a.k FROM silver.edge a LEFT JOIN silver.edge b ON a.i = b.id",
       "SELECT a.id, b.id AS bid FROM silver.edge a FULL OUTER JOIN silver.edge b ON a.id = b.id + 1",
