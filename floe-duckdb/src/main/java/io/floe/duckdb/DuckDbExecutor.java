@@ -36,12 +36,13 @@ import org.slf4j.LoggerFactory;
  * DuckDB runs a query in this process when {@link PlanSql} can translate Spark's plan of it: a
  * model's SELECT, whose rows become Parquet files carrying the target's field ids, or a data test's
  * count, whose rows are collected. The tables it reads are read from the Parquet files of the
- * snapshots Spark planned with, by Iceberg field id. Spark still parses, analyzes and optimizes the
+ * snapshots Spark planned with, by Iceberg field id, without the rows their position delete files
+ * delete. Spark still parses, analyzes and optimizes the
  * SQL and prepares the table; only the execution moves, which on one machine is where Spark's time
  * goes (its generated code is compiled afresh in every JVM).
  *
  * <p>Declines, so that Spark runs the query, when the plan has a step or function it does not
- * translate, a table read has delete files or partitions, the target is partitioned, ordered, has
+ * translate, a table read has equality deletes, deletion vectors or partitions, the target is partitioned, ordered, has
  * NOT NULL columns or is not on the local disk, or DuckDB fails (including the errors the SQL
  * raises where Spark's result could differ).
  */
@@ -154,7 +155,10 @@ public final class DuckDbExecutor implements LocalExecutor {
     }
     List<LocalFile> tableFiles;
     try {
-      tableFiles = localParquetFiles(table, table.newScan().useSnapshot(snapshotId).includeColumnStats());
+      // Copy-on-write rewrites the files it meets from their rows; with delete files on them that rewrite
+      // would have to drop the delete files too, so Spark merges. Merge-on-read only adds deletes.
+      tableFiles = localParquetFiles(table, table.newScan().useSnapshot(snapshotId).includeColumnStats(),
+          positionDeletes);
     } catch (PlanSql.Unsupported e) {
       LOG.info("{}: Spark merges it ({})", description, e.getMessage());
       return Optional.empty();
@@ -360,13 +364,38 @@ public final class DuckDbExecutor implements LocalExecutor {
   }
 
   // Rows of some of a table's files (indexes into `files`), columns by field id, with each row's
-  // file as that index (a number joins faster than its path) and its position in the file.
+  // file as that index (a number joins faster than its path) and its position in the file; the rows
+  // their position delete files delete are left out.
   private static String tableRows(List<LocalFile> files, List<Long> indexes, List<String> schema) {
     String paths = indexes.stream().map(i -> text(files.get(i.intValue()).path()))
         .collect(Collectors.joining(", ", "[", "]"));
     String numbers = indexes.stream().map(String::valueOf).collect(Collectors.joining(", ", "[", "]"));
-    return "(SELECT *, CAST(" + numbers + "[CAST(file_index AS BIGINT) + 1] AS BIGINT) AS floe_file FROM read_parquet("
-        + paths + ", file_row_number = true, schema = MAP {" + String.join(", ", schema) + "}))";
+    String rows = "(SELECT *, CAST(" + numbers + "[CAST(file_index AS BIGINT) + 1] AS BIGINT) AS floe_file FROM"
+        + " read_parquet(" + paths + ", file_row_number = true, schema = MAP {" + String.join(", ", schema) + "}))";
+    return withoutDeleted(rows, files, indexes);
+  }
+
+  /**
+   * {@code rows} (with floe_file, an index into {@code files}, and file_row_number) without the rows
+   * the position delete files of those files delete. A delete file names each data file by the
+   * location its manifest records, and may name files of other tasks: only the listed ones count.
+   */
+  private static String withoutDeleted(String rows, List<LocalFile> files, List<Long> indexes) {
+    java.util.Set<String> deletes = new java.util.TreeSet<>();
+    List<String> located = new ArrayList<>();
+    for (long index : indexes) {
+      LocalFile file = files.get((int) index);
+      deletes.addAll(file.deletes());
+      located.add("(" + text(file.file().location()) + ", " + index + ")");
+    }
+    if (deletes.isEmpty()) {
+      return rows;
+    }
+    String deleted = "(SELECT m.floe_file, d.pos FROM read_parquet(" + deletes.stream().map(DuckDbExecutor::text)
+        .collect(Collectors.joining(", ", "[", "]")) + ") d JOIN (VALUES " + String.join(", ", located)
+        + ") m(floe_location, floe_file) ON d.file_path = m.floe_location)";
+    return "(SELECT r.* FROM " + rows + " r ANTI JOIN " + deleted + " x ON x.floe_file = r.floe_file"
+        + " AND x.pos = r.file_row_number)";
   }
 
   private static List<Long> longs(Statement statement, String sql) throws SQLException {
@@ -516,17 +545,29 @@ public final class DuckDbExecutor implements LocalExecutor {
     return message == null ? "" : message.lines().findFirst().orElse("");
   }
 
-  /** A data file of a table, and where it lies on the local disk. */
-  record LocalFile(DataFile file, String path) {}
+  /** A data file of a table, where it lies on the local disk, and its position delete files there. */
+  record LocalFile(DataFile file, String path, List<String> deletes) {}
 
-  /** The data files {@code scan} reads, when every one is a local Parquet file without deletes. */
-  static List<LocalFile> localParquetFiles(Table table, org.apache.iceberg.Scan<?, FileScanTask, ?> scan)
-      throws PlanSql.Unsupported {
+  /**
+   * The data files {@code scan} reads, when every one is a local Parquet file, and either has no
+   * delete files or, with {@code positionDeletes}, only local Parquet position delete files (format
+   * version 2's; equality deletes and version 3's deletion vectors are left to Spark).
+   */
+  static List<LocalFile> localParquetFiles(Table table, org.apache.iceberg.Scan<?, FileScanTask, ?> scan,
+      boolean positionDeletes) throws PlanSql.Unsupported {
     List<LocalFile> files = new ArrayList<>();
     try (CloseableIterable<FileScanTask> tasks = scan.planFiles()) {
       for (FileScanTask task : tasks) {
-        if (!task.deletes().isEmpty()) {
-          throw new PlanSql.Unsupported("a table with delete files (" + table.name() + ")");
+        List<String> deletes = new ArrayList<>();
+        for (DeleteFile delete : task.deletes()) {
+          Optional<Path> local = Locations.localPath(delete.location());
+          if (!positionDeletes || delete.content() != org.apache.iceberg.FileContent.POSITION_DELETES
+              || delete.format() != org.apache.iceberg.FileFormat.PARQUET || local.isEmpty()) {
+            throw new PlanSql.Unsupported("a table with " + (positionDeletes ? delete.content().name().toLowerCase(
+                java.util.Locale.ROOT).replace('_', ' ') + " files in " + delete.format() : "delete files")
+                + " (" + table.name() + ")");
+          }
+          deletes.add(local.get().toString());
         }
         if (task.file().format() != org.apache.iceberg.FileFormat.PARQUET) {
           throw new PlanSql.Unsupported("a table with " + task.file().format() + " files (" + table.name() + ")");
@@ -535,7 +576,7 @@ public final class DuckDbExecutor implements LocalExecutor {
         if (local.isEmpty()) {
           throw new PlanSql.Unsupported("a table not on the local disk (" + table.name() + ")");
         }
-        files.add(new LocalFile(task.file(), local.get().toString()));
+        files.add(new LocalFile(task.file(), local.get().toString(), List.copyOf(deletes)));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot list the files of " + table.name(), e);
@@ -544,17 +585,17 @@ public final class DuckDbExecutor implements LocalExecutor {
   }
 
   /** A table a query reads, as DuckDB reads it: the snapshot's data files, columns found by field id. */
-  private record Scan(PlanSql.Scan scan, List<String> files) {
+  private record Scan(PlanSql.Scan scan, List<LocalFile> files) {
     static Scan of(PlanSql.Scan scan) throws PlanSql.Unsupported {
-      List<String> files = new ArrayList<>();
+      List<LocalFile> files = new ArrayList<>();
       if (scan.snapshot() != null) {
         Table table = scan.table();
         long snapshot = scan.snapshot().snapshotId();
         if (scan.appendedAfter() == null) {
-          localParquetFiles(table, table.newScan().useSnapshot(snapshot)).forEach(file -> files.add(file.path()));
+          files.addAll(localParquetFiles(table, table.newScan().useSnapshot(snapshot), true));
         } else if (scan.appendedAfter() != snapshot) {
-          localParquetFiles(table, table.newIncrementalAppendScan().fromSnapshotExclusive(scan.appendedAfter())
-              .toSnapshot(snapshot)).forEach(file -> files.add(file.path()));
+          files.addAll(localParquetFiles(table, table.newIncrementalAppendScan().fromSnapshotExclusive(
+              scan.appendedAfter()).toSnapshot(snapshot), true));
         }
       }
       return new Scan(scan, files);
@@ -574,9 +615,19 @@ public final class DuckDbExecutor implements LocalExecutor {
         schema.add(field.fieldId() + ": {name: " + text(field.name()) + ", type: " + text(PlanSql.type(column.type()))
             + ", default_value: NULL}");
       }
-      String list = files.stream().map(DuckDbExecutor::text).collect(Collectors.joining(", ", "[", "]"));
-      return "SELECT * FROM read_parquet(" + list + (schema.isEmpty() ? "" : ", schema = MAP {"
-          + String.join(", ", schema) + "}") + ")";
+      String list = files.stream().map(file -> text(file.path())).collect(Collectors.joining(", ", "[", "]"));
+      if (files.stream().allMatch(file -> file.deletes().isEmpty())) {
+        return "SELECT * FROM read_parquet(" + list + (schema.isEmpty() ? "" : ", schema = MAP {"
+            + String.join(", ", schema) + "}") + ")";
+      }
+      // The rows the position delete files delete are left out, then the columns read are selected.
+      List<Long> indexes = java.util.stream.LongStream.range(0, files.size()).boxed().toList();
+      String rows = "(SELECT *, CAST(file_index AS BIGINT) AS floe_file FROM read_parquet(" + list
+          + ", file_row_number = true" + (schema.isEmpty() ? "" : ", schema = MAP {" + String.join(", ", schema) + "}")
+          + "))";
+      String columns = scan.columns().isEmpty() ? "1 AS c_none" : scan.columns().stream()
+          .map(column -> PlanSql.identifier(column.field().name())).collect(Collectors.joining(", "));
+      return "SELECT " + columns + " FROM " + withoutDeleted(rows, files, indexes) + " t";
     }
   }
 }

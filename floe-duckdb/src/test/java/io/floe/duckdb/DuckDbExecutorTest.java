@@ -190,14 +190,24 @@ class DuckDbExecutorTest {
   }
 
   @Test
-  void aTableWithDeleteFilesIsLeftToSpark() {
+  void aTableWithPositionDeleteFilesIsReadWithoutTheDeletedRows() {
     sql("CREATE TABLE silver.mor (id INT, v STRING) USING iceberg TBLPROPERTIES ('format-version' = '2',"
         + " 'write.delete.mode' = 'merge-on-read')");
-    // One data file, so that the delete keeps it and adds a delete file.
-    sql("INSERT INTO silver.mor SELECT /*+ COALESCE(1) */ * FROM VALUES (1, 'a'), (2, 'b')");
+    // Two data files of several rows, so that the deletes keep them and add delete files, one of which
+    // names rows of both files.
+    sql("INSERT INTO silver.mor SELECT /*+ COALESCE(1) */ * FROM VALUES (1, 'a'), (2, 'b'), (3, NULL), (4, 'd')");
+    sql("INSERT INTO silver.mor SELECT /*+ COALESCE(1) */ * FROM VALUES (5, 'e'), (6, 'f'), (7, 'g')");
     sql("DELETE FROM silver.mor WHERE id = 1");
-    assertThat(count("SELECT * FROM silver.mor.delete_files")).isOne();
-    assertThat(write("SELECT * FROM silver.mor")).isEmpty();
+    sql("DELETE FROM silver.mor WHERE id IN (3, 6)");
+    assertThat(count("SELECT * FROM silver.mor.delete_files")).isEqualTo(2);
+    for (String query : List.of("SELECT * FROM silver.mor", "SELECT count(*) AS n FROM silver.mor",
+        "SELECT v FROM silver.mor WHERE id > 2")) {
+      String table = write(query).orElseThrow(() -> new AssertionError("DuckDB declined: " + query));
+      assertThat(count("SELECT * FROM " + table + " EXCEPT ALL SELECT * FROM (" + query + ")")).as(query).isZero();
+      assertThat(count("SELECT * FROM (" + query + ") EXCEPT ALL SELECT * FROM " + table)).as(query).isZero();
+    }
+    assertThat(engine.session().sql("SELECT * FROM " + write("SELECT id FROM silver.mor").orElseThrow()
+        + " ORDER BY id").collectAsList()).extracting(row -> row.getInt(0)).containsExactly(2, 4, 5, 7);
   }
 
   @Test

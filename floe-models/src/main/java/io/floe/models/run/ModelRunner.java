@@ -347,11 +347,11 @@ public final class ModelRunner {
   }
 
   // max_of() during a run: the value is found now, so the model's SQL holds a constant its scans can prune by;
-  // from the table's manifests where they tell it exactly, else by a query.
+  // from the table's manifests where they tell it exactly, else by a query (DuckDB's where it takes it).
   private String maxLiteral(Model model, String relation, String expression) {
     String what = "max_of(" + relation + ", '" + expression + "') in " + model.path();
     Object value = ColumnMaximum.of(engine, relation, expression)
-        .orElseGet(() -> engine.sql("SELECT max(" + expression + ") FROM " + relation, 1).rows().get(0).get(0));
+        .orElseGet(() -> engine.query("SELECT max(" + expression + ") FROM " + relation, 1, what).rows().get(0).get(0));
     String literal = SqlLiterals.of(value, what);
     LOG.debug("Model {}: {} is {}", model.name(), what, literal);
     return literal;
