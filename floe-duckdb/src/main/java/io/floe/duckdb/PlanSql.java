@@ -21,6 +21,7 @@ import org.apache.spark.sql.catalyst.expressions.CaseWhen;
 import org.apache.spark.sql.catalyst.expressions.Cast;
 import org.apache.spark.sql.catalyst.expressions.Coalesce;
 import org.apache.spark.sql.catalyst.expressions.Concat;
+import org.apache.spark.sql.catalyst.expressions.ConcatWs;
 import org.apache.spark.sql.catalyst.expressions.CreateNamedStruct;
 import org.apache.spark.sql.catalyst.expressions.DateAdd;
 import org.apache.spark.sql.catalyst.expressions.DateDiff;
@@ -52,6 +53,7 @@ import org.apache.spark.sql.catalyst.expressions.LessThanOrEqual;
 import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.catalyst.expressions.Lower;
 import org.apache.spark.sql.catalyst.expressions.MakeDecimal;
+import org.apache.spark.sql.catalyst.expressions.Md5;
 import org.apache.spark.sql.catalyst.expressions.Minute;
 import org.apache.spark.sql.catalyst.expressions.Month;
 import org.apache.spark.sql.catalyst.expressions.Multiply;
@@ -61,8 +63,11 @@ import org.apache.spark.sql.catalyst.expressions.NumericEvalContext;
 import org.apache.spark.sql.catalyst.expressions.Or;
 import org.apache.spark.sql.catalyst.expressions.ScalarSubquery;
 import org.apache.spark.sql.catalyst.expressions.Second;
+import org.apache.spark.sql.catalyst.expressions.Sha1;
+import org.apache.spark.sql.catalyst.expressions.Sha2;
 import org.apache.spark.sql.catalyst.expressions.SortOrder;
 import org.apache.spark.sql.catalyst.expressions.SpecifiedWindowFrame;
+import org.apache.spark.sql.catalyst.expressions.StringTrim;
 import org.apache.spark.sql.catalyst.expressions.Subtract;
 import org.apache.spark.sql.catalyst.expressions.TimestampAddInterval;
 import org.apache.spark.sql.catalyst.expressions.UnaryMinus;
@@ -104,6 +109,7 @@ import org.apache.spark.sql.execution.datasources.LogicalRelation;
 import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat;
 import org.apache.spark.sql.execution.datasources.v2.DataSourceV2Relation;
 import org.apache.spark.sql.execution.datasources.v2.DataSourceV2ScanRelation;
+import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DateType;
@@ -214,7 +220,8 @@ final class PlanSql {
       if (!sort.global()) {
         throw new Unsupported("a sort within partitions");
       }
-      return "SELECT * FROM (" + node(sort.child()) + ") " + alias() + " ORDER BY " + orders(sort.order());
+      String order = orders(sort.order());
+      return "SELECT * FROM (" + node(sort.child()) + ") " + alias() + (order.isEmpty() ? "" : " ORDER BY " + order);
     }
     if (plan instanceof GlobalLimit global && global.child() instanceof LocalLimit local) {
       return "SELECT * FROM (" + node(local.child()) + ") " + alias() + " LIMIT " + expr(global.limitExpr());
@@ -344,8 +351,11 @@ final class PlanSql {
     if (!spec.partitionSpec().isEmpty()) {
       over.append("PARTITION BY ").append(exprs(spec.partitionSpec()));
     }
-    if (!spec.orderSpec().isEmpty()) {
-      over.append(" ORDER BY ").append(orders(spec.orderSpec()));
+    String order = orders(spec.orderSpec());
+    if (!order.isEmpty()) {
+      over.append(" ORDER BY ").append(order);
+    } else if (framed && !spec.orderSpec().isEmpty()) {
+      throw new Unsupported("a framed window ordered by a constant");
     }
     if (framed) {
       if (!(spec.frameSpecification() instanceof SpecifiedWindowFrame frame)) {
@@ -524,9 +534,13 @@ final class PlanSql {
     return String.join(", ", rendered);
   }
 
+  // An order by a constant orders nothing (DuckDB refuses one): left out, and an empty string when all are.
   private String orders(scala.collection.Seq<SortOrder> orders) throws Unsupported {
     List<String> rendered = new ArrayList<>();
     for (SortOrder order : list(orders)) {
+      if (order.child() instanceof Literal) {
+        continue;
+      }
       rendered.add(expr(order.child()) + (order.isAscending() ? " ASC" : " DESC")
           + (order.nullOrdering().sql().contains("FIRST") ? " NULLS FIRST" : " NULLS LAST"));
     }
@@ -724,6 +738,29 @@ final class PlanSql {
     if (e instanceof AggregateExpression aggregate) {
       return aggregate(aggregate);
     }
+    if (e instanceof Md5 md5) {
+      return "md5(" + utf8Text(md5.child()) + ")";
+    }
+    if (e instanceof Sha1 sha1) {
+      return "sha1(" + utf8Text(sha1.child()) + ")";
+    }
+    if (e instanceof Sha2 sha2 && sha2.right() instanceof Literal bits && Integer.valueOf(256).equals(bits.value())) {
+      return "sha256(" + utf8Text(sha2.left()) + ")";
+    }
+    if (e instanceof StringTrim trim && trim.trimStr().isEmpty() && isText(trim.srcStr().dataType())) {
+      // Spark's trim() removes spaces only, not other white space.
+      return "trim(" + expr(trim.srcStr()) + ", ' ')";
+    }
+    if (e instanceof ConcatWs concat && concat.dataType() instanceof StringType) {
+      List<Expression> parts = list(concat.children());
+      for (Expression part : parts) {
+        if (!isText(part.dataType())) {
+          throw new Unsupported("concat_ws of " + part.dataType().simpleString());
+        }
+      }
+      // Both skip NULL values, and give NULL for a NULL separator.
+      return "concat_ws(" + exprs(concat.children()) + ")";
+    }
     if (e instanceof CreateNamedStruct struct) {
       List<String> fields = new ArrayList<>();
       List<Expression> names = list(struct.nameExprs());
@@ -803,6 +840,29 @@ final class PlanSql {
       throw new Unsupported("the aggregate " + function.prettyName());
     }
     return call + filter(aggregate) + over;
+  }
+
+  /**
+   * A binary value that is a string's UTF-8 bytes (Spark's implicit cast before md5 and sha), as
+   * that string: DuckDB's hash functions hash a VARCHAR's UTF-8 bytes. A VARCHAR cast to a BLOB in
+   * DuckDB would read backslash escapes instead.
+   */
+  private String utf8Text(Expression binary) throws Unsupported {
+    if (binary instanceof Cast cast && cast.dataType() instanceof BinaryType && isText(cast.child().dataType())) {
+      return expr(cast.child());
+    }
+    if (binary instanceof If condition) {
+      return "CASE WHEN " + expr(condition.predicate()) + " THEN " + utf8Text(condition.trueValue()) + " ELSE "
+          + utf8Text(condition.falseValue()) + " END";
+    }
+    if (binary instanceof Literal literal && literal.value() == null) {
+      return "CAST(NULL AS VARCHAR)";
+    }
+    throw new Unsupported("the binary value " + binary.sql());
+  }
+
+  private static boolean isText(DataType type) {
+    return type instanceof StringType string && string.isUTF8BinaryCollation();
   }
 
   /**
@@ -910,6 +970,13 @@ final class PlanSql {
         || (isTimestamp(from) && to instanceof DateType)
         || (from instanceof DateType && isTimestamp(to))
         || ((isIntegral(from) || from instanceof DateType || from instanceof BooleanType) && to instanceof StringType);
+    if (isTimestamp(from) && to instanceof StringType) {
+      // Spark's text of a timestamp: the session time zone's local time as 'yyyy-MM-dd HH:mm:ss' and
+      // the fraction without its trailing zeros, which is DuckDB's text of a TIMESTAMP for four-digit years.
+      String local = from instanceof TimestampType ? "CAST(" + child + " AS TIMESTAMP)" : child;
+      return "CASE WHEN " + local + " IS NULL THEN NULL WHEN year(" + local + ") BETWEEN 1000 AND 9999 THEN CAST("
+          + local + " AS VARCHAR) ELSE error('floe: the text of a timestamp outside the years 1000 to 9999') END";
+    }
     if (from instanceof DoubleType && to instanceof DecimalType && ansi) {
       // Spark rounds the double's decimal text (Java's Double.toString) half up; DuckDB's text of a
       // double is the shortest that reads back, which is Java's but in rare 17-digit cases.

@@ -107,6 +107,17 @@ class DuckDbExecutorTest {
           + " FROM silver.rnd",
       "SELECT version.* FROM (SELECT struct(*) AS version, lead(ts) OVER (PARTITION BY k ORDER BY ts, id) AS nxt"
           + " FROM silver.rnd) WHERE nxt > TIMESTAMP '2024-06-01 00:00:00' OR version.ts > TIMESTAMP '2024-12-01 00:00:00'",
+      // the Data Vault's hash keys and diffs (HashSql's Spark spelling): hashes of a string's UTF-8 bytes,
+      // trim() of spaces only, concat_ws() skipping NULLs
+      "SELECT id, md5(k) AS h, upper(md5(nullif(upper(trim(k)), ''))) AS hk, sha1(k) AS s1, sha2(k, 256) AS s2,"
+          + " upper(md5(concat_ws('||', coalesce(nullif(upper(trim(CAST(i AS STRING))), ''), '^^'),"
+          + " coalesce(nullif(upper(trim(k)), ''), '^^')))) AS hd FROM silver.edge WHERE id <> 6",
+      "SELECT v, md5(v) AS h, trim(v) AS t, concat_ws('|', v, NULL, 'x') AS c, sha2(v, 256) AS s"
+          + " FROM VALUES ('  a\\tb  '), ('\\\\x41'), ('é'), (NULL), ('') AS t(v)",
+      // a timestamp's text (a hash diff of a timestamp column), and a window ordered by a constant
+      "SELECT id, CAST(ts AS STRING) AS t, concat('at ', CAST(ts AS STRING)) AS c,"
+          + " row_number() OVER (PARTITION BY id ORDER BY 'x') AS rn FROM silver.edge",
+      "SELECT id, CAST(ts AS STRING) AS t FROM silver.rnd",
       // joins and set operations
       "SELECT a.id, b.id AS bid, a.k FROM silver.edge a LEFT JOIN silver.edge b ON a.i = b.id",
       "SELECT a.id, b.id AS bid FROM silver.edge a FULL OUTER JOIN silver.edge b ON a.id = b.id + 1",

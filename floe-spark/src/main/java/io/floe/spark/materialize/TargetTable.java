@@ -136,14 +136,28 @@ final class TargetTable {
    * @return false when there is no such writer or it declined the query: Spark writes the rows
    */
   boolean writeLocally(Dataset<Row> rows, boolean overwrite) {
+    return writeLocalFiles(rows, overwrite).isPresent();
+  }
+
+  /**
+   * Appends {@code rows} (already {@link #aligned}) as {@link #writeLocally} does.
+   *
+   * @return the result, with the rows appended as {@link MaterializeResult#writtenRows}; empty when
+   *     there is no such writer or it declined the query: Spark appends the rows
+   */
+  Optional<MaterializeResult> appendLocally(Dataset<Row> rows) {
+    return writeLocalFiles(rows, false).map(files -> result().withWrittenRows(writtenRows(files)));
+  }
+
+  private Optional<List<DataFile>> writeLocalFiles(Dataset<Row> rows, boolean overwrite) {
     Optional<LocalExecutor> writer = LocalExecutor.of(engine);
     if (writer.isEmpty()) {
-      return false;
+      return Optional.empty();
     }
     Table table = engine.table(spec.table());
     Optional<List<DataFile>> files = writer.get().write(engine, rows, table, "table " + spec.table());
     if (files.isEmpty()) {
-      return false;
+      return Optional.empty();
     }
     String action = (overwrite ? "replace the rows of " : "append to ") + spec.table();
     try {
@@ -167,7 +181,7 @@ final class TargetTable {
       files.get().forEach(file -> deleteAfterFailure(table, file.location(), e));
       throw e;
     }
-    return true;
+    return files;
   }
 
   /**
@@ -229,15 +243,16 @@ final class TargetTable {
         throw mergeConflict(e, spec, before.get());
       }
     }
-    MaterializeResult result = result();
-    if (files.written().isEmpty()) {
-      return Optional.of(result.withWrittenRows(writtenRowsView(engine.session().createDataFrame(List.of(),
-          schema()))));
+    return Optional.of(result().withWrittenRows(writtenRows(files.written())));
+  }
+
+  // The written files, read as Parquet by name, as a session view: the rows the model's tests check (see PlanSql).
+  private String writtenRows(List<DataFile> written) {
+    if (written.isEmpty()) {
+      return writtenRowsView(engine.session().createDataFrame(List.of(), schema()));
     }
-    // The written files, read as Parquet by name: the rows the model's tests check (see PlanSql).
-    Dataset<Row> written = engine.session().read().option(LocalExecutor.WRITTEN_FILES_OPTION, "true")
-        .schema(schema()).parquet(files.written().stream().map(DataFile::location).toArray(String[]::new));
-    return Optional.of(result.withWrittenRows(writtenRowsView(written)));
+    return writtenRowsView(engine.session().read().option(LocalExecutor.WRITTEN_FILES_OPTION, "true")
+        .schema(schema()).parquet(written.stream().map(DataFile::location).toArray(String[]::new)));
   }
 
   /** {@code failure}, as a conflict error when the commit found another writer's snapshot after {@code before}. */
