@@ -538,7 +538,7 @@ final class PlanSql {
   private String orders(scala.collection.Seq<SortOrder> orders) throws Unsupported {
     List<String> rendered = new ArrayList<>();
     for (SortOrder order : list(orders)) {
-      if (order.child() instanceof Literal) {
+      if (order.child().foldable()) {
         continue;
       }
       rendered.add(expr(order.child()) + (order.isAscending() ? " ASC" : " DESC")
@@ -879,6 +879,9 @@ final class PlanSql {
     List<Expression> keys = ordering instanceof CreateNamedStruct struct ? list(struct.valExprs()) : List.of(ordering);
     List<String> orderBy = new ArrayList<>();
     for (Expression key : keys) {
+      if (key.foldable()) {
+        continue; // a constant orders nothing (DuckDB refuses one)
+      }
       DataType keyType = key.dataType();
       if (!(isIntegral(keyType) || keyType instanceof DecimalType || keyType instanceof DateType || isTimestamp(keyType)
           || keyType instanceof BooleanType || keyType instanceof StringType)) {
@@ -889,7 +892,7 @@ final class PlanSql {
     String nonNull = ordering instanceof CreateNamedStruct ? "" : expr(ordering) + " IS NOT NULL";
     String condition = aggregate.filter().isDefined()
         ? (nonNull.isEmpty() ? "" : nonNull + " AND ") + "(" + expr(aggregate.filter().get()) + ")" : nonNull;
-    return "first(" + expr(value) + " ORDER BY " + String.join(", ", orderBy) + ")"
+    return "first(" + expr(value) + (orderBy.isEmpty() ? "" : " ORDER BY " + String.join(", ", orderBy)) + ")"
         + (condition.isEmpty() ? "" : " FILTER (WHERE " + condition + ")");
   }
 

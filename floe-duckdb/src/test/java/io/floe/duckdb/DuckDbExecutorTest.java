@@ -100,7 +100,7 @@ class DuckDbExecutorTest {
           + " GROUP BY k)",
       // NULL orders first in a struct, and a NULL ordering is no candidate
       "SELECT k, max_by(id, struct(ts, i)) AS newest, min_by(id, struct(ts, i)) AS oldest, max_by(id, i) AS top,"
-          + " min_by(k, l) AS low FROM silver.edge GROUP BY k",
+          + " min_by(k, l) AS low, min_by(id, struct(ts, 'source')) AS first_seen FROM silver.edge GROUP BY k",
       // lead and lag, and the history change_history() keeps
       "SELECT id, k, lead(ts) OVER (PARTITION BY k ORDER BY id) AS nt, lag(d, 2, CAST(0 AS DOUBLE))"
           + " OVER (PARTITION BY k ORDER BY id) AS pd, lead(ts) OVER (PARTITION BY k ORDER BY id) IS NULL AS last"
@@ -116,7 +116,8 @@ class DuckDbExecutorTest {
           + " FROM VALUES ('  a\\tb  '), ('\\\\x41'), ('é'), (NULL), ('') AS t(v)",
       // a timestamp's text (a hash diff of a timestamp column), and a window ordered by a constant
       "SELECT id, CAST(ts AS STRING) AS t, concat('at ', CAST(ts AS STRING)) AS c,"
-          + " row_number() OVER (PARTITION BY id ORDER BY 'x') AS rn FROM silver.edge",
+          + " row_number() OVER (PARTITION BY id ORDER BY 'x') AS rn,"
+          + " row_number() OVER (PARTITION BY id ORDER BY CAST('2024-01-01' AS TIMESTAMP) DESC) AS rt FROM silver.edge",
       "SELECT id, CAST(ts AS STRING) AS t FROM silver.rnd",
       // joins and set operations
       "SELECT a.id, b.id AS bid, a.k FROM silver.edge a LEFT JOIN silver.edge b ON a.i = b.id",
