@@ -35,6 +35,7 @@ public final class ProjectRun implements AutoCloseable {
   private final boolean afterUncleanRun;
   private boolean finished;
   private volatile boolean cancelled;
+  private volatile boolean stopping;
   private final List<Runnable> onCancel = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final JvmWork jvmAtStart = JvmWork.now();
 
@@ -169,6 +170,15 @@ public final class ProjectRun implements AutoCloseable {
     onCancel.forEach(Runnable::run);
   }
 
+  /**
+   * Says the process is stopping (a server's SIGTERM): a failure from now on is recorded as a
+   * cancellation, since the JVM's shutdown (Iceberg's and Spark's thread pools closing under the
+   * run) may be what made it fail. A run that still succeeds is recorded as a success.
+   */
+  public void stopping() {
+    stopping = true;
+  }
+
   /** Whether {@link #cancel()} was called. */
   public boolean isCancelled() {
     return cancelled;
@@ -185,7 +195,8 @@ public final class ProjectRun implements AutoCloseable {
   /** Records how the run ended; {@link #close()} records a failure when this was never called. */
   public void finish(boolean succeeded, String message) {
     log(JvmWork.now().since(jvmAtStart));
-    store.finish(id, cancelled ? RunStatus.CANCELLED : succeeded ? RunStatus.SUCCESS : RunStatus.FAILED, message);
+    store.finish(id, cancelled || stopping && !succeeded ? RunStatus.CANCELLED
+        : succeeded ? RunStatus.SUCCESS : RunStatus.FAILED, message);
     finished = true;
   }
 
@@ -194,8 +205,8 @@ public final class ProjectRun implements AutoCloseable {
     try {
       if (!finished) {
         log(JvmWork.now().since(jvmAtStart));
-        store.finish(id, cancelled ? RunStatus.CANCELLED : RunStatus.FAILED,
-            cancelled ? "cancelled" : "stopped by an error");
+        store.finish(id, cancelled || stopping ? RunStatus.CANCELLED : RunStatus.FAILED,
+            cancelled || stopping ? "cancelled" : "stopped by an error");
       }
       store.close();
     } finally {

@@ -265,10 +265,15 @@ public final class RunQueue implements AutoCloseable {
 
   /**
    * Stops taking runs; waits up to {@code grace} for the running one to finish, then cancels it
-   * and waits (briefly) for it to record itself as cancelled.
+   * and waits (briefly) for it to record itself as cancelled. A run that fails meanwhile (the JVM
+   * may be shutting down under it) is recorded as cancelled too.
    */
   public void shutdown(Duration grace) {
     closing = true;
+    ProjectRun stopped = current.get();
+    if (stopped != null) {
+      stopped.stopping();
+    }
     worker.shutdown();
     try {
       if (!worker.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
