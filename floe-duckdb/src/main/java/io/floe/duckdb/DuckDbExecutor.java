@@ -37,14 +37,14 @@ import org.slf4j.LoggerFactory;
  * model's SELECT, whose rows become Parquet files carrying the target's field ids, or a data test's
  * count, whose rows are collected. The tables it reads are read from the Parquet files of the
  * snapshots Spark planned with, by Iceberg field id, without the rows their position delete files
- * delete. Spark still parses, analyzes and optimizes the
- * SQL and prepares the table; only the execution moves, which on one machine is where Spark's time
- * goes (its generated code is compiled afresh in every JVM).
+ * delete. Spark still parses, analyzes and optimizes the SQL and prepares the table; only the
+ * execution moves, which on one machine is where Spark's time goes (its generated code is compiled
+ * afresh in every JVM).
  *
  * <p>Declines, so that Spark runs the query, when the plan has a step or function it does not
- * translate, a table read has equality deletes, deletion vectors or partitions, the target is partitioned, ordered, has
- * NOT NULL columns or is not on the local disk, or DuckDB fails (including the errors the SQL
- * raises where Spark's result could differ).
+ * translate, a table read has equality deletes, deletion vectors or partitions, the target is
+ * partitioned, ordered, has NOT NULL columns or is not on the local disk, or DuckDB fails
+ * (including the errors the SQL raises where Spark's result could differ).
  */
 public final class DuckDbExecutor implements LocalExecutor {
   private static final Logger LOG = LoggerFactory.getLogger(DuckDbExecutor.class);

@@ -884,7 +884,7 @@ final class PlanSql {
       }
       DataType keyType = key.dataType();
       if (!(isIntegral(keyType) || keyType instanceof DecimalType || keyType instanceof DateType || isTimestamp(keyType)
-          || keyType instanceof BooleanType || keyType instanceof StringType)) {
+          || keyType instanceof BooleanType || isText(keyType))) {
         throw new Unsupported("an ordering by " + keyType.simpleString() + " in " + function.prettyName());
       }
       orderBy.add(expr(key) + (largest ? " DESC NULLS LAST" : " ASC NULLS FIRST"));
@@ -1096,7 +1096,7 @@ final class PlanSql {
     if (type instanceof TimestampNTZType) {
       return "TIMESTAMP";
     }
-    if (type instanceof StringType string && string.isUTF8BinaryCollation()) {
+    if (isText(type)) {
       return "VARCHAR";
     }
     if (type instanceof DayTimeIntervalType) {
