@@ -208,10 +208,15 @@ public final class DuckDbExecutor implements LocalExecutor {
       LOG.debug("{}: new rows at {} ms", description, (System.nanoTime() - start) / 1_000_000);
       // The table's rows whose key a new row has, found reading the key columns only; then, from the
       // files holding them, whether each is identical to the new row.
-      List<Long> allFiles = java.util.stream.LongStream.range(0, tableFiles.size()).boxed().toList();
-      statement.execute("CREATE TEMP TABLE floe_keys AS SELECT s.floe_row, t.floe_file,"
-          + " t.file_row_number AS floe_pos FROM " + tableRows(tableFiles, allFiles, keySchema)
-          + " t JOIN floe_new s ON " + keyMatch);
+      List<Long> keyFiles = filesWithNewKeys(statement, table, tableFiles, keys);
+      if (keyFiles.isEmpty()) {
+        statement.execute("CREATE TEMP TABLE floe_keys (floe_row BIGINT, floe_file BIGINT, floe_pos BIGINT)");
+      } else {
+        statement.execute("CREATE TEMP TABLE floe_keys AS SELECT s.floe_row, t.floe_file,"
+            + " t.file_row_number AS floe_pos FROM " + tableRows(tableFiles, keyFiles, keySchema)
+            + " t JOIN floe_new s ON " + keyMatch);
+      }
+      LOG.debug("{}: {} of {} files can hold a new row's key", description, keyFiles.size(), tableFiles.size());
       LOG.debug("{}: keys at {} ms", description, (System.nanoTime() - start) / 1_000_000);
       List<Long> metFiles = longs(statement, "SELECT DISTINCT floe_file FROM floe_keys ORDER BY 1");
       if (metFiles.isEmpty()) {
@@ -300,6 +305,52 @@ public final class DuckDbExecutor implements LocalExecutor {
     } finally {
       StagedFiles.deleteQuietly(staging);
     }
+  }
+
+  /**
+   * The indexes of the table's files that can hold a key of the new rows (floe_new): those whose
+   * column bounds in the manifests overlap, for each key column, the range of the new rows' values.
+   * Keys that grow, as ids and times do, then meet only the newest files, and the others' key columns
+   * are not read. A key no new row has (all NULL) meets no file: NULL equals nothing.
+   */
+  private static List<Long> filesWithNewKeys(Statement statement, Table table, List<LocalFile> files,
+      List<String> keys) throws SQLException {
+    org.apache.iceberg.expressions.Expression range = org.apache.iceberg.expressions.Expressions.alwaysTrue();
+    for (String key : keys) {
+      String column = PlanSql.identifier(key);
+      try (ResultSet bounds = statement.executeQuery("SELECT min(" + column + "), max(" + column + ") FROM floe_new")) {
+        bounds.next();
+        Object min = bounds.getObject(1);
+        Object max = bounds.getObject(2);
+        if (min == null || max == null) {
+          return List.of();
+        }
+        org.apache.iceberg.types.Type type = table.schema().findType(key);
+        if (comparable(type, min) && comparable(type, max)) {
+          range = org.apache.iceberg.expressions.Expressions.and(range,
+              org.apache.iceberg.expressions.Expressions.greaterThanOrEqual(key, min),
+              org.apache.iceberg.expressions.Expressions.lessThanOrEqual(key, max));
+        }
+      }
+    }
+    org.apache.iceberg.expressions.InclusiveMetricsEvaluator evaluator =
+        new org.apache.iceberg.expressions.InclusiveMetricsEvaluator(table.schema(), range);
+    List<Long> indexes = new ArrayList<>();
+    for (int i = 0; i < files.size(); i++) {
+      if (evaluator.eval(files.get(i).file())) {
+        indexes.add((long) i);
+      }
+    }
+    return indexes;
+  }
+
+  // A JDBC value an Iceberg literal of the column's type takes as is.
+  private static boolean comparable(org.apache.iceberg.types.Type type, Object value) {
+    return type != null && switch (type.typeId()) {
+      case STRING -> value instanceof String;
+      case INTEGER, LONG -> value instanceof Integer || value instanceof Long;
+      default -> false;
+    };
   }
 
   /**
@@ -438,6 +489,7 @@ public final class DuckDbExecutor implements LocalExecutor {
       for (PlanSql.Scan scan : compiled.scans()) {
         views.add("CREATE TEMPORARY VIEW " + scan.view() + " AS " + Scan.of(scan).select());
       }
+      LOG.trace("DuckDB's SQL for {}: {}; its views: {}", description, compiled.sql(), views);
       return Optional.of(new Prepared(compiled.sql(), views));
     } catch (PlanSql.Unsupported e) {
       LOG.info("{}: Spark runs it (DuckDB would not give Spark's exact result for {})", description, e.getMessage());
@@ -555,31 +607,36 @@ public final class DuckDbExecutor implements LocalExecutor {
    */
   static List<LocalFile> localParquetFiles(Table table, org.apache.iceberg.Scan<?, FileScanTask, ?> scan,
       boolean positionDeletes) throws PlanSql.Unsupported {
-    List<LocalFile> files = new ArrayList<>();
     try (CloseableIterable<FileScanTask> tasks = scan.planFiles()) {
-      for (FileScanTask task : tasks) {
-        List<String> deletes = new ArrayList<>();
-        for (DeleteFile delete : task.deletes()) {
-          Optional<Path> local = Locations.localPath(delete.location());
-          if (!positionDeletes || delete.content() != org.apache.iceberg.FileContent.POSITION_DELETES
-              || delete.format() != org.apache.iceberg.FileFormat.PARQUET || local.isEmpty()) {
-            throw new PlanSql.Unsupported("a table with " + (positionDeletes ? delete.content().name().toLowerCase(
-                java.util.Locale.ROOT).replace('_', ' ') + " files in " + delete.format() : "delete files")
-                + " (" + table.name() + ")");
-          }
-          deletes.add(local.get().toString());
-        }
-        if (task.file().format() != org.apache.iceberg.FileFormat.PARQUET) {
-          throw new PlanSql.Unsupported("a table with " + task.file().format() + " files (" + table.name() + ")");
-        }
-        Optional<Path> local = Locations.localPath(task.file().location());
-        if (local.isEmpty()) {
-          throw new PlanSql.Unsupported("a table not on the local disk (" + table.name() + ")");
-        }
-        files.add(new LocalFile(task.file(), local.get().toString(), List.copyOf(deletes)));
-      }
+      return localParquetFiles(table, tasks, positionDeletes);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot list the files of " + table.name(), e);
+    }
+  }
+
+  private static List<LocalFile> localParquetFiles(Table table, Iterable<FileScanTask> tasks, boolean positionDeletes)
+      throws PlanSql.Unsupported {
+    List<LocalFile> files = new ArrayList<>();
+    for (FileScanTask task : tasks) {
+      List<String> deletes = new ArrayList<>();
+      for (DeleteFile delete : task.deletes()) {
+        Optional<Path> local = Locations.localPath(delete.location());
+        if (!positionDeletes || delete.content() != org.apache.iceberg.FileContent.POSITION_DELETES
+            || delete.format() != org.apache.iceberg.FileFormat.PARQUET || local.isEmpty()) {
+          throw new PlanSql.Unsupported("a table with " + (positionDeletes ? delete.content().name().toLowerCase(
+              java.util.Locale.ROOT).replace('_', ' ') + " files in " + delete.format() : "delete files")
+              + " (" + table.name() + ")");
+        }
+        deletes.add(local.get().toString());
+      }
+      if (task.file().format() != org.apache.iceberg.FileFormat.PARQUET) {
+        throw new PlanSql.Unsupported("a table with " + task.file().format() + " files (" + table.name() + ")");
+      }
+      Optional<Path> local = Locations.localPath(task.file().location());
+      if (local.isEmpty()) {
+        throw new PlanSql.Unsupported("a table not on the local disk (" + table.name() + ")");
+      }
+      files.add(new LocalFile(task.file(), local.get().toString(), List.copyOf(deletes)));
     }
     return files;
   }
@@ -587,17 +644,7 @@ public final class DuckDbExecutor implements LocalExecutor {
   /** A table a query reads, as DuckDB reads it: the snapshot's data files, columns found by field id. */
   private record Scan(PlanSql.Scan scan, List<LocalFile> files) {
     static Scan of(PlanSql.Scan scan) throws PlanSql.Unsupported {
-      List<LocalFile> files = new ArrayList<>();
-      if (scan.snapshot() != null) {
-        Table table = scan.table();
-        long snapshot = scan.snapshot().snapshotId();
-        if (scan.appendedAfter() == null) {
-          files.addAll(localParquetFiles(table, table.newScan().useSnapshot(snapshot), true));
-        } else if (scan.appendedAfter() != snapshot) {
-          files.addAll(localParquetFiles(table, table.newIncrementalAppendScan().fromSnapshotExclusive(
-              scan.appendedAfter()).toSnapshot(snapshot), true));
-        }
-      }
+      List<LocalFile> files = localParquetFiles(scan.table(), scan.tasks(), true);
       return new Scan(scan, files);
     }
 

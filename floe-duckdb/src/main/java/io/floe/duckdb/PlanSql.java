@@ -6,7 +6,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.spark.source.SparkTable;
 import org.apache.iceberg.types.Types;
@@ -151,12 +151,11 @@ final class PlanSql {
   /**
    * A table the query reads: the DuckDB view that stands for it, and the columns read.
    *
-   * @param snapshot the snapshot read, or up to which rows appended are read
-   * @param appendedAfter for a read of the rows appended after a snapshot (Iceberg's incremental
-   *     read), that snapshot's id; null for a read of the whole snapshot
+   * @param tasks the data files read, with their delete files: those Spark's scan of the table reads
+   *     (a snapshot, or the rows appended between two)
    * @param columns the table's fields read, each with the attribute id it is read as
    */
-  record Scan(String view, Table table, Snapshot snapshot, Long appendedAfter, List<ScanColumn> columns) {}
+  record Scan(String view, Table table, List<FileScanTask> tasks, List<ScanColumn> columns) {}
 
   /** A table column a scan reads: its Iceberg field and the attribute it becomes. */
   record ScanColumn(long attribute, Types.NestedField field, DataType type) {}
@@ -413,23 +412,10 @@ final class PlanSql {
       throw new Unsupported("the scan " + relation.scan().description());
     }
     Table table = sparkTable.table();
-    if (table.specs().values().stream().anyMatch(spec -> !spec.isUnpartitioned())) {
-      // Spark drops filters that partition pruning answers in full; the plan would not show them.
-      throw new Unsupported("a scan of the partitioned table " + sparkTable.name());
-    }
-    Snapshot snapshot = sparkTable.snapshotId() != null ? table.snapshot(sparkTable.snapshotId())
-        : sparkTable.branch() != null ? table.snapshot(sparkTable.branch()) : table.currentSnapshot();
-    Long appendedAfter = null;
-    if (scanClass.equals("SparkIncrementalAppendScan")) {
-      // The rows appended between two snapshots (start-snapshot-id, end-snapshot-id): the scan keeps
-      // them in fields only, which Iceberg's class does not expose.
-      appendedAfter = (Long) scanField(relation.scan(), "startSnapshotId");
-      Long end = (Long) scanField(relation.scan(), "endSnapshotId");
-      snapshot = end != null ? table.snapshot(end) : snapshot;
-      if (appendedAfter == null || snapshot == null) {
-        throw new Unsupported("the scan " + relation.scan().description());
-      }
-    }
+    // The files Spark's scan itself reads: its pushed filters have pruned them by partition and by
+    // column bounds (and runtime filters, if any, further). A filter Spark dropped from the plan
+    // because partition pruning answers it in full holds for every row of these files.
+    List<FileScanTask> tasks = scanTasks(relation.scan());
     List<ScanColumn> columns = new ArrayList<>();
     List<String> select = new ArrayList<>();
     for (AttributeReference attribute : list(relation.output())) {
@@ -438,12 +424,57 @@ final class PlanSql {
         throw new Unsupported("the column " + attribute.name() + " of " + sparkTable.name());
       }
       type(attribute.dataType());
+      if (identityPartitioned(table, field)) {
+        // Spark reads such a column from the partition's value in the metadata, DuckDB from the file.
+        throw new Unsupported("the identity partition column " + field.name() + " of " + sparkTable.name());
+      }
       columns.add(new ScanColumn(attribute.exprId().id(), field, attribute.dataType()));
       select.add(identifier(field.name()) + " AS " + column(attribute));
     }
     String view = "floe_scan_" + scans.size();
-    scans.add(new Scan(view, table, snapshot, appendedAfter, columns));
+    scans.add(new Scan(view, table, tasks, columns));
     return "SELECT " + (select.isEmpty() ? "1 AS c_none" : String.join(", ", select)) + " FROM " + view;
+  }
+
+  private static boolean identityPartitioned(Table table, Types.NestedField field) {
+    return table.specs().values().stream().flatMap(spec -> spec.fields().stream())
+        .anyMatch(partition -> partition.sourceId() == field.fieldId() && partition.transform().isIdentity());
+  }
+
+  // SparkPartitioningAwareScan.tasks(), which Iceberg's class does not expose: planned once and kept,
+  // so Spark's own statistics and reading use the same list.
+  private static List<FileScanTask> scanTasks(Object scan) throws Unsupported {
+    java.lang.reflect.Method method = null;
+    for (Class<?> type = scan.getClass(); type != null && method == null; type = type.getSuperclass()) {
+      try {
+        method = type.getDeclaredMethod("tasks");
+      } catch (NoSuchMethodException e) {
+        // declared by a superclass
+      }
+    }
+    if (method == null) {
+      throw new Unsupported("the scan " + scan.getClass().getSimpleName() + " (no method tasks)");
+    }
+    Object tasks;
+    try {
+      method.setAccessible(true);
+      tasks = method.invoke(scan);
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      if (e.getCause() instanceof RuntimeException failure) {
+        throw failure;
+      }
+      throw new IllegalStateException("Cannot plan the files of " + scan, e.getCause());
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new Unsupported("the scan " + scan.getClass().getSimpleName() + " (" + e + ")");
+    }
+    List<FileScanTask> files = new ArrayList<>();
+    for (Object task : (List<?>) tasks) {
+      if (!(task instanceof FileScanTask file)) {
+        throw new Unsupported("the scan task " + task.getClass().getSimpleName());
+      }
+      files.add(file);
+    }
+    return files;
   }
 
   private static Object scanField(Object scan, String name) throws Unsupported {

@@ -223,10 +223,32 @@ class DuckDbExecutorTest {
   }
 
   @Test
-  void aPartitionedTableIsLeftToSpark() {
+  void anIdentityPartitionColumnReadIsLeftToSpark() {
+    // Spark reads such a column from the partition's value in the metadata; a file need not hold it.
     sql("CREATE TABLE silver.parts (id INT, day DATE) USING iceberg PARTITIONED BY (day)");
     sql("INSERT INTO silver.parts VALUES (1, DATE '2024-01-01'), (2, DATE '2024-01-02')");
     assertThat(write("SELECT * FROM silver.parts WHERE day = DATE '2024-01-01'")).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      // whole days: Spark drops the filter from its plan, as partition pruning answers it in full
+      "SELECT id, v FROM silver.by_days WHERE ts >= TIMESTAMP '2024-01-02 00:00:00' AND ts < TIMESTAMP '2024-01-03 00:00:00'",
+      "SELECT count(*) AS n, sum(id) AS s FROM silver.by_days WHERE ts >= TIMESTAMP '2024-01-02 00:00:00'",
+      // part of a day: the filter stays, over the files of that day
+      "SELECT id, ts FROM silver.by_days WHERE ts > TIMESTAMP '2024-01-02 12:00:00' AND ts < TIMESTAMP '2024-01-03 06:00:00'",
+      "SELECT v, count(*) AS n FROM silver.by_days GROUP BY v"
+  })
+  void aPartitionedTableIsReadFromTheFilesSparksScanKeeps(String query) {
+    if (!engine.icebergCatalog().tableExists(org.apache.iceberg.catalog.TableIdentifier.parse("silver.by_days"))) {
+      sql("CREATE TABLE silver.by_days (id INT, v STRING, ts TIMESTAMP) USING iceberg PARTITIONED BY (days(ts))");
+      sql("INSERT INTO silver.by_days SELECT CAST(id AS INT), CAST(id % 3 AS STRING),"
+          + " TIMESTAMP '2024-01-01 00:00:00' + make_dt_interval(0, CAST(id AS INT)) FROM range(96)");
+    }
+    String table = write(query).orElseThrow(() -> new AssertionError("DuckDB declined: " + query));
+    assertThat(count("SELECT * FROM " + table + " EXCEPT ALL SELECT * FROM (" + query + ")")).as(query).isZero();
+    assertThat(count("SELECT * FROM (" + query + ") EXCEPT ALL SELECT * FROM " + table)).as(query).isZero();
+    assertThat(count("SELECT * FROM " + table)).isEqualTo(count(query)).isPositive();
   }
 
   @Test

@@ -114,6 +114,25 @@ class DuckDbMergeTest {
   }
 
   @Test
+  void theKeysOfTheNewRowsMeetOnlyTheFilesWhoseBoundsHoldThem() {
+    // Six files, of ids 0-499, 500-999, ... 2500-2999 (two tasks per insert): changes to ids 1100-1109
+    // can only be in the third, a delete of id 2500 only in the sixth. Only those are read for keys
+    // and rewritten; the others keep their rows as they are.
+    table("silver.ranged", "copy-on-write");
+    sql("CREATE TABLE silver.expected_ranged USING iceberg AS SELECT * FROM silver.ranged");
+    String changes = "SELECT id, 'changed' AS name, amount, ts, op FROM silver.ranged WHERE id BETWEEN 1100 AND 1109"
+        + " UNION ALL SELECT 2500, 'deleted', NULL, NULL, 'D' UNION ALL SELECT 2999 + 1, 'new', NULL, NULL, 'I'";
+    sql(String.format(MERGE_INTO_SPARK, "silver.expected_ranged", changes));
+
+    merge("silver.ranged", changes);
+
+    Snapshot snapshot = engine.table("silver.ranged").currentSnapshot();
+    assertThat(snapshot.summary()).doesNotContainKey("spark.app.id").containsEntry("deleted-data-files", "2")
+        .containsEntry("added-records", String.valueOf(500 + 499 + 1));
+    assertSameRows("silver.ranged", "silver.expected_ranged");
+  }
+
+  @Test
   void twoChangesMeetingOneRowAreLeftToSparkWhoseMergeRefusesThem() {
     table("silver.twice", "copy-on-write");
     // Both differ from the table's row (an identical one would be left out first, as Spark's path does).
