@@ -631,10 +631,11 @@ final class PlanSql {
       return "(NOT " + expr(not.child()) + ")";
     }
     if (e instanceof IsNull test) {
-      return "(" + expr(test.child()) + " IS NULL)";
+      return "(" + expr(nullAlike(test.child())) + " IS NULL)";
     }
     if (e instanceof IsNotNull test) {
-      return "(" + expr(test.child()) + " IS NOT NULL)";
+      // Spark infers such tests from joins and filters over hash keys: upper(md5(...)) IS NOT NULL.
+      return "(" + expr(nullAlike(test.child())) + " IS NOT NULL)";
     }
     if (e instanceof In in) {
       return "(" + expr(in.value()) + " IN (" + exprs(in.list()) + "))";
@@ -708,10 +709,10 @@ final class PlanSql {
       return "CAST(abs(" + expr(abs.child()) + ") AS " + type(abs.dataType()) + ")";
     }
     if (e instanceof Lower lower) {
-      return asciiOnly(expr(lower.child()), "lower");
+      return isHexHash(lower.child()) ? "lower(" + expr(lower.child()) + ")" : asciiOnly(expr(lower.child()), "lower");
     }
     if (e instanceof Upper upper) {
-      return asciiOnly(expr(upper.child()), "upper");
+      return isHexHash(upper.child()) ? "upper(" + expr(upper.child()) + ")" : asciiOnly(expr(upper.child()), "upper");
     }
     if (e instanceof Concat concat) {
       if (!(concat.dataType() instanceof StringType)) {
@@ -1056,6 +1057,33 @@ final class PlanSql {
     if (!isIntegral(type) && !(type instanceof DoubleType) && !(type instanceof DecimalType)) {
       throw new Unsupported("arithmetic on " + type.simpleString());
     }
+  }
+
+  /**
+   * The innermost argument of a chain of functions that are NULL exactly when their argument is (case
+   * mappings, hashes, trim of spaces): testing it for NULL tests the chain without computing a hash
+   * or a case mapping per row.
+   */
+  private static Expression nullAlike(Expression e) {
+    while (true) {
+      if (e instanceof Upper upper) {
+        e = upper.child();
+      } else if (e instanceof Lower lower) {
+        e = lower.child();
+      } else if ((e instanceof Md5 || e instanceof Sha1) && e.children().head() instanceof Cast bytes
+          && isText(bytes.child().dataType())) {
+        e = bytes.child(); // a hash of a string's UTF-8 bytes
+      } else if (e instanceof StringTrim trim && trim.trimStr().isEmpty()) {
+        e = trim.srcStr();
+      } else {
+        return e;
+      }
+    }
+  }
+
+  // A hash as hexadecimal digits: ASCII, so its case maps alike in Java and DuckDB.
+  private static boolean isHexHash(Expression e) {
+    return e instanceof Md5 || e instanceof Sha1 || e instanceof Sha2;
   }
 
   // Java and DuckDB map case alike in ASCII only: anything else is left to Spark.

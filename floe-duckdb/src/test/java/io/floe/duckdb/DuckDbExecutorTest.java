@@ -112,6 +112,10 @@ class DuckDbExecutorTest {
       "SELECT id, md5(k) AS h, upper(md5(nullif(upper(trim(k)), ''))) AS hk, sha1(k) AS s1, sha2(k, 256) AS s2,"
           + " upper(md5(concat_ws('||', coalesce(nullif(upper(trim(CAST(i AS STRING))), ''), '^^'),"
           + " coalesce(nullif(upper(trim(k)), ''), '^^')))) AS hd FROM silver.edge WHERE id <> 6",
+      // a hash key's NULL test, as Spark infers it, tests the business key
+      "SELECT id, upper(md5(nullif(upper(trim(k)), ''))) AS hk FROM silver.edge WHERE id <> 6"
+          + " AND upper(md5(nullif(upper(trim(k)), ''))) IS NOT NULL",
+      "SELECT id FROM silver.edge WHERE lower(sha1(trim(k))) IS NULL OR upper(k) IS NULL",
       "SELECT v, md5(v) AS h, trim(v) AS t, concat_ws('|', v, NULL, 'x') AS c, sha2(v, 256) AS s"
           + " FROM VALUES ('  a\\tb  '), ('\\\\x41'), ('é'), (NULL), ('') AS t(v)",
       // a timestamp's text (a hash diff of a timestamp column), and a window ordered by a constant
