@@ -77,10 +77,10 @@ final class Fingerprints {
       return Optional.empty();
     }
     Table table = catalog.loadTable(id);
-    // Stored as <fingerprint>@<snapshot id>: valid only while main is still that snapshot (a
-    // rollback or a write by hand makes the model run again).
+    // Stored as <fingerprint>@<snapshot id>: valid only while main still holds that snapshot's rows (a
+    // rollback or a write by hand makes the model run again; a compaction does not).
     String value = table.properties().get(PROPERTY);
-    Snapshot main = table.currentSnapshot();
+    Snapshot main = TablesRead.dataVersion(table, table.currentSnapshot());
     if (value == null || main == null || !value.endsWith("@" + main.snapshotId())) {
       return Optional.empty();
     }
@@ -95,7 +95,7 @@ final class Fingerprints {
   /** Records what a settled table model holds for this run's later models: its snapshot. */
   void settledTable(Model model, Optional<String> branch) {
     Table table = engine.icebergCatalog().loadTable(TableIdentifier.parse(model.table()));
-    Snapshot snapshot = branch.map(table::snapshot).orElse(table.currentSnapshot());
+    Snapshot snapshot = TablesRead.dataVersion(table, branch.map(table::snapshot).orElse(table.currentSnapshot()));
     states.put(model.name(), "snapshot:" + (snapshot == null ? "none" : snapshot.snapshotId()));
   }
 
@@ -122,7 +122,8 @@ final class Fingerprints {
     TableIdentifier id = TableIdentifier.parse(relation);
     Catalog catalog = engine.icebergCatalog();
     if (catalog.tableExists(id)) {
-      Snapshot snapshot = catalog.loadTable(id).currentSnapshot();
+      Table table = catalog.loadTable(id);
+      Snapshot snapshot = TablesRead.dataVersion(table, table.currentSnapshot());
       return "snapshot:" + (snapshot == null ? "none" : snapshot.snapshotId());
     }
     if (catalog instanceof ViewCatalog views && views.viewExists(id)) {

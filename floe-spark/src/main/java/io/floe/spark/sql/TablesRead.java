@@ -33,12 +33,31 @@ public final class TablesRead {
     return collect(query.queryExecution().analyzed(), tables) ? Optional.of(tables) : Optional.empty();
   }
 
+  /**
+   * The snapshot whose rows {@code snapshot} holds: itself, or, for a snapshot that only replaced
+   * files (a compaction, a manifest rewrite: Iceberg's "replace" operation never changes the rows),
+   * the first ancestor that is not one. A model over a table that was only compacted is unchanged.
+   * Null for null.
+   */
+  public static Snapshot dataVersion(org.apache.iceberg.Table table, Snapshot snapshot) {
+    Snapshot version = snapshot;
+    while (version != null && org.apache.iceberg.DataOperations.REPLACE.equals(version.operation())
+        && version.parentId() != null) {
+      Snapshot parent = table.snapshot(version.parentId());
+      if (parent == null) {
+        break; // expired: the replace snapshot stands for its rows
+      }
+      version = parent;
+    }
+    return version;
+  }
+
   private static boolean collect(LogicalPlan plan, SortedMap<String, String> tables) {
     if (plan instanceof DataSourceV2Relation relation) {
       if (!(relation.table() instanceof SparkTable iceberg)) {
         return false;
       }
-      Snapshot current = iceberg.table().currentSnapshot();
+      Snapshot current = dataVersion(iceberg.table(), iceberg.table().currentSnapshot());
       tables.put(iceberg.table().name(), "snapshot:" + (current == null ? "none" : current.snapshotId()));
       return true;
     }
