@@ -59,7 +59,10 @@ public final class DuckDbExecutor implements LocalExecutor {
 
   @Override
   public Optional<List<DataFile>> write(FloeEngine engine, Dataset<Row> rows, Table table, String description) {
-    Optional<String> layout = unsupportedLayout(table);
+    Optional<List<String>> partitions = partitionValues(table.spec(), table.schema());
+    Optional<String> layout = partitions.isEmpty() ? Optional.of("the table is partitioned by "
+        + table.spec().fields() + ", not by identity, day or hour of a number, date or timestamp")
+        : unsupportedLayout(table, true);
     if (layout.isPresent()) {
       LOG.info("{}: Spark writes it ({})", description, layout.get());
       return Optional.empty();
@@ -73,9 +76,24 @@ public final class DuckDbExecutor implements LocalExecutor {
     try (Connection duck = open(engine, prepared.get()); Statement statement = duck.createStatement()) {
       statement.execute("SET SESSION preserve_insertion_order = false");
       Files.createDirectories(staging);
-      statement.execute("COPY (" + prepared.get().sql() + ") TO " + text(staging.resolve("out").toString())
-          + " (FORMAT parquet, COMPRESSION " + compression(table) + ", PER_THREAD_OUTPUT true,"
-          + " FIELD_IDS " + fieldIds(table) + ")");
+      if (partitions.get().isEmpty()) {
+        statement.execute("COPY (" + prepared.get().sql() + ") TO " + text(staging.resolve("out").toString())
+            + " (FORMAT parquet, COMPRESSION " + compression(table) + ", PER_THREAD_OUTPUT true,"
+            + " FIELD_IDS " + fieldIds(table) + ")");
+      } else {
+        // A directory per partition (floe_p0=<value>/...), its value the text Iceberg reads a partition
+        // path with; the partition columns are not written into the files.
+        List<String> values = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < partitions.get().size(); i++) {
+          values.add(partitions.get().get(i) + " AS floe_p" + i);
+          names.add("floe_p" + i);
+        }
+        statement.execute("COPY (SELECT *, " + String.join(", ", values) + " FROM (" + prepared.get().sql()
+            + ")) TO " + text(staging.resolve("out").toString()) + " (FORMAT parquet, COMPRESSION "
+            + compression(table) + ", PARTITION_BY (" + String.join(", ", names) + "), FIELD_IDS "
+            + fieldIds(table) + ")");
+      }
       List<DataFile> files = StagedFiles.dataFiles(table, staging.resolve("out"));
       LOG.info("{}: DuckDB ran its SELECT in {} ms ({} files)", description, (System.nanoTime() - start) / 1_000_000,
           files.size());
@@ -134,7 +152,7 @@ public final class DuckDbExecutor implements LocalExecutor {
   @Override
   public Optional<MergeFiles> merge(FloeEngine engine, Dataset<Row> rows, Table table, long snapshotId,
       List<String> keys, String deleteFlag, String description) {
-    Optional<String> layout = unsupportedLayout(table);
+    Optional<String> layout = unsupportedLayout(table, false);
     String mode = table.properties().getOrDefault("write.merge.mode", "copy-on-write");
     boolean positionDeletes = mode.equals("merge-on-read");
     if (layout.isEmpty() && !positionDeletes && !mode.equals("copy-on-write")) {
@@ -550,11 +568,11 @@ public final class DuckDbExecutor implements LocalExecutor {
   }
 
   // What only Spark's writer does: files split by partition, rows in the table's write order, other formats.
-  private static Optional<String> unsupportedLayout(Table table) {
+  private static Optional<String> unsupportedLayout(Table table, boolean partitionsWritten) {
     if (!Locations.isLocal(table.location())) {
       return Optional.of("the table is not on the local disk");
     }
-    if (!table.spec().isUnpartitioned()) {
+    if (!partitionsWritten && !table.spec().isUnpartitioned()) {
       return Optional.of("the table is partitioned");
     }
     if (!table.sortOrder().isUnsorted()) {
@@ -583,6 +601,49 @@ public final class DuckDbExecutor implements LocalExecutor {
   }
 
   // The target's columns by name: the query's output columns are the table's, in its order.
+  /**
+   * For each partition field of {@code spec}, the DuckDB expression of its value as the text Iceberg
+   * reads a partition path with ('null' for NULL); none for an unpartitioned spec; empty when a
+   * transform is one DuckDB does not compute here as Iceberg does (bucket, truncate, month, year, or
+   * identity of text, whose directory names would need escaping).
+   */
+  static Optional<List<String>> partitionValues(org.apache.iceberg.PartitionSpec spec, org.apache.iceberg.Schema schema) {
+    List<String> values = new ArrayList<>();
+    for (org.apache.iceberg.PartitionField field : spec.fields()) {
+      Types.NestedField source = schema.findField(field.sourceId());
+      if (source == null) {
+        return Optional.empty();
+      }
+      String column = PlanSql.identifier(source.name());
+      org.apache.iceberg.types.Type.TypeID type = source.type().typeId();
+      boolean timestamp = type == org.apache.iceberg.types.Type.TypeID.TIMESTAMP;
+      String transform = field.transform().toString();
+      String value;
+      if (transform.equals("identity") && (type == org.apache.iceberg.types.Type.TypeID.INTEGER
+          || type == org.apache.iceberg.types.Type.TypeID.LONG || type == org.apache.iceberg.types.Type.TypeID.BOOLEAN)) {
+        value = "CAST(" + column + " AS VARCHAR)";
+      } else if ((transform.equals("identity") || transform.equals("day"))
+          && type == org.apache.iceberg.types.Type.TypeID.DATE) {
+        value = "strftime(" + column + ", '%Y-%m-%d')";
+      } else if (transform.equals("day") && timestamp) {
+        // Days since 1970-01-01 in UTC, rounded down as Iceberg's transform does for times before it.
+        value = "strftime(DATE '1970-01-01' + CAST(" + floorDiv("epoch_us(" + column + ")", 86_400_000_000L)
+            + " AS INTEGER), '%Y-%m-%d')";
+      } else if (transform.equals("hour") && timestamp) {
+        value = "CAST(" + floorDiv("epoch_us(" + column + ")", 3_600_000_000L) + " AS VARCHAR)";
+      } else {
+        return Optional.empty();
+      }
+      values.add("coalesce(" + value + ", 'null')");
+    }
+    return Optional.of(values);
+  }
+
+  private static String floorDiv(String value, long divisor) {
+    return "((" + value + " - ((" + value + " % " + divisor + " + " + divisor + ") % " + divisor + ")) // " + divisor
+        + ")";
+  }
+
   private static String fieldIds(Table table) {
     return table.schema().columns().stream()
         .map(field -> text(field.name()) + ": " + field.fieldId())

@@ -630,6 +630,11 @@ final class PlanSql {
     if (e instanceof Not not) {
       return "(NOT " + expr(not.child()) + ")";
     }
+    if (e instanceof org.apache.spark.sql.catalyst.expressions.DynamicPruningSubquery) {
+      // Spark's dynamic partition pruning: a filter the join it comes from already implies, there only
+      // to skip partitions; the rows are the same without it.
+      return "true";
+    }
     if (e instanceof IsNull test) {
       return "(" + expr(nullAlike(test.child())) + " IS NULL)";
     }
@@ -1004,7 +1009,10 @@ final class PlanSql {
         || (from instanceof DecimalType decimal && decimal.precision() <= 15 && to instanceof DoubleType)
         || (isTimestamp(from) && to instanceof DateType)
         || (from instanceof DateType && isTimestamp(to))
-        || ((isIntegral(from) || from instanceof DateType || from instanceof BooleanType) && to instanceof StringType);
+        || ((isIntegral(from) || from instanceof DateType || from instanceof BooleanType) && to instanceof StringType)
+        // Spark's text of a decimal is Java's BigDecimal text: every digit of the scale, and plain (not
+        // scientific) for a scale up to 6, as DuckDB's (a satellite's hash diff of a measured value).
+        || (from instanceof DecimalType decimal && decimal.scale() <= 6 && to instanceof StringType);
     if (isTimestamp(from) && to instanceof StringType) {
       // Spark's text of a timestamp: the session time zone's local time as 'yyyy-MM-dd HH:mm:ss' and
       // the fraction without its trailing zeros, which is DuckDB's text of a TIMESTAMP for four-digit years.

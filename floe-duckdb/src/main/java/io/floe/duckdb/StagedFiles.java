@@ -34,14 +34,14 @@ public final class StagedFiles {
    */
   public static List<DataFile> dataFiles(Table table, Path staging) {
     List<Path> stagedFiles;
-    try (Stream<Path> staged = Files.exists(staging) ? Files.list(staging) : Stream.empty()) {
+    try (Stream<Path> staged = Files.exists(staging) ? Files.walk(staging) : Stream.empty()) {
       stagedFiles = staged.filter(p -> p.toString().endsWith(".parquet")).sorted().toList();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot list the staged files of " + staging, e);
     }
     MetricsConfig metrics = MetricsConfig.forTable(table);
-    List<DataFile> files = Locations.isLocal(table.location()) ? moveInto(table, stagedFiles, metrics)
-        : copyThroughFileIo(table, stagedFiles, metrics);
+    List<DataFile> files = Locations.isLocal(table.location()) ? moveInto(table, staging, stagedFiles, metrics)
+        : copyThroughFileIo(table, staging, stagedFiles, metrics);
     return files.stream().filter(file -> file.recordCount() > 0).toList();
   }
 
@@ -63,7 +63,7 @@ public final class StagedFiles {
     }
   }
 
-  private static List<DataFile> moveInto(Table table, List<Path> stagedFiles, MetricsConfig metrics) {
+  private static List<DataFile> moveInto(Table table, Path staging, List<Path> stagedFiles, MetricsConfig metrics) {
     Path dataDir = Locations.localPath(table.location()).orElseThrow(() -> new IllegalStateException(
         "Not a local table: " + table.location())).resolve("data");
     List<DataFile> files = new ArrayList<>();
@@ -73,7 +73,7 @@ public final class StagedFiles {
         Path moved = Files.move(file, dataDir.resolve("floe-" + UUID.randomUUID() + ".parquet"));
         // Recorded as a URI, like the files Iceberg writes itself (see Locations).
         InputFile inputFile = table.io().newInputFile(Locations.uri(moved));
-        files.add(DataFiles.builder(table.spec()).withInputFile(inputFile)
+        files.add(partitioned(table, staging, file).withInputFile(inputFile)
             .withFormat(org.apache.iceberg.FileFormat.PARQUET)
             .withMetrics(ParquetUtil.fileMetrics(inputFile, metrics)).build());
       }
@@ -83,7 +83,8 @@ public final class StagedFiles {
     return files;
   }
 
-  private static List<DataFile> copyThroughFileIo(Table table, List<Path> stagedFiles, MetricsConfig metrics) {
+  private static List<DataFile> copyThroughFileIo(Table table, Path staging, List<Path> stagedFiles,
+      MetricsConfig metrics) {
     List<DataFile> files = new ArrayList<>();
     for (Path file : stagedFiles) {
       InputFile local = org.apache.iceberg.Files.localInput(file.toFile());
@@ -98,10 +99,54 @@ public final class StagedFiles {
       } catch (IOException e) {
         throw new UncheckedIOException("Cannot copy the staged file " + file + " to " + location, e);
       }
-      files.add(DataFiles.builder(table.spec()).withPath(location).withFileSizeInBytes(local.getLength())
+      files.add(partitioned(table, staging, file).withPath(location).withFileSizeInBytes(local.getLength())
           .withFormat(org.apache.iceberg.FileFormat.PARQUET).withMetrics(fileMetrics).build());
     }
     return files;
+  }
+
+  /**
+   * A data file builder with the file's partition: DuckDB writes a partitioned table's files in
+   * directories floe_p0=value/floe_p1=value/... (see DuckDbExecutor.partitionValues), the values as
+   * Iceberg reads them from a partition path.
+   */
+  private static DataFiles.Builder partitioned(Table table, Path staging, Path file) {
+    DataFiles.Builder builder = DataFiles.builder(table.spec());
+    Path relative = staging.relativize(file).getParent();
+    if (table.spec().isUnpartitioned()) {
+      return builder;
+    }
+    org.apache.iceberg.types.Types.StructType type = table.spec().partitionType();
+    Object[] values = new Object[type.fields().size()];
+    for (int i = 0; i < values.length; i++) {
+      String directory = relative == null || i >= relative.getNameCount() ? "" : relative.getName(i).toString();
+      String prefix = "floe_p" + i + "=";
+      if (!directory.startsWith(prefix)) {
+        throw new IllegalStateException("Staged file " + file + " is not in a directory " + prefix + "<value>");
+      }
+      String value = directory.substring(prefix.length());
+      values[i] = value.equals("null") ? null
+          : org.apache.iceberg.types.Conversions.fromPartitionString(type.fields().get(i).type(), value);
+    }
+    return builder.withPartition(new Partition(values));
+  }
+
+  /** A partition's values, which the builder copies. */
+  private record Partition(Object[] values) implements org.apache.iceberg.StructLike {
+    @Override
+    public int size() {
+      return values.length;
+    }
+
+    @Override
+    public <T> T get(int pos, Class<T> javaClass) {
+      return javaClass.cast(values[pos]);
+    }
+
+    @Override
+    public <T> void set(int pos, T value) {
+      throw new UnsupportedOperationException("A staged file's partition is read only");
+    }
   }
 
   /**
