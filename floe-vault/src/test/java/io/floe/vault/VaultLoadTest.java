@@ -205,6 +205,39 @@ class VaultLoadTest {
     }
   }
 
+  @Test
+  void aHubReadsEachStageSinceThatStagesOwnWatermark() {
+    VaultProjects.create(dir);
+    VaultProjects.write(dir, "vault/assets.yml", """
+        stages:
+          - {name: stg_assets, from: bronze.assets, load_ts: changed_at, hash_keys: {asset_hk: asset_id}}
+          - {name: stg_readings, from: bronze.readings, load_ts: read_at, hash_keys: {asset_hk: asset_id}}
+        hubs:
+          - {name: hub_asset, key: asset_hk, business_keys: [asset_id], from: [stg_assets, stg_readings]}
+        """);
+    ModelProject models = ModelProject.load(Project.load(dir));
+    try (FloeEngine engine = FloeEngine.open(Project.load(dir))) {
+      engine.sql("CREATE TABLE bronze.assets (asset_id STRING, changed_at TIMESTAMP, _ingested_at TIMESTAMP)", 0);
+      engine.sql("CREATE TABLE bronze.readings (asset_id STRING, read_at TIMESTAMP, _ingested_at TIMESTAMP)", 0);
+      // The assets were ingested first and are seen first: the hub's rows all come from them, so its
+      // own largest _ingested_at (10:00) says nothing of how far the readings (11:00) were read.
+      insert(engine, "assets", "('A1', ts('01:00'), ts('10:00'))");
+      insert(engine, "readings", "('A1', ts('02:00'), ts('11:00'))");
+      run(engine, models);
+      assertThat(engine.table("raw_vault.hub_asset").properties())
+          .containsEntry("floe.watermark.stg_assets._ingested_at", "TIMESTAMP '2026-01-01 10:00:00.000000'")
+          .containsEntry("floe.watermark.stg_readings._ingested_at", "TIMESTAMP '2026-01-01 11:00:00.000000'");
+
+      // A new asset first seen in a reading: read since the readings' watermark, and loaded.
+      insert(engine, "readings", "('A2', ts('03:00'), ts('12:00')), ('A1', ts('04:00'), ts('12:00'))");
+      run(engine, models);
+      assertThat(rows(engine, "SELECT asset_id, record_source FROM raw_vault.hub_asset ORDER BY asset_id"))
+          .containsExactly("A1,bronze.assets", "A2,bronze.readings");
+      assertThat(engine.table("raw_vault.hub_asset").properties())
+          .containsEntry("floe.watermark.stg_readings._ingested_at", "TIMESTAMP '2026-01-01 12:00:00.000000'");
+    }
+  }
+
   private static void run(FloeEngine engine, ModelProject models) {
     RunReport report = new ModelRunner(engine, models).run(models.models().keySet(), true);
     assertThat(report.succeeded()).as(report.toString()).isTrue();

@@ -92,6 +92,24 @@ public final class JinjaFunctions {
   }
 
   /**
+   * {@code watermark('stg_orders', '_ingested_at')}: the largest value of a column of a model this
+   * model reads, as this model's last published run saw it (NULL before it has one); the run's own
+   * value is published with the model. An incremental model fed by several inputs reads each input
+   * since its own watermark: a column of the model's table (max_of(this, ...)) only moves when rows
+   * from that input are kept.
+   */
+  public static String watermark(Object... args) {
+    RenderState state = state();
+    if (args.length != 2 || args[0] == null || args[1] == null || String.valueOf(args[1]).isBlank()) {
+      return state.fail(FloeException.user("%s: Cannot render watermark(): expected watermark('model_name',"
+          + " 'column'), such as watermark('stg_orders', '_ingested_at').", where(state)));
+    }
+    String name = String.valueOf(args[0]);
+    state.refsSeen.add(name);
+    return state.values.watermark(name, state.refs.apply(name), String.valueOf(args[1]));
+  }
+
+  /**
    * {@code latest_changes(relation, 'id', since=..., order_by=..., position=...)}: the newest change
    * of each key in a change table (the change-log convention: {@code _op}, {@code _source_position},
    * and {@code _source_lsn} where the source has it), as a parenthesised subquery with the change

@@ -54,6 +54,16 @@ public final class ModelRenderer {
     Values DEFERRED = (relation, expression) -> "(SELECT max(" + expression + ") FROM " + relation + ")";
 
     String max(String relation, String expression);
+
+    /**
+     * Renders {@code watermark('model', 'column')}: the largest value of the column in model
+     * {@code model} (read as {@code relation} in this run) as the rendered model's last published
+     * run saw it, as a literal; NULL before it has one, and where nothing is published (a render
+     * without an engine). A run publishes its own value with the model.
+     */
+    default String watermark(String model, String relation, String expression) {
+      return "NULL";
+    }
   }
 
   /** A statement's result, as {@code run_query()} and the macros that read the engine see it. */
@@ -165,6 +175,7 @@ public final class ModelRenderer {
     register("var", "var");
     register("config", "config");
     register("max_of", "maxOf");
+    register("watermark", "watermark");
     register("latest_changes", "latestChanges");
     register("change_history", "changeHistory");
     register("env_var", "envVar");

@@ -56,12 +56,16 @@ public final class ModelRunner {
       .withZone(ZoneOffset.UTC);
 
   private static final int RUN_QUERY_ROWS = 100_000;
+  /** The table property prefix of a model's watermarks (see {@link ModelRenderer.Values#watermark}). */
+  static final String WATERMARK = "floe.watermark.";
 
   private final FloeEngine engine;
   private final ModelProject project;
   private final boolean warningRows;
   private final boolean fullRefresh;
   private final Listener listener;
+  // Each model's watermarks found in this run, published with it.
+  private final Map<String, Map<String, String>> watermarks = new ConcurrentHashMap<>();
 
   /** Hears each model as it finishes, and is asked before each model whether the run goes on. */
   public interface Listener {
@@ -287,9 +291,17 @@ public final class ModelRunner {
             (System.nanoTime() - start) / 1_000_000, Optional.empty(), "");
       }
       computed.put(model.name(), fingerprint);
-      String sql = project.compile(model, incremental,
-          ref -> relation(ref, written), (relation, expression) -> maxLiteral(model, relation, expression),
-          this::runQuery);
+      String sql = project.compile(model, incremental, ref -> relation(ref, written), new ModelRenderer.Values() {
+        @Override
+        public String max(String relation, String expression) {
+          return maxLiteral(model, relation, expression);
+        }
+
+        @Override
+        public String watermark(String input, String relation, String expression) {
+          return watermarkLiteral(model, input, relation, expression, exists && !refresh);
+        }
+      }, this::runQuery);
       if (Contract.enforced(model)) {
         Map<String, String> columns = new LinkedHashMap<>();
         StructType schema = SparkErrors.translate("run model SQL for " + model.table(),
@@ -348,6 +360,21 @@ public final class ModelRunner {
 
   // max_of() during a run: the value is found now, so the model's SQL holds a constant its scans can prune by;
   // from the table's manifests where they tell it exactly, else by a query (DuckDB's where it takes it).
+  /**
+   * The model's watermark of an input column: the literal its published table holds in property
+   * {@value #WATERMARK}input.column (NULL when there is none, or {@code published} is false: a
+   * first load or a full refresh reads everything); this run's maximum, kept to publish with it.
+   */
+  private String watermarkLiteral(Model model, String input, String relation, String expression, boolean published) {
+    String key = WATERMARK + input + "." + expression;
+    watermarks.computeIfAbsent(model.name(), name -> new ConcurrentHashMap<>())
+        .put(key, maxLiteral(model, relation, expression));
+    String stored = published
+        ? engine.icebergCatalog().loadTable(TableIdentifier.parse(model.table())).properties().get(key) : null;
+    LOG.debug("Model {}: watermark('{}', '{}') is {}", model.name(), input, expression, stored);
+    return stored == null ? "NULL" : stored;
+  }
+
   private String maxLiteral(Model model, String relation, String expression) {
     String what = "max_of(" + relation + ", '" + expression + "') in " + model.path();
     Object value = ColumnMaximum.of(engine, relation, expression)
@@ -388,8 +415,12 @@ public final class ModelRunner {
       Model model = project.model(entry.getKey());
       if (!model.createsView()) {
         String fingerprint = fingerprints.get(entry.getKey());
-        moves.add(new MultiTablePublish.Move(model.table(), entry.getValue().branch().orElseThrow(),
-            snapshotId -> Map.of(Fingerprints.PROPERTY, Fingerprints.stamp(fingerprint, snapshotId))));
+        Map<String, String> marks = watermarks.getOrDefault(entry.getKey(), Map.of());
+        moves.add(new MultiTablePublish.Move(model.table(), entry.getValue().branch().orElseThrow(), snapshotId -> {
+          Map<String, String> properties = new java.util.HashMap<>(marks);
+          properties.put(Fingerprints.PROPERTY, Fingerprints.stamp(fingerprint, snapshotId));
+          return properties;
+        }));
         names.add(entry.getKey());
       }
     }

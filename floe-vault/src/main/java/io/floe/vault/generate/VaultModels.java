@@ -432,12 +432,17 @@ public final class VaultModels {
     return stage.deletedWhen().isPresent() ? " AND NOT is_deleted" : "";
   }
 
-  // Only rows ingested after those of the table's last load: an ingest commits a batch's rows with one
-  // _ingested_at before any load reads them (one writer per project), so the rows of that instant
-  // were all seen; the anti-joins make a row read twice harmless anyway.
+  // Only rows ingested after those the table's last load read: an ingest commits a batch's rows with
+  // one _ingested_at before any load reads them (one writer per project), so the rows of that instant
+  // were all seen; the anti-joins make a row read twice harmless anyway. The stage's own watermark
+  // (its largest _ingested_at when the table was last published), found on every load so that the
+  // first publishes it; the table's largest _ingested_at only where none is published yet: a hub
+  // keeps a key's first sighting, so that one stops moving for a stage whose rows add no new keys
+  // (the readings that feed hub_asset).
   private static String sinceLastLoad(Stage stage) {
-    return "\n  {% if is_incremental() %}AND " + stage.ingestedAt() + " > coalesce({{ max_of(this, '" + LOADED
-        + "') }}, " + BEGINNING + "){% endif %}";
+    return "{% set floe_since = watermark('" + stage.name() + "', '" + stage.ingestedAt() + "') %}"
+        + "\n  {% if is_incremental() %}AND " + stage.ingestedAt() + " > coalesce({{ floe_since }}, {{ max_of(this, '"
+        + LOADED + "') }}, " + BEGINNING + "){% endif %}";
   }
 
   private static String relation(String from) {
