@@ -11,7 +11,8 @@ import java.time.Duration;
  * @param auto whether a run that commits to the table maintains it afterwards when something is due
  * @param compactMinFiles compact a partition holding at least this many small files
  * @param compactDeletedPercent rewrite a data file once this percentage of its rows is deleted
- * @param targetFileSizeBytes the size compaction writes; files under 3/4 of it count as small
+ * @param targetFileSizeBytes the size compaction writes; files under 3/4 of it count as small (1/4 for
+ *     the automatic maintenance after a run's commits)
  * @param expireOlderThan snapshots older than this may be expired
  * @param retainLast the newest snapshots of each branch always kept
  * @param orphansOlderThan only files older than this are removed as orphans
