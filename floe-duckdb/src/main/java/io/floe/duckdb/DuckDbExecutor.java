@@ -42,9 +42,10 @@ import org.slf4j.LoggerFactory;
  * afresh in every JVM).
  *
  * <p>Declines, so that Spark runs the query, when the plan has a step or function it does not
- * translate, a table read has equality deletes, deletion vectors or partitions, the target is
- * partitioned, ordered, has NOT NULL columns or is not on the local disk, or DuckDB fails
- * (including the errors the SQL raises where Spark's result could differ).
+ * translate, a table read has equality deletes or deletion vectors, a read takes an identity
+ * partition column, the target is partitioned by a transform DuckDB does not compute (or merged
+ * into while partitioned), ordered, has NOT NULL columns or is not on the local disk, or DuckDB
+ * fails (including the errors the SQL raises where Spark's result could differ).
  */
 public final class DuckDbExecutor implements LocalExecutor {
   private static final Logger LOG = LoggerFactory.getLogger(DuckDbExecutor.class);
@@ -76,24 +77,23 @@ public final class DuckDbExecutor implements LocalExecutor {
     try (Connection duck = open(engine, prepared.get()); Statement statement = duck.createStatement()) {
       statement.execute("SET SESSION preserve_insertion_order = false");
       Files.createDirectories(staging);
-      if (partitions.get().isEmpty()) {
-        statement.execute("COPY (" + prepared.get().sql() + ") TO " + text(staging.resolve("out").toString())
-            + " (FORMAT parquet, COMPRESSION " + compression(table) + ", PER_THREAD_OUTPUT true,"
-            + " FIELD_IDS " + fieldIds(table) + ")");
-      } else {
-        // A directory per partition (floe_p0=<value>/...), its value the text Iceberg reads a partition
-        // path with; the partition columns are not written into the files.
+      // A partitioned table's rows go to a directory per partition (floe_p0=<value>/...), its value the
+      // text Iceberg reads a partition path with; the partition columns are not written into the files.
+      String select = prepared.get().sql();
+      String split = "PER_THREAD_OUTPUT true";
+      if (!partitions.get().isEmpty()) {
         List<String> values = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (int i = 0; i < partitions.get().size(); i++) {
           values.add(partitions.get().get(i) + " AS floe_p" + i);
           names.add("floe_p" + i);
         }
-        statement.execute("COPY (SELECT *, " + String.join(", ", values) + " FROM (" + prepared.get().sql()
-            + ")) TO " + text(staging.resolve("out").toString()) + " (FORMAT parquet, COMPRESSION "
-            + compression(table) + ", PARTITION_BY (" + String.join(", ", names) + "), FIELD_IDS "
-            + fieldIds(table) + ")");
+        select = "SELECT *, " + String.join(", ", values) + " FROM (" + select + ")";
+        split = "PARTITION_BY (" + String.join(", ", names) + ")";
       }
+      statement.execute("COPY (" + select + ") TO " + text(staging.resolve("out").toString())
+          + " (FORMAT parquet, COMPRESSION " + compression(table) + ", " + split + ", FIELD_IDS "
+          + fieldIds(table) + ")");
       List<DataFile> files = StagedFiles.dataFiles(table, staging.resolve("out"));
       LOG.info("{}: DuckDB ran its SELECT in {} ms ({} files)", description, (System.nanoTime() - start) / 1_000_000,
           files.size());
@@ -600,7 +600,6 @@ public final class DuckDbExecutor implements LocalExecutor {
         java.util.Locale.ROOT);
   }
 
-  // The target's columns by name: the query's output columns are the table's, in its order.
   /**
    * For each partition field of {@code spec}, the DuckDB expression of its value as the text Iceberg
    * reads a partition path with ('null' for NULL); none for an unpartitioned spec; empty when a
@@ -644,6 +643,7 @@ public final class DuckDbExecutor implements LocalExecutor {
         + ")";
   }
 
+  // The target's columns by name: the query's output columns are the table's, in its order.
   private static String fieldIds(Table table) {
     return table.schema().columns().stream()
         .map(field -> text(field.name()) + ": " + field.fieldId())

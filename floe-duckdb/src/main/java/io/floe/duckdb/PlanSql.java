@@ -477,16 +477,6 @@ final class PlanSql {
     return files;
   }
 
-  private static Object scanField(Object scan, String name) throws Unsupported {
-    try {
-      java.lang.reflect.Field field = scan.getClass().getDeclaredField(name);
-      field.setAccessible(true);
-      return field.get(scan);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      throw new Unsupported("the scan " + scan.getClass().getSimpleName() + " (no field " + name + ")");
-    }
-  }
-
   // Parquet files a merge wrote (read with LocalExecutor.WRITTEN_FILES_OPTION): their columns are the
   // table's, by name and type, so DuckDB reads them by name as Spark does. Other Parquet reads are Spark's.
   private String writtenFiles(LogicalRelation relation) throws Unsupported {
@@ -714,10 +704,10 @@ final class PlanSql {
       return "CAST(abs(" + expr(abs.child()) + ") AS " + type(abs.dataType()) + ")";
     }
     if (e instanceof Lower lower) {
-      return isHexHash(lower.child()) ? "lower(" + expr(lower.child()) + ")" : asciiOnly(expr(lower.child()), "lower");
+      return caseMapped(lower.child(), "lower");
     }
     if (e instanceof Upper upper) {
-      return isHexHash(upper.child()) ? "upper(" + expr(upper.child()) + ")" : asciiOnly(expr(upper.child()), "upper");
+      return caseMapped(upper.child(), "upper");
     }
     if (e instanceof Concat concat) {
       if (!(concat.dataType() instanceof StringType)) {
@@ -1089,13 +1079,13 @@ final class PlanSql {
     }
   }
 
-  // A hash as hexadecimal digits: ASCII, so its case maps alike in Java and DuckDB.
-  private static boolean isHexHash(Expression e) {
-    return e instanceof Md5 || e instanceof Sha1 || e instanceof Sha2;
-  }
-
-  // Java and DuckDB map case alike in ASCII only: anything else is left to Spark.
-  private static String asciiOnly(String value, String function) {
+  // Java and DuckDB map case alike in ASCII only: anything else is left to Spark. A hash's hexadecimal
+  // digits are ASCII, so its case needs no check.
+  private String caseMapped(Expression child, String function) throws Unsupported {
+    String value = expr(child);
+    if (child instanceof Md5 || child instanceof Sha1 || child instanceof Sha2) {
+      return function + "(" + value + ")";
+    }
     return "(CASE WHEN strlen(" + value + ") <> length(" + value + ") THEN error('floe: " + function
         + " outside ASCII') ELSE " + function + "(" + value + ") END)";
   }

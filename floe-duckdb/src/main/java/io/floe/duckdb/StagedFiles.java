@@ -112,10 +112,10 @@ public final class StagedFiles {
    */
   private static DataFiles.Builder partitioned(Table table, Path staging, Path file) {
     DataFiles.Builder builder = DataFiles.builder(table.spec());
-    Path relative = staging.relativize(file).getParent();
     if (table.spec().isUnpartitioned()) {
       return builder;
     }
+    Path relative = staging.relativize(file).getParent();
     org.apache.iceberg.types.Types.StructType type = table.spec().partitionType();
     Object[] values = new Object[type.fields().size()];
     for (int i = 0; i < values.length; i++) {
