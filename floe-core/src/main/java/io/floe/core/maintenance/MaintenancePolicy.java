@@ -11,8 +11,8 @@ import java.time.Duration;
  * @param auto whether a run that commits to the table maintains it afterwards when something is due
  * @param compactMinFiles compact a partition holding at least this many small files
  * @param compactDeletedPercent rewrite a data file once this percentage of its rows is deleted
- * @param targetFileSizeBytes the size compaction writes; files under 3/4 of it count as small (1/4 for
- *     the automatic maintenance after a run's commits)
+ * @param targetFileSizeBytes the size compaction writes; files under 3/4 of it count as small (after a
+ *     run's commits, files under 1/8 of the table's largest one, at least 1 MiB, at most 1/4 of it)
  * @param expireOlderThan snapshots older than this may be expired
  * @param retainLast the newest snapshots of each branch always kept
  * @param orphansOlderThan only files older than this are removed as orphans

@@ -42,6 +42,7 @@ public final class TableMaintenance {
   // floe-ingest): the newest snapshot of main carrying a source's keys is where the next load starts.
   private static final String SOURCE_KEY_PREFIX = "floe.source.";
   private static final Logger LOG = LoggerFactory.getLogger(TableMaintenance.class);
+  private static final long MIN_SMALL_FILE_BYTES = 1L << 20;
 
   private final FloeEngine engine;
 
@@ -93,7 +94,7 @@ public final class TableMaintenance {
       progress.accept("compacting " + filesBefore + " data files");
       RewriteDataFiles rewrite = spark.rewriteDataFiles(table)
           .option(RewriteDataFiles.TARGET_FILE_SIZE_BYTES, Long.toString(policy.targetFileSizeBytes()))
-          .option("min-file-size-bytes", Long.toString(smallFileBytes(policy, explicit)))
+          .option("min-file-size-bytes", Long.toString(smallFileBytes(fileSizes(table), policy, explicit)))
           .option("min-input-files", Integer.toString(policy.compactMinFiles()))
           .option("delete-ratio-threshold", Double.toString(policy.compactDeletedPercent() / 100.0));
       rewrite = table.sortOrder().isSorted() ? rewrite.sort() : rewrite.binPack();
@@ -142,14 +143,20 @@ public final class TableMaintenance {
   }
 
   /**
-   * What counts as a small file: under 3/4 of the target size for {@code floe maintain} (Iceberg's own
-   * default), under 1/4 of it for the automatic maintenance after a run's commits. That one merges
-   * the small files commits leave, not a table's large file with them: with 3/4, a table growing by
-   * small appends had its whole large file rewritten every min-files commits until it passed 3/4 of
-   * the target (at 3.8M rows, 20 s of every tenth e-commerce build).
+   * What counts as a small file. For {@code floe maintain}, a file under 3/4 of the target size
+   * (Iceberg's own default). For the automatic maintenance after a run's commits, a file small next to
+   * the table's largest: under 1/8 of it (at least 1 MiB, at most 1/4 of the target size). That one
+   * merges the small files commits leave, tier by tier, and never a table's few large files with them:
+   * under a fixed 1/4 of the target, every table smaller than that (at 3.8M e-commerce rows, all of
+   * them) was rewritten whole every min-files commits, 2 to 20 s each, some table in most runs of a
+   * server building every few minutes.
    */
-  static long smallFileBytes(MaintenancePolicy policy, boolean explicit) {
-    return explicit ? policy.targetFileSizeBytes() * 3 / 4 : policy.targetFileSizeBytes() / 4;
+  static long smallFileBytes(List<Long> fileSizes, MaintenancePolicy policy, boolean explicit) {
+    if (explicit) {
+      return policy.targetFileSizeBytes() * 3 / 4;
+    }
+    long largest = fileSizes.stream().mapToLong(Long::longValue).max().orElse(0);
+    return Math.min(policy.targetFileSizeBytes() / 4, Math.max(largest / 8, MIN_SMALL_FILE_BYTES));
   }
 
   // At least min-files small files (see smallFileBytes) in one partition, or a data file with
@@ -165,24 +172,43 @@ public final class TableMaintenance {
     if (fewFiles && deleteFiles(current) == 0) {
       return false;
     }
-    long small = smallFileBytes(policy, explicit);
-    Map<String, Integer> smallFiles = new HashMap<>();
+    List<Long> sizes = new ArrayList<>();
+    List<String> partitions = new ArrayList<>();
     try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
       for (FileScanTask task : tasks) {
         if (deletedPercent(task) >= policy.compactDeletedPercent()) {
           return true;
         }
-        if (!fewFiles && task.file().fileSizeInBytes() < small) {
-          String partition = task.file().specId() + "/" + task.file().partition();
-          if (smallFiles.merge(partition, 1, Integer::sum) >= policy.compactMinFiles()) {
-            return true;
-          }
-        }
+        sizes.add(task.file().fileSizeInBytes());
+        partitions.add(task.file().specId() + "/" + task.file().partition());
       }
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("Cannot list the data files of " + table.name(), e);
     }
+    if (fewFiles) {
+      return false;
+    }
+    long small = smallFileBytes(sizes, policy, explicit);
+    Map<String, Integer> smallFiles = new HashMap<>();
+    for (int i = 0; i < sizes.size(); i++) {
+      if (sizes.get(i) < small && smallFiles.merge(partitions.get(i), 1, Integer::sum) >= policy.compactMinFiles()) {
+        return true;
+      }
+    }
     return false;
+  }
+
+  // The sizes of the table's current data files.
+  private static List<Long> fileSizes(Table table) {
+    List<Long> sizes = new ArrayList<>();
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+      for (FileScanTask task : tasks) {
+        sizes.add(task.file().fileSizeInBytes());
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot list the data files of " + table.name(), e);
+    }
+    return sizes;
   }
 
   // Snapshots an expiry with this policy would remove, computed the way Iceberg's expiry retains:

@@ -29,7 +29,7 @@ class TableMaintenanceTest {
       engine.sql("CREATE TABLE bronze.events (id BIGINT, payload STRING) USING iceberg", 0);
       // One large file (random text, so that it does not compress away), then small appends.
       engine.sql("INSERT INTO bronze.events SELECT /*+ COALESCE(1) */ id, sha2(CAST(id AS STRING), 256)"
-          + " FROM range(0, 20000)", 0);
+          + " FROM range(0, 60000)", 0);
       for (int i = 0; i < 4; i++) {
         engine.sql("INSERT INTO bronze.events VALUES (" + (100000 + i) + ", 'small')", 0);
       }
@@ -53,8 +53,24 @@ class TableMaintenanceTest {
       table.refresh();
       assertThat(explicit.filesBefore()).isEqualTo(3);
       assertThat(sizes(table)).hasSize(1).doesNotContain(large);
-      assertThat(engine.sql("SELECT count(*) FROM bronze.events", 1).rows().get(0).get(0)).isEqualTo(20005L);
+      assertThat(engine.sql("SELECT count(*) FROM bronze.events", 1).rows().get(0).get(0)).isEqualTo(60005L);
     }
+  }
+
+  @Test
+  void afterACommitAFileIsSmallNextToTheTablesLargestOne() {
+    long mib = 1L << 20;
+    MaintenancePolicy policy = new MaintenancePolicy(true, true, 10, 30, 128 * mib, false, Duration.ofDays(7), 5,
+        false, Duration.ofDays(3), Duration.ofDays(1), false, 50);
+    // A 52 MiB table file and the merged increments beside it: small under 6.5 MiB, so the large file
+    // stays and the merged ones are merged again until they pass that.
+    assertThat(TableMaintenance.smallFileBytes(List.of(52 * mib, 3 * mib, mib / 2), policy, false))
+        .isEqualTo(52 * mib / 8);
+    // A table of small files alone: under 1 MiB at least, so they still merge.
+    assertThat(TableMaintenance.smallFileBytes(List.of(mib / 10, mib / 10), policy, false)).isEqualTo(mib);
+    // Never more than 1/4 of the target size, and floe maintain takes everything under 3/4 of it.
+    assertThat(TableMaintenance.smallFileBytes(List.of(1024 * mib), policy, false)).isEqualTo(32 * mib);
+    assertThat(TableMaintenance.smallFileBytes(List.of(52 * mib), policy, true)).isEqualTo(96 * mib);
   }
 
   // The data files' sizes, largest first.
