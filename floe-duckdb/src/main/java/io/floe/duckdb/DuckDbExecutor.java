@@ -77,6 +77,7 @@ public final class DuckDbExecutor implements LocalExecutor {
     try (Connection duck = open(engine, prepared.get()); Statement statement = duck.createStatement()) {
       statement.execute("SET SESSION preserve_insertion_order = false");
       Files.createDirectories(staging);
+      LOG.debug("{}: open at {} ms", description, (System.nanoTime() - start) / 1_000_000);
       // A partitioned table's rows go to a directory per partition (floe_p0=<value>/...), its value the
       // text Iceberg reads a partition path with; the partition columns are not written into the files.
       String select = prepared.get().sql();
@@ -94,6 +95,7 @@ public final class DuckDbExecutor implements LocalExecutor {
       statement.execute("COPY (" + select + ") TO " + text(staging.resolve("out").toString())
           + " (FORMAT parquet, COMPRESSION " + compression(table) + ", " + split + ", FIELD_IDS "
           + fieldIds(table) + ")");
+      LOG.debug("{}: written at {} ms", description, (System.nanoTime() - start) / 1_000_000);
       List<DataFile> files = StagedFiles.dataFiles(table, staging.resolve("out"));
       LOG.info("{}: DuckDB ran its SELECT in {} ms ({} files)", description, (System.nanoTime() - start) / 1_000_000,
           files.size());
@@ -320,6 +322,65 @@ public final class DuckDbExecutor implements LocalExecutor {
     } catch (RuntimeException e) {
       deleteMoved(table, moved, movedDeletes);
       throw e;
+    } finally {
+      StagedFiles.deleteQuietly(staging);
+    }
+  }
+
+  /**
+   * The rows of the files compaction chose, read with the table's current schema by field id (a file
+   * written before a column was added gives NULL for it, as Iceberg's readers do) and written as files
+   * of up to the target size with the table's field ids and compression. Declines what {@link #write}
+   * declines, and format version 3, whose rewritten rows would have to keep their row lineage.
+   */
+  @Override
+  public Optional<List<DataFile>> rewrite(FloeEngine engine, Table table, List<FileScanTask> tasks,
+      long targetFileSizeBytes, String description) {
+    Optional<String> layout = unsupportedLayout(table, false);
+    int formatVersion = org.apache.iceberg.TableUtil.formatVersion(table);
+    if (layout.isEmpty() && formatVersion > 2) {
+      layout = Optional.of("the table is in format version " + formatVersion + ", whose rows keep their lineage");
+    }
+    if (layout.isPresent()) {
+      LOG.info("{}: Spark compacts it ({})", description, layout.get());
+      return Optional.empty();
+    }
+    long start = System.nanoTime();
+    List<LocalFile> files;
+    List<String> columns = new ArrayList<>();
+    List<String> schema = new ArrayList<>();
+    try {
+      files = localParquetFiles(table, tasks, false);
+      org.apache.spark.sql.types.StructField[] fields =
+          org.apache.iceberg.spark.SparkSchemaUtil.convert(table.schema()).fields();
+      for (int i = 0; i < fields.length; i++) {
+        Types.NestedField field = table.schema().columns().get(i);
+        columns.add(PlanSql.identifier(field.name()));
+        schema.add(field.fieldId() + ": {name: " + text(field.name()) + ", type: "
+            + text(PlanSql.type(fields[i].dataType())) + ", default_value: NULL}");
+      }
+    } catch (PlanSql.Unsupported e) {
+      LOG.info("{}: Spark compacts it ({})", description, e.getMessage());
+      return Optional.empty();
+    }
+    Path staging = engine.project().stateDir().resolve("staging").resolve("duckdb-" + UUID.randomUUID());
+    try (Connection duck = database().duplicate(); Statement statement = duck.createStatement()) {
+      statement.execute("SET SESSION preserve_insertion_order = false");
+      Files.createDirectories(staging);
+      String paths = files.stream().map(file -> text(file.path())).collect(Collectors.joining(", ", "[", "]"));
+      statement.execute("COPY (SELECT " + String.join(", ", columns) + " FROM read_parquet(" + paths
+          + ", schema = MAP {" + String.join(", ", schema) + "})) TO " + text(staging.resolve("out").toString())
+          + " (FORMAT parquet, COMPRESSION " + compression(table) + ", FILE_SIZE_BYTES " + targetFileSizeBytes
+          + ", FIELD_IDS " + fieldIds(table) + ")");
+      List<DataFile> written = StagedFiles.dataFiles(table, staging.resolve("out"));
+      LOG.info("{}: DuckDB rewrote {} files as {} in {} ms", description, files.size(), written.size(),
+          (System.nanoTime() - start) / 1_000_000);
+      return Optional.of(written);
+    } catch (SQLException e) {
+      LOG.info("{}: Spark compacts it (DuckDB stopped: {})", description, firstLine(e.getMessage()));
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create the staging directory " + staging, e);
     } finally {
       StagedFiles.deleteQuietly(staging);
     }

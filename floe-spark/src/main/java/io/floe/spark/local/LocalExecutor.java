@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Table;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -56,6 +57,18 @@ public interface LocalExecutor {
    */
   default Optional<MergeFiles> merge(FloeEngine engine, Dataset<Row> rows, Table table, long snapshotId,
       List<String> keys, String deleteFlag, String description) {
+    return Optional.empty();
+  }
+
+  /**
+   * The rows of {@code tasks}, whole data files of {@code table} without deletes, written again as
+   * files of up to {@code targetFileSizeBytes} for a compaction; nothing is committed.
+   *
+   * @param description what the rewrite is, for the log: {@code compact NAME}
+   * @return the new files, or empty when this executor declined (Spark compacts)
+   */
+  default Optional<List<DataFile>> rewrite(FloeEngine engine, Table table, List<FileScanTask> tasks,
+      long targetFileSizeBytes, String description) {
     return Optional.empty();
   }
 

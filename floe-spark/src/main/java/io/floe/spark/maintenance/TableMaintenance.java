@@ -5,17 +5,21 @@ import static java.util.Objects.requireNonNull;
 import io.floe.core.maintenance.MaintenancePolicy;
 import io.floe.core.project.Locations;
 import io.floe.spark.FloeEngine;
+import io.floe.spark.local.LocalExecutor;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileContent;
 import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.RewriteFiles;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.Table;
@@ -92,15 +96,22 @@ public final class TableMaintenance {
     SparkActions spark = SparkActions.get(engine.session());
     if (due.compact()) {
       progress.accept("compacting " + filesBefore + " data files");
-      RewriteDataFiles rewrite = spark.rewriteDataFiles(table)
-          .option(RewriteDataFiles.TARGET_FILE_SIZE_BYTES, Long.toString(policy.targetFileSizeBytes()))
-          .option("min-file-size-bytes", Long.toString(smallFileBytes(fileSizes(table), policy, explicit)))
-          .option("min-input-files", Integer.toString(policy.compactMinFiles()))
-          .option("delete-ratio-threshold", Double.toString(policy.compactDeletedPercent() / 100.0));
-      rewrite = table.sortOrder().isSorted() ? rewrite.sort() : rewrite.binPack();
-      RewriteDataFiles.Result result = rewrite.execute();
-      rewritten = result.rewrittenDataFilesCount();
-      added = result.addedDataFilesCount();
+      long small = smallFileBytes(fileSizes(table), policy, explicit);
+      Optional<long[]> local = compactLocally(table, policy, small);
+      if (local.isPresent()) {
+        rewritten = local.get()[0];
+        added = local.get()[1];
+      } else {
+        RewriteDataFiles rewrite = spark.rewriteDataFiles(table)
+            .option(RewriteDataFiles.TARGET_FILE_SIZE_BYTES, Long.toString(policy.targetFileSizeBytes()))
+            .option("min-file-size-bytes", Long.toString(small))
+            .option("min-input-files", Integer.toString(policy.compactMinFiles()))
+            .option("delete-ratio-threshold", Double.toString(policy.compactDeletedPercent() / 100.0));
+        rewrite = table.sortOrder().isSorted() ? rewrite.sort() : rewrite.binPack();
+        RewriteDataFiles.Result result = rewrite.execute();
+        rewritten = result.rewrittenDataFilesCount();
+        added = result.addedDataFilesCount();
+      }
       actions.add("compact");
       table.refresh();
     }
@@ -196,6 +207,56 @@ public final class TableMaintenance {
       }
     }
     return false;
+  }
+
+  /**
+   * Compacts an unpartitioned table's small files through the local executor (DuckDB), when there is
+   * one and it takes the table: a Spark job cost 1 to 4 s for ten files of a few hundred KB, in most
+   * runs of a server building every few minutes. The commit replaces exactly the files read, from
+   * the snapshot they were planned at: Iceberg refuses it if a concurrent commit deleted any of them.
+   * Files with deletes, partitioned tables and a compaction due to deleted rows are left to Spark.
+   *
+   * @return the numbers of files rewritten and added, or empty when Spark is to compact
+   */
+  private Optional<long[]> compactLocally(Table table, MaintenancePolicy policy, long small) {
+    Snapshot snapshot = table.currentSnapshot();
+    Optional<LocalExecutor> executor = LocalExecutor.of(engine);
+    if (executor.isEmpty() || snapshot == null || table.spec().isPartitioned()) {
+      return Optional.empty();
+    }
+    List<FileScanTask> chosen = new ArrayList<>();
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(snapshot.snapshotId()).planFiles()) {
+      for (FileScanTask task : tasks) {
+        if (!task.deletes().isEmpty() && deletedPercent(task) >= policy.compactDeletedPercent()) {
+          return Optional.empty();
+        }
+        if (task.deletes().isEmpty() && task.file().fileSizeInBytes() < small) {
+          chosen.add(task);
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot list the data files of " + table.name(), e);
+    }
+    if (chosen.size() < policy.compactMinFiles()) {
+      return Optional.empty();
+    }
+    Optional<List<DataFile>> written = executor.get().rewrite(engine, table, chosen, policy.targetFileSizeBytes(),
+        "compact " + table.name());
+    if (written.isEmpty()) {
+      return Optional.empty();
+    }
+    RewriteFiles rewrite = table.newRewrite().validateFromSnapshot(snapshot.snapshotId())
+        .dataSequenceNumber(snapshot.sequenceNumber());
+    chosen.forEach(task -> rewrite.deleteFile(task.file()));
+    written.get().forEach(rewrite::addFile);
+    try {
+      rewrite.commit();
+    } catch (RuntimeException e) {
+      // Nothing references the new files: remove them before the error goes on.
+      written.get().forEach(file -> table.io().deleteFile(file.location()));
+      throw e;
+    }
+    return Optional.of(new long[] {chosen.size(), written.get().size()});
   }
 
   // The sizes of the table's current data files.
