@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.catalog.ViewCatalog;
@@ -59,11 +60,10 @@ final class AppendedViewRows {
   /** What the tests of {@code model} see in this run: the value of {@value #PROPERTY} to publish with it. */
   String stamp(Model model) {
     StringBuilder stamp = new StringBuilder(definition(model));
-    Catalog catalog = engine.icebergCatalog();
     for (String relation : project.sourceRelations(model).stream().sorted().distinct().toList()) {
       // A source that is no Iceberg table of the catalog (a view, say) has no snapshot to read from.
       TableIdentifier id = TableIdentifier.parse(relation);
-      Snapshot current = catalog.tableExists(id) ? catalog.loadTable(id).currentSnapshot() : null;
+      Snapshot current = engine.findTable(id).map(Table::currentSnapshot).orElse(null);
       stamp.append(';').append(relation).append('=').append(current == null ? "none" : current.snapshotId());
     }
     return stamp.toString();

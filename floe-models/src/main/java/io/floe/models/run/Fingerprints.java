@@ -73,10 +73,11 @@ final class Fingerprints {
       return catalog instanceof ViewCatalog views && views.viewExists(id)
           ? Optional.ofNullable(views.loadView(id).properties().get(PROPERTY)) : Optional.empty();
     }
-    if (!catalog.tableExists(id)) {
+    Optional<Table> found = engine.findTable(id);
+    if (found.isEmpty()) {
       return Optional.empty();
     }
-    Table table = catalog.loadTable(id);
+    Table table = found.get();
     // Stored as <fingerprint>@<snapshot id>: valid only while main still holds that snapshot's rows (a
     // rollback or a write by hand makes the model run again; a compaction does not).
     String value = table.properties().get(PROPERTY);
@@ -121,9 +122,9 @@ final class Fingerprints {
   private String tableState(String relation) {
     TableIdentifier id = TableIdentifier.parse(relation);
     Catalog catalog = engine.icebergCatalog();
-    if (catalog.tableExists(id)) {
-      Table table = catalog.loadTable(id);
-      Snapshot snapshot = TablesRead.dataVersion(table, table.currentSnapshot());
+    Optional<Table> table = engine.findTable(id);
+    if (table.isPresent()) {
+      Snapshot snapshot = TablesRead.dataVersion(table.get(), table.get().currentSnapshot());
       return "snapshot:" + (snapshot == null ? "none" : snapshot.snapshotId());
     }
     if (catalog instanceof ViewCatalog views && views.viewExists(id)) {
