@@ -96,8 +96,10 @@ public final class TableMaintenance {
     SparkActions spark = SparkActions.get(engine.session());
     if (due.compact()) {
       progress.accept("compacting " + filesBefore + " data files");
-      long small = smallFileBytes(fileSizes(table), policy, explicit);
-      Optional<long[]> local = compactLocally(table, policy, small);
+      Snapshot planned = table.currentSnapshot();
+      List<FileScanTask> files = currentFiles(table);
+      long small = smallFileBytes(files.stream().map(task -> task.file().fileSizeInBytes()).toList(), policy, explicit);
+      Optional<long[]> local = compactLocally(table, planned, files, policy, small);
       if (local.isPresent()) {
         rewritten = local.get()[0];
         added = local.get()[1];
@@ -183,26 +185,19 @@ public final class TableMaintenance {
     if (fewFiles && deleteFiles(current) == 0) {
       return false;
     }
-    List<Long> sizes = new ArrayList<>();
-    List<String> partitions = new ArrayList<>();
-    try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
-      for (FileScanTask task : tasks) {
-        if (deletedPercent(task) >= policy.compactDeletedPercent()) {
-          return true;
-        }
-        sizes.add(task.file().fileSizeInBytes());
-        partitions.add(task.file().specId() + "/" + task.file().partition());
-      }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("Cannot list the data files of " + table.name(), e);
+    List<FileScanTask> files = currentFiles(table);
+    if (files.stream().anyMatch(task -> deletedPercent(task) >= policy.compactDeletedPercent())) {
+      return true;
     }
     if (fewFiles) {
       return false;
     }
-    long small = smallFileBytes(sizes, policy, explicit);
+    long small = smallFileBytes(files.stream().map(task -> task.file().fileSizeInBytes()).toList(), policy, explicit);
     Map<String, Integer> smallFiles = new HashMap<>();
-    for (int i = 0; i < sizes.size(); i++) {
-      if (sizes.get(i) < small && smallFiles.merge(partitions.get(i), 1, Integer::sum) >= policy.compactMinFiles()) {
+    for (FileScanTask task : files) {
+      String partition = task.file().specId() + "/" + task.file().partition();
+      if (task.file().fileSizeInBytes() < small
+          && smallFiles.merge(partition, 1, Integer::sum) >= policy.compactMinFiles()) {
         return true;
       }
     }
@@ -218,25 +213,16 @@ public final class TableMaintenance {
    *
    * @return the numbers of files rewritten and added, or empty when Spark is to compact
    */
-  private Optional<long[]> compactLocally(Table table, MaintenancePolicy policy, long small) {
-    Snapshot snapshot = table.currentSnapshot();
+  private Optional<long[]> compactLocally(Table table, Snapshot snapshot, List<FileScanTask> files,
+      MaintenancePolicy policy, long small) {
     Optional<LocalExecutor> executor = LocalExecutor.of(engine);
-    if (executor.isEmpty() || snapshot == null || table.spec().isPartitioned()) {
+    if (executor.isEmpty() || snapshot == null || table.spec().isPartitioned()
+        || files.stream().anyMatch(task -> !task.deletes().isEmpty()
+            && deletedPercent(task) >= policy.compactDeletedPercent())) {
       return Optional.empty();
     }
-    List<FileScanTask> chosen = new ArrayList<>();
-    try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(snapshot.snapshotId()).planFiles()) {
-      for (FileScanTask task : tasks) {
-        if (!task.deletes().isEmpty() && deletedPercent(task) >= policy.compactDeletedPercent()) {
-          return Optional.empty();
-        }
-        if (task.deletes().isEmpty() && task.file().fileSizeInBytes() < small) {
-          chosen.add(task);
-        }
-      }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("Cannot list the data files of " + table.name(), e);
-    }
+    List<FileScanTask> chosen = files.stream()
+        .filter(task -> task.deletes().isEmpty() && task.file().fileSizeInBytes() < small).toList();
     if (chosen.size() < policy.compactMinFiles()) {
       return Optional.empty();
     }
@@ -259,17 +245,15 @@ public final class TableMaintenance {
     return Optional.of(new long[] {chosen.size(), written.get().size()});
   }
 
-  // The sizes of the table's current data files.
-  private static List<Long> fileSizes(Table table) {
-    List<Long> sizes = new ArrayList<>();
+  // The tasks of the table's current data files, planned once for what compaction decides and reads.
+  private static List<FileScanTask> currentFiles(Table table) {
+    List<FileScanTask> files = new ArrayList<>();
     try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
-      for (FileScanTask task : tasks) {
-        sizes.add(task.file().fileSizeInBytes());
-      }
+      tasks.forEach(files::add);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("Cannot list the data files of " + table.name(), e);
     }
-    return sizes;
+    return files;
   }
 
   // Snapshots an expiry with this policy would remove, computed the way Iceberg's expiry retains:
