@@ -3,6 +3,7 @@ package io.floe.duckdb;
 import io.floe.core.project.Locations;
 import io.floe.spark.FloeEngine;
 import io.floe.spark.local.LocalExecutor;
+import io.floe.spark.local.LocalQuery;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,6 +30,7 @@ import org.apache.iceberg.types.Types;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +62,11 @@ public final class DuckDbExecutor implements LocalExecutor {
 
   @Override
   public Optional<List<DataFile>> write(FloeEngine engine, Dataset<Row> rows, Table table, String description) {
+    return write(engine, () -> prepare(rows, description), table, description);
+  }
+
+  private Optional<List<DataFile>> write(FloeEngine engine, java.util.function.Supplier<Optional<Prepared>> prepare,
+      Table table, String description) {
     Optional<List<String>> partitions = partitionValues(table.spec(), table.schema());
     Optional<String> layout = partitions.isEmpty() ? Optional.of("the table is partitioned by "
         + table.spec().fields() + ", not by identity, day or hour of a number, date or timestamp")
@@ -69,7 +76,7 @@ public final class DuckDbExecutor implements LocalExecutor {
       return Optional.empty();
     }
     long start = System.nanoTime();
-    Optional<Prepared> prepared = prepare(rows, description);
+    Optional<Prepared> prepared = prepare.get();
     if (prepared.isEmpty()) {
       return Optional.empty();
     }
@@ -111,13 +118,18 @@ public final class DuckDbExecutor implements LocalExecutor {
 
   @Override
   public Optional<List<List<Object>>> collect(FloeEngine engine, Dataset<Row> rows, int maxRows, String description) {
+    return collect(engine, () -> prepare(rows, description), maxRows, description);
+  }
+
+  private Optional<List<List<Object>>> collect(FloeEngine engine, java.util.function.Supplier<Optional<Prepared>> prepare,
+      int maxRows, String description) {
     long start = System.nanoTime();
-    Optional<Prepared> prepared = prepare(rows, description);
+    Optional<Prepared> prepared = prepare.get();
     if (prepared.isEmpty()) {
       return Optional.empty();
     }
     List<DataType> types = new ArrayList<>();
-    for (org.apache.spark.sql.types.StructField field : rows.schema().fields()) {
+    for (org.apache.spark.sql.types.StructField field : prepared.get().schema().fields()) {
       if (!JavaValues.converts(field.dataType())) {
         LOG.debug("{}: Spark runs it (its column {} is {})", description, field.name(), field.dataType());
         return Optional.empty();
@@ -558,22 +570,117 @@ public final class DuckDbExecutor implements LocalExecutor {
     }
   }
 
-  /** A query DuckDB can run: its SQL, and the views of the tables it reads. */
-  private record Prepared(String sql, List<String> views) {}
+  /** A query DuckDB can run: its SQL, the views of the tables it reads, and its columns. */
+  private record Prepared(String sql, List<String> views, StructType schema) {}
 
-  private static Optional<Prepared> prepare(Dataset<Row> rows, String description) {
+  // Queries compiled before, run again without Spark's analysis.
+  private static final CompiledQueries COMPILED = new CompiledQueries();
+
+  @Override
+  public Optional<StructType> knownSchema(FloeEngine engine, LocalQuery query) {
+    return COMPILED.schema(engine, query);
+  }
+
+  @Override
+  public Optional<List<DataFile>> write(FloeEngine engine, LocalQuery query, Table table, String description) {
+    return write(engine, () -> prepare(engine, query, description), table, description);
+  }
+
+  @Override
+  public Optional<List<List<Object>>> collect(FloeEngine engine, LocalQuery query, int maxRows, String description) {
+    return collect(engine, () -> prepare(engine, query, description), maxRows, description);
+  }
+
+  // The query compiled before for these tables' schemas, if it was, with the files its scans read now.
+  private static Optional<Prepared> reuse(FloeEngine engine, LocalQuery query, String description) {
+    try {
+      Optional<CompiledQueries.Ready> ready = COMPILED.reuse(engine, query);
+      if (ready.isEmpty()) {
+        return Optional.empty();
+      }
+      LOG.debug("{}: compiled in an earlier run; Spark does not analyze it again", description);
+      return Optional.of(prepared(ready.get().sql(), ready.get().scans(), ready.get().schema(), description));
+    } catch (PlanSql.Unsupported e) {
+      // Its files now have delete files DuckDB does not apply, say: Spark analyzes and runs it.
+      LOG.debug("{}: not run as compiled before ({})", description, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<Prepared> prepare(FloeEngine engine, LocalQuery query, String description) {
+    Optional<Prepared> reused = reuse(engine, query, description);
+    if (reused.isPresent()) {
+      return reused;
+    }
+    Dataset<Row> rows = query.rows();
     try {
       PlanSql.Compiled compiled = PlanSql.compile(rows.queryExecution().optimizedPlan());
-      List<String> views = new ArrayList<>();
-      for (PlanSql.Scan scan : compiled.scans()) {
-        views.add("CREATE TEMPORARY VIEW " + scan.view() + " AS " + Scan.of(scan).select());
+      if (compiled.metadataValues() && query.key().isPresent()) {
+        // Values Spark read from table metadata (a max, a count) hold for this snapshot only. Planned
+        // without that push-down, the query reads the column instead (in DuckDB, a few milliseconds)
+        // and holds for the next run's snapshots too.
+        compiled = PlanSql.compile(withoutAggregatePushDown(rows));
       }
-      LOG.trace("DuckDB's SQL for {}: {}; its views: {}", description, compiled.sql(), views);
-      return Optional.of(new Prepared(compiled.sql(), views));
+      Prepared prepared = prepared(compiled.sql(), compiled.scans(), rows.schema(), description);
+      COMPILED.remember(engine, query, rows, compiled);
+      return Optional.of(prepared);
     } catch (PlanSql.Unsupported e) {
       LOG.info("{}: Spark runs it (DuckDB would not give Spark's exact result for {})", description, e.getMessage());
       return Optional.empty();
     }
+  }
+
+  private static final String AGGREGATE_PUSH_DOWN = "spark.sql.iceberg.aggregate-push-down.enabled";
+  private static int withoutPushDown;
+  private static String pushDownSetting;
+
+  /**
+   * The optimized plan of {@code rows} with Iceberg's aggregate push-down off. The setting is the
+   * session's, so while this plans, a query other threads plan has it off too: it reads the column
+   * rather than the metadata, and its result is the same.
+   */
+  private static org.apache.spark.sql.catalyst.plans.logical.LogicalPlan withoutAggregatePushDown(Dataset<Row> rows) {
+    org.apache.spark.sql.RuntimeConfig conf = rows.sparkSession().conf();
+    synchronized (DuckDbExecutor.class) {
+      if (withoutPushDown++ == 0) {
+        pushDownSetting = conf.getOption(AGGREGATE_PUSH_DOWN).getOrElse(() -> null);
+        conf.set(AGGREGATE_PUSH_DOWN, "false");
+      }
+    }
+    try {
+      return rows.sparkSession().sessionState().executePlan(rows.queryExecution().analyzed(),
+          org.apache.spark.sql.execution.CommandExecutionMode.ALL()).optimizedPlan();
+    } finally {
+      synchronized (DuckDbExecutor.class) {
+        if (--withoutPushDown == 0) {
+          if (pushDownSetting == null) {
+            conf.unset(AGGREGATE_PUSH_DOWN);
+          } else {
+            conf.set(AGGREGATE_PUSH_DOWN, pushDownSetting);
+          }
+        }
+      }
+    }
+  }
+
+  private static Optional<Prepared> prepare(Dataset<Row> rows, String description) {
+    try {
+      PlanSql.Compiled compiled = PlanSql.compile(rows.queryExecution().optimizedPlan());
+      return Optional.of(prepared(compiled.sql(), compiled.scans(), rows.schema(), description));
+    } catch (PlanSql.Unsupported e) {
+      LOG.info("{}: Spark runs it (DuckDB would not give Spark's exact result for {})", description, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private static Prepared prepared(String sql, List<PlanSql.Scan> scans, StructType schema, String description)
+      throws PlanSql.Unsupported {
+    List<String> views = new ArrayList<>();
+    for (PlanSql.Scan scan : scans) {
+      views.add("CREATE TEMPORARY VIEW " + scan.view() + " AS " + Scan.of(scan).select());
+    }
+    LOG.trace("DuckDB's SQL for {}: {}; its views: {}", description, sql, views);
+    return new Prepared(sql, views, schema);
   }
 
   /**

@@ -154,8 +154,20 @@ final class PlanSql {
    * @param tasks the data files read, with their delete files: those Spark's scan of the table reads
    *     (a snapshot, or the rows appended between two)
    * @param columns the table's fields read, each with the attribute id it is read as
+   * @param reading how the files were chosen, to choose them again in a later snapshot; null when they
+   *     were not chosen by a filter alone (the rows appended between two snapshots)
    */
-  record Scan(String view, Table table, List<FileScanTask> tasks, List<ScanColumn> columns) {}
+  record Scan(String view, Table table, List<FileScanTask> tasks, List<ScanColumn> columns, Reading reading) {
+    Scan withTasks(Table newTable, List<FileScanTask> newTasks) {
+      return new Scan(view, newTable, newTasks, columns, reading);
+    }
+  }
+
+  /**
+   * How a scan chose its files: the branch it read (null for main) at its newest snapshot, and the
+   * filter Spark pushed into it, which pruned files by partition and column bounds.
+   */
+  record Reading(String branch, org.apache.iceberg.expressions.Expression filter, boolean caseSensitive) {}
 
   /** A table column a scan reads: its Iceberg field and the attribute it becomes. */
   record ScanColumn(long attribute, Types.NestedField field, DataType type) {}
@@ -164,10 +176,17 @@ final class PlanSql {
    * The query as DuckDB SQL, with the tables it reads.
    *
    * @param sql a SELECT whose columns are the plan's output, named as Spark names them
+   * @param notReusable why the SQL holds for the tables' current snapshots only (values Spark read from
+   *     metadata, files listed by name, a range of snapshots), or null when it holds for later ones
+   *     with the same schemas, its scans' files chosen again by {@link Scan#reading}
+   * @param metadataValues whether Spark answered an aggregate from table metadata (Iceberg's aggregate
+   *     push-down), one reason a compiled query is not reusable
    */
-  record Compiled(String sql, List<Scan> scans) {}
+  record Compiled(String sql, List<Scan> scans, String notReusable, boolean metadataValues) {}
 
   private final List<Scan> scans = new ArrayList<>();
+  private String notReusable;
+  private boolean metadataValues;
   private int aliases;
 
   private PlanSql() {}
@@ -182,7 +201,7 @@ final class PlanSql {
           + identifier(attribute.name()));
     }
     return new Compiled("SELECT " + String.join(", ", columns) + " FROM (" + body + ") " + compiler.alias(),
-        List.copyOf(compiler.scans));
+        List.copyOf(compiler.scans), compiler.notReusable, compiler.metadataValues);
   }
 
   // ---- plan nodes: each a SELECT whose columns are named c<attribute id> ----
@@ -405,6 +424,8 @@ final class PlanSql {
     }
     if (relation.scan() instanceof LocalScan local) {
       // Spark answered part of the query from table metadata (an aggregate pushed into the scan).
+      notReusable = "values read from the metadata of " + sparkTable.name();
+      metadataValues = true;
       return localRows(local.rows(), list(relation.output()));
     }
     String scanClass = relation.scan().getClass().getSimpleName();
@@ -432,7 +453,14 @@ final class PlanSql {
       select.add(identifier(field.name()) + " AS " + column(attribute));
     }
     String view = "floe_scan_" + scans.size();
-    scans.add(new Scan(view, table, tasks, columns));
+    Reading reading = null;
+    if (!scanClass.equals("SparkBatchQueryScan") || timeTravel(sparkTable)) {
+      notReusable = "a read of " + sparkTable.name() + " at a given snapshot";
+    } else {
+      reading = new Reading(sparkTable.branch(), invoke(relation.scan(), "filter",
+          org.apache.iceberg.expressions.Expression.class), invoke(relation.scan(), "caseSensitive", Boolean.class));
+    }
+    scans.add(new Scan(view, table, tasks, columns, reading));
     return "SELECT " + (select.isEmpty() ? "1 AS c_none" : String.join(", ", select)) + " FROM " + view;
   }
 
@@ -477,9 +505,37 @@ final class PlanSql {
     return files;
   }
 
+  // Whether the table is read as of a version or time (VERSION AS OF ...), not at its branch's newest snapshot.
+  private static boolean timeTravel(SparkTable table) throws Unsupported {
+    try {
+      java.lang.reflect.Field field = SparkTable.class.getDeclaredField("timeTravel");
+      field.setAccessible(true);
+      return field.get(table) != null;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new Unsupported("the table " + table.name() + " (" + e + ")");
+    }
+  }
+
+  // A protected method of Iceberg's Spark scan, read as scanTasks reads its tasks.
+  private static <T> T invoke(Object scan, String name, Class<T> type) throws Unsupported {
+    for (Class<?> declaring = scan.getClass(); declaring != null; declaring = declaring.getSuperclass()) {
+      try {
+        java.lang.reflect.Method method = declaring.getDeclaredMethod(name);
+        method.setAccessible(true);
+        return type.cast(method.invoke(scan));
+      } catch (NoSuchMethodException e) {
+        // declared by a superclass
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        throw new Unsupported("the scan " + scan.getClass().getSimpleName() + " (" + e + ")");
+      }
+    }
+    throw new Unsupported("the scan " + scan.getClass().getSimpleName() + " (no method " + name + ")");
+  }
+
   // Parquet files a merge wrote (read with LocalExecutor.WRITTEN_FILES_OPTION): their columns are the
   // table's, by name and type, so DuckDB reads them by name as Spark does. Other Parquet reads are Spark's.
   private String writtenFiles(LogicalRelation relation) throws Unsupported {
+    notReusable = "files read by name";
     if (!(relation.relation() instanceof HadoopFsRelation files) || !(files.fileFormat() instanceof ParquetFileFormat)
         || !"true".equals(files.options().getOrElse(io.floe.spark.local.LocalExecutor.WRITTEN_FILES_OPTION, () -> "false"))
         || files.partitionSchema().nonEmpty()) {

@@ -199,11 +199,14 @@ public final class FloeEngine implements AutoCloseable {
   public QueryResult query(String statement, int maxRows, String description) {
     try {
       return SparkErrors.translate("run SQL", () -> {
-        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> rows = session.sql(statement);
-        java.util.Optional<List<List<Object>>> local = io.floe.spark.local.LocalExecutor.of(this)
-            .flatMap(executor -> executor.collect(this, rows, maxRows, description));
-        return local.isPresent() ? QueryResult.of(rows.schema(), local.get(), maxRows)
-            : QueryResult.collect(rows, maxRows);
+        io.floe.spark.local.LocalQuery query = io.floe.spark.local.LocalQuery.of(session, statement);
+        java.util.Optional<io.floe.spark.local.LocalExecutor> executor = io.floe.spark.local.LocalExecutor.of(this);
+        java.util.Optional<org.apache.spark.sql.types.StructType> known =
+            executor.flatMap(local -> local.knownSchema(this, query));
+        java.util.Optional<List<List<Object>>> local =
+            executor.flatMap(runner -> runner.collect(this, query, maxRows, description));
+        return local.isPresent() ? QueryResult.of(known.orElseGet(() -> query.rows().schema()), local.get(), maxRows)
+            : QueryResult.collect(query.rows(), maxRows);
       });
     } catch (FloeException e) {
       throw redactor.redact(e);

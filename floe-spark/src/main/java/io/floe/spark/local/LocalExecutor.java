@@ -46,6 +46,31 @@ public interface LocalExecutor {
   Optional<List<List<Object>>> collect(FloeEngine engine, Dataset<Row> rows, int maxRows, String description);
 
   /**
+   * The columns of {@code query}'s rows when this executor compiled the same query before and can run
+   * it again as it is now, so that Spark need not analyze it to tell them; empty otherwise (nothing is
+   * analyzed).
+   */
+  default Optional<org.apache.spark.sql.types.StructType> knownSchema(FloeEngine engine, LocalQuery query) {
+    return Optional.empty();
+  }
+
+  /**
+   * {@link #write(FloeEngine, Dataset, Table, String)} of a query given as SQL, which an executor that
+   * compiled it before runs without Spark analyzing it.
+   */
+  default Optional<List<DataFile>> write(FloeEngine engine, LocalQuery query, Table table, String description) {
+    return write(engine, query.rows(), table, description);
+  }
+
+  /**
+   * {@link #collect(FloeEngine, Dataset, int, String)} of a query given as SQL, which an executor that
+   * compiled it before runs without Spark analyzing it.
+   */
+  default Optional<List<List<Object>>> collect(FloeEngine engine, LocalQuery query, int maxRows, String description) {
+    return collect(engine, query.rows(), maxRows, description);
+  }
+
+  /**
    * A MERGE by key of {@code rows} into {@code table} at snapshot {@code snapshotId}: rows identical
    * to the table's are left out; the others update the row with the same key or are inserted, and a
    * row whose {@code deleteFlag} column is true deletes its key instead. On a copy-on-write table

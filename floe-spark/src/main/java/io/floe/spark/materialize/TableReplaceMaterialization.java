@@ -3,9 +3,10 @@ package io.floe.spark.materialize;
 import io.floe.spark.FloeEngine;
 import io.floe.spark.materialize.MaterializeSpec.OnSchemaChange;
 import io.floe.spark.sql.SparkErrors;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
+import io.floe.spark.local.LocalExecutor;
+import io.floe.spark.local.LocalQuery;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * {@code materialized='table'}: the table's rows are replaced by the SELECT's in one overwrite
@@ -20,12 +21,15 @@ public final class TableReplaceMaterialization implements Materialization {
 
   @Override
   public MaterializeResult materialize(FloeEngine engine, MaterializeSpec spec, String select, WriteTarget target) {
-    Dataset<Row> rows = SparkErrors.translate("run model SQL for " + spec.table(), () -> engine.session().sql(select));
-    TargetTable table = TargetTable.prepare(engine, spec, target, rows.schema(), OnSchemaChange.SYNC);
-    Dataset<Row> aligned = table.aligned(rows);
+    // A query the process's local executor compiled in an earlier run is not analyzed by Spark again.
+    LocalQuery query = LocalQuery.of(engine.session(), select);
+    StructType schema = LocalExecutor.of(engine).flatMap(executor -> executor.knownSchema(engine, query))
+        .orElseGet(() -> SparkErrors.translate("run model SQL for " + spec.table(), () -> query.rows()).schema());
+    TargetTable table = TargetTable.prepare(engine, spec, target, schema, OnSchemaChange.SYNC);
+    LocalQuery aligned = table.aligned(query);
     if (!table.writeLocally(aligned, true)) {
       TargetTable.write("replace the rows of " + spec.table(),
-          () -> aligned.writeTo(target.identifier()).overwrite(functions.lit(true)));
+          () -> aligned.rows().writeTo(target.identifier()).overwrite(functions.lit(true)));
     }
     return table.result();
   }

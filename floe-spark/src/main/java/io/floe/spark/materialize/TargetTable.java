@@ -3,6 +3,7 @@ package io.floe.spark.materialize;
 import io.floe.core.error.FloeException;
 import io.floe.spark.FloeEngine;
 import io.floe.spark.local.LocalExecutor;
+import io.floe.spark.local.LocalQuery;
 import io.floe.spark.materialize.MaterializeSpec.OnSchemaChange;
 import io.floe.spark.sql.SparkErrors;
 import io.floe.spark.sql.SparkIdentifiers;
@@ -136,7 +137,23 @@ final class TargetTable {
    * @return false when there is no such writer or it declined the query: Spark writes the rows
    */
   boolean writeLocally(Dataset<Row> rows, boolean overwrite) {
-    return writeLocalFiles(rows, overwrite).isPresent();
+    return writeLocalFiles((writer, table) -> writer.write(engine, rows, table, "table " + spec.table()),
+        overwrite).isPresent();
+  }
+
+  /**
+   * {@link #writeLocally(Dataset, boolean)} of a query given as SQL (already {@link #aligned(LocalQuery)}),
+   * which a writer that compiled it in an earlier run writes without Spark analyzing it.
+   */
+  boolean writeLocally(LocalQuery rows, boolean overwrite) {
+    return writeLocalFiles((writer, table) -> writer.write(engine, rows, table, "table " + spec.table()),
+        overwrite).isPresent();
+  }
+
+  /** {@link #aligned(Dataset, String...)} of a query given as SQL: a step of it named by the table's columns. */
+  LocalQuery aligned(LocalQuery query) {
+    String columns = org.apache.iceberg.spark.SparkSchemaUtil.convert(engine.table(spec.table()).schema()).json();
+    return query.then("aligned to the columns of " + spec.table() + ": " + columns, rows -> aligned(rows));
   }
 
   /**
@@ -146,16 +163,18 @@ final class TargetTable {
    *     there is no such writer or it declined the query: Spark appends the rows
    */
   Optional<MaterializeResult> appendLocally(Dataset<Row> rows) {
-    return writeLocalFiles(rows, false).map(files -> result().withWrittenRows(writtenRows(files)));
+    return writeLocalFiles((writer, table) -> writer.write(engine, rows, table, "table " + spec.table()),
+        false).map(files -> result().withWrittenRows(writtenRows(files)));
   }
 
-  private Optional<List<DataFile>> writeLocalFiles(Dataset<Row> rows, boolean overwrite) {
+  private Optional<List<DataFile>> writeLocalFiles(
+      java.util.function.BiFunction<LocalExecutor, Table, Optional<List<DataFile>>> write, boolean overwrite) {
     Optional<LocalExecutor> writer = LocalExecutor.of(engine);
     if (writer.isEmpty()) {
       return Optional.empty();
     }
     Table table = engine.table(spec.table());
-    Optional<List<DataFile>> files = writer.get().write(engine, rows, table, "table " + spec.table());
+    Optional<List<DataFile>> files = write.apply(writer.get(), table);
     if (files.isEmpty()) {
       return Optional.empty();
     }

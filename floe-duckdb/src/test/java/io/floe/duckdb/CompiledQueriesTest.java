@@ -1,0 +1,165 @@
+package io.floe.duckdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.floe.core.project.Project;
+import io.floe.spark.FloeEngine;
+import io.floe.spark.local.LocalQuery;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A query DuckDB ran once runs again, in a later run, without Spark analyzing it, and its rows are
+ * still Spark's rows for the tables as they are then: new snapshots, another run's branch, files a
+ * partition filter prunes. What it was compiled for changing (a column added, a view replaced) makes
+ * Spark analyze it again; a query whose SQL holds for one moment or one snapshot is never kept.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CompiledQueriesTest {
+  @TempDir static Path dir;
+  FloeEngine engine;
+  final DuckDbExecutor executor = new DuckDbExecutor();
+
+  @BeforeAll
+  void open() throws IOException {
+    Files.writeString(dir.resolve("floe.yaml"), "name: c\nengine:\n  shuffle-partitions: 2\n");
+    engine = FloeEngine.open(Project.load(dir));
+  }
+
+  @AfterAll
+  void close() {
+    engine.close();
+  }
+
+  @Test
+  void aQueryRunAgainReadsTheRowsCommittedSinceWithoutSparkAnalyzingIt() {
+    sql("CREATE TABLE silver.orders (id INT, k STRING, amount DECIMAL(10,2)) USING iceberg");
+    sql("INSERT INTO silver.orders VALUES (1, 'a', 1.50), (2, 'b', 2.25), (3, 'a', NULL)");
+    String query = "WITH totals AS (SELECT k, count(*) AS n, sum(amount) AS total FROM silver.orders GROUP BY k)"
+        + " SELECT t.k, t.n, t.total, (SELECT max(id) FROM silver.orders) AS top FROM totals t";
+    assertThat(runFirst(query)).isEqualTo(spark(query));
+
+    sql("INSERT INTO silver.orders VALUES (4, 'c', 4.00), (5, 'a', 0.25)");
+    LocalQuery again = LocalQuery.of(engine.session(), query);
+    assertThat(executor.knownSchema(engine, again)).isPresent();
+    List<String> rows = collect(again);
+    assertThat(again.analyzed()).isFalse();
+    assertThat(rows).isEqualTo(spark(query)).contains("a 3 1.75 5", "c 1 4.00 5");
+  }
+
+  @Test
+  void aQueryOfARunsBranchIsTheSameQueryInTheNextRunAndReadsThatRunsBranch() {
+    sql("CREATE TABLE silver.staged (id INT, v STRING) USING iceberg");
+    sql("INSERT INTO silver.staged VALUES (1, 'a'), (2, 'b')");
+    sql("ALTER TABLE silver.staged CREATE BRANCH floe_run_20260101_000000_001");
+    // A count Spark would answer from the table's metadata is planned to read the column instead.
+    String first = "SELECT count(*) AS n, max(id) AS top FROM silver.staged.branch_floe_run_20260101_000000_001";
+    assertThat(runFirst(first)).containsExactly("2 2");
+
+    sql("ALTER TABLE silver.staged CREATE BRANCH floe_run_20260101_000000_002");
+    sql("INSERT INTO silver.staged.branch_floe_run_20260101_000000_002 VALUES (3, 'c'), (4, 'd'), (5, NULL)");
+    String next = first.replace("000000_001", "000000_002");
+    LocalQuery again = LocalQuery.of(engine.session(), next);
+    assertThat(again.key()).isEqualTo(LocalQuery.of(engine.session(), first).key());
+    assertThat(collect(again)).containsExactly("5 5").isEqualTo(spark(next));
+    assertThat(again.analyzed()).isFalse();
+    assertThat(spark("SELECT count(*) FROM silver.staged")).containsExactly("2");
+  }
+
+  @Test
+  void theFilesOfANewSnapshotArePrunedByTheFilterSparkPushedIntoTheScan() {
+    sql("CREATE TABLE silver.events (id INT, ts TIMESTAMP) USING iceberg PARTITIONED BY (days(ts))");
+    sql("INSERT INTO silver.events VALUES (1, TIMESTAMP '2024-01-01 10:00:00'), (2, TIMESTAMP '2024-01-02 10:00:00')");
+    // Spark drops the filter partition pruning answers in full: the files chosen again must answer it.
+    String query = "SELECT count(*) AS n, sum(id) AS s FROM silver.events WHERE ts >= TIMESTAMP '2024-01-02 00:00:00'";
+    assertThat(runFirst(query)).containsExactly("1 2");
+
+    sql("INSERT INTO silver.events VALUES (3, TIMESTAMP '2023-12-31 10:00:00'), (4, TIMESTAMP '2024-01-03 10:00:00')");
+    LocalQuery again = LocalQuery.of(engine.session(), query);
+    assertThat(collect(again)).containsExactly("2 6").isEqualTo(spark(query));
+    assertThat(again.analyzed()).isFalse();
+  }
+
+  @Test
+  void aColumnAddedOrAViewReplacedIsAnalyzedAgain() {
+    sql("CREATE TABLE silver.people (id INT, name STRING) USING iceberg");
+    sql("INSERT INTO silver.people VALUES (1, 'ann'), (2, 'bob')");
+    sql("CREATE VIEW silver.named AS SELECT id, upper(name) AS name FROM silver.people");
+    String fromTable = "SELECT * FROM silver.people";
+    String fromView = "SELECT name FROM silver.named WHERE id > 1";
+    assertThat(runFirst(fromTable)).containsExactlyInAnyOrder("1 ann", "2 bob");
+    assertThat(runFirst(fromView)).containsExactly("BOB");
+
+    sql("ALTER TABLE silver.people ADD COLUMN age INT");
+    sql("INSERT INTO silver.people VALUES (3, 'cy', 30)");
+    LocalQuery table = LocalQuery.of(engine.session(), fromTable);
+    assertThat(executor.knownSchema(engine, table)).isEmpty();
+    assertThat(collect(table)).containsExactlyInAnyOrder("1 ann null", "2 bob null", "3 cy 30");
+
+    sql("CREATE OR REPLACE VIEW silver.named AS SELECT id, lower(name) AS name FROM silver.people");
+    LocalQuery view = LocalQuery.of(engine.session(), fromView);
+    assertThat(executor.knownSchema(engine, view)).isEmpty();
+    assertThat(collect(view)).containsExactlyInAnyOrder("bob", "cy");
+  }
+
+  @Test
+  void aQueryOfTheCurrentTimeOrOfASnapshotIsNotKept() {
+    sql("CREATE TABLE silver.readings (id INT) USING iceberg");
+    sql("INSERT INTO silver.readings VALUES (1)");
+    long snapshot = engine.table("silver.readings").currentSnapshot().snapshotId();
+    String now = "SELECT id, current_date() AS today FROM silver.readings";
+    String asOf = "SELECT count(*) FROM silver.readings VERSION AS OF " + snapshot;
+    runFirst(now);
+    runFirst(asOf);
+    sql("INSERT INTO silver.readings VALUES (2)");
+    assertThat(executor.knownSchema(engine, LocalQuery.of(engine.session(), now))).isEmpty();
+    LocalQuery old = LocalQuery.of(engine.session(), asOf);
+    assertThat(executor.knownSchema(engine, old)).isEmpty();
+    assertThat(collect(old)).containsExactly("1");
+  }
+
+  // The query's rows through a LocalQuery first seen now (Spark analyzes it), checked against Spark's.
+  private List<String> runFirst(String sql) {
+    LocalQuery query = LocalQuery.of(engine.session(), sql);
+    List<String> rows = collect(query);
+    assertThat(query.analyzed()).isTrue();
+    assertThat(rows).containsExactlyInAnyOrderElementsOf(spark(sql));
+    return rows;
+  }
+
+  private List<String> collect(LocalQuery query) {
+    Optional<List<List<Object>>> rows = executor.collect(engine, query, 100, "test");
+    assertThat(rows).as("DuckDB ran %s", query.sql()).isPresent();
+    List<String> lines = new ArrayList<>();
+    for (List<Object> row : rows.get()) {
+      lines.add(String.join(" ", row.stream().map(String::valueOf).toList()));
+    }
+    return lines.stream().sorted().toList();
+  }
+
+  private List<String> spark(String sql) {
+    List<String> lines = new ArrayList<>();
+    for (Row row : engine.session().sql(sql).collectAsList()) {
+      List<String> values = new ArrayList<>();
+      for (int i = 0; i < row.length(); i++) {
+        values.add(String.valueOf(row.get(i)));
+      }
+      lines.add(String.join(" ", values));
+    }
+    return lines.stream().sorted().toList();
+  }
+
+  private void sql(String sql) {
+    engine.session().sql(sql).collectAsList();
+  }
+}
