@@ -41,8 +41,9 @@ import scala.jdk.javaapi.CollectionConverters;
 /**
  * Queries {@link PlanSql} compiled, kept for the JVM's life by their {@link LocalQuery#key}, so that the
  * same query in a later run (a {@code table} model, a data test of a whole table) runs in DuckDB without
- * Spark parsing, analyzing and optimizing it again: in a warm engine that was about a second of CPU per
- * model of the e-commerce example, in every run.
+ * Spark parsing, analyzing and optimizing it again. A query is kept when it is compiled the second time
+ * in a process (a server's second run), and reused from the third: a command that runs once and exits
+ * does not pay for the checks below.
  *
  * <p>A compiled query holds for later snapshots of its tables as long as what Spark's analysis read
  * from the catalog is the same: each table's identity (UUID), schema and partition spec, each view's
@@ -88,6 +89,30 @@ final class CompiledQueries {
       return size() > CAPACITY;
     }
   };
+
+  // Keys of queries compiled once: a query is kept when it is compiled a second time, so that a process
+  // that runs a build once and exits (the CLI) does not pay for checks whose result it never uses.
+  private final Map<String, Boolean> seen = new LinkedHashMap<>(64, 0.75f, true) {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > 4 * CAPACITY;
+    }
+  };
+
+  /**
+   * Whether {@code query} was compiled before in this process (it is noted now if it was not): only
+   * then is it worth {@link #remember}ing, which checks it at the cost of planning its scans again.
+   */
+  boolean compiledBefore(LocalQuery query) {
+    if (query.key().isEmpty()) {
+      return false;
+    }
+    synchronized (seen) {
+      return seen.put(query.key().get(), Boolean.TRUE) != null;
+    }
+  }
 
   /**
    * The columns of the query compiled before, when what it was compiled for holds now; empty when it was

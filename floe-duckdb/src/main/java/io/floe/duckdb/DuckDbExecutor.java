@@ -613,16 +613,19 @@ public final class DuckDbExecutor implements LocalExecutor {
       return reused;
     }
     Dataset<Row> rows = query.rows();
+    boolean keep = COMPILED.compiledBefore(query);
     try {
       PlanSql.Compiled compiled = PlanSql.compile(rows.queryExecution().optimizedPlan());
-      if (compiled.metadataValues() && query.key().isPresent()) {
+      if (keep && compiled.metadataValues()) {
         // Values Spark read from table metadata (a max, a count) hold for this snapshot only. Planned
         // without that push-down, the query reads the column instead (in DuckDB, a few milliseconds)
         // and holds for the next run's snapshots too.
         compiled = PlanSql.compile(withoutAggregatePushDown(rows));
       }
       Prepared prepared = prepared(compiled.sql(), compiled.scans(), rows.schema(), description);
-      COMPILED.remember(engine, query, rows, compiled);
+      if (keep) {
+        COMPILED.remember(engine, query, rows, compiled);
+      }
       return Optional.of(prepared);
     } catch (PlanSql.Unsupported e) {
       LOG.info("{}: Spark runs it (DuckDB would not give Spark's exact result for {})", description, e.getMessage());
