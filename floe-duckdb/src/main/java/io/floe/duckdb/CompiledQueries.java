@@ -81,25 +81,23 @@ final class CompiledQueries {
       "Now", "LocalTimestamp", "CurrentTimeZone", "CurrentUser", "CurrentDatabase", "CurrentCatalog",
       "CurrentBatchTimestamp");
 
-  private final Map<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true) {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-      return size() > CAPACITY;
-    }
-  };
+  private final Map<String, Entry> entries = leastRecentlyUsed(CAPACITY);
 
   // Keys of queries compiled once: a query is kept when it is compiled a second time, so that a process
   // that runs a build once and exits (the CLI) does not pay for checks whose result it never uses.
-  private final Map<String, Boolean> seen = new LinkedHashMap<>(64, 0.75f, true) {
-    private static final long serialVersionUID = 1L;
+  private final Map<String, Boolean> seen = leastRecentlyUsed(4 * CAPACITY);
 
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-      return size() > 4 * CAPACITY;
-    }
-  };
+  // A map in access order that drops its least recently used entry beyond capacity (callers synchronize).
+  private static <V> Map<String, V> leastRecentlyUsed(int capacity) {
+    return new LinkedHashMap<>(64, 0.75f, true) {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+        return size() > capacity;
+      }
+    };
+  }
 
   /**
    * Whether {@code query} was compiled before in this process (it is noted now if it was not): only
