@@ -54,6 +54,13 @@ import scala.jdk.javaapi.CollectionConverters;
  * catalog's tables and views, when it has a nondeterministic expression or one Spark fixes when it
  * optimizes (the current time, date, user), or when choosing its files again does not give the files
  * Spark's own scans read.
+ *
+ * <p>A query's {@link LocalQuery#parameters} (an incremental model's watermark) are left out of its key.
+ * Each compile is noted with the values it had; when two compiles with different values give the same
+ * DuckDB SQL and the same pushed filters but for those values, each in the form its type takes there,
+ * the kept query has them as parameters and a later run puts its own values in. A value Spark changed
+ * on its way into the plan (a cast it folded, a date derived from it) does not match, and the query is
+ * then kept for those exact values only.
  */
 final class CompiledQueries {
   private static final Logger LOG = LoggerFactory.getLogger(CompiledQueries.class);
@@ -74,7 +81,21 @@ final class CompiledQueries {
   /** A scan of the compiled query and the table and branch (null: main; generalized) it reads. */
   private record StoredScan(PlanSql.Scan scan, TableIdentifier table, String branch) {}
 
-  private record Entry(String sql, StructType schema, String timeZone, List<Input> inputs, List<StoredScan> scans) {}
+  /**
+   * A kept query.
+   *
+   * @param sql its DuckDB SQL, with {@link #marker}s where a parameter's value goes
+   * @param values the parameters' values (microseconds) it was compiled with, which its scans' filters hold
+   * @param variable for each parameter, whether another value may be put in; if not, the query holds for
+   *     its value only
+   * @param baseSchema the columns of the query's {@link LocalQuery#base}, the SQL before its steps; null
+   *     for a query without steps
+   */
+  private record Entry(String sql, StructType schema, String timeZone, List<Input> inputs, List<StoredScan> scans,
+      List<Long> values, List<Boolean> variable, StructType baseSchema) {}
+
+  /** A compile of a query: its SQL, its scans' pushed filters and its parameters' values (microseconds). */
+  private record Sighting(String sql, List<org.apache.iceberg.expressions.Expression> filters, List<Long> values) {}
 
   // Expressions Spark's optimizer replaces by their value at the time (ComputeCurrentTime, ReplaceCurrentLike).
   private static final Set<String> FIXED_WHEN_OPTIMIZED = Set.of("CurrentTimestamp", "CurrentDate", "CurrentTime",
@@ -83,9 +104,14 @@ final class CompiledQueries {
 
   private final Map<String, Entry> entries = leastRecentlyUsed(CAPACITY);
 
-  // Keys of queries compiled once: a query is kept when it is compiled a second time, so that a process
-  // that runs a build once and exits (the CLI) does not pay for checks whose result it never uses.
-  private final Map<String, Boolean> seen = leastRecentlyUsed(4 * CAPACITY);
+  // The key of the query kept for each query before its steps (LocalQuery.then): the base's columns are the
+  // kept query's baseSchema, which tell a materialization the SELECT's columns without Spark analyzing it.
+  private final Map<String, String> withSteps = leastRecentlyUsed(CAPACITY);
+
+  // Queries compiled once, by key: a query is kept when it is compiled a second time, so that a process that
+  // runs a build once and exits (the CLI) does not pay for checks whose result it never uses. The last
+  // compile is noted, to tell where its parameters went.
+  private final Map<String, Sighting> seen = leastRecentlyUsed(4 * CAPACITY);
 
   // A map in access order that drops its least recently used entry beyond capacity (callers synchronize).
   private static <V> Map<String, V> leastRecentlyUsed(int capacity) {
@@ -108,7 +134,27 @@ final class CompiledQueries {
       return false;
     }
     synchronized (seen) {
-      return seen.put(query.key().get(), Boolean.TRUE) != null;
+      return seen.containsKey(query.key().get());
+    }
+  }
+
+  /**
+   * Notes {@code compiled}, a compile of {@code query}, and keeps it ({@link #remember}) when the query was
+   * compiled before in this process.
+   */
+  void compiled(FloeEngine engine, LocalQuery query, Dataset<Row> rows, PlanSql.Compiled compiled) {
+    if (query.key().isEmpty()) {
+      return;
+    }
+    List<org.apache.iceberg.expressions.Expression> filters = new ArrayList<>();
+    compiled.scans().forEach(scan -> filters.add(scan.reading() == null ? null : scan.reading().filter()));
+    Sighting now = new Sighting(compiled.sql(), filters, values(engine, query));
+    Sighting earlier;
+    synchronized (seen) {
+      earlier = seen.put(query.key().get(), now);
+    }
+    if (earlier != null) {
+      remember(engine, query, rows, compiled, earlier, now);
     }
   }
 
@@ -117,7 +163,17 @@ final class CompiledQueries {
    * not compiled, or that changed (the entry is then dropped). Nothing is planned.
    */
   Optional<StructType> schema(FloeEngine engine, LocalQuery query) {
-    return valid(engine, query, new HashMap<>()).map(Entry::schema);
+    Optional<StructType> schema = valid(engine, query.key(), query, new HashMap<>()).map(Entry::schema);
+    if (schema.isPresent() || query.key().isEmpty()) {
+      return schema;
+    }
+    String stepped;
+    synchronized (entries) {
+      stepped = withSteps.get(query.key().get());
+    }
+    // What the query with steps read covers what the query before them reads.
+    return stepped == null ? Optional.empty()
+        : valid(engine, Optional.of(stepped), query, new HashMap<>()).map(Entry::baseSchema);
   }
 
   /**
@@ -126,9 +182,18 @@ final class CompiledQueries {
    */
   Optional<Ready> reuse(FloeEngine engine, LocalQuery query) {
     Map<TableIdentifier, Table> tables = new HashMap<>();
-    Optional<Entry> entry = valid(engine, query, tables);
+    Optional<Entry> entry = valid(engine, query.key(), query, tables);
     if (entry.isEmpty()) {
       return Optional.empty();
+    }
+    List<Long> values = values(engine, query);
+    Map<Long, Long> replaced = new HashMap<>();
+    String sql = entry.get().sql();
+    for (int i = 0; i < values.size(); i++) {
+      if (entry.get().variable().get(i)) {
+        replaced.put(entry.get().values().get(i), values.get(i));
+        sql = sql.replace(marker(i), PlanSql.timestampLiteral(values.get(i), query.parameters().get(i).zoned()));
+      }
     }
     // Scans of one table with one filter (a WITH query read twice) read the same files: planned once.
     Map<List<Object>, List<FileScanTask>> planned = new HashMap<>();
@@ -136,32 +201,125 @@ final class CompiledQueries {
     for (StoredScan stored : entry.get().scans()) {
       Table table = tables.get(stored.table());
       String branch = branch(stored.branch(), query).orElse(null);
-      PlanSql.Reading reading = stored.scan().reading();
+      PlanSql.Reading kept = stored.scan().reading();
+      PlanSql.Reading reading = new PlanSql.Reading(kept.branch(), withValues(kept.filter(), replaced),
+          kept.caseSensitive());
       List<FileScanTask> files = planned.computeIfAbsent(
           java.util.Arrays.asList(stored.table(), branch, reading.filter().toString(), reading.caseSensitive()),
           ignored -> files(table, branch, reading));
       scans.add(stored.scan().withTasks(table, files));
     }
-    return Optional.of(new Ready(entry.get().sql(), entry.get().schema(), scans));
+    return Optional.of(new Ready(sql, entry.get().schema(), scans));
   }
 
-  // The query's entry if it has one that holds now, with the tables it reads loaded into tables.
-  private Optional<Entry> valid(FloeEngine engine, LocalQuery query, Map<TableIdentifier, Table> tables) {
-    if (query.key().isEmpty()) {
+  // The microseconds of each of the query's parameters, timestamps read in the session's time zone.
+  private static List<Long> values(FloeEngine engine, LocalQuery query) {
+    java.time.ZoneId zone = java.time.ZoneId.of(timeZone(engine));
+    List<Long> values = new ArrayList<>();
+    for (LocalQuery.Parameter parameter : query.parameters()) {
+      java.time.LocalDateTime local = java.time.LocalDateTime.parse(parameter.text().replace(' ', 'T'));
+      java.time.Instant instant = parameter.zoned() ? local.atZone(zone).toInstant()
+          : local.toInstant(java.time.ZoneOffset.UTC);
+      values.add(Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000L));
+    }
+    return values;
+  }
+
+  // Where the value of parameter i goes in a kept query's SQL (never in SQL PlanSql writes).
+  private static String marker(int i) {
+    return "\0floe_parameter_" + i + "\0";
+  }
+
+  /**
+   * {@code filter} with each literal that is a key of {@code replaced} (microseconds) replaced by its value.
+   * Only comparisons and IN lists are rewritten: a pushed filter has no other literals.
+   */
+  static org.apache.iceberg.expressions.Expression withValues(org.apache.iceberg.expressions.Expression filter,
+      Map<Long, Long> replaced) {
+    if (replaced.isEmpty() || replaced.entrySet().stream().allMatch(e -> e.getKey().equals(e.getValue()))) {
+      return filter;
+    }
+    return org.apache.iceberg.expressions.ExpressionVisitors.visit(filter,
+        new org.apache.iceberg.expressions.ExpressionVisitors.ExpressionVisitor<>() {
+          @Override
+          public org.apache.iceberg.expressions.Expression alwaysTrue() {
+            return org.apache.iceberg.expressions.Expressions.alwaysTrue();
+          }
+
+          @Override
+          public org.apache.iceberg.expressions.Expression alwaysFalse() {
+            return org.apache.iceberg.expressions.Expressions.alwaysFalse();
+          }
+
+          @Override
+          public org.apache.iceberg.expressions.Expression not(org.apache.iceberg.expressions.Expression result) {
+            return org.apache.iceberg.expressions.Expressions.not(result);
+          }
+
+          @Override
+          public org.apache.iceberg.expressions.Expression and(org.apache.iceberg.expressions.Expression left,
+              org.apache.iceberg.expressions.Expression right) {
+            return org.apache.iceberg.expressions.Expressions.and(left, right);
+          }
+
+          @Override
+          public org.apache.iceberg.expressions.Expression or(org.apache.iceberg.expressions.Expression left,
+              org.apache.iceberg.expressions.Expression right) {
+            return org.apache.iceberg.expressions.Expressions.or(left, right);
+          }
+
+          @Override
+          public <T> org.apache.iceberg.expressions.Expression predicate(
+              org.apache.iceberg.expressions.BoundPredicate<T> predicate) {
+            return predicate;
+          }
+
+          @Override
+          @SuppressWarnings({"unchecked", "rawtypes"})
+          public <T> org.apache.iceberg.expressions.Expression predicate(
+              org.apache.iceberg.expressions.UnboundPredicate<T> predicate) {
+            org.apache.iceberg.expressions.UnboundTerm term = predicate.term();
+            return switch (predicate.op()) {
+              case LT -> org.apache.iceberg.expressions.Expressions.lessThan(term, value(predicate.literal()));
+              case LT_EQ -> org.apache.iceberg.expressions.Expressions.lessThanOrEqual(term, value(predicate.literal()));
+              case GT -> org.apache.iceberg.expressions.Expressions.greaterThan(term, value(predicate.literal()));
+              case GT_EQ -> org.apache.iceberg.expressions.Expressions.greaterThanOrEqual(term,
+                  value(predicate.literal()));
+              case EQ -> org.apache.iceberg.expressions.Expressions.equal(term, value(predicate.literal()));
+              case NOT_EQ -> org.apache.iceberg.expressions.Expressions.notEqual(term, value(predicate.literal()));
+              case IN -> org.apache.iceberg.expressions.Expressions.in(term,
+                  predicate.literals().stream().map(this::value).toList());
+              case NOT_IN -> org.apache.iceberg.expressions.Expressions.notIn(term,
+                  predicate.literals().stream().map(this::value).toList());
+              default -> predicate;
+            };
+          }
+
+          private Object value(org.apache.iceberg.expressions.Literal<?> literal) {
+            Object value = literal.value();
+            return value instanceof Long number && replaced.containsKey(number) ? replaced.get(number) : value;
+          }
+        });
+  }
+
+  // The entry of key, if it has one that holds now for query, with the tables it reads loaded into tables.
+  private Optional<Entry> valid(FloeEngine engine, Optional<String> key, LocalQuery query,
+      Map<TableIdentifier, Table> tables) {
+    if (key.isEmpty()) {
       return Optional.empty();
     }
     Entry entry;
     synchronized (entries) {
-      entry = entries.get(query.key().get());
+      entry = entries.get(key.get());
     }
     if (entry == null) {
       return Optional.empty();
     }
     Optional<String> stale = stale(engine, entry, query, tables);
     if (stale.isPresent()) {
-      LOG.debug("Compiled query no longer holds ({}): {}", stale.get(), query.key().get());
+      LOG.debug("Compiled query no longer holds ({}): {}", stale.get(), key.get());
       synchronized (entries) {
-        entries.remove(query.key().get(), entry);
+        entries.remove(key.get(), entry);
       }
       return Optional.empty();
     }
@@ -170,12 +328,11 @@ final class CompiledQueries {
 
   /**
    * Keeps {@code compiled}, the translation of {@code rows} (the query's Dataset), when it holds for
-   * later snapshots of what it reads.
+   * later snapshots of what it reads; with the parameters whose values moved since {@code earlier}, the
+   * query's last compile, as parameters when the two compiles differ in those values only.
    */
-  void remember(FloeEngine engine, LocalQuery query, Dataset<Row> rows, PlanSql.Compiled compiled) {
-    if (query.key().isEmpty()) {
-      return;
-    }
+  private void remember(FloeEngine engine, LocalQuery query, Dataset<Row> rows, PlanSql.Compiled compiled,
+      Sighting earlier, Sighting now) {
     Optional<String> why = Optional.ofNullable(compiled.notReusable());
     List<Input> inputs = new ArrayList<>();
     if (why.isEmpty()) {
@@ -196,10 +353,135 @@ final class CompiledQueries {
       LOG.debug("Compiled query not kept for later runs ({})", why.get());
       return;
     }
-    Entry entry = new Entry(compiled.sql(), rows.schema(), timeZone(engine), List.copyOf(inputs), List.copyOf(scans));
+    List<Boolean> variable = new ArrayList<>();
+    String sql = template(query, earlier, now, variable);
+    if (variable.contains(true)) {
+      LOG.debug("Compiled query kept with its timestamps as parameters: {}", query.key().get());
+    }
+    Optional<LocalQuery> base = query.base().filter(before -> before.key().isPresent());
+    Entry entry = new Entry(sql, rows.schema(), timeZone(engine), List.copyOf(inputs), List.copyOf(scans),
+        now.values(), List.copyOf(variable), base.map(before -> before.rows().schema()).orElse(null));
     synchronized (entries) {
       entries.put(query.key().get(), entry);
+      base.ifPresent(before -> withSteps.put(before.key().get(), query.key().get()));
     }
+  }
+
+  /**
+   * The SQL of {@code now} with a {@link #marker} for each parameter whose value differs from {@code
+   * earlier}'s, when the two compiles' SQL and filters differ in those values only, each in its DuckDB
+   * and Iceberg form; otherwise {@code now}'s SQL as it is. Which parameters are variable goes into
+   * {@code variable}.
+   */
+  private static String template(LocalQuery query, Sighting earlier, Sighting now, List<Boolean> variable) {
+    List<Long> before = earlier.values();
+    List<Long> after = now.values();
+    int count = after.size();
+    for (int i = 0; i < count; i++) {
+      variable.add(false);
+    }
+    if (count == 0 || before.equals(after) || now.sql().contains("\0") || earlier.filters().size() != now.filters()
+        .size()) {
+      return now.sql();
+    }
+    Map<Long, Long> moved = new HashMap<>();
+    for (int i = 0; i < count; i++) {
+      for (int j = 0; j < i; j++) {
+        // One value in one compile and two in the other: which occurrence is which parameter cannot be told.
+        if (before.get(i).equals(before.get(j)) != after.get(i).equals(after.get(j))) {
+          return now.sql();
+        }
+      }
+      if (!before.get(i).equals(after.get(i))) {
+        moved.put(before.get(i), after.get(i));
+      }
+    }
+    String then = earlier.sql();
+    String sql = now.sql();
+    for (int i = 0; i < count; i++) {
+      if (before.get(i).equals(after.get(i))) {
+        continue;
+      }
+      boolean zoned = query.parameters().get(i).zoned();
+      String old = PlanSql.timestampLiteral(before.get(i), zoned);
+      String current = PlanSql.timestampLiteral(after.get(i), zoned);
+      if (sql.contains(old) || then.contains(current)) {
+        return now.sql();
+      }
+      then = then.replace(old, marker(i));
+      sql = sql.replace(current, marker(i));
+    }
+    // Each compile names its columns by Spark's attribute ids, new in each analysis.
+    if (!renumbered(then).equals(renumbered(sql))) {
+      return now.sql();
+    }
+    for (int k = 0; k < now.filters().size(); k++) {
+      org.apache.iceberg.expressions.Expression thenFilter = earlier.filters().get(k);
+      org.apache.iceberg.expressions.Expression filter = now.filters().get(k);
+      if (thenFilter == null || filter == null) {
+        if (thenFilter != filter) {
+          return now.sql();
+        }
+        continue;
+      }
+      String text = filter.toString();
+      String thenText = thenFilter.toString();
+      for (Map.Entry<Long, Long> value : moved.entrySet()) {
+        if (text.contains(Long.toString(value.getKey())) || thenText.contains(Long.toString(value.getValue()))) {
+          return now.sql();
+        }
+      }
+      if (!withValues(thenFilter, moved).toString().equals(text)) {
+        return now.sql();
+      }
+    }
+    // Spark drops a pushed filter that partitions answer in full (ts > X with X + 1 on a day's start, for
+    // days(ts)), so a value on an hour's edge (the finest time partition) may have no comparison in the SQL,
+    // which another value would need. Off the edges, each scan a value pruned keeps its comparison.
+    for (Map.Entry<Long, Long> value : moved.entrySet()) {
+      long scans = 0;
+      for (org.apache.iceberg.expressions.Expression filter : now.filters()) {
+        scans += filter != null && filter.toString().contains(Long.toString(value.getValue())) ? 1 : 0;
+      }
+      int first = after.indexOf(value.getValue());
+      if (onAnHoursEdge(value.getKey()) || onAnHoursEdge(value.getValue())
+          || occurrences(sql, marker(first)) < scans) {
+        return now.sql();
+      }
+    }
+    for (int i = 0; i < count; i++) {
+      variable.set(i, !before.get(i).equals(after.get(i)));
+    }
+    return sql;
+  }
+
+  private static final long HOUR_MICROS = 3_600_000_000L;
+
+  private static boolean onAnHoursEdge(long micros) {
+    return Math.floorMod(micros, HOUR_MICROS) == 0 || Math.floorMod(micros + 1, HOUR_MICROS) == 0;
+  }
+
+  private static int occurrences(String text, String part) {
+    int count = 0;
+    for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length())) {
+      count++;
+    }
+    return count;
+  }
+
+  private static final java.util.regex.Pattern COLUMN = java.util.regex.Pattern.compile("\\bc(\\d+)\\b");
+
+  // The SQL with PlanSql's column names (c<attribute id>) numbered in order of first appearance.
+  private static String renumbered(String sql) {
+    Map<String, Integer> numbers = new HashMap<>();
+    java.util.regex.Matcher matcher = COLUMN.matcher(sql);
+    StringBuilder text = new StringBuilder();
+    while (matcher.find()) {
+      int number = numbers.computeIfAbsent(matcher.group(1), ignored -> numbers.size());
+      matcher.appendReplacement(text, "c" + number);
+    }
+    matcher.appendTail(text);
+    return text.toString();
   }
 
   private static String timeZone(FloeEngine engine) {
@@ -216,6 +498,19 @@ final class CompiledQueries {
       Map<TableIdentifier, Table> tables) {
     if (!entry.timeZone().equals(timeZone(engine))) {
       return Optional.of("the session's time zone changed");
+    }
+    List<Long> values = values(engine, query);
+    for (int i = 0; i < values.size(); i++) {
+      if (!entry.variable().get(i) && !values.get(i).equals(entry.values().get(i))) {
+        return Optional.of("the timestamp " + query.parameters().get(i).text() + " is not a parameter of it");
+      }
+      for (int j = 0; j < i; j++) {
+        // Parameters that had one value share their places in the SQL and the filters: they must still.
+        if (entry.values().get(i).equals(entry.values().get(j)) != values.get(i).equals(values.get(j))) {
+          return Optional.of("its timestamps " + query.parameters().get(j).text() + " and "
+              + query.parameters().get(i).text() + " were one value");
+        }
+      }
     }
     for (Input input : entry.inputs()) {
       if (input.kind() == Kind.TEMPORARY_VIEW) {

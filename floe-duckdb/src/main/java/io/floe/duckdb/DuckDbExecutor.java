@@ -166,6 +166,17 @@ public final class DuckDbExecutor implements LocalExecutor {
   @Override
   public Optional<MergeFiles> merge(FloeEngine engine, Dataset<Row> rows, Table table, long snapshotId,
       List<String> keys, String deleteFlag, String description) {
+    return merge(engine, () -> prepare(rows, description), table, snapshotId, keys, deleteFlag, description);
+  }
+
+  @Override
+  public Optional<MergeFiles> merge(FloeEngine engine, LocalQuery rows, Table table, long snapshotId,
+      List<String> keys, String deleteFlag, String description) {
+    return merge(engine, () -> prepare(engine, rows, description), table, snapshotId, keys, deleteFlag, description);
+  }
+
+  private Optional<MergeFiles> merge(FloeEngine engine, java.util.function.Supplier<Optional<Prepared>> prepare,
+      Table table, long snapshotId, List<String> keys, String deleteFlag, String description) {
     Optional<String> layout = unsupportedLayout(table, false);
     String mode = table.properties().getOrDefault("write.merge.mode", "copy-on-write");
     boolean positionDeletes = mode.equals("merge-on-read");
@@ -181,7 +192,7 @@ public final class DuckDbExecutor implements LocalExecutor {
       return Optional.empty();
     }
     long start = System.nanoTime();
-    Optional<Prepared> prepared = prepare(rows, description);
+    Optional<Prepared> prepared = prepare.get();
     if (prepared.isEmpty()) {
       return Optional.empty();
     }
@@ -202,7 +213,7 @@ public final class DuckDbExecutor implements LocalExecutor {
     List<String> columns = new ArrayList<>();
     List<String> schema = new ArrayList<>();
     List<String> keySchema = new ArrayList<>();
-    org.apache.spark.sql.types.StructField[] fields = rows.schema().fields();
+    org.apache.spark.sql.types.StructField[] fields = prepared.get().schema().fields();
     try {
       for (int i = 0; i < table.schema().columns().size(); i++) {
         Types.NestedField field = table.schema().columns().get(i);
@@ -623,9 +634,7 @@ public final class DuckDbExecutor implements LocalExecutor {
         compiled = PlanSql.compile(withoutAggregatePushDown(rows));
       }
       Prepared prepared = prepared(compiled.sql(), compiled.scans(), rows.schema(), description);
-      if (keep) {
-        COMPILED.remember(engine, query, rows, compiled);
-      }
+      COMPILED.compiled(engine, query, rows, compiled);
       return Optional.of(prepared);
     } catch (PlanSql.Unsupported e) {
       LOG.info("{}: Spark runs it (DuckDB would not give Spark's exact result for {})", description, e.getMessage());

@@ -1248,16 +1248,19 @@ final class PlanSql {
       return "DATE '" + LocalDate.ofEpochDay((Integer) value) + "'";
     }
     if (type instanceof TimestampType || type instanceof TimestampNTZType) {
-      long micros = (Long) value;
-      Instant instant = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-          Math.floorMod(micros, 1_000_000L) * 1000L);
-      String text = instant.toString().replace("T", " ").replace("Z", "");
-      return type instanceof TimestampType ? "TIMESTAMPTZ '" + text + "+00'" : "TIMESTAMP '" + text + "'";
+      return timestampLiteral((Long) value, type instanceof TimestampType);
     }
     if (type instanceof DayTimeIntervalType) {
       return "to_microseconds(CAST(" + value + " AS BIGINT))";
     }
     throw new Unsupported("a literal of " + type.simpleString());
+  }
+
+  /** DuckDB's literal of a Spark timestamp ({@code zoned}) or timestamp without time zone, in microseconds. */
+  static String timestampLiteral(long micros, boolean zoned) {
+    Instant instant = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+    String text = instant.toString().replace("T", " ").replace("Z", "");
+    return zoned ? "TIMESTAMPTZ '" + text + "+00'" : "TIMESTAMP '" + text + "'";
   }
 
   private static boolean isIntegral(DataType type) {

@@ -86,6 +86,15 @@ public interface LocalExecutor {
   }
 
   /**
+   * {@link #merge(FloeEngine, Dataset, Table, long, List, String, String)} of a query given as SQL, which an
+   * executor that compiled it before runs without Spark analyzing it.
+   */
+  default Optional<MergeFiles> merge(FloeEngine engine, LocalQuery rows, Table table, long snapshotId,
+      List<String> keys, String deleteFlag, String description) {
+    return merge(engine, rows.rows(), table, snapshotId, keys, deleteFlag, description);
+  }
+
+  /**
    * The rows of {@code tasks}, whole data files of {@code table} without deletes, written again as
    * files of up to {@code targetFileSizeBytes} for a compaction; nothing is committed.
    *

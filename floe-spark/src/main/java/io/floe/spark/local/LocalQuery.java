@@ -1,6 +1,8 @@
 package io.floe.spark.local;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -20,22 +22,44 @@ import org.apache.spark.sql.SparkSession;
  * read at {@code branch_floe_run_<run id>}, a view at {@code <name>__floe_run_<run id>}, and the key says
  * {@code floe_run_*} for both, so the same model in the next run has the same key. {@link #specific}
  * puts this query's run id back into a name so generalized.
+ *
+ * <p>The key also generalizes the timestamps written to the microsecond, as {@code max_of()} writes an
+ * incremental model's watermark ({@code TIMESTAMP '2026-12-05 14:38:35.087510'} becomes {@code TIMESTAMP
+ * '?'}): they are the query's {@link #parameters}, in order, so that the same model in the next run, with
+ * a later watermark, has the same key. An executor reuses what it compiled for other values of them only
+ * where it has seen that they are parameters of its compiled form too.
  */
 public final class LocalQuery {
   // A run's id (yyyyMMdd_HHmmss_SSS) after the prefix of its branch, in a branch or a staged view's name.
   private static final Pattern RUN = Pattern.compile("floe_run_(\\d[\\d_]*)(?!\\w)");
   private static final String ANY_RUN = "floe_run_*";
+  // A timestamp literal to the microsecond, as max_of() writes one (SqlLiterals).
+  private static final Pattern TIMESTAMP = Pattern.compile(
+      "(?<![\\w'])(TIMESTAMP(?:_NTZ)?) '(\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d{6})'");
+
+  /**
+   * A timestamp literal of the query's SQL that its key generalizes.
+   *
+   * @param zoned {@code TIMESTAMP} (in the session's time zone) rather than {@code TIMESTAMP_NTZ}
+   * @param text its value as written: {@code 2026-12-05 14:38:35.087510}
+   */
+  public record Parameter(boolean zoned, String text) {}
 
   private final String sql;
   private final Optional<String> key;
   private final Optional<String> runBranch;
+  private final List<Parameter> parameters;
+  private final LocalQuery base;
   private final Supplier<Dataset<Row>> analyze;
   private Dataset<Row> rows;
 
-  private LocalQuery(String sql, Optional<String> key, Optional<String> runBranch, Supplier<Dataset<Row>> analyze) {
+  private LocalQuery(String sql, Optional<String> key, Optional<String> runBranch, List<Parameter> parameters,
+      LocalQuery base, Supplier<Dataset<Row>> analyze) {
     this.sql = sql;
     this.key = key;
     this.runBranch = runBranch;
+    this.parameters = parameters;
+    this.base = base;
     this.analyze = analyze;
   }
 
@@ -46,9 +70,15 @@ public final class LocalQuery {
     while (matcher.find()) {
       runs.add(matcher.group());
     }
+    List<Parameter> parameters = new ArrayList<>();
+    Matcher timestamps = TIMESTAMP.matcher(sql);
+    while (timestamps.find()) {
+      parameters.add(new Parameter(timestamps.group(1).equals("TIMESTAMP"), timestamps.group(2)));
+    }
+    String key = TIMESTAMP.matcher(generalized(sql)).replaceAll("$1 '?'");
     // Two runs' names in one query (never written by Floe) would share one placeholder: no key.
-    return new LocalQuery(sql, runs.size() > 1 ? Optional.empty() : Optional.of(generalized(sql)),
-        runs.stream().findFirst(), () -> session.sql(sql));
+    return new LocalQuery(sql, runs.size() > 1 ? Optional.empty() : Optional.of(key),
+        runs.stream().findFirst(), List.copyOf(parameters), null, () -> session.sql(sql));
   }
 
   /** {@code text} with every run's id written as {@code *}: {@code branch_floe_run_*}. */
@@ -73,8 +103,13 @@ public final class LocalQuery {
    */
   public LocalQuery then(String stepKey, UnaryOperator<Dataset<Row>> step) {
     // The SQL is analyzed once for a query and the steps after it.
-    return new LocalQuery(sql, key.map(text -> text + "\n-- then " + stepKey), runBranch,
-        () -> step.apply(rows()));
+    return new LocalQuery(sql, key.map(text -> text + "\n-- then " + stepKey), runBranch, parameters,
+        base == null ? this : base, () -> step.apply(rows()));
+  }
+
+  /** The query as given as SQL, before its {@link #then} steps; empty when this is it. */
+  public Optional<LocalQuery> base() {
+    return Optional.ofNullable(base);
   }
 
   /**
@@ -88,6 +123,11 @@ public final class LocalQuery {
   /** The run branch ({@code floe_run_<run id>}) whose tables or views the query reads, if it reads one. */
   public Optional<String> runBranch() {
     return runBranch;
+  }
+
+  /** The timestamps to the microsecond in the SQL, in order, which the {@link #key} writes as {@code '?'}. */
+  public List<Parameter> parameters() {
+    return parameters;
   }
 
   /** The SQL as given. */

@@ -4,6 +4,8 @@ import static io.floe.spark.sql.SparkIdentifiers.quote;
 
 import io.floe.core.error.FloeException;
 import io.floe.spark.FloeEngine;
+import io.floe.spark.local.LocalExecutor;
+import io.floe.spark.local.LocalQuery;
 import io.floe.spark.sql.SparkErrors;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +17,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * {@code incremental_strategy='merge'}: rows of the SELECT update the row with the same
@@ -34,11 +37,25 @@ public final class IncrementalMergeMaterialization implements IncrementalMateria
 
   @Override
   public MaterializeResult materialize(FloeEngine engine, MaterializeSpec spec, String select, WriteTarget target) {
-    Dataset<Row> rows = SparkErrors.translate("run model SQL for " + spec.table(), () -> engine.session().sql(select));
-    TargetTable table = TargetTable.prepare(engine, spec, target, rows.schema(), spec.onSchemaChange());
+    // A query the process's local executor compiled in an earlier run (with another watermark, say) is
+    // not analyzed by Spark again.
+    LocalQuery query = LocalQuery.of(engine.session(), select);
+    StructType schema = LocalExecutor.of(engine).flatMap(executor -> executor.knownSchema(engine, query))
+        .orElseGet(() -> SparkErrors.translate("run model SQL for " + spec.table(), () -> query.rows()).schema());
+    TargetTable table = TargetTable.prepare(engine, spec, target, schema, spec.onSchemaChange());
     Column deletes = spec.deleteCondition()
         .map(condition -> functions.coalesce(functions.expr(condition), functions.lit(false)))
         .orElse(functions.lit(false));
+    if (!table.empty()) {
+      // On one machine DuckDB merges the rows when it computes them exactly as Spark would.
+      Optional<MaterializeResult> local = table.mergeLocally(table.aligned(query,
+          "flagged " + DELETE_FLAG + " where " + spec.deleteCondition().orElse("false"),
+          rows -> rows.withColumn(DELETE_FLAG, deletes), DELETE_FLAG), spec.uniqueKey(), DELETE_FLAG);
+      if (local.isPresent()) {
+        return local.get();
+      }
+    }
+    Dataset<Row> rows = SparkErrors.translate("run model SQL for " + spec.table(), () -> query.rows());
     if (table.empty()) {
       // Nothing to match yet (the first run): a plain append of the rows that are not deletes,
       // without the comparison and the MERGE's join against an empty table.
@@ -47,12 +64,6 @@ public final class IncrementalMergeMaterialization implements IncrementalMateria
         TargetTable.write("append to " + spec.table(), () -> inserts.writeTo(target.identifier()).append());
       }
       return table.result();
-    }
-    // On one machine DuckDB merges the rows when it computes them exactly as Spark would.
-    Optional<MaterializeResult> local = table.mergeLocally(table.aligned(rows.withColumn(DELETE_FLAG, deletes),
-        DELETE_FLAG), spec.uniqueKey(), DELETE_FLAG);
-    if (local.isPresent()) {
-      return local.get();
     }
     // The new rows are computed once: every step below reads them, and none reads the model's SQL again.
     // Each row is numbered, so that the comparison below can name the rows identical to the table's.

@@ -157,6 +157,17 @@ final class TargetTable {
   }
 
   /**
+   * {@link #aligned(Dataset, String...)} of a query given as SQL with {@code extra} columns, which the step
+   * {@code stepKey} names (see {@link LocalQuery#then}) added.
+   */
+  LocalQuery aligned(LocalQuery query, String stepKey, java.util.function.UnaryOperator<Dataset<Row>> step,
+      String... extra) {
+    String columns = org.apache.iceberg.spark.SparkSchemaUtil.convert(engine.table(spec.table()).schema()).json();
+    return query.then(stepKey + ", aligned to the columns of " + spec.table() + ": " + columns + " and "
+        + List.of(extra), rows -> aligned(step.apply(rows), extra));
+  }
+
+  /**
    * Appends {@code rows} (already {@link #aligned}) as {@link #writeLocally} does.
    *
    * @return the result, with the rows appended as {@link MaterializeResult#writtenRows}; empty when
@@ -213,13 +224,27 @@ final class TargetTable {
    *     there is no such executor or it declined: Spark merges the rows
    */
   Optional<MaterializeResult> mergeLocally(Dataset<Row> rows, List<String> keys, String deleteFlag) {
+    return mergeLocalFiles((executor, table) -> executor.merge(engine, rows, table, before.get(), keys, deleteFlag,
+        "merge into " + spec.table()));
+  }
+
+  /**
+   * {@link #mergeLocally(Dataset, List, String)} of a query given as SQL (already {@link #aligned(LocalQuery,
+   * String, String...)}), which an executor that compiled it in an earlier run merges without Spark analyzing it.
+   */
+  Optional<MaterializeResult> mergeLocally(LocalQuery rows, List<String> keys, String deleteFlag) {
+    return mergeLocalFiles((executor, table) -> executor.merge(engine, rows, table, before.get(), keys, deleteFlag,
+        "merge into " + spec.table()));
+  }
+
+  private Optional<MaterializeResult> mergeLocalFiles(
+      java.util.function.BiFunction<LocalExecutor, Table, Optional<LocalExecutor.MergeFiles>> merge) {
     Optional<LocalExecutor> executor = LocalExecutor.of(engine);
     if (executor.isEmpty() || before.isEmpty()) {
       return Optional.empty();
     }
     Table table = engine.table(spec.table());
-    Optional<LocalExecutor.MergeFiles> merged = executor.get().merge(engine, rows, table, before.get(), keys,
-        deleteFlag, "merge into " + spec.table());
+    Optional<LocalExecutor.MergeFiles> merged = merge.apply(executor.get(), table);
     if (merged.isEmpty()) {
       return Optional.empty();
     }
