@@ -4,7 +4,6 @@ import static io.floe.spark.sql.SparkIdentifiers.quote;
 
 import io.floe.core.error.FloeException;
 import io.floe.spark.FloeEngine;
-import io.floe.spark.local.LocalExecutor;
 import io.floe.spark.local.LocalQuery;
 import io.floe.spark.sql.SparkErrors;
 import java.util.ArrayList;
@@ -40,8 +39,7 @@ public final class IncrementalMergeMaterialization implements IncrementalMateria
     // A query the process's local executor compiled in an earlier run (with another watermark, say) is
     // not analyzed by Spark again.
     LocalQuery query = LocalQuery.of(engine.session(), select);
-    StructType schema = LocalExecutor.of(engine).flatMap(executor -> executor.knownSchema(engine, query))
-        .orElseGet(() -> SparkErrors.translate("run model SQL for " + spec.table(), () -> query.rows()).schema());
+    StructType schema = TargetTable.selectSchema(engine, spec, query);
     TargetTable table = TargetTable.prepare(engine, spec, target, schema, spec.onSchemaChange());
     Column deletes = spec.deleteCondition()
         .map(condition -> functions.coalesce(functions.expr(condition), functions.lit(false)))

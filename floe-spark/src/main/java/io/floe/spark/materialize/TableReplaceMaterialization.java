@@ -2,8 +2,6 @@ package io.floe.spark.materialize;
 
 import io.floe.spark.FloeEngine;
 import io.floe.spark.materialize.MaterializeSpec.OnSchemaChange;
-import io.floe.spark.sql.SparkErrors;
-import io.floe.spark.local.LocalExecutor;
 import io.floe.spark.local.LocalQuery;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
@@ -23,8 +21,7 @@ public final class TableReplaceMaterialization implements Materialization {
   public MaterializeResult materialize(FloeEngine engine, MaterializeSpec spec, String select, WriteTarget target) {
     // A query the process's local executor compiled in an earlier run is not analyzed by Spark again.
     LocalQuery query = LocalQuery.of(engine.session(), select);
-    StructType schema = LocalExecutor.of(engine).flatMap(executor -> executor.knownSchema(engine, query))
-        .orElseGet(() -> SparkErrors.translate("run model SQL for " + spec.table(), () -> query.rows()).schema());
+    StructType schema = TargetTable.selectSchema(engine, spec, query);
     TargetTable table = TargetTable.prepare(engine, spec, target, schema, OnSchemaChange.SYNC);
     LocalQuery aligned = table.aligned(query);
     if (!table.writeLocally(aligned, true)) {

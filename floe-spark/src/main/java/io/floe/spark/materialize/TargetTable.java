@@ -150,6 +150,15 @@ final class TargetTable {
         overwrite).isPresent();
   }
 
+  /**
+   * The columns of a model's SELECT: told by the process's local executor when it compiled the query
+   * before and it still holds, so that Spark does not analyze it; otherwise Spark's analysis.
+   */
+  static StructType selectSchema(FloeEngine engine, MaterializeSpec spec, LocalQuery query) {
+    return LocalExecutor.of(engine).flatMap(executor -> executor.knownSchema(engine, query))
+        .orElseGet(() -> SparkErrors.translate("run model SQL for " + spec.table(), () -> query.rows()).schema());
+  }
+
   /** {@link #aligned(Dataset, String...)} of a query given as SQL: a step of it named by the table's columns. */
   LocalQuery aligned(LocalQuery query) {
     String columns = org.apache.iceberg.spark.SparkSchemaUtil.convert(engine.table(spec.table()).schema()).json();
@@ -168,12 +177,13 @@ final class TargetTable {
   }
 
   /**
-   * Appends {@code rows} (already {@link #aligned}) as {@link #writeLocally} does.
+   * Appends {@code rows}, a query given as SQL (already {@link #aligned(LocalQuery)}), as {@link
+   * #writeLocally} does.
    *
    * @return the result, with the rows appended as {@link MaterializeResult#writtenRows}; empty when
    *     there is no such writer or it declined the query: Spark appends the rows
    */
-  Optional<MaterializeResult> appendLocally(Dataset<Row> rows) {
+  Optional<MaterializeResult> appendLocally(LocalQuery rows) {
     return writeLocalFiles((writer, table) -> writer.write(engine, rows, table, "table " + spec.table()),
         false).map(files -> result().withWrittenRows(writtenRows(files)));
   }
