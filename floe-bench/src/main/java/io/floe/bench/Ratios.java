@@ -23,7 +23,8 @@ final class Ratios {
           if (peer != figure && peer.isMeasured() && peer.benchmark().equals(figure.benchmark())) {
             ratios.put(peer.tool(), figure.median() / peer.median());
           }
-          if (figure.benchmark().equals(ServeBenchmark.RUN_1PCT) && peer.isMeasured()
+          if ((figure.benchmark().equals(ServeBenchmark.RUN_1PCT)
+              || figure.benchmark().equals(ServeBenchmark.RUN_1PCT_STEADY)) && peer.isMeasured()
               && peer.benchmark().equals(BenchRun.ECOMMERCE_BUILD) && peer.tool().equals("floe")) {
             ratios.put("cold full build (floe)", figure.median() / peer.median());
           }

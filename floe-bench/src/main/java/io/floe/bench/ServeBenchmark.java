@@ -28,6 +28,7 @@ import org.apache.iceberg.catalog.TableIdentifier;
 final class ServeBenchmark {
   static final String ID = "serve";
   static final String RUN_1PCT = "serve_run_1pct";
+  static final String RUN_1PCT_STEADY = "serve_run_1pct_steady";
   static final String RUNS_PAGE = "serve_runs_page";
   static final String LINEAGE_PAGE = "serve_lineage_page";
   static final String LOAD_TABLE = "serve_load_table";

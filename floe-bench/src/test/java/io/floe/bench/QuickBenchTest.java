@@ -56,7 +56,8 @@ class QuickBenchTest {
         "audit_cdc_1pct/floe_warm", "audit_cdc_1pct/floe_mart", "audit_cdc_1pct/spark_merge");
     expected.addAll(audit);
     expected.addAll(List.of("http_api/floe", "http_api/java_http_loop"));
-    List<String> serve = List.of("serve_run_1pct/floe_serve", "serve_runs_page/floe_serve",
+    List<String> serve = List.of("serve_run_1pct/floe_serve", "serve_run_1pct_steady/floe_serve",
+        "serve_runs_page/floe_serve",
         "serve_lineage_page/floe_serve", "serve_load_table/floe_serve_rest", "serve_load_table/jdbc_catalog");
     expected.addAll(serve);
     List<String> maintenance = List.of("maintenance_query/before_maintenance", "maintenance/floe_maintain",
@@ -96,6 +97,8 @@ class QuickBenchTest {
     assertThat(figures.get("maintenance_auto/commits_with_auto_maintenance").get("label").asText())
         .contains("up to 10 data files");
     assertThat(figures.get("serve_run_1pct/floe_serve").get("ratio_to").fieldNames()).toIterable()
+        .containsExactly("cold full build (floe)");
+    assertThat(figures.get("serve_run_1pct_steady/floe_serve").get("ratio_to").fieldNames()).toIterable()
         .containsExactly("cold full build (floe)");
     assertThat(figures.get("serve_load_table/floe_serve_rest").get("ratio_to").fieldNames()).toIterable()
         .containsExactly("jdbc_catalog");

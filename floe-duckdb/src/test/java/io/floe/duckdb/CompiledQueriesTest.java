@@ -176,6 +176,25 @@ class CompiledQueriesTest {
     assertThat(same.analyzed()).isFalse();
   }
 
+  @Test
+  void theColumnsOfAQueryBeforeItsStepsAreKnownFromTheQueryKeptWithThem() {
+    sql("CREATE TABLE silver.tickets (id INT, status STRING) USING iceberg");
+    sql("INSERT INTO silver.tickets VALUES (1, 'open'), (2, 'closed')");
+    // As a materialization aligns a model's SELECT to its table: the SELECT's columns tell how.
+    String select = "SELECT id, upper(status) AS status, id > 1 AS later FROM silver.tickets";
+    for (int run = 1; run <= 2; run++) {
+      LocalQuery query = LocalQuery.of(engine.session(), select);
+      assertThat(executor.knownSchema(engine, query)).isEmpty();
+      assertThat(collect(query.then("cast id", rows -> rows.selectExpr("cast(id AS BIGINT) AS id", "status"))))
+          .containsExactly("1 OPEN", "2 CLOSED");
+    }
+    LocalQuery next = LocalQuery.of(engine.session(), select);
+    assertThat(executor.knownSchema(engine, next)).contains(engine.session().sql(select).schema());
+    assertThat(next.analyzed()).isFalse();
+    sql("ALTER TABLE silver.tickets ADD COLUMN agent STRING");
+    assertThat(executor.knownSchema(engine, LocalQuery.of(engine.session(), select))).isEmpty();
+  }
+
   private LocalQuery analyzed(String sql) {
     LocalQuery query = LocalQuery.of(engine.session(), sql);
     assertThat(executor.knownSchema(engine, query)).isEmpty();
