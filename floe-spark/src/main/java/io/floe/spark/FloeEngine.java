@@ -98,6 +98,9 @@ public final class FloeEngine implements AutoCloseable {
     session.conf().set(prefix, SparkCatalog.class.getName());
     // Every command opens a fresh engine; a table cache would only hide other processes' commits.
     session.conf().set(prefix + ".cache-enabled", "false");
+    // Manifests are never rewritten in place (a commit writes new ones), so their contents can be kept
+    // by path: each scan planned again in the process (the next run's, a kept query's) reads fewer.
+    session.conf().set(prefix + ".io.manifest.cache-enabled", "true");
     catalogProperties.forEach((key, value) -> session.conf().set(prefix + "." + key, value));
     session.conf().set("spark.sql.defaultCatalog", catalogName);
     // Spark resolves catalogs through the thread's active session's conf (SQLConf.get).
