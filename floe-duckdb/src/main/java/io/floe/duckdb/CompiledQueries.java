@@ -126,8 +126,8 @@ final class CompiledQueries {
   }
 
   /**
-   * Whether {@code query} was compiled before in this process (it is noted now if it was not): only
-   * then is it worth {@link #remember}ing, which checks it at the cost of planning its scans again.
+   * Whether {@code query} was compiled before in this process ({@link #compiled} notes each compile):
+   * only then is the compile about to happen kept, which checks it at the cost of planning its scans again.
    */
   boolean compiledBefore(LocalQuery query) {
     if (query.key().isEmpty()) {
