@@ -56,7 +56,7 @@ record BenchReport(Instant started, double totalSeconds, MachineDescription mach
     titles.put(MaintenanceBenchmark.QUERY, "11. maintenance: a query over a table of many small commits");
     titles.put(MaintenanceBenchmark.MAINTAIN, "11. maintenance: floe maintain on that table");
     titles.put(MaintenanceBenchmark.AUTO, "11. maintenance: the same commits with automatic maintenance (bounded files)");
-    titles.put(ServeBenchmark.RUN_1PCT, "10. floe serve: a build triggered in the warm server after 1% new rows");
+    titles.put(ServeBenchmark.RUN_1PCT, "10. floe serve: a build triggered in a floe serve process after 1% new rows");
     titles.put(ServeBenchmark.RUN_1PCT_STEADY, "10. floe serve: the same, the server's third run or later");
     titles.put(ServeBenchmark.RUNS_PAGE, "10. floe serve: the runs page's answers, 1,000 runs in the history");
     titles.put(ServeBenchmark.LINEAGE_PAGE, "10. floe serve: the lineage page's answer, 500 models");

@@ -19,8 +19,9 @@ import java.util.List;
 import org.apache.iceberg.catalog.TableIdentifier;
 
 /**
- * Benchmark 10, {@code floe serve}: a build triggered over HTTP in the warm server after 1% new
- * e-commerce rows (measured in {@link EcommerceBuildBenchmark}, whose cold build is its peer); and
+ * Benchmark 10, {@code floe serve}: a build triggered over HTTP in a {@code ./floe serve} process after 1% new
+ * e-commerce rows, its first run and its runs on a schedule (measured in {@link EcommerceBuildBenchmark}, whose
+ * cold build is its peer); and
  * here, on a generated project of 500 models with 1,000 runs in its history, the answers behind
  * the runs page and the lineage page, and the REST catalog's load-table against the same load
  * straight from the JDBC catalog.
@@ -142,15 +143,80 @@ final class ServeBenchmark {
     }
   }
 
-  /** Starts the server on an e-commerce project (untimed) for the 1% run. */
-  static FloeServer serve(Path ecommerceProject) {
-    return FloeServer.start(ecommerceProject, FloeServer.Options.local(0));
+  /** A {@code floe serve} of a project, to trigger runs in over HTTP; closing it stops the server. */
+  interface Served extends AutoCloseable {
+    /** Its base URL: {@code http://127.0.0.1:PORT}. */
+    String url();
+
+    @Override
+    void close() throws IOException, InterruptedException;
+  }
+
+  /**
+   * Starts {@code floe serve} on a project (untimed): {@code launcher serve} in a new process, as a user
+   * starts it (its JVM options, JIT settings and class-data archive); without a launcher, a server in
+   * this JVM, whose JIT earlier benchmarks warmed.
+   */
+  static Served serve(Path projectDir, Path launcher) throws IOException, InterruptedException {
+    if (launcher == null) {
+      FloeServer server = FloeServer.start(projectDir, FloeServer.Options.local(0));
+      return new Served() {
+        @Override
+        public String url() {
+          return server.url();
+        }
+
+        @Override
+        public void close() {
+          server.close();
+        }
+      };
+    }
+    Path log = projectDir.resolve("serve.log");
+    Process process = new ProcessBuilder(launcher.toString(), "-p", projectDir.toString(), "serve", "--port", "0")
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    String url = awaitUrl(process, log);
+    return new Served() {
+      @Override
+      public String url() {
+        return url;
+      }
+
+      @Override
+      public void close() throws InterruptedException {
+        // SIGTERM: the server's graceful stop, as a service manager stops it.
+        process.destroy();
+        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor();
+        }
+      }
+    };
+  }
+
+  // The URL the server prints once it serves, its engine up ("  UI       http://127.0.0.1:PORT/").
+  private static String awaitUrl(Process process, Path log) throws IOException, InterruptedException {
+    java.util.regex.Pattern ui = java.util.regex.Pattern.compile("^\\s+UI\\s+(http://\\S+?)/?$",
+        java.util.regex.Pattern.MULTILINE);
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    while (System.nanoTime() < deadline) {
+      java.util.regex.Matcher matcher = ui.matcher(Files.exists(log) ? Files.readString(log) : "");
+      if (matcher.find()) {
+        return matcher.group(1);
+      }
+      if (!process.isAlive()) {
+        throw new BenchException("floe serve exited with " + process.exitValue() + " before it served. Its output:\n"
+            + Files.readString(log));
+      }
+      Thread.sleep(100);
+    }
+    process.destroyForcibly().waitFor();
+    throw new BenchException("floe serve did not print its URL within 5 minutes. Its output:\n" + Files.readString(log));
   }
 
   /** Triggers a build over HTTP and waits for its end; fails unless it published or found nothing changed. */
-  static void buildOverHttp(FloeServer server) throws IOException, InterruptedException {
+  static void buildOverHttp(String url) throws IOException, InterruptedException {
     HttpClient client = HttpClient.newHttpClient();
-    HttpResponse<String> started = client.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/runs"))
+    HttpResponse<String> started = client.send(HttpRequest.newBuilder(URI.create(url + "/api/runs"))
         .POST(HttpRequest.BodyPublishers.ofString("{\"command\": \"build\"}")).build(),
         HttpResponse.BodyHandlers.ofString());
     String id = JSON.readTree(started.body()).path("id").asText();
@@ -158,7 +224,7 @@ final class ServeBenchmark {
       throw new BenchException("floe serve did not start the build: " + started.statusCode() + " " + started.body());
     }
     while (true) {
-      JsonNode run = JSON.readTree(client.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/runs/" + id))
+      JsonNode run = JSON.readTree(client.send(HttpRequest.newBuilder(URI.create(url + "/api/runs/" + id))
           .build(), HttpResponse.BodyHandlers.ofString()).body());
       String status = run.path("status").asText();
       if (!status.equals("running")) {
