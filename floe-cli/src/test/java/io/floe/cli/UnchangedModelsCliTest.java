@@ -41,6 +41,11 @@ class UnchangedModelsCliTest {
         {{ config(materialized='table') }}
         select distinct customer from {{ ref('stg_orders') }}
         """);
+    Files.writeString(project.resolve("models/silver/orders.sql"), """
+        {{ config(materialized='incremental', unique_key='id') }}
+        select id, customer, amount from {{ ref('stg_orders') }}
+        {% if is_incremental() %} where id > (select max(id) from {{ this }}) {% endif %}
+        """);
     Files.writeString(project.resolve("models/gold/revenue.sql"), """
         {{ config(materialized='table') }}
         select customer, sum(amount) as revenue from {{ ref('stg_orders') }} group by customer
@@ -57,9 +62,10 @@ class UnchangedModelsCliTest {
     assertThat(first).contains("Published to main.").doesNotContain("unchanged");
     long revenueSnapshot = snapshot("gold.revenue");
 
+    // The incremental model's first run was a full one; with nothing new, the next one is not needed either.
     String again = floe(project, "build").ok();
     assertThat(again).contains("orders -> raw.orders: nothing new")
-        .contains("nothing changed: 3 models have the SQL, config and inputs they were published with");
+        .contains("nothing changed: 4 models have the SQL, config and inputs they were published with");
     assertThat(snapshot("gold.revenue")).isEqualTo(revenueSnapshot);
 
     // Only revenue's SQL changes: it runs (and its tests), customers does not.
@@ -74,8 +80,20 @@ class UnchangedModelsCliTest {
     // New rows in the source: everything downstream of it runs.
     Files.writeString(project.resolve("landing/orders_2.csv"), "id,customer,amount\n4,c,7\n");
     String newRows = floe(project, "build").ok();
-    assertThat(newRows).containsPattern("\\| revenue +\\| success ").containsPattern("\\| customers +\\| success ");
+    assertThat(newRows).containsPattern("\\| revenue +\\| success ").containsPattern("\\| customers +\\| success ")
+        .containsPattern("\\| orders +\\| success ");
     assertThat(floe(project, "sql", "-o", "csv", "SELECT count(*) FROM silver.customers").ok()).endsWith("3\n");
+    assertThat(floe(project, "sql", "-o", "csv", "SELECT count(*) FROM silver.orders").ok()).endsWith("4\n");
+
+    // An edit of the incremental model's incremental branch alone makes it run.
+    Files.writeString(project.resolve("models/silver/orders.sql"), """
+        {{ config(materialized='incremental', unique_key='id') }}
+        select id, customer, amount from {{ ref('stg_orders') }}
+        {% if is_incremental() %} where id >= (select max(id) from {{ this }}) {% endif %}
+        """);
+    assertThat(floe(project, "-v", "build").ok()).containsPattern("\\| orders +\\| success ")
+        .containsPattern("\\| revenue +\\| unchanged ");
+    assertThat(floe(project, "sql", "-o", "csv", "SELECT count(*) FROM silver.orders").ok()).endsWith("4\n");
 
     // A table moved by hand (a rollback) is no longer what its fingerprint describes: it runs again.
     long before = snapshot("silver.customers");

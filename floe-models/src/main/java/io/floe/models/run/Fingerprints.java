@@ -50,11 +50,18 @@ final class Fingerprints {
     this.project = requireNonNull(project, "project is null");
   }
 
-  /** The fingerprint of {@code model} given the state of its inputs now. */
-  String of(Model model, boolean incremental) {
+  /**
+   * The fingerprint of {@code model} given the state of its inputs now. An {@code incrementalModel}'s covers
+   * both its SQL texts, for a first (full) run and for the runs after it, and not which one a run used: from
+   * the same inputs either leaves the same rows, so a build right after a full one, with nothing new, finds
+   * it unchanged; an edit of either text makes it run.
+   */
+  String of(Model model, boolean incrementalModel) {
     StringBuilder text = new StringBuilder();
-    text.append("sql:").append(project.compile(model, incremental, Model::table)).append('\n');
-    text.append("incremental:").append(incremental).append('\n');
+    text.append("sql:").append(project.compile(model, false, Model::table)).append('\n');
+    if (incrementalModel) {
+      text.append("incremental sql:").append(project.compile(model, true, Model::table)).append('\n');
+    }
     text.append("config:").append(new TreeMap<>(model.config().values())).append('\n');
     for (String ref : model.refs().stream().sorted().toList()) {
       text.append("ref:").append(ref).append('=').append(state(project.model(ref))).append('\n');

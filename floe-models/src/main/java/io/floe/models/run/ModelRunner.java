@@ -279,7 +279,7 @@ public final class ModelRunner {
       boolean exists = engine.icebergCatalog().tableExists(TableIdentifier.parse(model.table()));
       existed = exists;
       boolean incremental = materialization.incremental() && exists && !refresh;
-      String fingerprint = fingerprints.of(model, incremental);
+      String fingerprint = fingerprints.of(model, materialization.incremental());
       if (!refresh && fingerprints.stored(model).filter(fingerprint::equals).isPresent()) {
         if (isView) {
           fingerprints.settledView(model, fingerprint);
