@@ -176,6 +176,7 @@ final class ServeBenchmark {
     Process process = new ProcessBuilder(launcher.toString(), "-p", projectDir.toString(), "serve", "--port", "0")
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     String url = awaitUrl(process, log);
+    awaitWarmUp(url);
     return new Served() {
       @Override
       public String url() {
@@ -191,6 +192,22 @@ final class ServeBenchmark {
         }
       }
     };
+  }
+
+  // A server on a schedule has warmed up when its first run comes: /health says when it has.
+  private static void awaitWarmUp(String url) throws IOException, InterruptedException {
+    HttpClient client = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    String state = "";
+    while (System.nanoTime() < deadline) {
+      state = JSON.readTree(client.send(HttpRequest.newBuilder(URI.create(url + "/health")).build(),
+          HttpResponse.BodyHandlers.ofString()).body()).path("warmUp").asText();
+      if (!state.equals("running")) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new BenchException("floe serve's warm-up did not end within 3 minutes (/health warmUp: " + state + ")");
   }
 
   // The URL the server prints once it serves, its engine up ("  UI       http://127.0.0.1:PORT/").

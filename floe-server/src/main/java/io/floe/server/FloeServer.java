@@ -10,6 +10,8 @@ import io.floe.core.schedule.Schedules;
 import io.floe.ingest.Ingestion;
 import io.floe.ingest.ProjectSources;
 import io.floe.ingest.spi.SourceDefinition;
+import io.floe.models.project.ModelProject;
+import io.floe.models.run.QueryWarmUp;
 import io.floe.runtime.ProjectRun;
 import io.floe.runtime.history.RunStore;
 import io.floe.server.api.ApiRoutes;
@@ -79,7 +81,13 @@ public final class FloeServer implements AutoCloseable {
   private final Options options;
   private final HttpServer http;
   private final ExecutorService handlers;
+  // How long the warm-up may go on (a project of hundreds of models): it is of use to the first runs only.
+  private static final Duration WARM_UP_LIMIT = Duration.ofMinutes(2);
+
   private volatile boolean ready;
+  private volatile boolean closing;
+  // The warm-up's state, as /health tells it: running, done, or stopped (by a run, the limit or a stop).
+  private volatile String warmUp = "running";
   private FloeEngine engine;
   private RunStore history;
   private RunQueue queue;
@@ -98,7 +106,7 @@ public final class FloeServer implements AutoCloseable {
   /**
    * Binds the port (answering {@code /health} with 503 while starting), starts the engine, marks
    * runs a kill interrupted and cleans up after them, catches up on missed schedules, and returns
-   * when the server is ready.
+   * when the server is ready; then, until a run starts, Spark plans each model's query once (a warm-up).
    *
    * @throws FloeException (user) for a bad project, a port in use, or a public address without tokens
    */
@@ -158,6 +166,28 @@ public final class FloeServer implements AutoCloseable {
     scheduler.start();
     backfills.start();
     ready = true;
+    Thread warming = new Thread(() -> warmUp(project), "floe-serve-warm-up");
+    warming.setDaemon(true);
+    warming.start();
+  }
+
+  /**
+   * While no run runs, Spark plans each model's query once ({@link QueryWarmUp}), so that the first runs find
+   * that code loaded and compiled. It gives way to the first run that starts or waits: a run does not share
+   * the CPU with it beyond the model being planned then.
+   */
+  private void warmUp(Project project) {
+    long deadline = System.nanoTime() + WARM_UP_LIMIT.toNanos();
+    java.util.function.BooleanSupplier stop = () -> closing || System.nanoTime() > deadline
+        || queue.running().isPresent() || queue.queued() > 0;
+    try {
+      QueryWarmUp.Result result = QueryWarmUp.run(engine, ModelProject.load(project), stop);
+      warmUp = result.planned() + result.notPlanned() < result.models() ? "stopped" : "done";
+    } catch (RuntimeException e) {
+      // A project whose models do not load now fails its first run, with the message where a user looks.
+      LOG.warn("Warm-up stopped: {}", e.getMessage(), e);
+      warmUp = "stopped";
+    }
   }
 
   // An event trigger's question, asked of the project as it is on disk now (sources may have changed).
@@ -192,7 +222,8 @@ public final class FloeServer implements AutoCloseable {
     String path = raw.getRequestURI().getRawPath();
     try {
       if (path.equals("/health")) {
-        new Exchange(raw, path).sendJson(ready ? 200 : 503, Map.of("status", ready ? "ready" : "starting"));
+        new Exchange(raw, path).sendJson(ready ? 200 : 503, ready ? Map.of("status", "ready", "warmUp", warmUp)
+            : Map.of("status", "starting"));
       } else if (path.equals("/api/openapi.json")) {
         resource(new Exchange(raw, path), "/io/floe/server/api/openapi.json", "application/json");
       } else if (path.equals("/api") || path.startsWith("/api/")) {
@@ -295,6 +326,7 @@ public final class FloeServer implements AutoCloseable {
    */
   @Override
   public void close() {
+    closing = true;
     ready = false;
     if (scheduler != null) {
       scheduler.close();
