@@ -117,8 +117,7 @@ final class EcommerceBuildBenchmark {
     try {
       figures.add(runs.measure(ServeBenchmark.RUN_1PCT, "floe_serve",
           "the first build of floe serve after 1% new rows, triggered over HTTP (POST /api/runs until it ends), in "
-              + (launcher != null ? "a ./floe serve process started untimed before it (its warm-up ended)"
-                  : "a server in the bench's JVM (no ./floe launcher: its JIT warmed by the earlier benchmarks)"),
+              + ServeBenchmark.where(launcher),
           () -> {
             stop(served);
             addIncrement();

@@ -152,6 +152,12 @@ final class ServeBenchmark {
     void close() throws IOException, InterruptedException;
   }
 
+  /** Where {@link #serve} runs the server, for a figure's label. */
+  static String where(Path launcher) {
+    return launcher != null ? "a ./floe serve process started untimed before it (its warm-up ended)"
+        : "a server in the bench's JVM (no ./floe launcher: its JIT warmed by the earlier benchmarks)";
+  }
+
   /**
    * Starts {@code floe serve} on a project (untimed): {@code launcher serve} in a new process, as a user
    * starts it (its JVM options, JIT settings and class-data archive); without a launcher, a server in

@@ -85,7 +85,6 @@ public final class FloeServer implements AutoCloseable {
   private static final Duration WARM_UP_LIMIT = Duration.ofMinutes(2);
 
   private volatile boolean ready;
-  private volatile boolean closing;
   // The warm-up's state, as /health tells it: running, done, or stopped (by a run, the limit or a stop).
   private volatile String warmUp = "running";
   private FloeEngine engine;
@@ -178,7 +177,8 @@ public final class FloeServer implements AutoCloseable {
    */
   private void warmUp(Project project) {
     long deadline = System.nanoTime() + WARM_UP_LIMIT.toNanos();
-    java.util.function.BooleanSupplier stop = () -> closing || System.nanoTime() > deadline
+    // It starts once the server is ready; close() says it is not before anything else.
+    java.util.function.BooleanSupplier stop = () -> !ready || System.nanoTime() > deadline
         || queue.running().isPresent() || queue.queued() > 0;
     try {
       QueryWarmUp.Result result = QueryWarmUp.run(engine, ModelProject.load(project), stop);
@@ -326,7 +326,6 @@ public final class FloeServer implements AutoCloseable {
    */
   @Override
   public void close() {
-    closing = true;
     ready = false;
     if (scheduler != null) {
       scheduler.close();
