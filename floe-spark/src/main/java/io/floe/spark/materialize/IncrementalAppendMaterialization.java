@@ -34,7 +34,10 @@ public final class IncrementalAppendMaterialization implements IncrementalMateri
     // Added to rows already there: computed once, so the model's tests can check just these.
     Dataset<Row> added = SparkErrors.translate("run model SQL for " + spec.table(),
         () -> table.aligned(rows).localCheckpoint());
-    TargetTable.write("append to " + spec.table(), () -> added.writeTo(target.identifier()).append());
+    // No rows, no snapshot (as on DuckDB's path): the models that read the table find it unchanged.
+    if (!SparkErrors.translate("run model SQL for " + spec.table(), added::isEmpty)) {
+      TargetTable.write("append to " + spec.table(), () -> added.writeTo(target.identifier()).append());
+    }
     return table.result().withWrittenRows(TargetTable.writtenRowsView(added));
   }
 }
