@@ -66,6 +66,8 @@ public final class ModelRunner {
   private final Listener listener;
   // Each model's watermarks found in this run, published with it.
   private final Map<String, Map<String, String>> watermarks = new ConcurrentHashMap<>();
+  // The values of max_of() found in this run, by relation and expression.
+  private final Map<String, String> maxima = new ConcurrentHashMap<>();
 
   /** Hears each model as it finishes, and is asked before each model whether the run goes on. */
   public interface Listener {
@@ -377,9 +379,17 @@ public final class ModelRunner {
 
   private String maxLiteral(Model model, String relation, String expression) {
     String what = "max_of(" + relation + ", '" + expression + "') in " + model.path();
-    Object value = ColumnMaximum.of(engine, relation, expression)
-        .orElseGet(() -> engine.query("SELECT max(" + expression + ") FROM " + relation, 1, what).rows().get(0).get(0));
-    String literal = SqlLiterals.of(value, what);
+    // Once per run: what a model reads holds still while it runs (an input is complete before its
+    // readers start, a table's main moves only at publish), and the models of a vault read each
+    // stage's newest _ingested_at four times.
+    String key = relation + '\0' + expression;
+    String literal = maxima.get(key);
+    if (literal == null) {
+      Object value = ColumnMaximum.of(engine, relation, expression).orElseGet(() -> engine.query("SELECT max("
+          + expression + ") FROM " + relation, 1, what).rows().get(0).get(0));
+      literal = SqlLiterals.of(value, what);
+      maxima.putIfAbsent(key, literal);
+    }
     LOG.debug("Model {}: {} is {}", model.name(), what, literal);
     return literal;
   }
