@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A declared vault loaded by the model runner, batch after batch, as {@code floe build} does:
@@ -97,9 +99,11 @@ class VaultLoadTest {
 
   @TempDir Path dir;
 
-  @Test
-  void batchesLoadEveryVersionOnceAndEndDateDeletes() {
-    VaultProjects.create(dir);
+  // Both ways a local engine runs the loads: DuckDB running the SQL it takes, and Spark alone.
+  @ParameterizedTest(name = "local-sql: {0}")
+  @ValueSource(strings = {"duckdb", "spark"})
+  void batchesLoadEveryVersionOnceAndEndDateDeletes(String localSql) {
+    VaultProjects.create(dir, localSql);
     VaultProjects.write(dir, "vault/crm.yml", VAULT);
     ModelProject models = ModelProject.load(Project.load(dir));
     assertThat(models.models()).containsKeys("stg_customers", "hub_customer", "link_customer_account",

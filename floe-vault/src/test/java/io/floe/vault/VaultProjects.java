@@ -11,8 +11,13 @@ public final class VaultProjects {
 
   /** A floe.yaml with bronze and the vault's namespaces. */
   public static Path create(Path dir) {
+    return create(dir, "duckdb");
+  }
+
+  /** The same, with {@code engine.local-sql} set to {@code localSql} (duckdb or spark). */
+  public static Path create(Path dir, String localSql) {
     write(dir, "floe.yaml", "name: vaulted\nnamespaces: [bronze, staging, raw_vault]\nengine:\n"
-        + "  shuffle-partitions: 2\n");
+        + "  shuffle-partitions: 2\n  local-sql: " + localSql + "\n");
     return dir;
   }
 

@@ -225,11 +225,15 @@ public final class VaultModels {
         .append(LOADED).append(") AS latest\n    FROM staged\n    GROUP BY ").append(String.join(", ", grouped))
         .append("\n  )\n),\n");
     sql.append("{% if is_incremental() %}\n");
-    sql.append("new_rows AS (\n  SELECT n.* FROM latest_reads n\n  LEFT ANTI JOIN {{ this }} t ON ").append(on)
+    // The stored versions of the keys read now, found through a hash of those keys: a 1% load then
+    // never hashes every stored version (1,000,000 readings), and DuckDB skips the files whose
+    // bounds hold none of the keys.
+    sql.append("stored AS (\n  SELECT t.* FROM {{ this }} t\n  LEFT SEMI JOIN latest_reads n ON ").append(on)
+        .append("\n),\n");
+    sql.append("new_rows AS (\n  SELECT n.* FROM latest_reads n\n  LEFT ANTI JOIN stored t ON ").append(on)
         .append(" AND t.load_ts = n.load_ts\n),\n");
-    sql.append("timeline AS (\n  SELECT ").append(prefixed("t", columns)).append(", false AS is_new\n  FROM {{ this }}"
-        + " t\n  LEFT SEMI JOIN new_rows n ON ").append(on).append("\n  UNION ALL\n  SELECT ").append(all)
-        .append(", true AS is_new FROM new_rows\n),\n");
+    sql.append("timeline AS (\n  SELECT ").append(prefixed("t", columns)).append(", false AS is_new\n  FROM stored t"
+        + "\n  UNION ALL\n  SELECT ").append(all).append(", true AS is_new FROM new_rows\n),\n");
     sql.append("{% else %}\ntimeline AS (\n  SELECT ").append(all).append(", true AS is_new FROM latest_reads\n),\n");
     sql.append("{% endif %}\n");
     sql.append("ordered AS (\n  SELECT *, lag(").append(hashdiff).append(") OVER (PARTITION BY ").append(keys)
@@ -289,9 +293,12 @@ public final class VaultModels {
         .append(", load_ts ORDER BY ").append(LOADED).append(" DESC, ").append(linkKey)
         .append(") AS read_order\n    FROM staged\n  ) WHERE read_order = 1\n),\n");
     sql.append("{% if is_incremental() %}\n");
+    // Only the driving keys with new events: the others' spans cannot change, and numbering every
+    // key's rows cost a 1% load most of its time (100,000 assets: 1.2 s of 1.6 s).
     sql.append("open_spans AS (\n  SELECT * FROM (\n    SELECT *, row_number() OVER (PARTITION BY ").append(driving)
-        .append(" ORDER BY load_ts DESC, end_ts DESC) AS recency\n    FROM {{ this }}\n  ) WHERE recency = 1 AND end_ts"
-            + " = ").append(END_OF_TIME).append("\n),\n");
+        .append(" ORDER BY load_ts DESC, end_ts DESC) AS recency\n    FROM {{ this }}\n    WHERE ").append(driving)
+        .append(" IN (SELECT ").append(driving).append(" FROM events)\n  ) WHERE recency = 1 AND end_ts = ")
+        .append(END_OF_TIME).append("\n),\n");
     sql.append("timeline AS (\n  SELECT ").append(linkKey).append(", ").append(driving).append(", start_ts AS load_ts,"
         + " start_ts, record_source, ").append(LOADED).append(", false AS is_new FROM open_spans\n  UNION ALL\n"
             + "  SELECT e.").append(linkKey).append(", e.").append(driving).append(", e.load_ts, e.load_ts AS start_ts,"
@@ -307,11 +314,14 @@ public final class VaultModels {
     sql.append("spans AS (\n  SELECT *, lag(").append(linkKey).append(") OVER (PARTITION BY ").append(driving)
         .append(" ORDER BY load_ts) AS closed_link, lag(start_ts) OVER (PARTITION BY ").append(driving)
         .append(" ORDER BY load_ts) AS closed_start\n  FROM changes\n)\n");
-    sql.append("SELECT ").append(linkKey).append(", ").append(driving).append(", start_ts, ").append(END_OF_TIME)
-        .append(" AS end_ts, load_ts, record_source, ").append(LOADED).append("\nFROM spans WHERE is_new\n");
-    sql.append("UNION ALL\nSELECT closed_link AS ").append(linkKey).append(", ").append(driving)
-        .append(", closed_start AS start_ts, load_ts AS end_ts, load_ts, record_source, ").append(LOADED)
-        .append("\nFROM spans WHERE is_new AND closed_link IS NOT NULL\n");
+    // Each new span opens a row and, when it follows another, closes that one: both rows from one
+    // pass over spans (a UNION ALL of two SELECTs from it computed every step above twice).
+    sql.append("SELECT CASE WHEN side = 'opened' THEN ").append(linkKey).append(" ELSE closed_link END AS ")
+        .append(linkKey).append(", ").append(driving).append(",\n  CASE WHEN side = 'opened' THEN start_ts ELSE"
+            + " closed_start END AS start_ts,\n  CASE WHEN side = 'opened' THEN ").append(END_OF_TIME)
+        .append(" ELSE load_ts END AS end_ts, load_ts, record_source, ").append(LOADED)
+        .append("\nFROM spans CROSS JOIN (VALUES ('opened'), ('closed')) AS sides(side)\nWHERE is_new AND (side ="
+            + " 'opened' OR closed_link IS NOT NULL)\n");
     List<DataTestDefinition> tests = List.of(test("not_null", linkKey, Map.of(), eff.where()),
         test("relationships", linkKey, Map.of("to", "ref('" + link.name() + "')", "field", linkKey), eff.where()),
         test("unique_combination_of_columns", null, Map.of("combination_of_columns",
@@ -439,10 +449,12 @@ public final class VaultModels {
   // first publishes it; the table's largest _ingested_at only where none is published yet: a hub
   // keeps a key's first sighting, so that one stops moving for a stage whose rows add no new keys
   // (the readings that feed hub_asset).
+  // The table's own newest row counts only before the model has a watermark of this stage: it is a
+  // query less per stage and run, and a run's SQL then holds one timestamp per stage.
   private static String sinceLastLoad(Stage stage) {
     return "{% set floe_since = watermark('" + stage.name() + "', '" + stage.ingestedAt() + "') %}"
-        + "\n  {% if is_incremental() %}AND " + stage.ingestedAt() + " > coalesce({{ floe_since }}, {{ max_of(this, '"
-        + LOADED + "') }}, " + BEGINNING + "){% endif %}";
+        + "\n  {% if is_incremental() %}AND " + stage.ingestedAt() + " > {% if floe_since != 'NULL' %}{{ floe_since }}"
+        + "{% else %}coalesce({{ max_of(this, '" + LOADED + "') }}, " + BEGINNING + "){% endif %}{% endif %}";
   }
 
   private static String relation(String from) {
