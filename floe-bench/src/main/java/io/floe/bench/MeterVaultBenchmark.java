@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
 final class MeterVaultBenchmark {
   static final String INITIAL = "meter_vault";
   static final String INCREMENT = "meter_vault_1pct";
+  /** The tool of the row that loads 1% changes for the third time in a row, compared with floe_warm's initial load. */
+  static final String STEADY = "floe_steady";
   private static final Logger LOG = LoggerFactory.getLogger(MeterVaultBenchmark.class);
   private static final List<String> SATELLITES = List.of("sat_customer_details", "sat_customer_acc_details",
       "sat_asset_details", "sat_asset_measurements");
@@ -99,6 +101,19 @@ final class MeterVaultBenchmark {
               peerLoad(engine);
               checkPeer(engine);
             }));
+        // As a schedule loads it: the engine's third 1% load in a row, its queries compiled by the two before.
+        figures.add(runs.measure(INCREMENT, STEADY, vaultLabel + ", its third 1% load in a row (the two"
+            + " before untimed, each after its own 1% changes)",
+            () -> {
+              reset(engine);
+              load(engine, models, vault);
+              for (int i = 0; i < 2; i++) {
+                change(engine, postgres);
+                load(engine, models, vault);
+              }
+              change(engine, postgres);
+            },
+            () -> load(engine, models, vault), () -> checkSatellites(engine, counts, true)));
         figures.add(runs.measure(INCREMENT, "floe_satellites", satLabel + ", after 1% changes",
             () -> {
               reset(engine);

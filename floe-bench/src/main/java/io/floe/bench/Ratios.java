@@ -44,8 +44,9 @@ final class Ratios {
   }
 
   private static boolean isIncrementOf(Figure figure, Figure peer, String increment, String initial) {
+    String tool = figure.tool().equals(MeterVaultBenchmark.STEADY) ? "floe_warm" : figure.tool();
     return figure.benchmark().equals(increment) && peer.isMeasured() && peer.benchmark().equals(initial)
-        && peer.tool().equals(figure.tool());
+        && peer.tool().equals(tool);
   }
 
   private static boolean isRerun(Figure figure) {

@@ -47,7 +47,8 @@ class QuickBenchTest {
         "nothing_new_rerun/floe_warm", "ecommerce_s3/floe_local", "ecommerce_s3/floe_s3", "merge_10pct/spark", "merge_10pct/floe",
         "merge_10pct_mor/spark", "merge_10pct_mor/floe"));
     List<String> vault = List.of("meter_vault/floe_warm", "meter_vault/floe_satellites",
-        "meter_vault/spark_not_exists", "meter_vault_1pct/floe_warm", "meter_vault_1pct/floe_satellites",
+        "meter_vault/spark_not_exists", "meter_vault_1pct/floe_warm", "meter_vault_1pct/floe_steady",
+        "meter_vault_1pct/floe_satellites",
         "meter_vault_1pct/spark_not_exists");
     expected.addAll(vault);
     expected.addAll(List.of("cdc_changes/floe_cdc", "cdc_changes/debezium_embedded", "cdc_latency_p50/floe_cdc",
@@ -115,7 +116,9 @@ class QuickBenchTest {
     assertThat(figures.get("cdc_changes/floe_cdc").get("ratio_to").fieldNames()).toIterable()
         .containsExactly("debezium_embedded");
     assertThat(figures.get("meter_vault_1pct/floe_satellites").get("ratio_to").fieldNames()).toIterable()
-        .containsExactly("initial load (floe_satellites)", "floe_warm", "spark_not_exists");
+        .containsExactly("initial load (floe_satellites)", "floe_warm", "floe_steady", "spark_not_exists");
+    assertThat(figures.get("meter_vault_1pct/floe_steady").get("ratio_to").fieldNames()).toIterable()
+        .containsExactly("initial load (floe_warm)", "floe_warm", "floe_satellites", "spark_not_exists");
     JsonNode floePostgres = figures.get("postgres_to_bronze/floe");
     if (FloeIngestBenchmark.postgresConnectorAvailable()) {
       assertMeasured(floePostgres);
