@@ -152,27 +152,35 @@ public final class ModelRunner {
     try {
       ExecutorService pool = Executors.newFixedThreadPool(engine.project().config().engine().threads());
       try {
-        for (List<Node> level : levels) {
-          List<Future<ModelResult>> futures = new ArrayList<>();
-          for (Node node : level) {
-            if (node.kind() == Node.Kind.MODEL) {
-              Model model = project.model(node.name());
-              futures.add(pool.submit(() -> runModel(model, branch, written, results, failed, fingerprints,
-                  computed)));
-            }
+        // Each model starts once the models it reads have finished, not once its whole level has: a
+        // level's slowest model no longer holds back the readers of the others.
+        ModelSchedule schedule = new ModelSchedule(project.graph(), levels);
+        java.util.concurrent.CompletionService<ModelResult> done =
+            new java.util.concurrent.ExecutorCompletionService<>(pool);
+        int running = 0;
+        for (String name : schedule.ready()) {
+          Model model = project.model(name);
+          done.submit(() -> runModel(model, branch, written, results, failed, fingerprints, computed));
+          running++;
+        }
+        for (; running > 0; running--) {
+          ModelResult result = await(take(done));
+          models.add(result);
+          listener.modelFinished(result);
+          finished.get(result.model()).complete(null);
+          if (early != null && written.containsKey(result.model()) && !listener.cancelled()) {
+            Model model = project.model(result.model());
+            firstTest = Math.min(firstTest, System.nanoTime());
+            early.model(model.name(), () -> writtenRows(model, results.get(model.name()), appended, testedViews));
           }
-          for (Future<ModelResult> future : futures) {
-            ModelResult result = await(future);
-            models.add(result);
-            listener.modelFinished(result);
-            finished.get(result.model()).complete(null);
-            if (early != null && written.containsKey(result.model()) && !listener.cancelled()) {
-              Model model = project.model(result.model());
-              firstTest = Math.min(firstTest, System.nanoTime());
-              early.model(model.name(), () -> writtenRows(model, results.get(model.name()), appended, testedViews));
-            }
+          for (String name : schedule.finished(result.model())) {
+            Model model = project.model(name);
+            done.submit(() -> runModel(model, branch, written, results, failed, fingerprints, computed));
+            running++;
           }
         }
+        // In graph order, as the report has always listed them.
+        models.sort(java.util.Comparator.comparingInt(result -> schedule.rank(result.model())));
       } finally {
         pool.shutdownNow();
       }
@@ -570,6 +578,15 @@ public final class ModelRunner {
           LOG.debug("Namespace {} was created by another run meanwhile", namespace, e);
         }
       }
+    }
+  }
+
+  private static Future<ModelResult> take(java.util.concurrent.CompletionService<ModelResult> done) {
+    try {
+      return done.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw FloeException.internal(e, "Cannot finish the run: interrupted");
     }
   }
 
