@@ -39,6 +39,8 @@ final class Fingerprints {
   private static final Logger LOG = LoggerFactory.getLogger(Fingerprints.class);
   /** The table or view property that holds the fingerprint of what main holds. */
   static final String PROPERTY = "floe.fingerprint";
+  /** The view property that holds the fingerprint of the view's definition (see {@link #definitionOf}). */
+  static final String DEFINITION_PROPERTY = "floe.definition";
 
   private final FloeEngine engine;
   private final ModelProject project;
@@ -70,6 +72,40 @@ final class Fingerprints {
       text.append("source:").append(relation).append('=').append(tableState(relation)).append('\n');
     }
     return sha256(text.toString());
+  }
+
+  /**
+   * The fingerprint of a view model's definition alone: its SQL and config, and of each table it
+   * reads the schema, not the rows (a view it reads, with its state). A view is created again only
+   * when this changes: new rows in its tables reach its readers through it as it is.
+   */
+  String definitionOf(Model model) {
+    StringBuilder text = new StringBuilder();
+    text.append("sql:").append(project.compile(model, false, Model::table)).append('\n');
+    text.append("config:").append(new TreeMap<>(model.config().values())).append('\n');
+    for (String ref : model.refs().stream().sorted().toList()) {
+      Model input = project.model(ref);
+      text.append("ref:").append(ref).append('=').append(input.createsView() ? state(input) : schema(input.table()))
+          .append('\n');
+    }
+    for (String relation : project.sourceRelations(model).stream().sorted().toList()) {
+      text.append("source:").append(relation).append('=').append(schema(relation)).append('\n');
+    }
+    return sha256(text.toString());
+  }
+
+  /** The definition fingerprint stored with the model's published view, if any. */
+  Optional<String> storedDefinition(Model model) {
+    TableIdentifier id = TableIdentifier.parse(model.table());
+    return engine.icebergCatalog() instanceof ViewCatalog views && views.viewExists(id)
+        ? Optional.ofNullable(views.loadView(id).properties().get(DEFINITION_PROPERTY)) : Optional.empty();
+  }
+
+  // A table's identity and schema; anything else (a view) as its whole state.
+  private String schema(String relation) {
+    Optional<Table> table = engine.findTable(TableIdentifier.parse(relation));
+    return table.map(found -> "table:" + found.uuid() + ":" + found.schema().schemaId())
+        .orElseGet(() -> tableState(relation));
   }
 
   /** The fingerprint stored with the model's published table or view, if any. */

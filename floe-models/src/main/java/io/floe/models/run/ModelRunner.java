@@ -66,6 +66,8 @@ public final class ModelRunner {
   private final Listener listener;
   // Each model's watermarks found in this run, published with it.
   private final Map<String, Map<String, String>> watermarks = new ConcurrentHashMap<>();
+  // The definition fingerprints of the views this run created (without tests: see runModel).
+  private final Map<String, String> definitions = new ConcurrentHashMap<>();
   // The values of max_of() found in this run, by relation and expression.
   private final Map<String, String> maxima = new ConcurrentHashMap<>();
 
@@ -150,7 +152,8 @@ public final class ModelRunner {
         : null;
     long firstTest = Long.MAX_VALUE;
     try {
-      ExecutorService pool = Executors.newFixedThreadPool(engine.project().config().engine().threads());
+      int threads = engine.project().config().engine().threads();
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
       try {
         // Each model starts once the models it reads have finished, not once its whole level has: a
         // level's slowest model no longer holds back the readers of the others.
@@ -158,13 +161,18 @@ public final class ModelRunner {
         java.util.concurrent.CompletionService<ModelResult> done =
             new java.util.concurrent.ExecutorCompletionService<>(pool);
         int running = 0;
-        for (String name : schedule.ready()) {
-          Model model = project.model(name);
-          done.submit(() -> runModel(model, branch, written, results, failed, fingerprints, computed));
-          running++;
-        }
-        for (; running > 0; running--) {
+        while (true) {
+          for (String name = running < threads ? schedule.next() : null; name != null;
+              name = running < threads ? schedule.next() : null) {
+            Model model = project.model(name);
+            done.submit(() -> runModel(model, branch, written, results, failed, fingerprints, computed));
+            running++;
+          }
+          if (running == 0) {
+            break;
+          }
           ModelResult result = await(take(done));
+          running--;
           models.add(result);
           listener.modelFinished(result);
           finished.get(result.model()).complete(null);
@@ -173,11 +181,7 @@ public final class ModelRunner {
             firstTest = Math.min(firstTest, System.nanoTime());
             early.model(model.name(), () -> writtenRows(model, results.get(model.name()), appended, testedViews));
           }
-          for (String name : schedule.finished(result.model())) {
-            Model model = project.model(name);
-            done.submit(() -> runModel(model, branch, written, results, failed, fingerprints, computed));
-            running++;
-          }
+          schedule.finished(result.model());
         }
         // In graph order, as the report has always listed them.
         models.sort(java.util.Comparator.comparingInt(result -> schedule.rank(result.model())));
@@ -299,6 +303,18 @@ public final class ModelRunner {
         LOG.info("Model {} -> {}: unchanged (same SQL, config and inputs as published)", model.name(), model.table());
         return new ModelResult(model.name(), model.table(), Status.UNCHANGED, 0,
             (System.nanoTime() - start) / 1_000_000, Optional.empty(), "");
+      }
+      if (isView && !refresh && !hasTests(model)) {
+        // Only its tables' rows moved: they reach its readers through the view as it is published.
+        String definition = fingerprints.definitionOf(model);
+        if (fingerprints.storedDefinition(model).filter(definition::equals).isPresent()) {
+          fingerprints.settledView(model, fingerprint);
+          LOG.info("Model {} -> {}: unchanged (same SQL, config and input schemas as published)", model.name(),
+              model.table());
+          return new ModelResult(model.name(), model.table(), Status.UNCHANGED, 0,
+              (System.nanoTime() - start) / 1_000_000, Optional.empty(), "");
+        }
+        definitions.put(model.name(), definition);
       }
       computed.put(model.name(), fingerprint);
       String sql = project.compile(model, incremental, ref -> relation(ref, written), new ModelRenderer.Values() {
@@ -464,6 +480,9 @@ public final class ModelRunner {
           String sql = project.compile(model, false, Model::table, ModelRenderer.Values.DEFERRED, this::runQuery);
           Map<String, String> properties = new java.util.HashMap<>();
           properties.put(Fingerprints.PROPERTY, fingerprints.get(node.name()));
+          if (definitions.containsKey(node.name())) {
+            properties.put(Fingerprints.DEFINITION_PROPERTY, definitions.get(node.name()));
+          }
           if (testedViews.containsKey(node.name())) {
             properties.put(AppendedViewRows.PROPERTY, testedViews.get(node.name()));
           }
@@ -579,6 +598,13 @@ public final class ModelRunner {
         }
       }
     }
+  }
+
+  // A view with tests is staged each run, so that they read the rows its tables gained.
+  private boolean hasTests(Model model) {
+    return model.properties().map(properties -> !properties.tests().isEmpty()).orElse(false)
+        || project.singularTests().stream().anyMatch(test -> test.refs().contains(model.name()))
+        || project.declarations().unitTests().stream().anyMatch(test -> test.model().equals(model.name()));
   }
 
   private static Future<ModelResult> take(java.util.concurrent.CompletionService<ModelResult> done) {

@@ -30,7 +30,8 @@ class EmptyAppendTest {
         select id, ts from {{ source('bronze', 'events') }}
         {% if is_incremental() %} where ts > {{ max_of(this, 'ts') }} {% endif %}
         """);
-    write(dir, "models/gold/event_count.sql", "select count(*) as events from {{ ref('events') }}\n");
+    write(dir, "models/gold/event_count.sql", "{{ config(materialized='table') }}\n"
+        + "select count(*) as events from {{ ref('events') }}\n");
     ModelProject models = ModelProject.load(Project.load(dir));
     try (FloeEngine engine = FloeEngine.open(Project.load(dir))) {
       engine.sql("CREATE TABLE bronze.events (id BIGINT, ts TIMESTAMP)", 0);
