@@ -46,6 +46,7 @@ final class Fingerprints {
   private final ModelProject project;
   // What each model's output is in this run, once settled: "snapshot:<id>" or "view:<fingerprint>".
   private final Map<String, String> states = new ConcurrentHashMap<>();
+  private final Map<String, String> fullSql = new ConcurrentHashMap<>();
 
   Fingerprints(FloeEngine engine, ModelProject project) {
     this.engine = requireNonNull(engine, "engine is null");
@@ -60,7 +61,7 @@ final class Fingerprints {
    */
   String of(Model model, boolean incrementalModel) {
     StringBuilder text = new StringBuilder();
-    text.append("sql:").append(project.compile(model, false, Model::table)).append('\n');
+    text.append("sql:").append(fullSql(model)).append('\n');
     if (incrementalModel) {
       text.append("incremental sql:").append(project.compile(model, true, Model::table)).append('\n');
     }
@@ -81,7 +82,7 @@ final class Fingerprints {
    */
   String definitionOf(Model model) {
     StringBuilder text = new StringBuilder();
-    text.append("sql:").append(project.compile(model, false, Model::table)).append('\n');
+    text.append("sql:").append(fullSql(model)).append('\n');
     text.append("config:").append(new TreeMap<>(model.config().values())).append('\n');
     for (String ref : model.refs().stream().sorted().toList()) {
       Model input = project.model(ref);
@@ -92,6 +93,12 @@ final class Fingerprints {
       text.append("source:").append(relation).append('=').append(schema(relation)).append('\n');
     }
     return sha256(text.toString());
+  }
+
+  // A model's SQL for a first (full) run, rendered once per run: a view's fingerprint and its
+  // definition's both hold it.
+  private String fullSql(Model model) {
+    return fullSql.computeIfAbsent(model.name(), name -> project.compile(model, false, Model::table));
   }
 
   /** The definition fingerprint stored with the model's published view, if any. */

@@ -162,11 +162,9 @@ public final class ModelRunner {
             new java.util.concurrent.ExecutorCompletionService<>(pool);
         int running = 0;
         while (true) {
-          for (String name = running < threads ? schedule.next() : null; name != null;
-              name = running < threads ? schedule.next() : null) {
+          for (String name; running < threads && (name = schedule.next()) != null; running++) {
             Model model = project.model(name);
             done.submit(() -> runModel(model, branch, written, results, failed, fingerprints, computed));
-            running++;
           }
           if (running == 0) {
             break;

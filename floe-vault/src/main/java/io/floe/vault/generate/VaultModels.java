@@ -448,9 +448,8 @@ public final class VaultModels {
   // (its largest _ingested_at when the table was last published), found on every load so that the
   // first publishes it; the table's largest _ingested_at only where none is published yet: a hub
   // keeps a key's first sighting, so that one stops moving for a stage whose rows add no new keys
-  // (the readings that feed hub_asset).
-  // The table's own newest row counts only before the model has a watermark of this stage: it is a
-  // query less per stage and run, and a run's SQL then holds one timestamp per stage.
+  // (the readings that feed hub_asset). Rendered only then: a query less per stage and run, and a
+  // run's SQL holds one timestamp per stage.
   private static String sinceLastLoad(Stage stage) {
     return "{% set floe_since = watermark('" + stage.name() + "', '" + stage.ingestedAt() + "') %}"
         + "\n  {% if is_incremental() %}AND " + stage.ingestedAt() + " > {% if floe_since != 'NULL' %}{{ floe_since }}"
