@@ -717,6 +717,15 @@ public final class DuckDbExecutor implements LocalExecutor {
     }
   }
 
+  @Override
+  public void prepare() {
+    try {
+      database();
+    } catch (SQLException e) {
+      LOG.debug("DuckDB did not open ahead of the first query; that query opens it and reports why not", e);
+    }
+  }
+
   // A thread per core, and a quarter of the machine's memory beside Spark's heap, spilling the rest.
   private static synchronized org.duckdb.DuckDBConnection database() throws SQLException {
     if (database == null) {

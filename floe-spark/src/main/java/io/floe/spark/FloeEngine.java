@@ -61,6 +61,28 @@ public final class FloeEngine implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts this JVM's Spark context for {@code project} on a daemon thread, and prepares its local
+   * executor on another, so that what a command does before {@link #open} (loading its models and
+   * sources) runs beside them; {@link #open} then joins the context. A failure here is left for
+   * {@link #open} to report. In a new JVM, Spark's start is about 1.5 s and a command's own loading
+   * about 0.8 s, one after the other until now.
+   */
+  public static void startInBackground(Project project) {
+    requireNonNull(project, "project is null");
+    io.floe.spark.local.LocalExecutor.prepareInBackground(project);
+    Thread thread = new Thread(() -> {
+      try {
+        applyS3ClientSettings(project);
+        SparkSessions.base(project.config().engine());
+      } catch (RuntimeException e) {
+        LOG.debug("Spark did not start ahead of the engine; opening the engine starts it and reports why not", e);
+      }
+    }, "floe-engine-start");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
   private static final int CATALOG_SETUP_ATTEMPTS = 5;
 
   // Iceberg's JdbcCatalog reports a failed creation of its own tables with this message.
@@ -91,6 +113,7 @@ public final class FloeEngine implements AutoCloseable {
     org.apache.iceberg.util.ThreadPools.getDeleteWorkerPool();
     org.apache.iceberg.util.ThreadPools.getWorkerPool();
     applyS3ClientSettings(project);
+    io.floe.spark.local.LocalExecutor.prepareInBackground(project);
     SparkSession session = SparkSessions.base(project.config().engine()).newSession();
     SparkSessions.applySessionSettings(session, project.config().engine());
     String catalogName = project.config().catalog().name();

@@ -34,6 +34,8 @@ abstract class ProjectCommand implements Callable<Integer> {
   @Override
   public final Integer call() {
     Project project = Project.load(root().projectDir());
+    // Spark starts while the command checks its models and sources (seconds, both).
+    FloeEngine.startInBackground(project);
     check(project);
     try {
       return call(project);
@@ -49,7 +51,8 @@ abstract class ProjectCommand implements Callable<Integer> {
         return run(engine);
       }
     }
-    // One writer per project: the lock is taken before the engine starts, so a conflict costs nothing.
+    // One writer per project: the lock is taken before the engine opens, so a conflict ends the command
+    // at once (Spark, still starting on a daemon thread, stops with the JVM).
     try (ProjectRun run = ProjectRun.start(project, commandText(), waitForLock())) {
       projectRun = run;
       // Ctrl-C or SIGTERM cancels the run: the hook waits (briefly) for it to discard what it had
