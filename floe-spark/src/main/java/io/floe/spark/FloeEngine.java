@@ -113,7 +113,6 @@ public final class FloeEngine implements AutoCloseable {
     org.apache.iceberg.util.ThreadPools.getDeleteWorkerPool();
     org.apache.iceberg.util.ThreadPools.getWorkerPool();
     applyS3ClientSettings(project);
-    io.floe.spark.local.LocalExecutor.prepareInBackground(project);
     SparkSession session = SparkSessions.base(project.config().engine()).newSession();
     SparkSessions.applySessionSettings(session, project.config().engine());
     String catalogName = project.config().catalog().name();
