@@ -93,6 +93,13 @@ class DuckDbMergeTest {
     Row viaSpark = engine.session().sql("SELECT count(*), count(DISTINCT id), sum(amount) FROM " + written).first();
     assertThat(viaDuckDb).isPresent();
     assertThat(viaDuckDb.get().get(0)).containsExactly(viaSpark.get(0), viaSpark.get(1), viaSpark.get(2));
+    // The range of their keys, as a unique test reads it, from the bounds of the files they are in:
+    // exact for numbers, at most wider for strings (Iceberg may truncate a bound).
+    Row range = engine.session().sql("SELECT min(id), max(id), min(name), max(name) FROM " + written).first();
+    assertThat(merged.writtenBounds().orElseThrow().range("id")).contains(List.of(range.get(0), range.get(1)));
+    List<Object> names = merged.writtenBounds().orElseThrow().range("name").orElseThrow();
+    assertThat((String) names.get(0)).isLessThanOrEqualTo(range.getString(2));
+    assertThat((String) names.get(1)).isGreaterThanOrEqualTo(range.getString(3));
 
     // Again, but for the NULL key, which no row of the table matches: it would be inserted again, as
     // by a MERGE.

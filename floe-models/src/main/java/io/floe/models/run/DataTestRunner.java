@@ -15,6 +15,7 @@ import io.floe.models.test.DataTestDefinition.Severity;
 import io.floe.models.test.DataTestQueries;
 import io.floe.models.test.TestConfig;
 import io.floe.spark.FloeEngine;
+import io.floe.spark.materialize.WrittenBounds;
 import io.floe.spark.sql.QueryResult;
 import io.floe.spark.sql.SparkIdentifiers;
 import java.util.ArrayList;
@@ -89,7 +90,8 @@ public final class DataTestRunner {
     for (String name : new java.util.TreeSet<>(selected)) {
       Model model = project.models().get(name);
       if (model != null) {
-        tasks.addAll(modelTasks(model, relations, Optional.ofNullable(writtenRows.get(name))));
+        tasks.addAll(modelTasks(model, relations, Optional.ofNullable(writtenRows.get(name))
+            .map(view -> new WrittenRows(view, Optional.empty()))));
       }
     }
     tasks.addAll(otherTasks(selected, relations));
@@ -122,7 +124,7 @@ public final class DataTestRunner {
      * Starts the tests of {@code name}, written by the run; {@code writtenRows} gives, when called
      * in the tests' pool, the view of the rows it wrote (see {@link DataTestRunner#run(Set, Function, Map)}).
      */
-    public void model(String name, java.util.function.Supplier<Optional<String>> writtenRows) {
+    public void model(String name, java.util.function.Supplier<Optional<WrittenRows>> writtenRows) {
       Model model = project.models().get(name);
       if (model == null) {
         return;
@@ -164,21 +166,36 @@ public final class DataTestRunner {
     }
   }
 
-  // A model's tests; written is the view of the rows an incremental run wrote, if any.
+  /**
+   * The rows a run wrote to a model, which its tests check instead of the whole table.
+   *
+   * @param view a session view of the rows
+   * @param bounds the column bounds of the files holding them, when the write added files of their own
+   */
+  public record WrittenRows(String view, Optional<WrittenBounds> bounds) {
+    public WrittenRows {
+      requireNonNull(view, "view is null");
+      requireNonNull(bounds, "bounds is null");
+    }
+  }
+
+  // A model's tests; writtenRows are the rows an incremental run wrote, if any.
   private List<Callable<List<TestResult>>> modelTasks(Model model, Function<Model, String> relations,
-      Optional<String> writtenRows) {
+      Optional<WrittenRows> writtenRows) {
     List<Callable<List<TestResult>>> tasks = new ArrayList<>();
     List<DataTestDefinition> tests = model.properties().map(ModelProperties::tests).orElse(List.of());
     String table = relations.apply(model);
     if (writtenRows.isPresent()) {
-      String written = writtenRows.get();
+      String written = writtenRows.get().view();
+      Optional<WrittenBounds> bounds = writtenRows.get().bounds();
       // The row tests are counted together in one scan of the written rows, as of a table below.
       List<DataTestDefinition> rowTests = new ArrayList<>();
       for (DataTestDefinition test : tests) {
         if (isPlain(test) && isRowTest(test, model)) {
           rowTests.add(test);
         } else {
-          tasks.add(() -> List.of(isPlain(test) ? check(test, model, scope(test, model, table, written), relations)
+          tasks.add(() -> List.of(isPlain(test) ? check(test, model, scope(test, model, table, written, bounds),
+              relations)
               : checkConfigured(test, model.name(), model.name(), table, relations)));
         }
       }
@@ -243,14 +260,16 @@ public final class DataTestRunner {
 
   // What a test of an incremental model reads: the written rows where the test looks at rows one by
   // one, the table's rows with the written keys for unique, the whole table otherwise.
-  private String scope(DataTestDefinition test, Model model, String table, String written) {
+  private String scope(DataTestDefinition test, Model model, String table, String written,
+      Optional<WrittenBounds> bounds) {
     if (test.baseKind().equals("relationships") || isRowTest(test, model)) {
       return written;
     }
     if (test.baseKind().equals("unique") && test.column().isPresent()) {
       String column = SparkIdentifiers.quote(test.column().get());
-      return "(SELECT * FROM " + table + " WHERE " + writtenKeysRange(column, written, model)
-          + column + " IN (SELECT " + column + " FROM " + written + "))";
+      String range = writtenKeysRange(test.column().get(), column, written, bounds, model);
+      return "(SELECT * FROM " + table + " WHERE " + range + column + " IN (SELECT " + column + " FROM " + written
+          + "))";
     }
     return table;
   }
@@ -261,15 +280,22 @@ public final class DataTestRunner {
    * column bounds lie outside it, and the rows read are those of the files where the written keys can
    * be, not the whole table's (keys that grow, as ids and times do, leave out every older file).
    */
-  private String writtenKeysRange(String column, String written, Model model) {
+  private String writtenKeysRange(String name, String column, String written, Optional<WrittenBounds> bounds,
+      Model model) {
+    // The bounds Iceberg keeps for the written files, when it keeps them for the column; else a query.
+    Optional<List<Object>> known = bounds.flatMap(files -> files.range(name));
     List<Object> range;
-    try {
-      range = engine.query("SELECT min(" + column + "), max(" + column + ") FROM " + written, 1,
-          "the range of the keys model " + model.name() + " wrote").rows().get(0);
-    } catch (FloeException e) {
-      // The test reads the same rows and reports what fails there.
-      LOG.debug("Model {}: no range of its written keys", model.name(), e);
-      return "";
+    if (known.isPresent()) {
+      range = known.get();
+    } else {
+      try {
+        range = engine.query("SELECT min(" + column + "), max(" + column + ") FROM " + written, 1,
+            "the range of the keys model " + model.name() + " wrote").rows().get(0);
+      } catch (FloeException e) {
+        // The test reads the same rows and reports what fails there.
+        LOG.debug("Model {}: no range of its written keys", model.name(), e);
+        return "";
+      }
     }
     Object min = range.get(0);
     Object max = range.get(1);

@@ -231,15 +231,16 @@ public final class ModelRunner {
 
   // The rows a model's tests read when not all of its rows: an incremental model's written rows, a
   // view's rows its sources gained since its tests last passed (see AppendedViewRows); in the tests' pool.
-  private Optional<String> writtenRows(Model model, MaterializeResult result, AppendedViewRows appended,
-      Map<String, String> testedViews) {
-    Optional<String> rows = result.writtenRows();
+  private Optional<DataTestRunner.WrittenRows> writtenRows(Model model, MaterializeResult result,
+      AppendedViewRows appended, Map<String, String> testedViews) {
+    Optional<DataTestRunner.WrittenRows> rows = result.writtenRows()
+        .map(view -> new DataTestRunner.WrittenRows(view, result.writtenBounds()));
     if (model.createsView()) {
       testedViews.put(model.name(), appended.stamp(model));
       if (!fullRefresh) {
         Optional<String> since = appended.since(model);
         if (since.isPresent()) {
-          rows = since;
+          rows = since.map(view -> new DataTestRunner.WrittenRows(view, Optional.empty()));
         }
       }
     }

@@ -15,21 +15,29 @@ import java.util.Optional;
  * @param writtenRows a session view of the rows this write added or changed, when the write knows
  *     them without reading the table again (an incremental append or merge into rows already
  *     there); the tests of an incremental model check these. The caller drops it when done.
+ * @param writtenBounds the column bounds of the files holding {@code writtenRows}, when the write added
+ *     them as files of their own (the range of the written keys a unique test reads)
  */
 public record MaterializeResult(String table, long rowsWritten, Optional<Long> snapshotId, boolean created,
-    Optional<String> writtenRows) {
+    Optional<String> writtenRows, Optional<WrittenBounds> writtenBounds) {
   public MaterializeResult {
     requireNonNull(table, "table is null");
     requireNonNull(snapshotId, "snapshotId is null");
     requireNonNull(writtenRows, "writtenRows is null");
+    requireNonNull(writtenBounds, "writtenBounds is null");
   }
 
   public MaterializeResult(String table, long rowsWritten, Optional<Long> snapshotId, boolean created) {
-    this(table, rowsWritten, snapshotId, created, Optional.empty());
+    this(table, rowsWritten, snapshotId, created, Optional.empty(), Optional.empty());
   }
 
   /** This result with the view of the rows it wrote. */
   public MaterializeResult withWrittenRows(String view) {
-    return new MaterializeResult(table, rowsWritten, snapshotId, created, Optional.of(view));
+    return new MaterializeResult(table, rowsWritten, snapshotId, created, Optional.of(view), Optional.empty());
+  }
+
+  /** This result with the view of the rows it wrote and the bounds of the files holding them. */
+  public MaterializeResult withWrittenRows(String view, WrittenBounds bounds) {
+    return new MaterializeResult(table, rowsWritten, snapshotId, created, Optional.of(view), Optional.of(bounds));
   }
 }

@@ -185,7 +185,7 @@ final class TargetTable {
    */
   Optional<MaterializeResult> appendLocally(LocalQuery rows) {
     return writeLocalFiles((writer, table) -> writer.write(engine, rows, table, "table " + spec.table()),
-        false).map(files -> result().withWrittenRows(writtenRows(files)));
+        false).map(this::writtenResult);
   }
 
   private Optional<List<DataFile>> writeLocalFiles(
@@ -303,7 +303,13 @@ final class TargetTable {
         throw mergeConflict(e, spec, before.get());
       }
     }
-    return Optional.of(result().withWrittenRows(writtenRows(files.written())));
+    return Optional.of(writtenResult(files.written()));
+  }
+
+  // The result of a write that added the files written, with their rows and their column bounds.
+  private MaterializeResult writtenResult(List<DataFile> written) {
+    MaterializeResult result = result();
+    return result.withWrittenRows(writtenRows(written), WrittenBounds.of(engine.table(spec.table()).schema(), written));
   }
 
   // The written files, read as Parquet by name, as a session view: the rows the model's tests check (see PlanSql).
