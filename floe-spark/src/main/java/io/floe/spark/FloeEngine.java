@@ -66,7 +66,7 @@ public final class FloeEngine implements AutoCloseable {
    * executor on another, so that what a command does before {@link #open} (loading its models and
    * sources) runs beside them; {@link #open} then joins the context. A failure here is left for
    * {@link #open} to report. In a new JVM, Spark's start is about 1.5 s and a command's own loading
-   * about 0.8 s, one after the other until now.
+   * about 0.8 s: side by side, they overlap.
    */
   public static void startInBackground(Project project) {
     requireNonNull(project, "project is null");
