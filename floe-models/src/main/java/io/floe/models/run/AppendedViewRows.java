@@ -6,6 +6,7 @@ import io.floe.models.project.Model;
 import io.floe.models.project.ModelProject;
 import io.floe.models.project.ModelProperties;
 import io.floe.spark.FloeEngine;
+import io.floe.spark.materialize.WrittenBounds;
 import io.floe.spark.sql.RowWiseQueries;
 import io.floe.spark.table.AppendedRows;
 import java.nio.charset.StandardCharsets;
@@ -73,7 +74,7 @@ final class AppendedViewRows {
    * A session view of the rows {@code model} (a view) gained since its tests last passed, or empty
    * when only its whole rows can tell (see the class comment).
    */
-  Optional<String> since(Model model) {
+  Optional<DataTestRunner.WrittenRows> since(Model model) {
     try {
       return appendedRows(model);
     } catch (RuntimeException e) {
@@ -86,7 +87,7 @@ final class AppendedViewRows {
     }
   }
 
-  private Optional<String> appendedRows(Model model) {
+  private Optional<DataTestRunner.WrittenRows> appendedRows(Model model) {
     Optional<Map<String, Long>> tested = tested(model);
     if (tested.isEmpty() || !model.refs().isEmpty() || model.sources().isEmpty()) {
       return Optional.empty();
@@ -113,7 +114,25 @@ final class AppendedViewRows {
     String sql = project.compileWithSources(model, false, Model::table,
         (source, table) -> appended.get(project.sourceRelation(source, table)));
     LOG.info("Model {}: its row tests read the rows its sources gained since they last passed", model.name());
-    return Optional.of(register(engine.session().sql(sql)));
+    return Optional.of(new DataTestRunner.WrittenRows(register(engine.session().sql(sql)), bounds(whole, relations,
+        tested.get())));
+  }
+
+  // The bounds of the files its one source gained, for the view's columns that are that source's as they are.
+  private Optional<WrittenBounds> bounds(Dataset<Row> whole, List<String> relations, Map<String, Long> tested) {
+    Map<String, String> columns = RowWiseQueries.tableColumns(whole);
+    if (relations.size() != 1 || columns.isEmpty()) {
+      return Optional.empty();
+    }
+    String relation = relations.get(0);
+    try {
+      return AppendedRows.addedFiles(engine, relation, tested.get(relation))
+          .map(files -> WrittenBounds.of(engine.table(relation).schema(), files).as(columns));
+    } catch (RuntimeException e) {
+      // Without bounds a unique test queries the range of the new keys: slower, as right.
+      LOG.debug("Cannot read the files {} gained; its view's unique tests query their keys' range", relation, e);
+      return Optional.empty();
+    }
   }
 
   /** Drops the session views this made. */

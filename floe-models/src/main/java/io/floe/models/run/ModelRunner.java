@@ -238,9 +238,9 @@ public final class ModelRunner {
     if (model.createsView()) {
       testedViews.put(model.name(), appended.stamp(model));
       if (!fullRefresh) {
-        Optional<String> since = appended.since(model);
+        Optional<DataTestRunner.WrittenRows> since = appended.since(model);
         if (since.isPresent()) {
-          rows = since.map(view -> new DataTestRunner.WrittenRows(view, Optional.empty()));
+          rows = since;
         }
       }
     }

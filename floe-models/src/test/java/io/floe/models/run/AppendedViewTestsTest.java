@@ -7,6 +7,7 @@ import io.floe.core.project.Project;
 import io.floe.models.project.ModelProject;
 import io.floe.models.project.TestProjects;
 import io.floe.spark.FloeEngine;
+import io.floe.spark.sql.RowWiseQueries;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -83,6 +84,14 @@ class AppendedViewTestsTest {
       assertThat(duplicate.get("unique(events.id)").status()).isEqualTo(TestResult.Status.WARN);
       assertThat(duplicate.get("unique(events.id)").sample()).singleElement().asString().contains("id=1");
       assertThat(duplicate.get("not_null(events.status)").status()).isEqualTo(TestResult.Status.PASS);
+
+      // The range of the new keys comes from the bounds of the files the source gained: the view's
+      // columns that are the table's as they are, renamed or not, have one; computed ones do not.
+      assertThat(RowWiseQueries.tableColumns(engine.session().sql(
+          "SELECT id AS key, id, lower(status) AS status, CAST(id AS INT) AS small FROM bronze.events WHERE id > 0")))
+          .containsExactlyInAnyOrderEntriesOf(Map.of("key", "id", "id", "id"));
+      assertThat(RowWiseQueries.tableColumns(
+          engine.session().sql("SELECT id, count(*) FROM bronze.events GROUP BY id"))).isEmpty();
 
       // A source changed other than by appends: all rows again (ids 2 and 4, and 5).
       engine.sql("DELETE FROM bronze.events WHERE id = 3", 0);

@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.iceberg.DataFile;
@@ -28,17 +29,30 @@ import org.apache.iceberg.types.Types;
 public final class WrittenBounds {
   private final Schema schema;
   private final List<DataFile> files;
+  // The rows' column names (lower-cased) to the table's, when the rows are a view of the table's; null: the same.
+  private final Map<String, String> columns;
 
-  private WrittenBounds(Schema schema, List<DataFile> files) {
+  private WrittenBounds(Schema schema, List<DataFile> files, Map<String, String> columns) {
     this.schema = schema;
     this.files = files;
+    this.columns = columns;
   }
 
   /** The bounds of {@code files}, data files of a table whose schema is {@code schema}. */
   public static WrittenBounds of(Schema schema, List<DataFile> files) {
     requireNonNull(schema, "schema is null");
     requireNonNull(files, "files is null");
-    return new WrittenBounds(schema, List.copyOf(files));
+    return new WrittenBounds(schema, List.copyOf(files), null);
+  }
+
+  /**
+   * These bounds for rows whose columns are the table's under other names: {@code columns} maps each
+   * such column's name, lower-cased, to the table column it is as it is (a row-by-row view selecting
+   * it); the rows' other columns have no range.
+   */
+  public WrittenBounds as(Map<String, String> columns) {
+    requireNonNull(columns, "columns is null");
+    return new WrittenBounds(schema, files, Map.copyOf(columns));
   }
 
   /**
@@ -48,7 +62,8 @@ public final class WrittenBounds {
    * table's metrics mode keeps none): then the caller reads the rows.
    */
   public Optional<List<Object>> range(String column) {
-    Types.NestedField field = schema.caseInsensitiveFindField(column);
+    String name = columns == null ? column : columns.get(column.toLowerCase(Locale.ROOT));
+    Types.NestedField field = name == null ? null : schema.caseInsensitiveFindField(name);
     if (files.isEmpty() || field == null || !supported(field.type())) {
       return Optional.empty();
     }

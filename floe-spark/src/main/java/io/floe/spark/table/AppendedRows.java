@@ -1,8 +1,11 @@
 package io.floe.spark.table;
 
 import io.floe.spark.FloeEngine;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataOperations;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -49,5 +52,23 @@ public final class AppendedRows {
         .option("start-snapshot-id", String.valueOf(since))
         .option("end-snapshot-id", String.valueOf(current.snapshotId()))
         .load(engine.catalogName() + "." + relation));
+  }
+
+  /**
+   * The data files the snapshots of {@code relation} after {@code since} added, up to its current one;
+   * empty when {@link #since} is (the table changed in another way, or {@code since} is not in its history).
+   * A compaction's files count too: they hold rows the table had, so their bounds can only widen a range.
+   */
+  public static Optional<List<DataFile>> addedFiles(FloeEngine engine, String relation, long since) {
+    Table table = engine.table(relation);
+    List<DataFile> added = new ArrayList<>();
+    for (Snapshot snapshot = table.currentSnapshot(); snapshot == null || snapshot.snapshotId() != since;
+        snapshot = table.snapshot(snapshot.parentId())) {
+      if (snapshot == null || !ROWS_KEPT.contains(snapshot.operation()) || snapshot.parentId() == null) {
+        return Optional.empty();
+      }
+      snapshot.addedDataFiles(table.io()).forEach(added::add);
+    }
+    return Optional.of(added);
   }
 }
