@@ -126,8 +126,9 @@ final class AppendedViewRows {
     }
     String relation = relations.get(0);
     try {
-      return AppendedRows.addedFiles(engine, relation, tested.get(relation))
-          .map(files -> WrittenBounds.of(engine.table(relation).schema(), files).as(columns));
+      Table table = engine.table(relation);
+      return AppendedRows.addedFiles(table, tested.get(relation))
+          .map(files -> WrittenBounds.of(table.schema(), files).as(columns));
     } catch (RuntimeException e) {
       // Without bounds a unique test queries the range of the new keys: slower, as right.
       LOG.debug("Cannot read the files {} gained; its view's unique tests query their keys' range", relation, e);

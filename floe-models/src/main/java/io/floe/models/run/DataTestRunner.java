@@ -267,7 +267,7 @@ public final class DataTestRunner {
     }
     if (test.baseKind().equals("unique") && test.column().isPresent()) {
       String column = SparkIdentifiers.quote(test.column().get());
-      String range = writtenKeysRange(test.column().get(), column, written, bounds, model);
+      String range = writtenKeysRange(test.column().get(), written, bounds, model);
       return "(SELECT * FROM " + table + " WHERE " + range + column + " IN (SELECT " + column + " FROM " + written
           + "))";
     }
@@ -280,8 +280,8 @@ public final class DataTestRunner {
    * column bounds lie outside it, and the rows read are those of the files where the written keys can
    * be, not the whole table's (keys that grow, as ids and times do, leave out every older file).
    */
-  private String writtenKeysRange(String name, String column, String written, Optional<WrittenBounds> bounds,
-      Model model) {
+  private String writtenKeysRange(String name, String written, Optional<WrittenBounds> bounds, Model model) {
+    String column = SparkIdentifiers.quote(name);
     // The bounds Iceberg keeps for the written files, when it keeps them for the column; else a query.
     Optional<List<Object>> known = bounds.flatMap(files -> files.range(name));
     List<Object> range;

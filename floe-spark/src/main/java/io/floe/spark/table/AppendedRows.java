@@ -30,45 +30,43 @@ public final class AppendedRows {
    */
   public static Optional<Dataset<Row>> since(FloeEngine engine, String relation, long since) {
     Table table = engine.table(relation);
-    Snapshot current = table.currentSnapshot();
-    if (current == null) {
+    Optional<List<Snapshot>> after = snapshotsAfter(table, since);
+    if (after.isEmpty()) {
       return Optional.empty();
     }
-    if (current.snapshotId() == since) {
+    if (after.get().isEmpty()) {
       return Optional.of(engine.session().table(relation).limit(0));
-    }
-    for (Snapshot snapshot = current; ; snapshot = table.snapshot(snapshot.parentId())) {
-      if (!ROWS_KEPT.contains(snapshot.operation())) {
-        return Optional.empty();
-      }
-      if (snapshot.parentId() == null || table.snapshot(snapshot.parentId()) == null) {
-        return Optional.empty(); // `since` is not an ancestor of main (or was expired)
-      }
-      if (snapshot.parentId() == since) {
-        break;
-      }
     }
     return Optional.of(engine.session().read().format("iceberg")
         .option("start-snapshot-id", String.valueOf(since))
-        .option("end-snapshot-id", String.valueOf(current.snapshotId()))
+        .option("end-snapshot-id", String.valueOf(table.currentSnapshot().snapshotId()))
         .load(engine.catalogName() + "." + relation));
   }
 
   /**
-   * The data files the snapshots of {@code relation} after {@code since} added, up to its current one;
+   * The data files the snapshots of {@code table} after {@code since} added, up to its current one;
    * empty when {@link #since} is (the table changed in another way, or {@code since} is not in its history).
    * A compaction's files count too: they hold rows the table had, so their bounds can only widen a range.
    */
-  public static Optional<List<DataFile>> addedFiles(FloeEngine engine, String relation, long since) {
-    Table table = engine.table(relation);
-    List<DataFile> added = new ArrayList<>();
+  public static Optional<List<DataFile>> addedFiles(Table table, long since) {
+    return snapshotsAfter(table, since).map(snapshots -> {
+      List<DataFile> added = new ArrayList<>();
+      snapshots.forEach(snapshot -> snapshot.addedDataFiles(table.io()).forEach(added::add));
+      return added;
+    });
+  }
+
+  // The snapshots of main after since, newest first (none when since is the current one); empty when
+  // one of them removed or changed rows, or since is not an ancestor of main (or was expired).
+  private static Optional<List<Snapshot>> snapshotsAfter(Table table, long since) {
+    List<Snapshot> after = new ArrayList<>();
     for (Snapshot snapshot = table.currentSnapshot(); snapshot == null || snapshot.snapshotId() != since;
         snapshot = table.snapshot(snapshot.parentId())) {
       if (snapshot == null || !ROWS_KEPT.contains(snapshot.operation()) || snapshot.parentId() == null) {
         return Optional.empty();
       }
-      snapshot.addedDataFiles(table.io()).forEach(added::add);
+      after.add(snapshot);
     }
-    return Optional.of(added);
+    return Optional.of(after);
   }
 }
