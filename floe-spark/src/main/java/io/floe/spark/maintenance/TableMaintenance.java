@@ -238,8 +238,15 @@ public final class TableMaintenance {
     try {
       rewrite.commit();
     } catch (RuntimeException e) {
-      // Nothing references the new files: remove them before the error goes on.
-      written.get().forEach(file -> table.io().deleteFile(file.location()));
+      // Nothing references the new files: remove them before the error goes on. A file that cannot be
+      // removed is added to that error rather than hiding it (orphan removal takes it later).
+      for (DataFile file : written.get()) {
+        try {
+          table.io().deleteFile(file.location());
+        } catch (RuntimeException cleanup) {
+          e.addSuppressed(cleanup);
+        }
+      }
       throw e;
     }
     return Optional.of(new long[] {chosen.size(), written.get().size()});
