@@ -316,12 +316,14 @@ final class PostgresCdcSource implements Source {
       }
       long idleSince = System.nanoTime();
       while (true) {
+        if (pending.isEmpty() && options.stopping()) {
+          // Between transactions, whether the log is idle or not: a busy log (a workload that never
+          // pauses, or the backlog after a snapshot) must not keep a stopped follower reading.
+          return false;
+        }
         PgOutputMessage message = poll();
         if (message == null) {
           boolean between = pending.isEmpty();
-          if (between && options.stopping()) {
-            return false;
-          }
           if (between && !options.follow() && caughtUp(System.nanoTime() - idleSince)) {
             return false;
           }
