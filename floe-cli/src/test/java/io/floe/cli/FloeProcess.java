@@ -127,7 +127,8 @@ final class FloeProcess {
       } else {
         process.destroyForcibly();
       }
-      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      // SIGTERM lets a run end what it is doing for up to 60 s (StopSignals); SIGKILL ends it at once.
+      assertThat(process.waitFor(90, TimeUnit.SECONDS)).isTrue();
       drain.join(10_000);
     } finally {
       process.destroyForcibly();

@@ -110,7 +110,8 @@ class RunHistoryCliTest {
         continue;
       }
       process.destroy(); // SIGTERM, as a service manager stops a process
-      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(process.waitFor(90, TimeUnit.SECONDS)).isTrue();
+      assertThat(process.exitValue()).as("the run reports its cancel: exit code 130, not the signal's").isEqualTo(130);
     } finally {
       process.destroyForcibly();
     }

@@ -214,7 +214,11 @@ public final class FloeRuntime {
     }
     run.log(String.format(Locale.ROOT, "%d models, %d tests; %s", report.models().size(), report.tests().size(),
         report.nothingChanged() ? "nothing changed" : report.published() ? "published to main" : "nothing published"));
-    throwIfCancelled();
+    // A stop asked for once the run had published (or found nothing to do) came after its work was done and
+    // kept: the run ends as it is (see ProjectRun#finish), not as a cancel that discarded something.
+    if (!report.published() && !report.nothingChanged()) {
+      throwIfCancelled();
+    }
     return report;
   }
 

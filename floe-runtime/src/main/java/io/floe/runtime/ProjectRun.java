@@ -192,13 +192,22 @@ public final class ProjectRun implements AutoCloseable {
     }
   }
 
-  /** Records how the run ended; {@link #close()} records a failure when this was never called. */
+  /**
+   * Records how the run ended; {@link #close()} records a failure when this was never called. A run that
+   * succeeded is a success even when a cancel came while it ended: that cancel found its work committed
+   * (published, or every batch an {@code ingest --follow} read), so {@code cancelled}, which says what was
+   * not published was discarded, would misstate it. Its message then says it was asked to stop.
+   */
   public void finish(boolean succeeded, String message) {
     log(JvmWork.now().since(jvmAtStart));
-    store.finish(id, cancelled || stopping && !succeeded ? RunStatus.CANCELLED
-        : succeeded ? RunStatus.SUCCESS : RunStatus.FAILED, message);
+    String said = succeeded && cancelled && message.isEmpty() ? STOPPED_AFTER_WORK : message;
+    store.finish(id, succeeded ? RunStatus.SUCCESS : cancelled || stopping ? RunStatus.CANCELLED : RunStatus.FAILED,
+        said);
     finished = true;
   }
+
+  /** The message of a run that succeeded although it was cancelled: the cancel came after its work was committed. */
+  public static final String STOPPED_AFTER_WORK = "asked to stop after its work was committed";
 
   @Override
   public void close() {

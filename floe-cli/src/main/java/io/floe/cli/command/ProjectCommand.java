@@ -55,8 +55,9 @@ abstract class ProjectCommand implements Callable<Integer> {
     // at once (Spark, still starting on a daemon thread, stops with the JVM).
     try (ProjectRun run = ProjectRun.start(project, commandText(), waitForLock())) {
       projectRun = run;
-      // Ctrl-C or SIGTERM cancels the run: the hook waits (briefly) for it to discard what it had
-      // not published and to record itself as cancelled.
+      // Ctrl-C or SIGTERM cancels the run while the JVM still runs (StopSignals): it discards what it had
+      // not published, records itself and ends with its own exit code. Any other shutdown (SIGHUP, a
+      // JVM with -Xrs, the signals' grace run out) cancels it from the hook, which waits (briefly) for that.
       java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
       Thread cancelOnExit = new Thread(() -> {
         run.cancel();
@@ -67,7 +68,8 @@ abstract class ProjectCommand implements Callable<Integer> {
         }
       }, "floe-cancel-on-exit");
       Runtime.getRuntime().addShutdownHook(cancelOnExit);
-      try (FloeEngine engine = FloeEngine.open(project)) {
+      try (StopSignals signals = StopSignals.install(run::cancel, SIGNAL_GRACE);
+          FloeEngine engine = FloeEngine.open(project)) {
         run.recover(engine);
         int exitCode = run(engine);
         run.finish(exitCode == 0, exitCode == 0 ? "" : "exit code " + exitCode);
@@ -85,6 +87,9 @@ abstract class ProjectCommand implements Callable<Integer> {
   }
 
   private static final Duration CANCEL_GRACE = Duration.ofSeconds(20);
+  // Longer than the hook's: the JVM is not shutting down yet, and a follower ends the batch it is reading
+  // first (a chunk of a table's snapshot took over 20 s on 2 busy cores). systemd waits 90 s by default.
+  private static final Duration SIGNAL_GRACE = Duration.ofSeconds(60);
 
   // During shutdown the hook is running and cannot be removed; that is the one case to ignore.
   private static void removeHook(Thread hook) {

@@ -57,15 +57,24 @@ final class ServeCommand implements Callable<Integer> {
     out.flush();
     FloeServer server = FloeServer.start(projectDir, options);
     CountDownLatch stopped = new CountDownLatch(1);
-    io.floe.spark.FloeEngine.beforeSparkStops(() -> {
-      server.close();
+    java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable stop = () -> {
+      if (closing.compareAndSet(false, true)) {
+        server.close();
+      }
       stopped.countDown();
-    });
+    };
+    // SIGTERM or Ctrl-C closes the server while the JVM still runs (StopSignals), so a run it cancels
+    // cleans up with Iceberg's and Spark's pools alive; any other shutdown closes it from Spark's hook.
+    io.floe.spark.FloeEngine.beforeSparkStops(stop);
     out.printf("Floe is serving %s%n  UI       %s/%n  API      %s/api (see /api/openapi.json)%n"
         + "  Iceberg  %s/iceberg (a REST catalog URI)%n  Metrics  %s/metrics%nCtrl-C stops it.%n",
         projectDir, server.url(), server.url(), server.url(), server.url());
     out.flush();
-    stopped.await();
+    // The grace the runs get, and as long again for the rest of the close (the engine's stop included).
+    try (StopSignals signals = StopSignals.install(stop, grace.multipliedBy(2).plusSeconds(30))) {
+      stopped.await();
+    }
     return 0;
   }
 
