@@ -231,11 +231,16 @@ final class KafkaSource implements Source {
     public Optional<Batch> next() {
       try {
         while (true) {
+          if (options.stopping()) {
+            // Between batches, whatever the backlog: a topic that keeps growing must not keep a stopped
+            // follower reading.
+            return Optional.empty();
+          }
           Backlog backlog = backlog(resumeFrom);
           if (backlog.behind() > 0) {
             return Optional.of(batch(backlog));
           }
-          if (!options.follow() || options.stopping()) {
+          if (!options.follow()) {
             return Optional.empty();
           }
           pause();
