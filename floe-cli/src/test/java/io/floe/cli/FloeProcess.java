@@ -2,6 +2,7 @@ package io.floe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.floe.runtime.ProjectRun;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -136,5 +137,15 @@ final class FloeProcess {
     return (gracefully ? "SIGTERM" : "SIGKILL") + " after " + marksFirst + " " + marks + " + " + delayMillis + " ms, "
         + seen.get() + " " + marks + " (exit " + process.exitValue() + ")"
         + (seen.get() == 0 ? " last output: " + tail : "");
+  }
+
+  /**
+   * Asserts that the project's last run is an {@code ingest --follow} that a signal stopped after it had
+   * committed what it read: a success that says it was asked to stop ({@code what} describes the kills).
+   */
+  static void assertLastFollowerStoppedAfterItsWork(Path project, String what) {
+    String history = CliRun.floe(project, "runs", "-o", "csv").ok();
+    assertThat(history.lines().reduce((a, b) -> b).orElseThrow()).as(what + "\n" + history)
+        .contains(",\"ingest --follow\",success,").endsWith(",\"" + ProjectRun.STOPPED_AFTER_WORK + "\"");
   }
 }

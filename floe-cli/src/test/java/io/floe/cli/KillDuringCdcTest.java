@@ -3,7 +3,6 @@ package io.floe.cli;
 import static io.floe.cli.CliRun.floe;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.floe.runtime.ProjectRun;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -92,9 +91,7 @@ class KillDuringCdcTest {
       workload.get(60, TimeUnit.SECONDS);
     }
     // Its run committed every batch it read before it ended: a success, which says it was asked to stop.
-    String history = floe(project, "runs", "-o", "csv").ok();
-    assertThat(history.lines().reduce((a, b) -> b).orElseThrow()).as(kills + "\n" + history)
-        .contains(",\"ingest --follow\",success,").endsWith(",\"" + ProjectRun.STOPPED_AFTER_WORK + "\"");
+    FloeProcess.assertLastFollowerStoppedAfterItsWork(project, kills.toString());
     String what = "seed " + seed + ", " + transactions.get() + " transactions, kills: " + kills + ", snapshot read at "
         + query("SELECT count(DISTINCT _source_position) FROM bronze.accounts WHERE _op = 'r'") + " log positions";
     floe(project, "ingest").ok();

@@ -4,7 +4,6 @@ import static io.floe.cli.CliRun.floe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.floe.ingest.kafka.KafkaBroker;
-import io.floe.runtime.ProjectRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -80,9 +79,7 @@ class KillDuringKafkaTest {
     String what = "seed " + seed + ", " + committed.get() + " events committed, " + aborted.get() + " aborted, kills: "
         + kills;
     // The follower stopped with SIGTERM while the producer kept writing committed what it had read and ended.
-    String history = floe(project, "runs", "-o", "csv").ok();
-    assertThat(history.lines().reduce((a, b) -> b).orElseThrow()).as(what + "\n" + history)
-        .contains(",\"ingest --follow\",success,").endsWith(",\"" + ProjectRun.STOPPED_AFTER_WORK + "\"");
+    FloeProcess.assertLastFollowerStoppedAfterItsWork(project, what);
     floe(project, "ingest").ok();
 
     String counts = floe(project, "sql", "-o", "csv", "SELECT count(*), count(DISTINCT source_tx_id),"

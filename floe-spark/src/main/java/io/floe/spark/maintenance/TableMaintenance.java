@@ -6,6 +6,7 @@ import io.floe.core.maintenance.MaintenancePolicy;
 import io.floe.core.project.Locations;
 import io.floe.spark.FloeEngine;
 import io.floe.spark.local.LocalExecutor;
+import io.floe.spark.table.UncommittedFiles;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -238,15 +239,8 @@ public final class TableMaintenance {
     try {
       rewrite.commit();
     } catch (RuntimeException e) {
-      // Nothing references the new files: remove them before the error goes on. A file that cannot be
-      // removed is added to that error rather than hiding it (orphan removal takes it later).
-      for (DataFile file : written.get()) {
-        try {
-          table.io().deleteFile(file.location());
-        } catch (RuntimeException cleanup) {
-          e.addSuppressed(cleanup);
-        }
-      }
+      // Nothing references the new files: remove them before the error goes on.
+      written.get().forEach(file -> UncommittedFiles.deleteAfter(e, table, file.location()));
       throw e;
     }
     return Optional.of(new long[] {chosen.size(), written.get().size()});

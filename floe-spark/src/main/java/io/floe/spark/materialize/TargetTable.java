@@ -7,6 +7,7 @@ import io.floe.spark.local.LocalQuery;
 import io.floe.spark.materialize.MaterializeSpec.OnSchemaChange;
 import io.floe.spark.sql.SparkErrors;
 import io.floe.spark.sql.SparkIdentifiers;
+import io.floe.spark.table.UncommittedFiles;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -224,7 +225,7 @@ final class TargetTable {
       });
     } catch (RuntimeException e) {
       // Not committed (Iceberg commits are all or nothing), so the files are nobody's.
-      files.get().forEach(file -> deleteAfterFailure(table, file.location(), e));
+      files.get().forEach(file -> UncommittedFiles.deleteAfter(e, table, file.location()));
       throw e;
     }
     return files;
@@ -298,8 +299,8 @@ final class TargetTable {
           return null;
         });
       } catch (RuntimeException e) {
-        added.forEach(file -> deleteAfterFailure(table, file.location(), e));
-        files.deletes().forEach(file -> deleteAfterFailure(table, file.location(), e));
+        added.forEach(file -> UncommittedFiles.deleteAfter(e, table, file.location()));
+        files.deletes().forEach(file -> UncommittedFiles.deleteAfter(e, table, file.location()));
         throw mergeConflict(e, spec, before.get());
       }
     }
@@ -332,13 +333,6 @@ final class TargetTable {
     return failure;
   }
 
-  private static void deleteAfterFailure(Table table, String location, RuntimeException failure) {
-    try {
-      table.io().deleteFile(location);
-    } catch (RuntimeException e) {
-      failure.addSuppressed(e);
-    }
-  }
 
   /** What the write did: rows added by the snapshots it committed on the target branch. */
   MaterializeResult result() {
