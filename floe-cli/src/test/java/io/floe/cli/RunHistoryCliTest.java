@@ -49,6 +49,8 @@ class RunHistoryCliTest {
     assertThat(model.path("jobs").asLong()).isPositive();
     assertThat(model.path("rows_read").asLong()).isEqualTo(3);
     assertThat(model.path("rows_written").asLong()).isEqualTo(3);
+    // A test's row has the time its query took, as a model's does.
+    assertThat(node(nodes, "test", "not_null(order_totals.id)").path("millis").asLong()).isPositive();
     JsonNode test = node(nodes, "test", "not_null(order_totals.id)").path("spark");
     assertThat(test.path("jobs").asLong()).isPositive();
     // (it reads no row: the files' null counts already answer not_null)

@@ -354,14 +354,14 @@ public final class FloeRuntime {
   }
 
   // A test's work is that of its own queries; the one pass that counts a model's row tests together
-  // is shown on the first of them.
+  // is shown on the first of them. Its time is that pass's on each: what the test waited for.
   private void recordTests(List<TestResult> tests, WorkProfiler profiler) {
     for (TestResult test : tests) {
       String detail = test.message().isEmpty() ? String.join("\n", test.sample()) : test.message();
       SparkWork work = profiler.take(run.id(), "test " + test.name())
           .plus(profiler.take(run.id(), "tests of " + test.model()));
-      run.record(new RunStore.Node("test", test.name(), test.model(), label(test.status()), test.failures(), 0, 0,
-          "", "", detail, work(work)));
+      run.record(new RunStore.Node("test", test.name(), test.model(), label(test.status()), test.failures(), 0,
+          test.millis(), "", "", detail, work(work)));
     }
   }
 

@@ -72,11 +72,11 @@ abstract class ModelRunCommand extends WritingCommand {
       counts.merge(test.status(), 1, Integer::sum);
       if (test.status() != TestResult.Status.PASS || root().verbosity() > 0) {
         rows.add(Tabular.row(test.name(), status(test.status()), test.severity().name().toLowerCase(Locale.ROOT),
-            test.failures()));
+            test.failures(), String.format(Locale.ROOT, "%.1f", test.millis() / 1000.0)));
       }
     }
     if (!rows.isEmpty()) {
-      print(new Tabular(List.of("test", "status", "severity", "failures"), rows));
+      print(new Tabular(List.of("test", "status", "severity", "failures", "seconds"), rows));
     }
     out().printf("Tests: %d passed, %d warned, %d failed, %d could not run.%n",
         counts.getOrDefault(TestResult.Status.PASS, 0), counts.getOrDefault(TestResult.Status.WARN, 0),

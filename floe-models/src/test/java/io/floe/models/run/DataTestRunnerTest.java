@@ -70,6 +70,10 @@ class DataTestRunnerTest {
           .filteredOn(result -> result.name().equals("expression(orders.amount)")).singleElement()
           .satisfies(warning -> assertThat(warning.sample()).singleElement().asString().contains("amount=-5"));
       assertThat(byName.get("expression(orders)").status()).isEqualTo(TestResult.Status.PASS);
+      // Each test has the time of its queries (run history shows it); those of one pass share that pass's.
+      assertThat(results).allSatisfy(result -> assertThat(result.millis()).as(result.name()).isPositive());
+      assertThat(byName.get("accepted_values(orders.status)").millis())
+          .isEqualTo(byName.get("not_null(orders.id)").millis());
     }
   }
 }

@@ -103,9 +103,11 @@ const pages = {
 
   async run(params, id) {
     const run = await api('/runs/' + encodeURIComponent(id));
-    const total = Math.max(1, run.nodes.reduce((sum, n) => sum + n.millis, 0));
+    // Tests run beside the models (those of one pass share its time): the timeline lays out the rest.
+    const laid = run.nodes.filter(n => n.kind !== 'test');
+    const total = Math.max(1, laid.reduce((sum, n) => sum + n.millis, 0));
     let start = 0;
-    const bars = run.nodes.filter(n => n.kind !== 'test').map(n => {
+    const bars = laid.map(n => {
       const left = 100 * start / total; start += n.millis;
       const width = Math.max(0.3, 100 * n.millis / total);
       return `<div class="row"><div class="bar ${esc(n.status)}" style="left:${left}%;width:${width}%"
