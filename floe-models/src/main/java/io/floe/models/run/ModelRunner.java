@@ -10,6 +10,8 @@ import io.floe.models.project.ModelProject;
 import io.floe.models.render.ModelRenderer;
 import io.floe.models.run.ModelResult.Status;
 import io.floe.spark.FloeEngine;
+import io.floe.spark.local.LocalExecutor;
+import io.floe.spark.local.LocalQuery;
 import io.floe.spark.materialize.Materialization;
 import io.floe.spark.materialize.Materializations;
 import io.floe.spark.materialize.MaterializeResult;
@@ -327,10 +329,11 @@ public final class ModelRunner {
           return watermarkLiteral(model, input, relation, expression, exists && !refresh);
         }
       }, this::runQuery);
+      // The SELECT, analyzed at most once for the contract's check and the write (see LocalQuery.sharedWhile).
+      LocalQuery select = LocalQuery.of(engine.session(), sql);
       if (Contract.enforced(model)) {
         Map<String, String> columns = new LinkedHashMap<>();
-        StructType schema = SparkErrors.translate("run model SQL for " + model.table(),
-            () -> engine.session().sql(sql).schema());
+        StructType schema = LocalExecutor.schema(engine, select, "run model SQL for " + model.table());
         for (StructField field : schema.fields()) {
           columns.put(field.name(), field.dataType().simpleString());
         }
@@ -347,7 +350,10 @@ public final class ModelRunner {
       // A full refresh rebuilds an incremental table from its whole SELECT, like dbt's.
       Materialization writer = refresh && materialization.incremental() && exists
           ? Materializations.named(Materializations.TABLE) : materialization;
-      MaterializeResult result = writer.materialize(engine, spec, sql, target);
+      // A pre_hook may change what the SELECT reads, so after one the write analyzes it anew.
+      MaterializeResult result = model.config().list("pre_hook").isEmpty()
+          ? LocalQuery.sharedWhile(select, () -> writer.materialize(engine, spec, sql, target))
+          : writer.materialize(engine, spec, sql, target);
       written.put(model.name(), target);
       results.put(model.name(), result);
       if (isView) {

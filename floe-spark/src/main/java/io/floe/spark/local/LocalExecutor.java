@@ -57,6 +57,16 @@ public interface LocalExecutor {
   }
 
   /**
+   * The columns of {@code query}'s rows: told by the process's local executor when it compiled the query
+   * before and it still holds, so that Spark does not analyze it; otherwise Spark's analysis, its errors
+   * said as those of {@code action}.
+   */
+  static org.apache.spark.sql.types.StructType schema(FloeEngine engine, LocalQuery query, String action) {
+    return of(engine).flatMap(executor -> executor.knownSchema(engine, query))
+        .orElseGet(() -> io.floe.spark.sql.SparkErrors.translate(action, () -> query.rows()).schema());
+  }
+
+  /**
    * {@link #write(FloeEngine, Dataset, Table, String)} of a query given as SQL, which an executor that
    * compiled it before runs without Spark analyzing it.
    */

@@ -45,6 +45,10 @@ public final class LocalQuery {
    */
   public record Parameter(boolean zoned, String text) {}
 
+  // The query of() gives for its own session and SQL on this thread while sharedWhile runs.
+  private static final ThreadLocal<LocalQuery> SHARED = new ThreadLocal<>();
+
+  private final SparkSession session;
   private final String sql;
   private final Optional<String> key;
   private final Optional<String> runBranch;
@@ -53,8 +57,9 @@ public final class LocalQuery {
   private final Supplier<Dataset<Row>> analyze;
   private Dataset<Row> rows;
 
-  private LocalQuery(String sql, Optional<String> key, Optional<String> runBranch, List<Parameter> parameters,
-      LocalQuery base, Supplier<Dataset<Row>> analyze) {
+  private LocalQuery(SparkSession session, String sql, Optional<String> key, Optional<String> runBranch,
+      List<Parameter> parameters, LocalQuery base, Supplier<Dataset<Row>> analyze) {
+    this.session = session;
     this.sql = sql;
     this.key = key;
     this.runBranch = runBranch;
@@ -65,6 +70,10 @@ public final class LocalQuery {
 
   /** The rows of {@code sql}, a SELECT, analyzed by {@code session} when first asked for. */
   public static LocalQuery of(SparkSession session, String sql) {
+    LocalQuery shared = SHARED.get();
+    if (shared != null && shared.session == session && shared.sql.equals(sql)) {
+      return shared;
+    }
     Set<String> runs = new LinkedHashSet<>();
     Matcher matcher = RUN.matcher(sql);
     while (matcher.find()) {
@@ -77,8 +86,30 @@ public final class LocalQuery {
     }
     String key = TIMESTAMP.matcher(generalized(sql)).replaceAll("$1 '?'");
     // Two runs' names in one query (never written by Floe) would share one placeholder: no key.
-    return new LocalQuery(sql, runs.size() > 1 ? Optional.empty() : Optional.of(key),
+    return new LocalQuery(session, sql, runs.size() > 1 ? Optional.empty() : Optional.of(key),
         runs.stream().findFirst(), List.copyOf(parameters), null, () -> session.sql(sql));
+  }
+
+  /**
+   * Runs {@code body} with {@code query} (made by {@link #of}) as what {@link #of} gives on this thread for
+   * the same session and SQL: a check of a model's columns and the write after it, which makes its query
+   * from the SQL again, analyze it once (a new JVM's Spark took about a second of CPU for each).
+   */
+  public static <T> T sharedWhile(LocalQuery query, Supplier<T> body) {
+    if (query.base != null) {
+      throw new IllegalArgumentException("Only a query made by LocalQuery.of can be shared, not a step of one");
+    }
+    LocalQuery before = SHARED.get();
+    SHARED.set(query);
+    try {
+      return body.get();
+    } finally {
+      if (before == null) {
+        SHARED.remove();
+      } else {
+        SHARED.set(before);
+      }
+    }
   }
 
   /** {@code text} with every run's id written as {@code *}: {@code branch_floe_run_*}. */
@@ -103,7 +134,7 @@ public final class LocalQuery {
    */
   public LocalQuery then(String stepKey, UnaryOperator<Dataset<Row>> step) {
     // The SQL is analyzed once for a query and the steps after it.
-    return new LocalQuery(sql, key.map(text -> text + "\n-- then " + stepKey), runBranch, parameters,
+    return new LocalQuery(session, sql, key.map(text -> text + "\n-- then " + stepKey), runBranch, parameters,
         base == null ? this : base, () -> step.apply(rows()));
   }
 

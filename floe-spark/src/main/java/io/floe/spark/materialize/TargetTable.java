@@ -156,8 +156,7 @@ final class TargetTable {
    * before and it still holds, so that Spark does not analyze it; otherwise Spark's analysis.
    */
   static StructType selectSchema(FloeEngine engine, MaterializeSpec spec, LocalQuery query) {
-    return LocalExecutor.of(engine).flatMap(executor -> executor.knownSchema(engine, query))
-        .orElseGet(() -> SparkErrors.translate("run model SQL for " + spec.table(), () -> query.rows()).schema());
+    return LocalExecutor.schema(engine, query, "run model SQL for " + spec.table());
   }
 
   /** {@link #aligned(Dataset, String...)} of a query given as SQL: a step of it named by the table's columns. */
