@@ -64,9 +64,15 @@ record BenchReport(Instant started, double totalSeconds, MachineDescription mach
     return titles;
   }
 
-  /** The figures as a fixed-width table, one line per figure, grouped by benchmark. */
+  /**
+   * The figures as a fixed-width table, one line per figure, grouped by benchmark, under a line with the
+   * data they were measured on: a run's ratios compare only with those of a run of the same size (the
+   * default is 1,000,000 CSV rows; docs/benchmarks.md is at 3,800,000).
+   */
   String terminalTable() {
     StringBuilder out = new StringBuilder();
+    out.append(String.format(java.util.Locale.ROOT, "%,d CSV rows, %,d meter readings, %d run(s) per figure%n",
+        options.csvRows(), options.readings(), options.runs()));
     String format = "%-18s %-28s %9s %9s %9s %9s %9s  %s%n";
     out.append(String.format(format, "benchmark", "tool", "median s", "min s", "max s", "heap MB", "RSS MB",
         "median vs peers"));
