@@ -133,7 +133,7 @@ public final class DataTestRunner {
         SparkSession.setActiveSession(engine.session());
         List<Future<List<TestResult>>> futures = new ArrayList<>();
         for (Callable<List<TestResult>> task : modelTasks(model, relations, writtenRows.get())) {
-          futures.add(submit(pool, timed(task)));
+          futures.add(submit(pool, task));
         }
         return futures;
       }));
@@ -146,7 +146,7 @@ public final class DataTestRunner {
     public List<TestResult> finish(Set<String> selected) {
       List<Future<List<TestResult>>> others = new ArrayList<>();
       for (Callable<List<TestResult>> task : otherTasks(selected, relations)) {
-        others.add(submit(pool, timed(task)));
+        others.add(submit(pool, task));
       }
       List<TestResult> results = new ArrayList<>();
       for (Future<List<Future<List<TestResult>>>> planned : new java.util.TreeMap<>(byModel).values()) {
@@ -319,7 +319,7 @@ public final class DataTestRunner {
     try {
       List<Future<List<TestResult>>> futures = new ArrayList<>();
       for (Callable<List<TestResult>> task : tasks) {
-        futures.add(submit(pool, timed(task)));
+        futures.add(submit(pool, task));
       }
       List<TestResult> results = new ArrayList<>();
       for (Future<List<TestResult>> future : futures) {
@@ -331,20 +331,15 @@ public final class DataTestRunner {
     }
   }
 
-  // The task, its results taking the time it took once it started (not its wait in the pool's queue).
-  private static Callable<List<TestResult>> timed(Callable<List<TestResult>> task) {
-    return () -> {
+  // Runs a test task in the pool, its results taking the time it took once it started (not its wait in the
+  // pool's queue).
+  private Future<List<TestResult>> submit(ExecutorService pool, Callable<List<TestResult>> task) {
+    return pool.submit(() -> {
+      SparkSession.setActiveSession(engine.session());
       long start = System.nanoTime();
       List<TestResult> results = task.call();
       long millis = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       return results.stream().map(result -> result.withMillis(millis)).toList();
-    };
-  }
-
-  private <T> Future<T> submit(ExecutorService pool, Callable<T> task) {
-    return pool.submit(() -> {
-      SparkSession.setActiveSession(engine.session());
-      return task.call();
     });
   }
 
