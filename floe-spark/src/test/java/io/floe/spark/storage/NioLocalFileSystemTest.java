@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.permission.FsPermission;
@@ -18,7 +19,7 @@ class NioLocalFileSystemTest {
   Path dir;
 
   @Test
-  void everyHadoopConfigurationGetsTheLocalFileSystemThatSetsPermissionsWithoutAProcess() throws Exception {
+  void everyHadoopConfigurationGetsTheLocalFileSystemThatSetsPermissionsWithoutAProcessAndKeepsNoChecksumFiles() throws Exception {
     HadoopSettings.apply();
     Configuration conf = new Configuration();
     assertThat(conf.get("fs.file.impl")).isEqualTo(NioLocalFileSystem.class.getName());
@@ -35,8 +36,12 @@ class NioLocalFileSystemTest {
       fs.setPermission(file, new FsPermission((short) 0754));
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("a/b/data.txt"))))
           .isEqualTo("rwxr-xr--");
-      // Checksum files, as Hadoop's LocalFileSystem keeps them.
-      assertThat(dir.resolve("a/b/.data.txt.crc")).exists();
+      // No checksum file is written, and one an earlier version wrote (here a wrong one) is not read.
+      assertThat(dir.resolve("a/b/.data.txt.crc")).doesNotExist();
+      Files.write(dir.resolve("a/b/.data.txt.crc"), new byte[] {'c', 'r', 'c', 0, 0, 0, 2, 0, 1, 2, 3, 4});
+      try (FSDataInputStream in = fs.open(file)) {
+        assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("rows");
+      }
     }
   }
 }
