@@ -86,7 +86,7 @@ class DuckDbMergeTest {
     assertThat(count("SELECT * FROM silver.target")).isEqualTo(3000 + 1 - 50 + 100 + 1);
 
     // The rows the model's tests check: the updated and the new ones, not the identical ones.
-    String written = merged.writtenRows().orElseThrow();
+    String written = merged.writtenRows().orElseThrow().name();
     assertThat(count("SELECT * FROM " + written)).isEqualTo(100 + 1 + 1 + 100 + 1);
     Optional<List<List<Object>>> viaDuckDb = new DuckDbExecutor().collect(engine,
         engine.session().sql("SELECT count(*), count(DISTINCT id), sum(amount) FROM " + written), 10, "test");

@@ -20,6 +20,7 @@ import io.floe.spark.materialize.MultiTablePublish;
 import io.floe.spark.materialize.RunBranch;
 import io.floe.spark.materialize.ViewMaterialization;
 import io.floe.spark.materialize.WriteTarget;
+import io.floe.spark.materialize.WrittenRowsView;
 import io.floe.spark.sql.QueryResult;
 import io.floe.spark.sql.SparkErrors;
 import java.time.Duration;
@@ -199,8 +200,7 @@ public final class ModelRunner {
         if (early != null) {
           early.close();
         }
-        results.values().forEach(result -> result.writtenRows()
-            .ifPresent(view -> engine.session().catalog().dropTempView(view)));
+        results.values().forEach(result -> result.writtenRows().ifPresent(WrittenRowsView::drop));
         appended.close();
       }
       Duration modelsTime = Duration.ofNanos(testsStart - startNanos);
@@ -236,7 +236,7 @@ public final class ModelRunner {
   private Optional<DataTestRunner.WrittenRows> writtenRows(Model model, MaterializeResult result,
       AppendedViewRows appended, Map<String, String> testedViews) {
     Optional<DataTestRunner.WrittenRows> rows = result.writtenRows()
-        .map(view -> new DataTestRunner.WrittenRows(view, result.writtenBounds()));
+        .map(view -> new DataTestRunner.WrittenRows(view.name(), result.writtenBounds()));
     if (model.createsView()) {
       testedViews.put(model.name(), appended.stamp(model));
       if (!fullRefresh) {

@@ -38,6 +38,6 @@ public final class IncrementalAppendMaterialization implements IncrementalMateri
     if (!SparkErrors.translate("run model SQL for " + spec.table(), added::isEmpty)) {
       TargetTable.write("append to " + spec.table(), () -> added.writeTo(target.identifier()).append());
     }
-    return table.result().withWrittenRows(TargetTable.writtenRowsView(added));
+    return table.result().withWrittenRows(TargetTable.writtenRowsView(added.sparkSession(), () -> added));
   }
 }

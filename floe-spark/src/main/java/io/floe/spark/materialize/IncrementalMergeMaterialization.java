@@ -178,9 +178,9 @@ public final class IncrementalMergeMaterialization implements IncrementalMateria
   }
 
   // The inserted and updated rows, already computed (checkpointed): what the model's tests check.
-  private static String writtenRows(Dataset<Row> flagged) {
-    return TargetTable.writtenRowsView(
-        flagged.where(functions.not(functions.col(DELETE_FLAG))).drop(DELETE_FLAG, ROW_NUMBER));
+  private static WrittenRowsView writtenRows(Dataset<Row> flagged) {
+    return TargetTable.writtenRowsView(flagged.sparkSession(),
+        () -> flagged.where(functions.not(functions.col(DELETE_FLAG))).drop(DELETE_FLAG, ROW_NUMBER));
   }
 
   // New and changed rows (no identical row in the table), and deletes of keys the table holds.

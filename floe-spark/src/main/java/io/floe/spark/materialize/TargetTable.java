@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.OverwriteFiles;
@@ -25,6 +26,7 @@ import org.apache.iceberg.expressions.Expressions;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -92,13 +94,11 @@ final class TargetTable {
   }
 
   /**
-   * Registers {@code rows} (already computed: checkpointed) as the session view of what a write
-   * added or changed, for {@link MaterializeResult#writtenRows}; the run drops it after its tests.
+   * The view of what a write added or changed, {@code rows} (already computed: checkpointed) made when a
+   * test asks for it, for {@link MaterializeResult#writtenRows}; the run drops it after its tests.
    */
-  static String writtenRowsView(Dataset<Row> rows) {
-    String view = "floe_written_" + java.util.UUID.randomUUID().toString().replace("-", "");
-    rows.createOrReplaceTempView(view);
-    return view;
+  static WrittenRowsView writtenRowsView(SparkSession session, Supplier<Dataset<Row>> rows) {
+    return new WrittenRowsView(session, rows);
   }
 
   /** The snapshot the target branch stood at when the write began, if it had one. */
@@ -313,12 +313,12 @@ final class TargetTable {
   }
 
   // The written files, read as Parquet by name, as a session view: the rows the model's tests check (see PlanSql).
-  private String writtenRows(List<DataFile> written) {
-    if (written.isEmpty()) {
-      return writtenRowsView(engine.session().createDataFrame(List.of(), schema()));
-    }
-    return writtenRowsView(engine.session().read().option(LocalExecutor.WRITTEN_FILES_OPTION, "true")
-        .schema(schema()).parquet(written.stream().map(DataFile::location).toArray(String[]::new)));
+  private WrittenRowsView writtenRows(List<DataFile> written) {
+    List<String> files = written.stream().map(DataFile::location).toList();
+    return writtenRowsView(engine.session(), () -> files.isEmpty()
+        ? engine.session().createDataFrame(List.of(), schema())
+        : engine.session().read().option(LocalExecutor.WRITTEN_FILES_OPTION, "true").schema(schema())
+            .parquet(files.toArray(String[]::new)));
   }
 
   /** {@code failure}, as a conflict error when the commit found another writer's snapshot after {@code before}. */

@@ -96,9 +96,15 @@ class MaterializationTest {
     assertThat(engine.table("silver.t").currentSnapshot().summary()).containsEntry("deleted-data-files", files)
         .doesNotContainKey("spark.merge-into.num-target-rows-updated");
     assertThat(rows("SELECT id, name FROM silver.t ORDER BY id")).containsExactly("[1,A]", "[2,b]", "[3,C]", "[6,f]");
-    // The rows the model's tests check: the changed and the new one, not the identical ones.
-    assertThat(rows("SELECT id FROM " + merged.writtenRows().orElseThrow() + " ORDER BY id"))
-        .containsExactly("[1]", "[6]");
+    // The rows the model's tests check: the changed and the new one, not the identical ones. Their view is
+    // made when a test asks for it, and gone once dropped.
+    WrittenRowsView written = merged.writtenRows().orElseThrow();
+    assertThat(written.made()).isEmpty();
+    assertThat(rows("SELECT id FROM " + written.name() + " ORDER BY id")).containsExactly("[1]", "[6]");
+    String view = written.made().orElseThrow();
+    assertThat(engine.session().catalog().tableExists(view)).isTrue();
+    written.drop();
+    assertThat(engine.session().catalog().tableExists(view)).isFalse();
 
     long snapshot = engine.table("silver.t").currentSnapshot().snapshotId();
     assertThat(run(spec, everyFile).snapshotId()).isEmpty();
