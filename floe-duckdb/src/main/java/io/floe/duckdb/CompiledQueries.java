@@ -104,6 +104,9 @@ final class CompiledQueries {
 
   private final Map<String, Entry> entries = leastRecentlyUsed(CAPACITY);
 
+  // The files each filter chose from a snapshot of a table (plannedFiles), by table UUID, snapshot and filter.
+  private final Map<String, List<FileScanTask>> filesByFilter = leastRecentlyUsed(CAPACITY / 4);
+
   // The key of the query kept for each query before its steps (LocalQuery.then): the base's columns are the
   // kept query's baseSchema, which tell a materialization the SELECT's columns without Spark analyzing it.
   private final Map<String, String> withSteps = leastRecentlyUsed(CAPACITY);
@@ -206,7 +209,7 @@ final class CompiledQueries {
           kept.caseSensitive());
       List<FileScanTask> files = planned.computeIfAbsent(
           java.util.Arrays.asList(stored.table(), branch, reading.filter().toString(), reading.caseSensitive()),
-          ignored -> files(table, branch, reading));
+          ignored -> plannedFiles(table, branch, reading));
       scans.add(stored.scan().withTasks(table, files));
     }
     return Optional.of(new Ready(sql, entry.get().schema(), scans));
@@ -548,12 +551,38 @@ final class CompiledQueries {
     return Optional.empty();
   }
 
-  // The files a scan reads at the branch's newest snapshot, chosen as Spark's scan chose them.
-  private static List<FileScanTask> files(Table table, String branch, PlanSql.Reading reading) {
+  /**
+   * {@link #files}, kept by table, snapshot and filter: a snapshot never changes, so neither do the files a
+   * filter chooses from it. A table that a run does not write (a hub with no new key) is read again at the
+   * same snapshot by the next run, and a table several models read (a vault's staging) by each of them.
+   */
+  private List<FileScanTask> plannedFiles(Table table, String branch, PlanSql.Reading reading) {
     Snapshot snapshot = branch == null ? table.currentSnapshot() : table.snapshot(branch);
     if (snapshot == null) {
       return List.of();
     }
+    String key = table.uuid() + "@" + snapshot.snapshotId() + " " + reading.caseSensitive() + " " + reading.filter();
+    List<FileScanTask> files;
+    synchronized (filesByFilter) {
+      files = filesByFilter.get(key);
+    }
+    if (files == null) {
+      files = List.copyOf(files(table, snapshot, reading));
+      synchronized (filesByFilter) {
+        filesByFilter.put(key, files);
+      }
+    }
+    return files;
+  }
+
+  // The files a scan reads at the branch's newest snapshot, chosen as Spark's scan chose them.
+  private static List<FileScanTask> files(Table table, String branch, PlanSql.Reading reading) {
+    Snapshot snapshot = branch == null ? table.currentSnapshot() : table.snapshot(branch);
+    return snapshot == null ? List.of() : files(table, snapshot, reading);
+  }
+
+  // The files a filter chooses from a snapshot, as Spark's scan chose them.
+  private static List<FileScanTask> files(Table table, Snapshot snapshot, PlanSql.Reading reading) {
     List<FileScanTask> files = new ArrayList<>();
     try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(snapshot.snapshotId())
         .filter(reading.filter()).caseSensitive(reading.caseSensitive()).planFiles()) {

@@ -585,7 +585,7 @@ public final class DuckDbExecutor implements LocalExecutor {
   private record Prepared(String sql, List<String> views, StructType schema) {}
 
   // Queries compiled before, run again without Spark's analysis.
-  private static final CompiledQueries COMPILED = new CompiledQueries();
+  static final CompiledQueries COMPILED = new CompiledQueries();
 
   @Override
   public Optional<StructType> knownSchema(FloeEngine engine, LocalQuery query) {

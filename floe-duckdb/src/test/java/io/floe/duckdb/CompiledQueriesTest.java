@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.apache.iceberg.FileScanTask;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -88,6 +89,28 @@ class CompiledQueriesTest {
     LocalQuery again = LocalQuery.of(engine.session(), query);
     assertThat(collect(again)).containsExactly("2 6").isEqualTo(spark(query));
     assertThat(again.analyzed()).isFalse();
+  }
+
+  @Test
+  void theFilesOfASnapshotAreChosenOnceForAFilterAndAgainForTheNextSnapshot() {
+    sql("CREATE TABLE silver.hub (hk STRING) USING iceberg");
+    sql("INSERT INTO silver.hub VALUES ('a'), ('b')");
+    sql("INSERT INTO silver.hub VALUES ('c')");
+    String query = "SELECT count(*) AS n FROM silver.hub WHERE hk IS NOT NULL";
+    assertThat(runFirst(query)).containsExactly("3");
+    List<FileScanTask> first = files(query);
+    assertThat(first).isNotEmpty();
+    assertThat(files(query)).isSameAs(first);
+
+    sql("INSERT INTO silver.hub VALUES ('d')");
+    assertThat(files(query)).isNotSameAs(first).hasSize(first.size() + 1);
+    assertThat(collect(LocalQuery.of(engine.session(), query))).containsExactly("4");
+  }
+
+  // The files the kept query reads now.
+  private List<FileScanTask> files(String query) {
+    return DuckDbExecutor.COMPILED.reuse(engine, LocalQuery.of(engine.session(), query)).orElseThrow().scans().get(0)
+        .tasks();
   }
 
   @Test
