@@ -54,6 +54,35 @@ class IngestCliTest {
   }
 
   @Test
+  void sourcesLoadSideBySideAreReportedInTheirOrderAndOneThatFailsLeavesTheOthersLoaded() throws IOException {
+    write("floe.yaml", """
+        name: shop
+        sources:
+          orders: {type: csv, path: landing/orders_*.csv}
+          customers: {type: csv, path: landing/customers.csv}
+          payments: {type: csv, path: landing/payments_*.csv}
+          refunds: {type: csv, path: landing/refunds.csv}
+        """);
+    write("landing/orders_1.csv", "id,amount\n1,10.5\n2,20\n");
+    write("landing/payments_1.csv", "id,amount\n7,1\n");
+    write("landing/refunds.csv", "id,amount\n9,3\n");
+
+    CliRun run = floe(project, "ingest");
+
+    // customers has no file: the run fails with its error, and the three others are loaded and reported in order.
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("Cannot read source 'customers': landing/customers.csv does not exist");
+    assertThat(run.out().lines().filter(line -> line.contains(" -> ")).map(line -> line.split(" ")[0]).toList())
+        .containsExactly("orders", "payments", "refunds");
+    assertThat(floe(project, "sql", "-o", "csv", "SELECT (SELECT count(*) FROM bronze.orders) o,"
+        + " (SELECT count(*) FROM bronze.payments) p, (SELECT count(*) FROM bronze.refunds) r").ok())
+        .isEqualTo("o,p,r\n2,1,1\n");
+    write("landing/customers.csv", "id,name\n1,Ann\n");
+    assertThat(floe(project, "ingest").ok()).contains("customers -> bronze.customers: 1 rows",
+        "orders -> bronze.orders: nothing new");
+  }
+
+  @Test
   void aBadSourceSettingFailsBeforeAnythingRuns() throws IOException {
     write("floe.yaml", "name: shop\nsources:\n  orders:\n    type: csv\n    path: x.csv\n    max_rejects: 10\n");
 

@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -77,19 +78,75 @@ public final class FloeRuntime {
   }
 
   /**
-   * Loads what is new in each selected source, in order; each committed batch is a {@code batch}
-   * node with its rows, bytes, position and snapshot id.
+   * Loads what is new in each selected source; each committed batch is a {@code batch} node with its
+   * rows, bytes, position and snapshot id. The sources load side by side, up to {@code engine.threads}
+   * at once (each source's table is its own, and each batch commits on its own), and are reported
+   * finished in the order they were selected. After a source fails, no source that has not started
+   * starts; those loading finish.
    *
-   * @throws FloeException when a source fails; its committed batches stay, and the failure is recorded
+   * @throws FloeException the first selected source's failure (the others' suppressed), once every
+   *     started source has ended; committed batches stay, and each failure is recorded
    */
   public List<SourceRun> ingest(ProjectSources sources, List<SourceDefinition> selected, Listener listener) {
     Ingestion ingestion = new Ingestion(engine, sources);
+    int threads = Math.min(selected.size(), engine.project().config().engine().threads());
     List<SourceRun> runs = new ArrayList<>();
-    for (SourceDefinition definition : selected) {
-      throwIfCancelled();
-      runs.add(ingest(ingestion, definition, listener, ReadOptions.CATCH_UP));
+    if (threads <= 1) {
+      for (SourceDefinition definition : selected) {
+        throwIfCancelled();
+        runs.add(ingest(ingestion, definition, listener, ReadOptions.CATCH_UP, true));
+      }
+      return runs;
     }
-    return runs;
+    java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads,
+        runnable -> new Thread(runnable, "floe-ingest-" + started.incrementAndGet()));
+    try {
+      List<java.util.concurrent.Future<Optional<SourceRun>>> loads = new ArrayList<>();
+      for (SourceDefinition definition : selected) {
+        loads.add(pool.submit(() -> {
+          if (failed.get()) {
+            return Optional.<SourceRun>empty();
+          }
+          try {
+            throwIfCancelled();
+            return Optional.of(ingest(ingestion, definition, listener, ReadOptions.CATCH_UP, false));
+          } catch (RuntimeException e) {
+            failed.set(true);
+            throw e;
+          }
+        }));
+      }
+      RuntimeException failure = null;
+      for (java.util.concurrent.Future<Optional<SourceRun>> load : loads) {
+        try {
+          Optional<SourceRun> sourceRun = load.get();
+          if (sourceRun.isPresent()) {
+            runs.add(sourceRun.get());
+            listener.sourceFinished(sourceRun.get());
+          }
+        } catch (java.util.concurrent.ExecutionException e) {
+          RuntimeException cause = e.getCause() instanceof RuntimeException runtime ? runtime
+              : FloeException.internal(e.getCause(), "Loading a source failed");
+          if (failure == null) {
+            failure = cause;
+          } else if (failure != cause) {
+            failure.addSuppressed(cause);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          pool.shutdownNow();
+          throw FloeException.cancelled("Loading the sources was interrupted");
+        }
+      }
+      if (failure != null) {
+        throw failure;
+      }
+      return runs;
+    } finally {
+      pool.shutdown();
+    }
   }
 
   /**
@@ -109,7 +166,7 @@ public final class FloeRuntime {
       following.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
         Thread.currentThread().setName("floe-follow-" + definition.name());
         try {
-          return ingest(ingestion, definition, listener, options);
+          return ingest(ingestion, definition, listener, options, true);
         } catch (RuntimeException e) {
           failed.set(true);
           throw e;
@@ -133,8 +190,9 @@ public final class FloeRuntime {
     return runs;
   }
 
+  // Loads one source; tells the listener it finished when report is set (else the caller does, in order).
   private SourceRun ingest(Ingestion ingestion, SourceDefinition definition, Listener listener,
-      ReadOptions options) {
+      ReadOptions options, boolean report) {
     long start = System.nanoTime();
     long[] lastBatchNanos = {start};
     Ingestion.Progress recording = (source, batch, result, done, total, bytesDone, bytesTotal, elapsed) -> {
@@ -157,7 +215,9 @@ public final class FloeRuntime {
           sourceRun.rowsWritten(), sourceRun.bytes(), sourceRun.elapsed().toMillis(), "", sourceRun.position(),
           sourceRun.batches() == 0 ? "nothing new"
               : sourceRun.batches() + (sourceRun.batches() == 1 ? " batch" : " batches")));
-      listener.sourceFinished(sourceRun);
+      if (report) {
+        listener.sourceFinished(sourceRun);
+      }
       return sourceRun;
     } catch (RuntimeException e) {
       run.record(new RunStore.Node("source", definition.name(), definition.target(), "error", 0, 0,

@@ -58,7 +58,7 @@ public final class FloeSettings {
       List.of(), false);
   public static final ConfigField ENGINE_THREADS = new ConfigField("engine.threads",
       ConfigType.INT, 4, "How many independent models a run executes at once, like dbt's"
-          + " threads.", List.of(), false);
+          + " threads, and how many sources an ingest loads at once.", List.of(), false);
   public static final ConfigField ENGINE_LOCAL_SQL = choice("engine.local-sql", "duckdb", List.of("duckdb", "spark"),
       "On a local engine, who runs the SELECT of table models (and of incremental ones' first loads) and the"
           + " data tests' counts: duckdb (in-process, when Floe can run the query there with Spark's exact result;"
