@@ -79,17 +79,41 @@ public final class FloeRuntime {
 
   /**
    * Loads what is new in each selected source; each committed batch is a {@code batch} node with its
-   * rows, bytes, position and snapshot id. The sources load side by side, up to {@code engine.threads}
-   * at once (each source's table is its own, and each batch commits on its own), and are reported
-   * finished in the order they were selected. After a source fails, no source that has not started
-   * starts; those loading finish.
+   * rows, bytes, position and snapshot id. Consecutive file sources load side by side, up to {@code
+   * engine.threads} at once (each reads only its files, into its own table, and each batch commits on
+   * its own); any other source may read a table an earlier one loads (an HTTP source's {@code
+   * items.query}), so it starts once the sources listed before it have ended, and those after it wait
+   * for it. Sources are reported finished in the order they were selected. After a source fails, no
+   * source that has not started starts; those loading finish.
    *
    * @throws FloeException the first selected source's failure (the others' suppressed), once every
    *     started source has ended; committed batches stay, and each failure is recorded
    */
   public List<SourceRun> ingest(ProjectSources sources, List<SourceDefinition> selected, Listener listener) {
     Ingestion ingestion = new Ingestion(engine, sources);
-    int threads = Math.min(selected.size(), engine.project().config().engine().threads());
+    int threads = engine.project().config().engine().threads();
+    List<SourceRun> runs = new ArrayList<>();
+    List<SourceDefinition> files = new ArrayList<>();
+    for (SourceDefinition definition : selected) {
+      if (FILE_TYPES.contains(definition.type())) {
+        files.add(definition);
+        continue;
+      }
+      runs.addAll(sideBySide(ingestion, files, listener, threads));
+      files.clear();
+      runs.addAll(sideBySide(ingestion, List.of(definition), listener, 1));
+    }
+    runs.addAll(sideBySide(ingestion, files, listener, threads));
+    return runs;
+  }
+
+  // Source types that read only their own files, never a table of the catalog.
+  private static final Set<String> FILE_TYPES = new io.floe.ingest.file.FileSourceConnector().types();
+
+  // Loads the sources, up to threads at once, reporting each finished in their order.
+  private List<SourceRun> sideBySide(Ingestion ingestion, List<SourceDefinition> selected, Listener listener,
+      int maxThreads) {
+    int threads = Math.min(selected.size(), maxThreads);
     List<SourceRun> runs = new ArrayList<>();
     if (threads <= 1) {
       for (SourceDefinition definition : selected) {
