@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -83,8 +82,8 @@ public final class FloeRuntime {
    * engine.threads} at once (each reads only its files, into its own table, and each batch commits on
    * its own); any other source may read a table an earlier one loads (an HTTP source's {@code
    * items.query}), so it starts once the sources listed before it have ended, and those after it wait
-   * for it. Sources are reported finished in the order they were selected. After a source fails, no
-   * source that has not started starts; those loading finish.
+   * for it. Sources are reported finished in the order they were selected. A file source that fails
+   * does not stop the file sources beside it; no source after them starts.
    *
    * @throws FloeException the first selected source's failure (the others' suppressed), once every
    *     started source has ended; committed batches stay, and each failure is recorded
@@ -122,34 +121,24 @@ public final class FloeRuntime {
       }
       return runs;
     }
-    java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
     java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads,
         runnable -> new Thread(runnable, "floe-ingest-" + started.incrementAndGet()));
     try {
-      List<java.util.concurrent.Future<Optional<SourceRun>>> loads = new ArrayList<>();
+      List<java.util.concurrent.Future<SourceRun>> loads = new ArrayList<>();
       for (SourceDefinition definition : selected) {
+        // Independent: one that fails does not keep the others from loading.
         loads.add(pool.submit(() -> {
-          if (failed.get()) {
-            return Optional.<SourceRun>empty();
-          }
-          try {
-            throwIfCancelled();
-            return Optional.of(ingest(ingestion, definition, listener, ReadOptions.CATCH_UP, false));
-          } catch (RuntimeException e) {
-            failed.set(true);
-            throw e;
-          }
+          throwIfCancelled();
+          return ingest(ingestion, definition, listener, ReadOptions.CATCH_UP, false);
         }));
       }
       RuntimeException failure = null;
-      for (java.util.concurrent.Future<Optional<SourceRun>> load : loads) {
+      for (java.util.concurrent.Future<SourceRun> load : loads) {
         try {
-          Optional<SourceRun> sourceRun = load.get();
-          if (sourceRun.isPresent()) {
-            runs.add(sourceRun.get());
-            listener.sourceFinished(sourceRun.get());
-          }
+          SourceRun sourceRun = load.get();
+          runs.add(sourceRun);
+          listener.sourceFinished(sourceRun);
         } catch (java.util.concurrent.ExecutionException e) {
           RuntimeException cause = e.getCause() instanceof RuntimeException runtime ? runtime
               : FloeException.internal(e.getCause(), "Loading a source failed");
