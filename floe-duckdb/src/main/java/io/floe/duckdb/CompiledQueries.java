@@ -198,8 +198,8 @@ final class CompiledQueries {
         sql = sql.replace(marker(i), PlanSql.timestampLiteral(values.get(i), query.parameters().get(i).zoned()));
       }
     }
-    // Scans of one table with one filter (a WITH query read twice) read the same files: planned once.
-    Map<List<Object>, List<FileScanTask>> planned = new HashMap<>();
+    // Scans of one table with one filter (a WITH query read twice) read the same files: planned once
+    // (plannedFiles keeps them by snapshot and filter).
     List<PlanSql.Scan> scans = new ArrayList<>();
     for (StoredScan stored : entry.get().scans()) {
       Table table = tables.get(stored.table());
@@ -207,10 +207,7 @@ final class CompiledQueries {
       PlanSql.Reading kept = stored.scan().reading();
       PlanSql.Reading reading = new PlanSql.Reading(kept.branch(), withValues(kept.filter(), replaced),
           kept.caseSensitive());
-      List<FileScanTask> files = planned.computeIfAbsent(
-          java.util.Arrays.asList(stored.table(), branch, reading.filter().toString(), reading.caseSensitive()),
-          ignored -> plannedFiles(table, branch, reading));
-      scans.add(stored.scan().withTasks(table, files));
+      scans.add(stored.scan().withTasks(table, plannedFiles(table, branch, reading)));
     }
     return Optional.of(new Ready(sql, entry.get().schema(), scans));
   }
