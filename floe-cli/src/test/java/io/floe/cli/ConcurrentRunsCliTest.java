@@ -65,17 +65,24 @@ class ConcurrentRunsCliTest {
 
     int files = 0;
     for (int round = 0; round < ROUNDS; round++) {
+      boolean oneBuildFinished = false;
       for (Finished run : landAndRunAtOnce(landing, files, first, "build", second, "build")) {
         // The loser of a race stops with the conflict code; nothing of its batch was committed.
         assertThat(run.exitCode()).as("floe build printed: %s", run.err()).isIn(0, 4);
         if (run.exitCode() == 4) {
           assertThat(run.err()).contains("another run committed the source since this run planned the batch");
         }
+        oneBuildFinished |= run.exitCode() == 0;
       }
       files += FILES_PER_ROUND;
       for (String table : List.of("bronze.events_csv", "bronze.events_json", "bronze.events_kafka")) {
-        assertThat(count(first, "SELECT count(*) - count(DISTINCT id) FROM " + table)).as("duplicates in " + table)
-            .isZero();
+        CliRun duplicates = floe(first, "sql", "-o", "csv", "SELECT count(*) - count(DISTINCT id) FROM " + table);
+        if (!oneBuildFinished && table.endsWith("kafka") && duplicates.err().contains("TABLE_OR_VIEW_NOT_FOUND")) {
+          // The file sources load side by side: each build can lose the race on a different one, and
+          // a build whose source lost starts no source after it, so neither has loaded the topic yet.
+          continue;
+        }
+        assertThat(firstNumber(duplicates.ok())).as("duplicates in " + table).isZero();
       }
     }
 
@@ -277,7 +284,10 @@ class ConcurrentRunsCliTest {
   }
 
   private static long count(Path project, String sql) {
-    String csv = floe(project, "sql", "-o", "csv", sql).ok();
+    return firstNumber(floe(project, "sql", "-o", "csv", sql).ok());
+  }
+
+  private static long firstNumber(String csv) {
     return Long.parseLong(csv.lines().skip(1).findFirst().orElseThrow().trim());
   }
 }
