@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.iceberg.DataOperations;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -103,6 +104,9 @@ final class CompiledQueries {
       "CurrentBatchTimestamp");
 
   private final Map<String, Entry> entries = leastRecentlyUsed(CAPACITY);
+
+  // How many appends in a row plannedFiles looks back over for files it chose before.
+  private static final int MAX_APPENDS_PLANNED_ON = 16;
 
   // The files each filter chose from a snapshot of a table (plannedFiles), by table UUID, snapshot and filter.
   private final Map<String, List<FileScanTask>> filesByFilter = leastRecentlyUsed(CAPACITY / 4);
@@ -558,18 +562,59 @@ final class CompiledQueries {
     if (snapshot == null) {
       return List.of();
     }
-    String key = table.uuid() + "@" + snapshot.snapshotId() + " " + reading.caseSensitive() + " " + reading.filter();
+    String key = filesKey(table, snapshot, reading);
     List<FileScanTask> files;
     synchronized (filesByFilter) {
       files = filesByFilter.get(key);
     }
     if (files == null) {
-      files = List.copyOf(files(table, snapshot, reading));
+      files = appendedSincePlanned(table, snapshot, reading)
+          .orElseGet(() -> List.copyOf(files(table, snapshot, reading)));
       synchronized (filesByFilter) {
         filesByFilter.put(key, files);
       }
     }
     return files;
+  }
+
+  private static String filesKey(Table table, Snapshot snapshot, PlanSql.Reading reading) {
+    return table.uuid() + "@" + snapshot.snapshotId() + " " + reading.caseSensitive() + " " + reading.filter();
+  }
+
+  /**
+   * The files of {@code snapshot} when it only appended (one or more append snapshots in a row) to a snapshot
+   * whose files this filter chose before: those files and the appended ones the filter chooses, read from
+   * the manifests the appends wrote alone. A table a run appends to (a satellite, a link) otherwise has
+   * every manifest of its history read again in every run. An append adds no delete file, and a delete
+   * file written earlier applies to none of the files it adds, so their tasks carry none.
+   */
+  private Optional<List<FileScanTask>> appendedSincePlanned(Table table, Snapshot snapshot, PlanSql.Reading reading) {
+    Snapshot appended = snapshot;
+    for (int step = 0; step < MAX_APPENDS_PLANNED_ON && DataOperations.APPEND.equals(appended.operation())
+        && appended.parentId() != null; step++) {
+      Snapshot parent = table.snapshot(appended.parentId());
+      if (parent == null) {
+        return Optional.empty(); // expired
+      }
+      List<FileScanTask> earlier;
+      synchronized (filesByFilter) {
+        earlier = filesByFilter.get(filesKey(table, parent, reading));
+      }
+      if (earlier != null) {
+        List<FileScanTask> files = new ArrayList<>();
+        try (CloseableIterable<FileScanTask> tasks = table.newIncrementalAppendScan()
+            .fromSnapshotExclusive(parent.snapshotId()).toSnapshot(snapshot.snapshotId())
+            .filter(reading.filter()).caseSensitive(reading.caseSensitive()).planFiles()) {
+          tasks.forEach(files::add);
+        } catch (IOException e) {
+          throw new UncheckedIOException("Cannot list the files appended to " + table.name(), e);
+        }
+        files.addAll(earlier);
+        return Optional.of(List.copyOf(files));
+      }
+      appended = parent;
+    }
+    return Optional.empty();
   }
 
   // The files a scan reads at the branch's newest snapshot, chosen as Spark's scan chose them.

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.io.CloseableIterable;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -105,6 +107,45 @@ class CompiledQueriesTest {
     sql("INSERT INTO silver.hub VALUES ('d')");
     assertThat(files(query)).isNotSameAs(first).hasSize(first.size() + 1);
     assertThat(collect(LocalQuery.of(engine.session(), query))).containsExactly("4");
+  }
+
+  @Test
+  void afterAppendsTheFilesChosenBeforeAreKeptAndOnlyTheAppendedOnesAreChosen() throws IOException {
+    sql("CREATE TABLE silver.link (hk STRING, n INT) USING iceberg");
+    sql("INSERT INTO silver.link VALUES ('a', 1), ('b', 2)");
+    String query = "SELECT count(*) AS n FROM silver.link WHERE n > 1";
+    assertThat(runFirst(query)).containsExactly("1");
+    List<FileScanTask> first = files(query);
+
+    sql("INSERT INTO silver.link VALUES ('c', 3)");
+    // The filter's bounds leave this file out, as Spark's scan does.
+    sql("INSERT INTO silver.link VALUES ('d', 0)");
+    List<FileScanTask> appended = files(query);
+    // The same task objects: the files of the first snapshot were not chosen again.
+    assertThat(appended).containsAll(first).hasSize(first.size() + 1);
+    assertThat(locations(appended)).isEqualTo(plannedNow("silver.link"));
+    assertThat(collect(LocalQuery.of(engine.session(), query))).containsExactly("2").isEqualTo(spark(query));
+
+    // A snapshot that is not an append (a delete rewrites a file) has its files chosen anew.
+    sql("DELETE FROM silver.link WHERE hk = 'b'");
+    List<FileScanTask> rewritten = files(query);
+    assertThat(rewritten).doesNotContainAnyElementsOf(appended);
+    assertThat(locations(rewritten)).isEqualTo(plannedNow("silver.link"));
+    assertThat(collect(LocalQuery.of(engine.session(), query))).containsExactly("1").isEqualTo(spark(query));
+  }
+
+  private static List<String> locations(List<FileScanTask> tasks) {
+    return tasks.stream().map(task -> task.file().location()).sorted().toList();
+  }
+
+  // The files a scan of the table's current snapshot chooses by the query's filter, planned from scratch.
+  private List<String> plannedNow(String table) throws IOException {
+    List<FileScanTask> tasks = new ArrayList<>();
+    try (CloseableIterable<FileScanTask> planned = engine.table(table).newScan()
+        .filter(Expressions.greaterThan("n", 1)).planFiles()) {
+      planned.forEach(tasks::add);
+    }
+    return locations(tasks);
   }
 
   // The files the kept query reads now.
