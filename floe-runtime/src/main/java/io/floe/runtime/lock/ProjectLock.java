@@ -26,6 +26,7 @@ public final class ProjectLock implements AutoCloseable {
   /** The lock file, under the project's state directory. */
   public static final String FILE_NAME = "floe.lock";
   private static final Duration POLL = Duration.ofMillis(200);
+  private static final Duration HOLDER_WRITES_WITHIN = Duration.ofSeconds(2);
 
   private final FileChannel channel;
   private final FileLock lock;
@@ -48,6 +49,8 @@ public final class ProjectLock implements AutoCloseable {
     requireNonNull(holder, "holder is null");
     Path file = stateDir.resolve(FILE_NAME);
     Instant deadline = Instant.now().plus(wait);
+    // Made before the lock is taken, so that the holder's text is written as soon after as can be.
+    String who = holder + ", pid " + ProcessHandle.current().pid();
     try {
       Files.createDirectories(stateDir);
       FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
@@ -56,16 +59,17 @@ public final class ProjectLock implements AutoCloseable {
         while (true) {
           FileLock lock = tryLock(channel);
           if (lock != null) {
-            channel.truncate(0);
-            channel.write(ByteBuffer.wrap((holder + ", pid " + ProcessHandle.current().pid() + ", since "
-                + Instant.now() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+            // Written over the old text, then cut to its length: a reader sees one holder's text or the other's.
+            byte[] text = (who + ", since " + Instant.now() + "\n").getBytes(StandardCharsets.UTF_8);
+            channel.write(ByteBuffer.wrap(text), 0);
+            channel.truncate(text.length);
             channel.force(false);
             return new ProjectLock(channel, lock);
           }
           if (!Instant.now().isBefore(deadline)) {
-            String who = Files.readString(file, StandardCharsets.UTF_8).strip();
+            String other = holder(file);
             throw FloeException.conflict("Cannot start: another Floe run is writing to this project (%s). Wait for it "
-                + "to finish, or pass --wait to queue behind it.", who.isEmpty() ? "starting" : who);
+                + "to finish, or pass --wait to queue behind it.", other.isEmpty() ? "starting" : other);
           }
           Thread.sleep(POLL.toMillis());
         }
@@ -80,6 +84,18 @@ public final class ProjectLock implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot lock " + file, e);
     }
+  }
+
+  // Who holds the lock, as its text says. A lock file made just now is empty until its first holder, which
+  // writes its text right after it takes the lock, has written it: read again for a moment then.
+  private static String holder(Path file) throws IOException, InterruptedException {
+    Instant deadline = Instant.now().plus(HOLDER_WRITES_WITHIN);
+    String who = Files.readString(file, StandardCharsets.UTF_8).strip();
+    while (who.isEmpty() && Instant.now().isBefore(deadline)) {
+      Thread.sleep(20);
+      who = Files.readString(file, StandardCharsets.UTF_8).strip();
+    }
+    return who;
   }
 
   // A lock held by this JVM (another thread) is a conflict too, like one held by another process.

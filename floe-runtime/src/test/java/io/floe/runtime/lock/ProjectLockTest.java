@@ -7,8 +7,13 @@ import io.floe.core.error.ErrorCategory;
 import io.floe.core.error.FloeException;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -31,6 +36,29 @@ class ProjectLockTest {
     }
     assertThat(ProjectLock.isHeld(stateDir)).isFalse();
     ProjectLock.acquire(stateDir, "floe ingest (run r3)", Duration.ZERO).close();
+  }
+
+  /**
+   * A writer that meets the lock in the moment between another process taking it and writing who it is
+   * (a lock file made just now is empty then) still names that holder, not "starting".
+   */
+  @Test
+  void aHolderThatWritesItsNameJustAfterTakingTheLockIsNamed() throws Exception {
+    Path file = Files.createDirectories(stateDir).resolve(ProjectLock.FILE_NAME);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+        StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
+      CompletableFuture<Integer> named = CompletableFuture.supplyAsync(() -> {
+        try {
+          Thread.sleep(300);
+          return channel.write(ByteBuffer.wrap("floe build (run r1), pid 1\n".getBytes(StandardCharsets.UTF_8)), 0);
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      assertThatThrownBy(() -> ProjectLock.acquire(stateDir, "floe ingest (run r2)", Duration.ZERO))
+          .hasMessageStartingWith("Cannot start: another Floe run is writing to this project (floe build (run r1), pid 1)");
+      named.get(10, TimeUnit.SECONDS);
+    }
   }
 
   @Test
