@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.ManageSnapshots;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.Table;
@@ -175,14 +176,48 @@ final class BronzeCommit {
 
   /** Drops batch branches a killed run left on {@code table}; main never read them. */
   static void removeStaleBranches(Table table) {
-    List<String> stale = table.refs().keySet().stream().filter(name -> name.startsWith(BATCH_BRANCH_PREFIX)).toList();
-    if (stale.isEmpty()) {
-      return;
+    List<String> removed = new java.util.ArrayList<>();
+    boolean committed = changeRefs(table, () -> {
+      removed.clear();
+      table.refs().keySet().stream().filter(name -> name.startsWith(BATCH_BRANCH_PREFIX)).forEach(removed::add);
+      if (removed.isEmpty()) {
+        return null;
+      }
+      ManageSnapshots remove = table.manageSnapshots();
+      removed.forEach(remove::removeBranch);
+      return remove;
+    }, () -> FloeException.conflict("Cannot remove the batch branches left by an interrupted run from %s: other "
+        + "runs kept committing to it. Run floe ingest again.", table.name()));
+    if (committed) {
+      LOG.info("Removed {} batch branches left by an interrupted run from {}", removed.size(), table.name());
     }
-    org.apache.iceberg.ManageSnapshots remove = table.manageSnapshots();
-    stale.forEach(remove::removeBranch);
-    remove.commit();
-    LOG.info("Removed {} batch branches left by an interrupted run from {}", stale.size(), table.name());
+  }
+
+  /**
+   * Commits a change of the table's references, tried again on the refreshed table when it meets another run's
+   * commit: Iceberg's reference changes are a transaction that does not retry itself (it fails with "Table metadata
+   * refresh is required"), and creating or removing a batch branch does not depend on what the other run committed.
+   *
+   * @param change the change made on the table as it is now, or null when there is nothing to change; it may throw
+   *     the conflict itself when the refreshed table no longer allows the change
+   * @return false when there was nothing to change
+   */
+  static boolean changeRefs(Table table, java.util.function.Supplier<ManageSnapshots> change,
+      java.util.function.Supplier<FloeException> conflict) {
+    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      ManageSnapshots refs = change.get();
+      if (refs == null) {
+        return false;
+      }
+      try {
+        refs.commit();
+        return true;
+      } catch (CommitFailedException e) {
+        LOG.debug("Changing the references of {} raced another commit (attempt {})", table.name(), attempt, e);
+        table.refresh();
+      }
+    }
+    throw conflict.get();
   }
 
   // Main's snapshot id (0 for a table with no snapshot yet: Iceberg's ids are never 0) when the condition holds on main's
@@ -199,12 +234,17 @@ final class BronzeCommit {
   // commit that succeeds only while main is still `base`.
   private static long onBranch(Table table, String name, String branch, long base, Consumer<String> write,
       java.util.function.Supplier<FloeException> conflict) {
-    if (base != 0L) {
-      table.manageSnapshots().createBranch(branch, base).commit();
-    } else {
+    changeRefs(table, () -> {
+      if (base != 0L) {
+        return table.manageSnapshots().createBranch(branch, base);
+      }
+      if (table.currentSnapshot() != null) {
+        // Planned on an empty table that another run has committed to since.
+        throw conflict.get();
+      }
       // A table without snapshots: Iceberg starts the branch from an empty snapshot of its own.
-      table.manageSnapshots().createBranch(branch).commit();
-    }
+      return table.manageSnapshots().createBranch(branch);
+    }, conflict);
     table.refresh();
     long branchStart = table.snapshot(branch).snapshotId();
     long published = 0L;
