@@ -102,7 +102,7 @@ class RunHistoryCliTest {
     Files.writeString(project.resolve("landing/orders_2.csv"), "id,amount\n4,1.00\n");
     Files.writeString(project.resolve("models/gold/slow.sql"), """
         {{ config(materialized='table') }}
-        select o.id, count(*) as n from {{ ref('order_totals') }} o cross join range(0, 200000000) group by o.id
+        select o.id, count(*) as n from {{ ref('order_totals') }} o cross join range(0, 200000000000) group by o.id
         """);
     Process process = FloeProcess.start(project, false, "-v", "build");
     try (BufferedReader err = new BufferedReader(

@@ -81,7 +81,8 @@ public final class DuckDbExecutor implements LocalExecutor {
       return Optional.empty();
     }
     Path staging = engine.project().stateDir().resolve("staging").resolve("duckdb-" + UUID.randomUUID());
-    try (Connection duck = open(engine, prepared.get()); Statement statement = duck.createStatement()) {
+    try (Connection duck = open(engine, prepared.get());
+        Statement statement = RunningStatements.track(engine, duck.createStatement(), description)) {
       statement.execute("SET SESSION preserve_insertion_order = false");
       Files.createDirectories(staging);
       LOG.debug("{}: open at {} ms", description, (System.nanoTime() - start) / 1_000_000);
@@ -108,7 +109,7 @@ public final class DuckDbExecutor implements LocalExecutor {
           files.size());
       return Optional.of(files);
     } catch (SQLException e) {
-      return declined(description, prepared.get(), e);
+      return declined(engine, description, prepared.get(), e);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create the staging directory " + staging, e);
     } finally {
@@ -136,7 +137,8 @@ public final class DuckDbExecutor implements LocalExecutor {
       }
       types.add(field.dataType());
     }
-    try (Connection duck = open(engine, prepared.get()); Statement statement = duck.createStatement();
+    try (Connection duck = open(engine, prepared.get());
+        Statement statement = RunningStatements.track(engine, duck.createStatement(), description);
         ResultSet result = statement.executeQuery("SELECT * FROM (" + prepared.get().sql() + ") LIMIT "
             + ((long) maxRows + 1))) {
       List<List<Object>> collected = new ArrayList<>();
@@ -150,7 +152,7 @@ public final class DuckDbExecutor implements LocalExecutor {
       LOG.debug("{}: DuckDB ran it in {} ms", description, (System.nanoTime() - start) / 1_000_000);
       return Optional.of(collected);
     } catch (SQLException e) {
-      return declined(description, prepared.get(), e);
+      return declined(engine, description, prepared.get(), e);
     }
   }
 
@@ -242,7 +244,8 @@ public final class DuckDbExecutor implements LocalExecutor {
     Path staging = engine.project().stateDir().resolve("staging").resolve("duckdb-" + UUID.randomUUID());
     List<DataFile> moved = new ArrayList<>();
     List<DeleteFile> movedDeletes = new ArrayList<>();
-    try (Connection duck = open(engine, prepared.get()); Statement statement = duck.createStatement()) {
+    try (Connection duck = open(engine, prepared.get());
+        Statement statement = RunningStatements.track(engine, duck.createStatement(), description)) {
       statement.execute("SET SESSION preserve_insertion_order = false");
       Files.createDirectories(staging);
       LOG.debug("{}: open at {} ms", description, (System.nanoTime() - start) / 1_000_000);
@@ -338,7 +341,7 @@ public final class DuckDbExecutor implements LocalExecutor {
       return Optional.of(new MergeFiles(met, kept, written, deletes));
     } catch (SQLException e) {
       deleteMoved(table, moved, movedDeletes);
-      return declined(description, prepared.get(), e);
+      return declined(engine, description, prepared.get(), e);
     } catch (IOException e) {
       deleteMoved(table, moved, movedDeletes);
       throw new UncheckedIOException("Cannot create the staging directory " + staging, e);
@@ -387,7 +390,8 @@ public final class DuckDbExecutor implements LocalExecutor {
       return Optional.empty();
     }
     Path staging = engine.project().stateDir().resolve("staging").resolve("duckdb-" + UUID.randomUUID());
-    try (Connection duck = database().duplicate(); Statement statement = duck.createStatement()) {
+    try (Connection duck = database().duplicate();
+        Statement statement = RunningStatements.track(engine, duck.createStatement(), description)) {
       statement.execute("SET SESSION preserve_insertion_order = false");
       Files.createDirectories(staging);
       String paths = files.stream().map(file -> text(file.path())).collect(Collectors.joining(", ", "[", "]"));
@@ -400,6 +404,9 @@ public final class DuckDbExecutor implements LocalExecutor {
           (System.nanoTime() - start) / 1_000_000);
       return Optional.of(written);
     } catch (SQLException e) {
+      if (RunningStatements.cancelledNow(engine)) {
+        throw RunningStatements.stopped(description);
+      }
       LOG.info("{}: Spark compacts it (DuckDB stopped: {})", description, firstLine(e.getMessage()));
       return Optional.empty();
     } catch (IOException e) {
@@ -718,6 +725,11 @@ public final class DuckDbExecutor implements LocalExecutor {
   }
 
   @Override
+  public void cancel(String jobTag) {
+    RunningStatements.cancel(jobTag);
+  }
+
+  @Override
   public void prepare() {
     try {
       database();
@@ -750,7 +762,11 @@ public final class DuckDbExecutor implements LocalExecutor {
     return database;
   }
 
-  private static <T> Optional<T> declined(String description, Prepared prepared, SQLException e) {
+  // A query a cancel interrupted fails the run's node: Spark, whose jobs of the run are cancelled too, does not take it.
+  private static <T> Optional<T> declined(FloeEngine engine, String description, Prepared prepared, SQLException e) {
+    if (RunningStatements.cancelledNow(engine)) {
+      throw RunningStatements.stopped(description);
+    }
     LOG.info("{}: Spark runs it (DuckDB stopped: {})", description, firstLine(e.getMessage()));
     LOG.debug("DuckDB's SQL for {}: {}", description, prepared.sql());
     return Optional.empty();

@@ -166,6 +166,38 @@ class DuckDbExecutorTest {
   }
 
   @Test
+  void cancellingARunsTagStopsItsRunningQueryAndRefusesItsNextOnesButNotOtherRuns() throws Exception {
+    DuckDbExecutor executor = new DuckDbExecutor();
+    // 6 * 10^10 rows: minutes in DuckDB unless the cancel interrupts it.
+    Dataset<Row> slow = engine.session().sql("SELECT e.id, count(*) AS n FROM silver.edge e CROSS JOIN silver.rnd a"
+        + " CROSS JOIN silver.rnd b GROUP BY e.id");
+    String tag = "floe-run-cancel-test";
+    java.util.concurrent.CompletableFuture<Object> outcome = onRunThread(tag,
+        () -> executor.collect(engine, slow, 1, "model slow"));
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    while (RunningStatements.open(tag) == 0 && !outcome.isDone() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(outcome).as("DuckDB runs the slow query").isNotDone();
+    Thread.sleep(300);
+
+    executor.cancel(tag);
+
+    Object stopped = outcome.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(stopped).isInstanceOfSatisfying(io.floe.core.error.FloeException.class, e -> {
+      assertThat(e.category()).isEqualTo(io.floe.core.error.ErrorCategory.CANCELLED);
+      assertThat(e).hasMessage("model slow was stopped: its run was cancelled");
+    });
+    assertThat(RunningStatements.open(tag)).isZero();
+    Dataset<Row> quick = engine.session().sql("SELECT count(*) AS n FROM silver.edge");
+    // The cancelled run's next query is refused, not handed to Spark; another run's still runs.
+    java.util.concurrent.CompletableFuture<Object> next = onRunThread(tag,
+        () -> executor.collect(engine, quick, 1, "test after the cancel"));
+    assertThat(next.get(60, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(io.floe.core.error.FloeException.class);
+    assertThat(executor.collect(engine, quick, 1, "another run")).contains(List.of(List.of(6L)));
+  }
+
+  @Test
   void aScalarSubqueryOfMoreThanOneRowIsLeftToSparkWhichRaisesTheError() {
     String query = "SELECT id, (SELECT id FROM silver.edge WHERE id < 3) AS one FROM silver.edge";
     assertThat(write(query)).isEmpty();
@@ -325,6 +357,21 @@ class DuckDbExecutorTest {
 
   private long count(String query) {
     return engine.session().sql(query).count();
+  }
+
+  /** What {@code work} returns or throws on a new thread of the run tagged {@code tag}, as a run's threads carry it. */
+  private java.util.concurrent.CompletableFuture<Object> onRunThread(String tag, java.util.function.Supplier<?> work) {
+    java.util.concurrent.CompletableFuture<Object> outcome = new java.util.concurrent.CompletableFuture<>();
+    Thread thread = new Thread(() -> {
+      engine.session().sparkContext().addJobTag(tag);
+      try {
+        outcome.complete(work.get());
+      } catch (RuntimeException e) {
+        outcome.complete(e);
+      }
+    });
+    thread.start();
+    return outcome;
   }
 
   private void sql(String sql) {

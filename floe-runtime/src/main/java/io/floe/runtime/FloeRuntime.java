@@ -336,7 +336,10 @@ public final class FloeRuntime {
     org.apache.spark.SparkContext spark = engine.session().sparkContext();
     WorkProfiler profiler = WorkProfiler.of(spark);
     spark.addJobTag(tag);
-    run.onCancel(() -> spark.cancelJobsWithTag(tag));
+    run.onCancel(() -> {
+      io.floe.spark.RunCancellation.cancel(spark, tag);
+      io.floe.spark.local.LocalExecutor.cancelAll(tag);
+    });
     try {
       T result;
       try {

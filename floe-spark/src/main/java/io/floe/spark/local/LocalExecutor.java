@@ -148,6 +148,19 @@ public interface LocalExecutor {
    */
   default void prepare() {}
 
+  /**
+   * Stops the queries this executor runs for threads that carry Spark job tag {@code jobTag} (a run's tag, see
+   * {@code SparkContext.addJobTag}), as {@code cancelJobsWithTag} stops Spark's: a running query is interrupted and
+   * the next ones of the tag are refused, each failing with a {@code CANCELLED} error instead of falling back to
+   * Spark.
+   */
+  default void cancel(String jobTag) {}
+
+  /** {@link #cancel} on the process's executor, if one is on the class path. */
+  static void cancelAll(String jobTag) {
+    Holder.EXECUTOR.ifPresent(executor -> executor.cancel(jobTag));
+  }
+
   /** The executor a local engine uses, if one is on the class path and {@code engine.local-sql} allows it. */
   static Optional<LocalExecutor> of(FloeEngine engine) {
     return uses(engine.project()) ? Holder.EXECUTOR : Optional.empty();
