@@ -617,12 +617,6 @@ final class CompiledQueries {
     return Optional.empty();
   }
 
-  // The files a scan reads at the branch's newest snapshot, chosen as Spark's scan chose them.
-  private static List<FileScanTask> files(Table table, String branch, PlanSql.Reading reading) {
-    Snapshot snapshot = branch == null ? table.currentSnapshot() : table.snapshot(branch);
-    return snapshot == null ? List.of() : files(table, snapshot, reading);
-  }
-
   // The files a filter chooses from a snapshot, as Spark's scan chose them.
   private static List<FileScanTask> files(Table table, Snapshot snapshot, PlanSql.Reading reading) {
     List<FileScanTask> files = new ArrayList<>();
@@ -635,15 +629,16 @@ final class CompiledQueries {
     return files;
   }
 
-  // Whether choosing the scan's files again, in the snapshot Spark read, gives Spark's own files.
-  private static Optional<String> sameFiles(PlanSql.Scan scan) {
+  // Whether choosing the scan's files again, in the snapshot Spark read, gives Spark's own files. They are kept
+  // (plannedFiles), so that the next run, after appends, chooses only the appended ones.
+  private Optional<String> sameFiles(PlanSql.Scan scan) {
     if (scan.reading() == null) {
       return Optional.of("a scan of " + scan.table().name() + " not chosen by a filter");
     }
     Set<String> spark = new HashSet<>();
     scan.tasks().forEach(task -> spark.add(describe(task)));
     Set<String> again = new HashSet<>();
-    files(scan.table(), scan.reading().branch(), scan.reading()).forEach(task -> again.add(describe(task)));
+    plannedFiles(scan.table(), scan.reading().branch(), scan.reading()).forEach(task -> again.add(describe(task)));
     return spark.equals(again) ? Optional.empty()
         : Optional.of("the files of " + scan.table().name() + " chosen again differ from Spark's");
   }
