@@ -93,44 +93,70 @@ public final class Ingestion {
    */
   public SourceRun run(SourceDefinition definition, Progress progress, ReadOptions options) {
     long start = System.nanoTime();
-    try (Source source = sources.create(definition)) {
-      writer.recover(definition);
-      Position committed = writer.state(definition).position();
-      if (!committed.isStart()) {
-        // A run killed between a commit and its acknowledgement: the table holds it, say so first.
-        source.committed(committed);
-      }
-      try (BatchStream batches = source.open(committed, options.withWarehouse(this::warehouseRows))) {
-        int total = batches.plannedBatches();
-        long bytesTotal = batches.plannedBytes();
-        LOG.info("Source {}: {} batches to load ({} MB)", definition.name(), total < 0 ? "streamed" : total,
-            bytesTotal / 1_000_000);
-        long read = 0;
-        long written = 0;
-        long rejects = 0;
-        long bytes = 0;
-        List<String> changes = new ArrayList<>();
-        int done = 0;
-        Position position = committed;
-        for (Optional<Batch> next = batches.next(); next.isPresent(); next = batches.next()) {
-          Batch batch = next.get();
-          BatchResult result = writer.write(definition, batch, position, rejects, read);
-          position = result.after();
-          source.committed(position);
-          done++;
-          read += result.rowsRead();
-          written += result.rowsWritten();
-          rejects += result.rejects();
-          bytes += batch.bytes();
-          changes.addAll(result.schemaChanges());
-          Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-          LOG.debug("Source {}: committed batch {} ({} rows, {} rejects)", definition.name(), batch.id(),
-              result.rowsWritten(), result.rejects());
-          progress.batchCommitted(definition, batch, result, done, total, bytes, bytesTotal, elapsed);
+    Totals totals = new Totals();
+    writer.recover(definition);
+    for (int plan = 1; ; plan++) {
+      try (Source source = sources.create(definition)) {
+        return load(definition, source, progress, options, start, totals);
+      } catch (FloeException e) {
+        if (e.category() != io.floe.core.error.ErrorCategory.CONFLICT || plan == PLANS) {
+          throw e;
         }
-        return new SourceRun(definition.name(), definition.target(), done, read, written, rejects, bytes,
-            Duration.ofNanos(System.nanoTime() - start), changes, describe(definition, position));
+        // Another run (another project on this catalog) committed the source after this run planned its
+        // batches: nothing of the refused batch was committed, and the table's new position is where to go on.
+        LOG.info("Source {}: another run committed it while this run loaded it; planning again from the position "
+            + "it committed ({})", definition.name(), e.getMessage());
       }
+    }
+  }
+
+  // Batches planned again after another run's commit refused one, before the conflict is the run's error.
+  private static final int PLANS = 5;
+
+  /** What a run of a source did, over its plans. */
+  private static final class Totals {
+    long read;
+    long written;
+    long rejects;
+    long bytes;
+    int done;
+    final List<String> changes = new ArrayList<>();
+  }
+
+  // Loads the batches after the position the table holds now, adding what they did to totals.
+  private SourceRun load(SourceDefinition definition, Source source, Progress progress, ReadOptions options,
+      long start, Totals totals) {
+    Position committed = writer.state(definition).position();
+    if (!committed.isStart()) {
+      // A run killed between a commit and its acknowledgement: the table holds it, say so first.
+      source.committed(committed);
+    }
+    try (BatchStream batches = source.open(committed, options.withWarehouse(this::warehouseRows))) {
+      int planned = batches.plannedBatches();
+      int total = planned < 0 ? planned : totals.done + planned;
+      long bytesTotal = totals.bytes + batches.plannedBytes();
+      LOG.info("Source {}: {} batches to load ({} MB)", definition.name(), planned < 0 ? "streamed" : planned,
+          batches.plannedBytes() / 1_000_000);
+      Position position = committed;
+      for (Optional<Batch> next = batches.next(); next.isPresent(); next = batches.next()) {
+        Batch batch = next.get();
+        BatchResult result = writer.write(definition, batch, position, totals.rejects, totals.read);
+        position = result.after();
+        source.committed(position);
+        totals.done++;
+        totals.read += result.rowsRead();
+        totals.written += result.rowsWritten();
+        totals.rejects += result.rejects();
+        totals.bytes += batch.bytes();
+        totals.changes.addAll(result.schemaChanges());
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        LOG.debug("Source {}: committed batch {} ({} rows, {} rejects)", definition.name(), batch.id(),
+            result.rowsWritten(), result.rejects());
+        progress.batchCommitted(definition, batch, result, totals.done, total, totals.bytes, bytesTotal, elapsed);
+      }
+      return new SourceRun(definition.name(), definition.target(), totals.done, totals.read, totals.written,
+          totals.rejects, totals.bytes, Duration.ofNanos(System.nanoTime() - start), totals.changes,
+          describe(definition, position));
     }
   }
 

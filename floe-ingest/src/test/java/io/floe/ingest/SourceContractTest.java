@@ -157,6 +157,34 @@ public abstract class SourceContractTest {
     assertThat(fixture.engine().table(TABLE).currentSnapshot().snapshotId()).isEqualTo(snapshot);
   }
 
+  /**
+   * Two runs of the source at once (two projects on one catalog): while the first is between its batches,
+   * the second loads the rest. The first's next batch is refused inside its commit, and the first plans
+   * again from the position the second committed instead of stopping: each row is loaded once, and both
+   * runs end without an error.
+   */
+  @Test
+  void aRunThatMeetsAnotherRunsCommitPlansAgainFromItAndLoadsEachRowOnce() throws Exception {
+    addRows(0, 20);
+    SourceDefinition definition = fixture.sources().select(List.of(SOURCE)).get(0);
+    List<SourceRun> other = new java.util.ArrayList<>();
+    SourceRun first = fixture.ingestion().run(definition, (source, batch, result, done, total, bytes, bytesTotal,
+        elapsed) -> {
+      if (other.isEmpty()) {
+        other.addAll(fixture.ingest(SOURCE));
+      }
+    });
+
+    assertThat(ids()).containsExactlyElementsOf(range(0, 20));
+    assertThat(other).hasSize(1);
+    // The first committed its first batch only: the one after it was refused, and nothing was left to plan.
+    assertThat(first.batches()).isOne();
+    long commits = java.util.stream.StreamSupport.stream(fixture.engine().table(TABLE).snapshots().spliterator(), false)
+        .filter(snapshot -> snapshot.summary().containsKey(SourceState.batchIdKey(SOURCE))).count();
+    assertThat(first.batches() + other.get(0).batches()).isEqualTo(commits);
+    assertThat(first.rowsWritten() + other.get(0).rowsWritten()).isEqualTo(20);
+  }
+
   /** The first batch a run from the start reads. */
   protected Batch firstBatch() {
     try (Source source = source(); io.floe.ingest.spi.BatchStream batches = source.open(Position.START)) {
