@@ -89,6 +89,7 @@ import org.apache.spark.sql.catalyst.expressions.aggregate.MaxBy;
 import org.apache.spark.sql.catalyst.expressions.aggregate.Min;
 import org.apache.spark.sql.catalyst.expressions.aggregate.MinBy;
 import org.apache.spark.sql.catalyst.expressions.aggregate.Sum;
+import org.apache.spark.sql.catalyst.plans.ExistenceJoin;
 import org.apache.spark.sql.catalyst.plans.logical.Aggregate;
 import org.apache.spark.sql.catalyst.plans.logical.Expand;
 import org.apache.spark.sql.catalyst.plans.logical.Filter;
@@ -293,7 +294,8 @@ final class PlanSql {
   }
 
   private String join(Join join) throws Unsupported {
-    if (join.joinType().sql().equals("LEFT ANTI") && join.condition().isDefined()
+    String joinType = joinType(join);
+    if (joinType.equals("LEFT ANTI") && join.condition().isDefined()
         && join.condition().get() instanceof Or or && or.left() instanceof EqualTo equal
         && or.right() instanceof IsNull isNull && isNull.child().semanticEquals(equal)
         && equal.left() instanceof Attribute && equal.right() instanceof Attribute
@@ -304,7 +306,7 @@ final class PlanSql {
       return "SELECT * FROM (" + node(join.left()) + ") " + alias() + " WHERE " + expr(equal.left()) + " NOT IN (SELECT "
           + expr(equal.right()) + " FROM (" + node(join.right()) + ") " + alias() + ")";
     }
-    String type = switch (join.joinType().sql()) {
+    String type = switch (joinType) {
       case "INNER" -> join.condition().isEmpty() ? "CROSS JOIN" : "JOIN";
       case "CROSS" -> join.condition().isEmpty() ? "CROSS JOIN" : "JOIN";
       case "LEFT OUTER" -> "LEFT JOIN";
@@ -312,12 +314,21 @@ final class PlanSql {
       case "FULL OUTER" -> "FULL JOIN";
       case "LEFT SEMI" -> "SEMI JOIN";
       case "LEFT ANTI" -> "ANTI JOIN";
-      default -> throw new Unsupported("a " + join.joinType().sql() + " join");
+      default -> throw new Unsupported("a " + joinType + " join");
     };
     String on = type.equals("CROSS JOIN") ? ""
         : " ON " + (join.condition().isEmpty() ? "true" : expr(join.condition().get()));
     return "SELECT * FROM (" + node(join.left()) + ") " + alias() + " " + type + " (" + node(join.right()) + ") "
         + alias() + on;
+  }
+
+  // ExistenceJoin (Spark's plan for an IN or EXISTS subquery it cannot make a semi join, such as one under
+  // an OR) has no SQL name: its sql() throws. DuckDB is not given such a plan; Spark runs it.
+  private static String joinType(Join join) throws Unsupported {
+    if (join.joinType() instanceof ExistenceJoin) {
+      throw new Unsupported("an existence join (an IN or EXISTS subquery Spark could not turn into a semi join)");
+    }
+    return join.joinType().sql();
   }
 
   private String window(Window window) throws Unsupported {

@@ -217,7 +217,9 @@ class DuckDbExecutorTest {
       "SELECT k, collect_list(i) AS l FROM silver.edge GROUP BY k",
       "SELECT k, sum(d) / count(*) AS x, percentile_approx(d, 0.5) AS p FROM silver.edge GROUP BY k",
       "SELECT id, rand() AS r FROM silver.edge",
-      "SELECT id, substring(k, 2) AS s FROM silver.edge"
+      "SELECT id, substring(k, 2) AS s FROM silver.edge",
+      // an IN subquery under an OR: Spark plans an existence join, which has no SQL name
+      "SELECT id FROM silver.edge WHERE i > 5 OR id IN (SELECT id + 1 FROM silver.edge WHERE k = 'a')"
   })
   void aQueryItCannotTranslateIsLeftToSpark(String query) {
     assertThat(write(query)).isEmpty();
