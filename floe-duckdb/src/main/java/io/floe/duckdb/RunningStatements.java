@@ -41,8 +41,7 @@ final class RunningStatements {
    * @throws FloeException when the thread's run is already cancelled (the statement is closed)
    */
   static Statement track(FloeEngine engine, Statement statement, String description) throws SQLException {
-    Set<String> tags = Set.copyOf(scala.jdk.javaapi.CollectionConverters.asJava(
-        engine.session().sparkContext().getJobTags()));
+    Set<String> tags = jobTags(engine);
     if (tags.isEmpty()) {
       return statement;
     }
@@ -60,8 +59,12 @@ final class RunningStatements {
 
   /** Whether the current thread's run was cancelled: a query that failed then failed because of it. */
   static boolean cancelledNow(FloeEngine engine) {
-    return !CANCELLED.isEmpty() && cancelled(Set.copyOf(scala.jdk.javaapi.CollectionConverters.asJava(
-        engine.session().sparkContext().getJobTags())));
+    return !CANCELLED.isEmpty() && cancelled(jobTags(engine));
+  }
+
+  // The Spark job tags of the current thread: its run's, inherited through Spark's local properties.
+  private static Set<String> jobTags(FloeEngine engine) {
+    return Set.copyOf(scala.jdk.javaapi.CollectionConverters.asJava(engine.session().sparkContext().getJobTags()));
   }
 
   static FloeException stopped(String description) {

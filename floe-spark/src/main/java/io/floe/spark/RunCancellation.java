@@ -1,5 +1,6 @@
 package io.floe.spark;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -48,17 +49,18 @@ public final class RunCancellation extends SparkListener {
 
   @Override
   public void onJobStart(SparkListenerJobStart start) {
-    Properties properties = start.properties();
-    String tags = properties == null ? null : properties.getProperty(JOB_TAGS);
-    if (tags == null) {
-      return;
-    }
-    for (String tag : tags.split(",")) {
+    for (String tag : jobTags(start.properties())) {
       if (cancelled.contains(tag)) {
         LOG.debug("Cancelling Spark job {}: it started after its run ({}) was cancelled", start.jobId(), tag);
         context.cancelJob(start.jobId(), "its run was cancelled");
         return;
       }
     }
+  }
+
+  /** The job tags a job started with, from its local properties (none when it has none). */
+  public static List<String> jobTags(Properties properties) {
+    String tags = properties == null ? null : properties.getProperty(JOB_TAGS);
+    return tags == null || tags.isEmpty() ? List.of() : List.of(tags.split(","));
   }
 }

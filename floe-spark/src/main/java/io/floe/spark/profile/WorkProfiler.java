@@ -28,7 +28,6 @@ public final class WorkProfiler extends SparkListener {
   private static final String RUN_TAG_PREFIX = "floe-run-";
   // The local properties SparkContext.setJobDescription and addJobTag set (their constants are Spark-internal).
   private static final String JOB_DESCRIPTION = "spark.job.description";
-  private static final String JOB_TAGS = "spark.job.tags";
   private static final Map<SparkContext, WorkProfiler> PROFILERS = new WeakHashMap<>();
 
   private record Key(String runTag, String description) {}
@@ -89,7 +88,7 @@ public final class WorkProfiler extends SparkListener {
   public synchronized void onJobStart(SparkListenerJobStart start) {
     Properties properties = start.properties();
     String description = properties == null ? null : properties.getProperty(JOB_DESCRIPTION);
-    String runTag = properties == null ? null : runTagOf(properties.getProperty(JOB_TAGS));
+    String runTag = runTagOf(io.floe.spark.RunCancellation.jobTags(properties));
     if (description == null || runTag == null) {
       return;
     }
@@ -125,11 +124,8 @@ public final class WorkProfiler extends SparkListener {
     work.merge(key, more, SparkWork::plus);
   }
 
-  private static String runTagOf(String tags) {
-    if (tags == null) {
-      return null;
-    }
-    for (String tag : tags.split(",")) {
+  private static String runTagOf(List<String> tags) {
+    for (String tag : tags) {
       if (tag.startsWith(RUN_TAG_PREFIX)) {
         return tag;
       }
