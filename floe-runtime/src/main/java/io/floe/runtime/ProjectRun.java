@@ -102,7 +102,8 @@ public final class ProjectRun implements AutoCloseable {
     try (lock; RunStore store = RunStore.open(project.stateDir())) {
       List<String> interrupted = store.markInterrupted();
       if (!interrupted.isEmpty()) {
-        LOG.info("Runs {} were interrupted (their process stopped); cleaned {}", interrupted, removeLeftovers(engine));
+        LOG.info("Runs {} were interrupted (their process stopped); cleaned {}", interrupted,
+            removeLeftovers(engine, store));
       }
       return interrupted;
     }
@@ -129,7 +130,7 @@ public final class ProjectRun implements AutoCloseable {
     if (interrupted.isEmpty() && !firstRecordedRun && !afterUncleanRun) {
       return List.of();
     }
-    List<String> cleaned = removeLeftovers(engine);
+    List<String> cleaned = removeLeftovers(engine, store);
     if (!cleaned.isEmpty()) {
       log("recovered from interrupted runs: cleaned " + String.join(", ", cleaned));
     }
@@ -137,8 +138,8 @@ public final class ProjectRun implements AutoCloseable {
   }
 
   // What killed or stopped runs left: their branches and never-published tables, and staging files.
-  private static List<String> removeLeftovers(FloeEngine engine) {
-    List<String> cleaned = new java.util.ArrayList<>(Leftovers.remove(engine));
+  private static List<String> removeLeftovers(FloeEngine engine, RunStore store) {
+    List<String> cleaned = new java.util.ArrayList<>(Leftovers.remove(engine, run -> store.run(run).isPresent()));
     if (Leftovers.removeStagingFiles(engine.project().stateDir())) {
       cleaned.add("staging files");
     }

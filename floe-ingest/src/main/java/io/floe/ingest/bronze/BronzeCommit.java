@@ -1,13 +1,14 @@
 package io.floe.ingest.bronze;
 
 import io.floe.core.error.FloeException;
+import io.floe.core.project.WriterId;
 import io.floe.ingest.spi.Batch;
 import io.floe.ingest.spi.Position;
 import io.floe.ingest.spi.SourceDefinition;
 import io.floe.spark.FloeEngine;
+import io.floe.spark.table.RunLeftovers;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.apache.iceberg.AppendFiles;
@@ -42,8 +43,6 @@ import org.slf4j.LoggerFactory;
  */
 final class BronzeCommit {
   private static final Logger LOG = LoggerFactory.getLogger(BronzeCommit.class);
-  /** Prefix of the branches Spark writes a batch on before it is published to main. */
-  static final String BATCH_BRANCH_PREFIX = "floe_batch_";
   private static final int ATTEMPTS = 5;
 
   private BronzeCommit() {}
@@ -126,7 +125,7 @@ final class BronzeCommit {
    */
   static long write(FloeEngine engine, Table table, SourceDefinition definition, Batch batch, Position before,
       Consumer<String> write) {
-    String branch = BATCH_BRANCH_PREFIX + UUID.randomUUID().toString().replace("-", "");
+    String branch = RunLeftovers.batchBranch(writerId(engine), java.time.Instant.now());
     Long base = publishable(table, ancestors -> SourceState.positionIn(ancestors, definition.name()).equals(before))
         .orElseThrow(() -> moved(definition, batch, table, null));
     return onBranch(table, definition.target(), branch, base, write, () -> moved(definition, batch, table, null));
@@ -138,8 +137,8 @@ final class BronzeCommit {
    *
    * @return false when the batch's rejects were already there
    */
-  static boolean writeRejectsOnce(Table rejects, String rejectsName, SourceDefinition definition, Batch batch,
-      Consumer<String> write) {
+  static boolean writeRejectsOnce(Table rejects, String rejectsName, String writerId, SourceDefinition definition,
+      Batch batch, Consumer<String> write) {
     String key = SourceState.batchIdKey(definition.name());
     String removedKey = SourceState.rejectsRemovedKey(definition.name());
     // Newest first: rejects removed since they were written (their rows never committed) are absent.
@@ -160,7 +159,7 @@ final class BronzeCommit {
       LOG.debug("Rejects of batch {} are already in {}", batch.id(), rejectsName);
       return false;
     }
-    String branch = BATCH_BRANCH_PREFIX + UUID.randomUUID().toString().replace("-", "");
+    String branch = RunLeftovers.batchBranch(writerId, java.time.Instant.now());
     onBranch(rejects, rejectsName, branch, base.get(), write, () -> FloeException.conflict(
         "Cannot write the rejects of batch %s of source '%s' to %s: another run wrote to it at the same time; "
             + "nothing of this batch was committed. Run floe ingest again.", batch.description(), definition.name(),
@@ -174,12 +173,23 @@ final class BronzeCommit {
         SourceState.batchIdKey(definition.name()), batch.id());
   }
 
-  /** Drops batch branches a killed run left on {@code table}; main never read them. */
-  static void removeStaleBranches(Table table) {
+  /** The name the project's runs write under ({@code .floe/writer-id}). */
+  static String writerId(FloeEngine engine) {
+    return WriterId.of(engine.project().stateDir());
+  }
+
+  /**
+   * Drops the batch branches a killed run of this project ({@code writerId}) left on {@code table}
+   * (main never read them), and those of another project's runs that are abandoned; a live run of
+   * another project on the same catalog keeps its branch.
+   */
+  static void removeStaleBranches(Table table, String writerId) {
     List<String> removed = new java.util.ArrayList<>();
+    java.time.Instant now = java.time.Instant.now();
     boolean committed = changeRefs(table, () -> {
       removed.clear();
-      table.refs().keySet().stream().filter(name -> name.startsWith(BATCH_BRANCH_PREFIX)).forEach(removed::add);
+      table.refs().keySet().stream().filter(name -> name.startsWith(RunLeftovers.BATCH_BRANCH_PREFIX))
+          .filter(name -> RunLeftovers.isRemovable(name, writerId, run -> false, now)).forEach(removed::add);
       if (removed.isEmpty()) {
         return null;
       }

@@ -12,6 +12,7 @@ import io.floe.ingest.spi.RowInput;
 import io.floe.ingest.spi.SourceDefinition;
 import io.floe.ingest.spi.WriteMode;
 import io.floe.spark.FloeEngine;
+import io.floe.spark.table.RunLeftovers;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -68,7 +69,7 @@ public final class BronzeWriter {
   public void recover(SourceDefinition definition) {
     Table target = exists(definition.target()) ? engine.table(definition.target()) : null;
     if (target != null) {
-      BronzeCommit.removeStaleBranches(target);
+      BronzeCommit.removeStaleBranches(target, BronzeCommit.writerId(engine));
     }
     RejectsTable.removeOrphans(engine, definition, target);
   }
@@ -247,7 +248,9 @@ public final class BronzeWriter {
         : " PARTITIONED BY (" + String.join(", ", definition.partitionBy()) + ")";
     SparkWork.run("create table " + definition.target() + " for source '" + definition.name() + "'", () -> {
       // IF NOT EXISTS: a concurrent first run may create it too; the commit decides which run loads.
-      engine.session().sql("CREATE TABLE IF NOT EXISTS " + definition.target() + " (" + ddl + ") USING iceberg" + partitioning);
+      engine.session().sql("CREATE TABLE IF NOT EXISTS " + definition.target() + " (" + ddl + ") USING iceberg"
+          + partitioning + " TBLPROPERTIES ('" + RunLeftovers.WRITER_PROPERTY + "' = '" + BronzeCommit.writerId(engine)
+          + "')");
       if (!definition.sortBy().isEmpty()) {
         engine.session().sql("ALTER TABLE " + definition.target() + " WRITE ORDERED BY "
             + String.join(", ", definition.sortBy()));

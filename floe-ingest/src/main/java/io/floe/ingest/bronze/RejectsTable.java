@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import io.floe.ingest.spi.Batch;
 import io.floe.ingest.spi.SourceDefinition;
 import io.floe.spark.FloeEngine;
+import io.floe.spark.table.RunLeftovers;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -62,12 +63,15 @@ final class RejectsTable {
       }
     }
     String table = definition.rejectsTable();
+    String writerId = BronzeCommit.writerId(engine);
     SparkWork.run("create " + table, () ->
-        engine.session().sql("CREATE TABLE IF NOT EXISTS " + table + " (" + SCHEMA.toDDL() + ") USING iceberg"));
+        engine.session().sql("CREATE TABLE IF NOT EXISTS " + table + " (" + SCHEMA.toDDL() + ") USING iceberg"
+            + " TBLPROPERTIES ('" + RunLeftovers.WRITER_PROPERTY + "' = '" + writerId + "')"));
     // Once per batch id: a replay after a kill between these rejects and the batch's rows finds them
-    // (the commit's summary names the batch) and writes nothing.
-    Map<String, String> summary = Map.of(SourceState.batchIdKey(definition.name()), batchId);
-    BronzeCommit.writeRejectsOnce(engine.table(table), table, definition, batch, identifier ->
+    // (the commit's summary names the batch, and the project that wrote it) and writes nothing.
+    Map<String, String> summary = Map.of(SourceState.batchIdKey(definition.name()), batchId,
+        RunLeftovers.WRITER_PROPERTY, writerId);
+    BronzeCommit.writeRejectsOnce(engine.table(table), table, writerId, definition, batch, identifier ->
         SparkWork.run("write rejected rows to " + table, () -> CommitMetadata.withCommitProperties(summary, () -> {
           engine.session().createDataFrame(rows, SCHEMA).writeTo(identifier).append();
           return null;
@@ -86,13 +90,19 @@ final class RejectsTable {
       return;
     }
     Table rejects = engine.table(name);
-    BronzeCommit.removeStaleBranches(rejects);
+    String writerId = BronzeCommit.writerId(engine);
+    BronzeCommit.removeStaleBranches(rejects, writerId);
     String batchKey = SourceState.batchIdKey(definition.name());
     String removedKey = SourceState.rejectsRemovedKey(definition.name());
     Set<String> orphans = new TreeSet<>();
     Set<String> removed = new TreeSet<>();
+    java.time.Instant now = java.time.Instant.now();
     for (Snapshot snapshot : SnapshotUtil.currentAncestors(rejects)) {
-      Optional.ofNullable(snapshot.summary().get(batchKey)).ifPresent(orphans::add);
+      // Rejects another project's live run wrote before its rows commit are its own to keep or remove.
+      Optional.ofNullable(snapshot.summary().get(batchKey))
+          .filter(batch -> RunLeftovers.isRemovable(snapshot.summary().get(RunLeftovers.WRITER_PROPERTY),
+              snapshot.timestampMillis(), writerId, now))
+          .ifPresent(orphans::add);
       Optional.ofNullable(snapshot.summary().get(removedKey)).ifPresent(ids -> removed.addAll(List.of(ids.split(","))));
     }
     orphans.removeAll(removed);

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.floe.core.error.ErrorCategory;
 import io.floe.core.error.FloeException;
+import io.floe.spark.table.RunLeftovers;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.iceberg.DataFiles;
@@ -27,6 +30,8 @@ import org.junit.jupiter.api.Test;
  */
 class BronzeCommitTest {
   private static final TableIdentifier EVENTS = TableIdentifier.of("bronze", "events");
+  private static final String OURS = "0000000000aa";
+  private static final String ANOTHER_PROJECT = "0000000000bb";
   private final InMemoryCatalog catalog = new InMemoryCatalog();
   private Table table;
 
@@ -67,12 +72,19 @@ class BronzeCommitTest {
   @Test
   void branchesAnInterruptedRunLeftAreRemovedAndOthersKept() {
     long base = table.currentSnapshot().snapshotId();
-    table.manageSnapshots().createBranch("floe_batch_left", base).createBranch("audit", base).commit();
+    Instant now = Instant.now();
+    String ours = RunLeftovers.batchBranch(OURS, now.minusSeconds(60));
+    String anotherProjectsLive = RunLeftovers.batchBranch(ANOTHER_PROJECT, now.minusSeconds(60));
+    String anotherProjectsAbandoned = RunLeftovers.batchBranch(ANOTHER_PROJECT, now.minus(Duration.ofDays(3)));
+    table.manageSnapshots().createBranch(ours, base).createBranch(anotherProjectsLive, base)
+        .createBranch(anotherProjectsAbandoned, base).createBranch("floe_batch_0123456789abcdef0123456789abcdef", base)
+        .createBranch("audit", base).commit();
 
-    BronzeCommit.removeStaleBranches(table);
+    BronzeCommit.removeStaleBranches(table, OURS);
 
     table.refresh();
-    assertThat(table.refs()).containsKeys("main", "audit").doesNotContainKey("floe_batch_left");
+    // An earlier Floe's branch (no writer in its name) is taken for the project's own, as it was then.
+    assertThat(table.refs().keySet()).containsExactlyInAnyOrder("main", "audit", anotherProjectsLive);
   }
 
   @Test

@@ -1,12 +1,14 @@
 package io.floe.spark.materialize;
 
 import io.floe.core.error.FloeException;
+import io.floe.core.project.WriterId;
 import io.floe.spark.FloeEngine;
 import io.floe.spark.local.LocalExecutor;
 import io.floe.spark.local.LocalQuery;
 import io.floe.spark.materialize.MaterializeSpec.OnSchemaChange;
 import io.floe.spark.sql.SparkErrors;
 import io.floe.spark.sql.SparkIdentifiers;
+import io.floe.spark.table.RunLeftovers;
 import io.floe.spark.table.UncommittedFiles;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -365,11 +367,11 @@ final class TargetTable {
     if (!spec.partitionBy().isEmpty()) {
       ddl.append(" PARTITIONED BY (").append(String.join(", ", spec.partitionBy())).append(")");
     }
-    if (!spec.properties().isEmpty()) {
-      List<String> properties = new ArrayList<>();
-      spec.properties().forEach((key, value) -> properties.add(literal(key) + " = " + literal(value)));
-      ddl.append(" TBLPROPERTIES (").append(String.join(", ", properties)).append(")");
-    }
+    // The project that created it: a table never published is dropped by that project's recovery only.
+    List<String> properties = new ArrayList<>(List.of(literal(RunLeftovers.WRITER_PROPERTY) + " = "
+        + literal(WriterId.of(engine.project().stateDir()))));
+    spec.properties().forEach((key, value) -> properties.add(literal(key) + " = " + literal(value)));
+    ddl.append(" TBLPROPERTIES (").append(String.join(", ", properties)).append(")");
     run(engine, "create table " + spec.table(), ddl.toString());
     if (!spec.sortBy().isEmpty()) {
       run(engine, "set the write order of " + spec.table(),
