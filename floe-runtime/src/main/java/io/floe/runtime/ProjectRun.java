@@ -7,11 +7,10 @@ import io.floe.runtime.history.RunStore;
 import io.floe.runtime.history.RunStore.RunStatus;
 import io.floe.runtime.lock.ProjectLock;
 import io.floe.spark.FloeEngine;
+import io.floe.spark.table.RunLeftovers;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProjectRun implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProjectRun.class);
-  private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss_SSS")
-      .withZone(ZoneOffset.UTC);
 
   private final String id;
   private final ProjectLock lock;
@@ -57,7 +54,7 @@ public final class ProjectRun implements AutoCloseable {
    */
   public static ProjectRun start(Project project, String command, Duration wait) {
     requireNonNull(command, "command is null");
-    String id = RUN_ID.format(Instant.now());
+    String id = RunLeftovers.RUN_ID.format(Instant.now());
     ProjectLock lock = ProjectLock.acquire(project.stateDir(), "floe " + command + " (run " + id + ")", wait);
     try {
       boolean first = !Files.exists(project.stateDir().resolve(RunStore.FILE_NAME));

@@ -68,10 +68,11 @@ public final class BronzeWriter {
    */
   public void recover(SourceDefinition definition) {
     Table target = exists(definition.target()) ? engine.table(definition.target()) : null;
+    String writerId = BronzeCommit.writerId(engine);
     if (target != null) {
-      BronzeCommit.removeStaleBranches(target, BronzeCommit.writerId(engine));
+      BronzeCommit.removeStaleBranches(target, writerId);
     }
-    RejectsTable.removeOrphans(engine, definition, target);
+    RejectsTable.removeOrphans(engine, definition, target, writerId);
   }
 
   /**

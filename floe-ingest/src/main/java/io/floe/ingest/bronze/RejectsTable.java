@@ -84,13 +84,12 @@ final class RejectsTable {
    * a batch's rejects and its rows that is then replanned (say, with more files) under another batch
    * id would otherwise list those rejects twice. Also drops batch branches a killed run left.
    */
-  static void removeOrphans(FloeEngine engine, SourceDefinition definition, Table target) {
+  static void removeOrphans(FloeEngine engine, SourceDefinition definition, Table target, String writerId) {
     String name = definition.rejectsTable();
     if (!engine.icebergCatalog().tableExists(TableIdentifier.parse(name))) {
       return;
     }
     Table rejects = engine.table(name);
-    String writerId = BronzeCommit.writerId(engine);
     BronzeCommit.removeStaleBranches(rejects, writerId);
     String batchKey = SourceState.batchIdKey(definition.name());
     String removedKey = SourceState.rejectsRemovedKey(definition.name());

@@ -126,7 +126,7 @@ public final class ModelRunner {
   public RunReport run(String runId, Set<String> selected, boolean withTests) {
     Instant started = Instant.now();
     long startNanos = System.nanoTime();
-    String branch = "floe_run_" + runId;
+    String branch = io.floe.spark.table.RunLeftovers.RUN_BRANCH_PREFIX + runId;
     Map<String, WriteTarget> written = new ConcurrentHashMap<>();
     Map<String, MaterializeResult> results = new ConcurrentHashMap<>();
     List<ModelResult> models = new ArrayList<>();

@@ -31,7 +31,9 @@ public final class RunLeftovers {
   public static final Duration ABANDONED_AFTER = Duration.ofDays(2);
 
   private static final Pattern BATCH_BRANCH = Pattern.compile(BATCH_BRANCH_PREFIX + "([0-9a-f]{12})_(\\d+)_\\w+");
-  private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss_SSS");
+  /** A run's id, its start in UTC ({@code 20261130_101500_123}): the runtime makes them, a recovery reads them. */
+  public static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss_SSS")
+      .withZone(ZoneOffset.UTC);
 
   private RunLeftovers() {}
 
