@@ -42,7 +42,7 @@ import org.apache.calcite.sql.validate.SqlConformanceEnum;
 public final class TrinoViewTranslator implements ViewDialectTranslator {
   /** Functions with the same name, arguments and meaning in Spark and Trino. */
   private static final Set<String> SAME_IN_TRINO = Set.of(
-      "abs", "avg", "cast", "ceil", "ceiling", "coalesce", "concat", "count", "current_date", "current_timestamp",
+      "abs", "avg", "cast", "ceil", "ceiling", "coalesce", "concat", "concat_ws", "count", "current_date", "current_timestamp",
       "date_trunc", "day", "dense_rank", "exp", "extract", "first_value", "floor", "greatest", "hour", "lag",
       "last_value", "lead", "least", "length", "ln", "lower", "lpad", "ltrim", "max", "min", "minute", "mod",
       "month", "nullif", "power", "rank", "regexp_replace", "replace", "reverse", "round", "row_number", "rpad",
@@ -123,6 +123,10 @@ public final class TrinoViewTranslator implements ViewDialectTranslator {
       } else if (call.getOperator() instanceof SqlFunction function) {
         String name = function.getName().toLowerCase(Locale.ROOT);
         String renamed = RENAMED.get(name);
+        SqlNode digest = digest(name, call);
+        if (digest != null) {
+          return digest;
+        }
         if (renamed != null) {
           SqlFunction trino = new SqlUnresolvedFunction(new SqlIdentifier(renamed, SqlParserPos.ZERO), null, null,
               null, null, SqlFunctionCategory.SYSTEM);
@@ -135,6 +139,40 @@ public final class TrinoViewTranslator implements ViewDialectTranslator {
         }
       }
       return super.visit(call);
+    }
+
+    /**
+     * Spark's {@code md5(s)}, {@code sha1(s)} and {@code sha2(s, 256 | 512)} digest a string's UTF-8 bytes
+     * and give lower-case hex; Trino's digest functions take and give {@code varbinary}. So
+     * {@code lower(to_hex(md5(to_utf8(s))))}, or without {@code to_utf8} when the argument is a cast to
+     * binary. Null when the call is not one of them (or {@code sha2} asks for a length Trino lacks).
+     */
+    private SqlNode digest(String name, SqlCall call) {
+      String trinoName = switch (name) {
+        case "md5", "sha1" -> call.operandCount() == 1 ? name : null;
+        case "sha2" -> call.operandCount() == 2 ? switch (call.operand(1).toString()) {
+          case "0", "256" -> "sha256";
+          case "512" -> "sha512";
+          default -> null;
+        } : null;
+        default -> null;
+      };
+      if (trinoName == null) {
+        return null;
+      }
+      SqlNode argument = call.operand(0).accept(this);
+      boolean binary = argument instanceof SqlCall cast && cast.getKind() == SqlKind.CAST
+          && cast.operand(1) instanceof SqlDataTypeSpec type
+          && type.getTypeName().getSimple().equalsIgnoreCase("VARBINARY");
+      SqlNode bytes = binary ? argument : function("to_utf8", argument);
+      return function("lower", function("to_hex", function(trinoName, bytes)));
+    }
+
+    private static SqlCall function(String name, SqlNode... operands) {
+      // Made by name, not by identifier, so that Calcite writes it as a keyword (TO_HEX), unquoted.
+      SqlFunction function = new SqlFunction(name.toUpperCase(Locale.ROOT), SqlKind.OTHER_FUNCTION, null, null, null,
+          SqlFunctionCategory.SYSTEM);
+      return new SqlBasicCall(function, List.of(operands), SqlParserPos.ZERO);
     }
 
     @Override

@@ -46,6 +46,30 @@ class TrinoViewTranslatorTest {
   }
 
   @Test
+  void digestsOfTextHashItsUtf8BytesAndGiveLowerCaseHexAsSparksDo() {
+    // A Data Vault staging view as floe-vault generates it (examples/meter, stg_customers).
+    assertThat(trino("WITH source_rows AS (SELECT * FROM bronze.customers) SELECT *,"
+        + " UPPER(MD5(NULLIF(UPPER(TRIM(CAST(installation_id AS STRING))), ''))) AS customer_hk,"
+        + " CAST(last_modified AS TIMESTAMP) AS load_ts FROM source_rows"))
+        .isEqualTo("WITH \"source_rows\" AS (SELECT * FROM \"floe\".\"bronze\".\"customers\") SELECT *, "
+            + "UPPER(LOWER(TO_HEX(MD5(TO_UTF8(NULLIF(UPPER(TRIM(CAST(\"installation_id\" AS VARCHAR))), '')))))) AS "
+            + "\"customer_hk\", CAST(\"last_modified\" AS TIMESTAMP) AS \"load_ts\" FROM \"source_rows\"");
+    assertThat(trino("select sha1(k) as a, sha2(k, 256) as b, sha2(k, 0) as c, sha2(k, 512) as d,"
+        + " md5(cast(k as binary)) as e from t"))
+        .isEqualTo("SELECT LOWER(TO_HEX(SHA1(TO_UTF8(\"k\")))) AS \"a\", LOWER(TO_HEX(SHA256(TO_UTF8(\"k\")))) AS \"b\", "
+            + "LOWER(TO_HEX(SHA256(TO_UTF8(\"k\")))) AS \"c\", LOWER(TO_HEX(SHA512(TO_UTF8(\"k\")))) AS \"d\", "
+            + "LOWER(TO_HEX(MD5(CAST(\"k\" AS VARBINARY)))) AS \"e\" FROM \"floe\".\"bronze\".\"t\"");
+    // A key of two columns (stg_customer_accounts): Trino's concat_ws skips NULLs as Spark's does.
+    assertThat(trino("SELECT UPPER(MD5(NULLIF(CONCAT_WS('||', COALESCE(NULLIF(UPPER(TRIM(CAST(installation_id AS"
+        + " STRING))), ''), '^^'), COALESCE(NULLIF(UPPER(TRIM(CAST(account_id AS STRING))), ''), '^^')), '^^||^^')))"
+        + " AS customer_account_hk FROM bronze.customer_accounts"))
+        .startsWith("SELECT UPPER(LOWER(TO_HEX(MD5(TO_UTF8(NULLIF(\"CONCAT_WS\"('||', COALESCE(NULLIF(UPPER(TRIM(CAST(");
+    // Trino has no SHA-224 or SHA-384.
+    assertThat(translator.translate("select sha2(k, 384) as h from t", "floe", List.of("bronze")))
+        .isEqualTo(Translation.impossible("function sha2 has no known Trino equivalent"));
+  }
+
+  @Test
   void sparkOnlyFunctionsAndSyntaxAreNotTranslated() {
     assertThat(translator.translate("select from_json(payload, 'a int') as p from raw.events", "floe",
         List.of("bronze"))).isEqualTo(Translation.impossible("function from_json has no known Trino equivalent"));
