@@ -28,8 +28,9 @@ final class Ratios {
               && peer.benchmark().equals(BenchRun.ECOMMERCE_BUILD) && peer.tool().equals("floe")) {
             ratios.put("cold full build (floe)", figure.median() / peer.median());
           }
+          String fullBuild = figure.tool().equals(EcommerceBuildBenchmark.SCHEDULED) ? "floe" : figure.tool();
           if (isRerun(figure) && peer.isMeasured()
-              && peer.benchmark().equals(BenchRun.ECOMMERCE_BUILD) && peer.tool().equals(figure.tool())) {
+              && peer.benchmark().equals(BenchRun.ECOMMERCE_BUILD) && peer.tool().equals(fullBuild)) {
             ratios.put("full build (" + peer.tool() + ")", figure.median() / peer.median());
           }
           if (isIncrementOf(figure, peer, MeterVaultBenchmark.INCREMENT, MeterVaultBenchmark.INITIAL)

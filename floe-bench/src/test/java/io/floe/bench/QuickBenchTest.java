@@ -43,7 +43,7 @@ class QuickBenchTest {
     List<String> expected = new ArrayList<>(List.of("csv_to_bronze/duckdb", "csv_to_bronze/spark",
         "csv_to_bronze/floe", "postgres_to_bronze/postgres_copy", "postgres_to_bronze/floe", "ecommerce_build/floe",
         "ecommerce_build/floe_warm", "ecommerce_build/duckdb", "ecommerce_build/spark", "incremental_rerun/floe",
-        "incremental_rerun/floe_warm", "nothing_new_rerun/floe",
+        "incremental_rerun/floe_scheduled", "incremental_rerun/floe_warm", "nothing_new_rerun/floe",
         "nothing_new_rerun/floe_warm", "ecommerce_s3/floe_local", "ecommerce_s3/floe_s3", "merge_10pct/spark", "merge_10pct/floe",
         "merge_10pct_mor/spark", "merge_10pct_mor/floe"));
     List<String> vault = List.of("meter_vault/floe_warm", "meter_vault/floe_satellites",
@@ -136,7 +136,8 @@ class QuickBenchTest {
     }
     assertThat(figures.get("ecommerce_work/jvm_process_cpu").get("seconds").get(0).asDouble()).isPositive();
     // --quick leaves out the reruns in a new JVM, and says so.
-    for (String skipped : new String[] {"incremental_rerun/floe", "nothing_new_rerun/floe"}) {
+    for (String skipped : new String[] {"incremental_rerun/floe", "incremental_rerun/floe_scheduled",
+        "nothing_new_rerun/floe"}) {
       assertThat(figures.get(skipped).get("status").asText()).as(skipped)
           .isEqualTo(EcommerceBuildBenchmark.QUICK_SKIPS);
     }

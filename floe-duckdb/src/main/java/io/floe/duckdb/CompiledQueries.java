@@ -40,11 +40,12 @@ import org.slf4j.LoggerFactory;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * Queries {@link PlanSql} compiled, kept for the JVM's life by their {@link LocalQuery#key}, so that the
- * same query in a later run (a {@code table} model, a data test of a whole table) runs in DuckDB without
- * Spark parsing, analyzing and optimizing it again. A query is kept when it is compiled the second time
- * in a process (a server's second run), and reused from the third: a command that runs once and exits
- * does not pay for the checks below.
+ * Queries {@link PlanSql} compiled, kept by their {@link LocalQuery#key}, so that the same query in a
+ * later run (a {@code table} model, a data test of a whole table) runs in DuckDB without Spark parsing,
+ * analyzing and optimizing it again. A query is kept when it is compiled the second time, and reused from
+ * the third; in memory for the JVM's life, and in the project's {@link CompiledQueryStore}, so that the
+ * compiles of earlier processes count too: a {@code floe build} run by a schedule reuses what the builds
+ * before it compiled. A query compiled once pays nothing for the checks below; it is only noted.
  *
  * <p>A compiled query holds for later snapshots of its tables as long as what Spark's analysis read
  * from the catalog is the same: each table's identity (UUID), schema and partition spec, each view's
@@ -96,7 +97,49 @@ final class CompiledQueries {
       List<Long> values, List<Boolean> variable, StructType baseSchema) {}
 
   /** A compile of a query: its SQL, its scans' pushed filters and its parameters' values (microseconds). */
-  private record Sighting(String sql, List<org.apache.iceberg.expressions.Expression> filters, List<Long> values) {}
+  private record Sighting(String sql, List<org.apache.iceberg.expressions.Expression> filters, List<Long> values)
+      implements java.io.Serializable {}
+
+  /** An {@link Entry} as {@link CompiledQueryStore} keeps it: names rather than tables, no files. */
+  private record StoredEntry(String sql, StructType schema, String timeZone, List<StoredInput> inputs,
+      List<StoredScanOf> scans, List<Long> values, List<Boolean> variable, StructType baseSchema)
+      implements java.io.Serializable {
+    static StoredEntry of(Entry entry) {
+      return new StoredEntry(entry.sql(), entry.schema(), entry.timeZone(), entry.inputs().stream()
+          .map(input -> new StoredInput(List.of(input.id().namespace().levels()), input.id().name(), input.kind(),
+              input.uuid(), input.schemaId(), input.specId(), input.viewSql())).toList(),
+          entry.scans().stream().map(stored -> new StoredScanOf(stored.scan().view(), stored.scan().columns(),
+              stored.scan().reading(), List.of(stored.table().namespace().levels()), stored.table().name(),
+              stored.branch())).toList(), entry.values(), entry.variable(), entry.baseSchema());
+    }
+
+    Entry entry() {
+      return new Entry(sql, schema, timeZone, inputs.stream().map(input -> new Input(input.id(), input.kind(),
+          input.uuid(), input.schemaId(), input.specId(), input.viewSql())).toList(), scans.stream()
+          .map(scan -> new StoredScan(new PlanSql.Scan(scan.view(), null, List.of(), scan.columns(), scan.reading()),
+              TableIdentifier.of(Namespace.of(scan.namespace().toArray(String[]::new)), scan.name()), scan.branch()))
+          .toList(), values, variable, baseSchema);
+    }
+  }
+
+  private record StoredInput(List<String> namespace, String name, Kind kind, String uuid, int schemaId, int specId,
+      String viewSql) implements java.io.Serializable {
+    TableIdentifier id() {
+      return TableIdentifier.of(Namespace.of(namespace.toArray(String[]::new)), name);
+    }
+  }
+
+  private record StoredScanOf(String view, List<PlanSql.ScanColumn> columns, PlanSql.Reading reading,
+      List<String> namespace, String name, String branch) implements java.io.Serializable {}
+
+  // What CompiledQueryStore holds for a key: a kept query, a compile of one (to keep it at the next), or, for a
+  // query before its steps, the key of the kept query with them.
+  private static final String ENTRY = "entry";
+  private static final String SEEN = "seen";
+  private static final String STEPS = "steps";
+
+  // Each engine's store (its project's, for its session's settings).
+  private final Map<FloeEngine, CompiledQueryStore> stores = new java.util.WeakHashMap<>();
 
   // Expressions Spark's optimizer replaces by their value at the time (ComputeCurrentTime, ReplaceCurrentLike).
   private static final Set<String> FIXED_WHEN_OPTIMIZED = Set.of("CurrentTimestamp", "CurrentDate", "CurrentTime",
@@ -136,13 +179,16 @@ final class CompiledQueries {
    * Whether {@code query} was compiled before in this process ({@link #compiled} notes each compile):
    * only then is the compile about to happen kept, which checks it at the cost of planning its scans again.
    */
-  boolean compiledBefore(LocalQuery query) {
+  boolean compiledBefore(FloeEngine engine, LocalQuery query) {
     if (query.key().isEmpty()) {
       return false;
     }
     synchronized (seen) {
-      return seen.containsKey(query.key().get());
+      if (seen.containsKey(query.key().get())) {
+        return true;
+      }
     }
+    return store(engine).has(SEEN, query.key().get());
   }
 
   /**
@@ -160,9 +206,15 @@ final class CompiledQueries {
     synchronized (seen) {
       earlier = seen.put(query.key().get(), now);
     }
-    if (earlier != null) {
-      remember(engine, query, rows, compiled, earlier, now);
+    if (earlier == null) {
+      // Compiled by an earlier process (a build before this one), or noted for the next one.
+      earlier = store(engine).read(SEEN, query.key().get(), Sighting.class).orElse(null);
+      if (earlier == null) {
+        store(engine).write(SEEN, query.key().get(), now);
+        return;
+      }
     }
+    remember(engine, query, rows, compiled, earlier, now);
   }
 
   /**
@@ -177,6 +229,9 @@ final class CompiledQueries {
     String stepped;
     synchronized (entries) {
       stepped = withSteps.get(query.key().get());
+    }
+    if (stepped == null) {
+      stepped = store(engine).read(STEPS, query.key().get(), String.class).orElse(null);
     }
     // What the query with steps read covers what the query before them reads.
     return stepped == null ? Optional.empty()
@@ -316,8 +371,13 @@ final class CompiledQueries {
     synchronized (entries) {
       entry = entries.get(key.get());
     }
+    boolean stored = false;
     if (entry == null) {
-      return Optional.empty();
+      entry = store(engine).read(ENTRY, key.get(), StoredEntry.class).map(StoredEntry::entry).orElse(null);
+      if (entry == null) {
+        return Optional.empty();
+      }
+      stored = true;
     }
     Optional<String> stale = stale(engine, entry, query, tables);
     if (stale.isPresent()) {
@@ -325,7 +385,14 @@ final class CompiledQueries {
       synchronized (entries) {
         entries.remove(key.get(), entry);
       }
+      store(engine).remove(ENTRY, key.get());
       return Optional.empty();
+    }
+    if (stored) {
+      LOG.debug("Compiled query read from {}: {}", store(engine).directory(), key.get());
+      synchronized (entries) {
+        entries.putIfAbsent(key.get(), entry);
+      }
     }
     return Optional.of(entry);
   }
@@ -368,6 +435,33 @@ final class CompiledQueries {
     synchronized (entries) {
       entries.put(query.key().get(), entry);
       base.ifPresent(before -> withSteps.put(before.key().get(), query.key().get()));
+    }
+    CompiledQueryStore store = store(engine);
+    store.write(ENTRY, query.key().get(), StoredEntry.of(entry));
+    base.ifPresent(before -> store.write(STEPS, before.key().get(), query.key().get()));
+  }
+
+  // The store of the engine's project; opened (its stale files removed) once per engine.
+  private CompiledQueryStore store(FloeEngine engine) {
+    synchronized (stores) {
+      return stores.computeIfAbsent(engine, CompiledQueryStore::open);
+    }
+  }
+
+  /** Forgets what this process compiled, as a new process starts: what the stores hold stays. For tests. */
+  void forgetInMemory() {
+    synchronized (entries) {
+      entries.clear();
+      withSteps.clear();
+    }
+    synchronized (seen) {
+      seen.clear();
+    }
+    synchronized (filesByFilter) {
+      filesByFilter.clear();
+    }
+    synchronized (stores) {
+      stores.clear();
     }
   }
 

@@ -631,7 +631,7 @@ public final class DuckDbExecutor implements LocalExecutor {
       return reused;
     }
     Dataset<Row> rows = query.rows();
-    boolean keep = COMPILED.compiledBefore(query);
+    boolean keep = COMPILED.compiledBefore(engine, query);
     try {
       PlanSql.Compiled compiled = PlanSql.compile(rows.queryExecution().optimizedPlan());
       if (keep && compiled.metadataValues()) {

@@ -168,10 +168,11 @@ final class PlanSql {
    * How a scan chose its files: the branch it read (null for main) at its newest snapshot, and the
    * filter Spark pushed into it, which pruned files by partition and column bounds.
    */
-  record Reading(String branch, org.apache.iceberg.expressions.Expression filter, boolean caseSensitive) {}
+  record Reading(String branch, org.apache.iceberg.expressions.Expression filter, boolean caseSensitive)
+      implements java.io.Serializable {}
 
   /** A table column a scan reads: its Iceberg field and the attribute it becomes. */
-  record ScanColumn(long attribute, Types.NestedField field, DataType type) {}
+  record ScanColumn(long attribute, Types.NestedField field, DataType type) implements java.io.Serializable {}
 
   /**
    * The query as DuckDB SQL, with the tables it reads.

@@ -61,6 +61,43 @@ class CompiledQueriesTest {
   }
 
   @Test
+  void aQueryKeptByOneProcessRunsInTheNextWithoutSparkAnalyzingItAndReadsItsNewRows() throws IOException {
+    sql("CREATE TABLE silver.page_hits (id INT, page STRING) USING iceberg");
+    sql("INSERT INTO silver.page_hits VALUES (1, 'home'), (2, 'cart'), (3, 'home')");
+    String query = "SELECT page, count(*) AS n, max(id) AS last FROM silver.page_hits GROUP BY page";
+    // Three builds, each a new process: it knows only what the project's state directory holds.
+    assertThat(collect(analyzed(query))).containsExactly("cart 1 2", "home 2 3");
+    DuckDbExecutor.COMPILED.forgetInMemory();
+    assertThat(collect(analyzed(query))).as("compiled a second time, so kept").containsExactly("cart 1 2", "home 2 3");
+    DuckDbExecutor.COMPILED.forgetInMemory();
+    sql("INSERT INTO silver.page_hits VALUES (4, 'cart'), (5, 'pay')");
+    LocalQuery third = LocalQuery.of(engine.session(), query);
+    assertThat(collect(third)).isEqualTo(spark(query)).containsExactly("cart 2 4", "home 2 3", "pay 1 5");
+    assertThat(third.analyzed()).isFalse();
+
+    // Another session setting (or another Floe build) is another compile: nothing written before it is read.
+    DuckDbExecutor.COMPILED.forgetInMemory();
+    Path stores = dir.resolve(".floe").resolve(CompiledQueryStore.DIRECTORY);
+    List<Path> before = children(stores);
+    engine.session().conf().set("spark.sql.caseSensitive", "true");
+    try {
+      LocalQuery otherSettings = LocalQuery.of(engine.session(), query);
+      assertThat(collect(otherSettings)).isEqualTo(spark(query));
+      assertThat(otherSettings.analyzed()).isTrue();
+      assertThat(children(stores)).hasSize(1).doesNotContainAnyElementsOf(before);
+    } finally {
+      engine.session().conf().unset("spark.sql.caseSensitive");
+      DuckDbExecutor.COMPILED.forgetInMemory();
+    }
+  }
+
+  private static List<Path> children(Path directory) throws IOException {
+    try (java.util.stream.Stream<Path> paths = Files.list(directory)) {
+      return paths.toList();
+    }
+  }
+
+  @Test
   void aQueryOfARunsBranchIsTheSameQueryInTheNextRunAndReadsThatRunsBranch() {
     sql("CREATE TABLE silver.staged (id INT, v STRING) USING iceberg");
     sql("INSERT INTO silver.staged VALUES (1, 'a'), (2, 'b')");
