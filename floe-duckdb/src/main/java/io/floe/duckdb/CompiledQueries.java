@@ -117,15 +117,19 @@ final class CompiledQueries {
       return new Entry(sql, schema, timeZone, inputs.stream().map(input -> new Input(input.id(), input.kind(),
           input.uuid(), input.schemaId(), input.specId(), input.viewSql())).toList(), scans.stream()
           .map(scan -> new StoredScan(new PlanSql.Scan(scan.view(), null, List.of(), scan.columns(), scan.reading()),
-              TableIdentifier.of(Namespace.of(scan.namespace().toArray(String[]::new)), scan.name()), scan.branch()))
+              identifier(scan.namespace(), scan.name()), scan.branch()))
           .toList(), values, variable, baseSchema);
+    }
+
+    private static TableIdentifier identifier(List<String> namespace, String name) {
+      return TableIdentifier.of(Namespace.of(namespace.toArray(String[]::new)), name);
     }
   }
 
   private record StoredInput(List<String> namespace, String name, Kind kind, String uuid, int schemaId, int specId,
       String viewSql) implements java.io.Serializable {
     TableIdentifier id() {
-      return TableIdentifier.of(Namespace.of(namespace.toArray(String[]::new)), name);
+      return StoredEntry.identifier(namespace, name);
     }
   }
 
@@ -176,8 +180,9 @@ final class CompiledQueries {
   }
 
   /**
-   * Whether {@code query} was compiled before in this process ({@link #compiled} notes each compile):
-   * only then is the compile about to happen kept, which checks it at the cost of planning its scans again.
+   * Whether {@code query} was compiled before, in this process or by an earlier one of the project ({@link
+   * #compiled} notes each compile): only then is the compile about to happen kept, which checks it at the cost
+   * of planning its scans again.
    */
   boolean compiledBefore(FloeEngine engine, LocalQuery query) {
     if (query.key().isEmpty()) {

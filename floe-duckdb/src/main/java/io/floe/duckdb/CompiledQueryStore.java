@@ -168,7 +168,7 @@ final class CompiledQueryStore {
       List<Path> kept = new ArrayList<>();
       try (Stream<Path> files = Files.list(dir)) {
         for (Path file : files.toList()) {
-          if (Files.getLastModifiedTime(file).toInstant().isBefore(oldest)) {
+          if (modified(file).toInstant().isBefore(oldest)) {
             delete(file);
           } else {
             kept.add(file);
