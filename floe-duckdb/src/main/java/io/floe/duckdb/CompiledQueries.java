@@ -42,10 +42,11 @@ import scala.jdk.javaapi.CollectionConverters;
 /**
  * Queries {@link PlanSql} compiled, kept by their {@link LocalQuery#key}, so that the same query in a
  * later run (a {@code table} model, a data test of a whole table) runs in DuckDB without Spark parsing,
- * analyzing and optimizing it again. A query is kept when it is compiled the second time, and reused from
- * the third; in memory for the JVM's life, and in the project's {@link CompiledQueryStore}, so that the
- * compiles of earlier processes count too: a {@code floe build} run by a schedule reuses what the builds
- * before it compiled. A query compiled once pays nothing for the checks below; it is only noted.
+ * analyzing and optimizing it again. A query without {@link LocalQuery#parameters} is kept when it is first
+ * compiled and reused from its second run; one with parameters is kept when it is compiled the second time
+ * (two compiles tell where its parameters went), and reused from the third. Kept in memory for the JVM's
+ * life, and in the project's {@link CompiledQueryStore}, so that the compiles of earlier processes count
+ * too: a {@code floe build} run by a schedule reuses what the builds before it compiled.
  *
  * <p>A compiled query holds for later snapshots of its tables as long as what Spark's analysis read
  * from the catalog is the same: each table's identity (UUID), schema and partition spec, each view's
@@ -162,9 +163,8 @@ final class CompiledQueries {
   // kept query's baseSchema, which tell a materialization the SELECT's columns without Spark analyzing it.
   private final Map<String, String> withSteps = leastRecentlyUsed(CAPACITY);
 
-  // Queries compiled once, by key: a query is kept when it is compiled a second time, so that a process that
-  // runs a build once and exits (the CLI) does not pay for checks whose result it never uses. The last
-  // compile is noted, to tell where its parameters went.
+  // Queries with parameters compiled once, by key: the last compile is noted, to tell where its parameters
+  // went when it is compiled again.
   private final Map<String, Sighting> seen = leastRecentlyUsed(4 * CAPACITY);
 
   // A map in access order that drops its least recently used entry beyond capacity (callers synchronize).
@@ -188,6 +188,9 @@ final class CompiledQueries {
     if (query.key().isEmpty()) {
       return false;
     }
+    if (query.parameters().isEmpty()) {
+      return true;
+    }
     synchronized (seen) {
       if (seen.containsKey(query.key().get())) {
         return true;
@@ -207,6 +210,11 @@ final class CompiledQueries {
     List<org.apache.iceberg.expressions.Expression> filters = new ArrayList<>();
     compiled.scans().forEach(scan -> filters.add(scan.reading() == null ? null : scan.reading().filter()));
     Sighting now = new Sighting(compiled.sql(), filters, values(engine, query));
+    if (query.parameters().isEmpty()) {
+      // Nothing to tell apart between two compiles: kept at its first.
+      remember(engine, query, rows, compiled, now, now);
+      return;
+    }
     Sighting earlier;
     synchronized (seen) {
       earlier = seen.put(query.key().get(), now);

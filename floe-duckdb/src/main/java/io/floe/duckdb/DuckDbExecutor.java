@@ -2,6 +2,7 @@ package io.floe.duckdb;
 
 import io.floe.core.project.Locations;
 import io.floe.spark.FloeEngine;
+import io.floe.spark.local.CompileOnly;
 import io.floe.spark.local.LocalExecutor;
 import io.floe.spark.local.LocalQuery;
 import java.io.IOException;
@@ -628,6 +629,7 @@ public final class DuckDbExecutor implements LocalExecutor {
   private static Optional<Prepared> prepare(FloeEngine engine, LocalQuery query, String description) {
     Optional<Prepared> reused = reuse(engine, query, description);
     if (reused.isPresent()) {
+      CompileOnly.compiled();
       return reused;
     }
     Dataset<Row> rows = query.rows();
@@ -642,6 +644,7 @@ public final class DuckDbExecutor implements LocalExecutor {
       }
       Prepared prepared = prepared(compiled.sql(), compiled.scans(), rows.schema(), description);
       COMPILED.compiled(engine, query, rows, compiled);
+      CompileOnly.compiled();
       return Optional.of(prepared);
     } catch (PlanSql.Unsupported e) {
       LOG.info("{}: Spark runs it (DuckDB would not give Spark's exact result for {})", description, e.getMessage());
@@ -683,6 +686,8 @@ public final class DuckDbExecutor implements LocalExecutor {
   }
 
   private static Optional<Prepared> prepare(Dataset<Row> rows, String description) {
+    // A query given as a Dataset is not kept: a pass that only compiles has nothing to gain from it.
+    CompileOnly.beforeSparkWork();
     try {
       PlanSql.Compiled compiled = PlanSql.compile(rows.queryExecution().optimizedPlan());
       return Optional.of(prepared(compiled.sql(), compiled.scans(), rows.schema(), description));

@@ -10,6 +10,7 @@ import io.floe.models.project.ModelProject;
 import io.floe.models.render.ModelRenderer;
 import io.floe.models.run.ModelResult.Status;
 import io.floe.spark.FloeEngine;
+import io.floe.spark.local.CompileOnly;
 import io.floe.spark.local.LocalExecutor;
 import io.floe.spark.local.LocalQuery;
 import io.floe.spark.materialize.Materialization;
@@ -73,6 +74,9 @@ public final class ModelRunner {
   private final Map<String, String> definitions = new ConcurrentHashMap<>();
   // The values of max_of() found in this run, by relation and expression.
   private final Map<String, String> maxima = new ConcurrentHashMap<>();
+  // The incremental models this run built from their whole SELECT (a first build, a full refresh), by name:
+  // their next run is incremental, with a query no run has compiled yet (see compileNextRuns).
+  private final Set<String> builtWhole = ConcurrentHashMap.newKeySet();
 
   /** Hears each model as it finishes, and is asked before each model whether the run goes on. */
   public interface Listener {
@@ -126,6 +130,7 @@ public final class ModelRunner {
   public RunReport run(String runId, Set<String> selected, boolean withTests) {
     Instant started = Instant.now();
     long startNanos = System.nanoTime();
+    builtWhole.clear();
     String branch = io.floe.spark.table.RunLeftovers.RUN_BRANCH_PREFIX + runId;
     Map<String, WriteTarget> written = new ConcurrentHashMap<>();
     Map<String, MaterializeResult> results = new ConcurrentHashMap<>();
@@ -186,6 +191,9 @@ public final class ModelRunner {
         }
         // In graph order, as the report has always listed them.
         models.sort(java.util.Comparator.comparingInt(result -> schedule.rank(result.model())));
+        if (failed.isEmpty() && !listener.cancelled()) {
+          compileNextRuns(pool, written, branch, false);
+        }
       } finally {
         pool.shutdownNow();
       }
@@ -211,6 +219,14 @@ public final class ModelRunner {
       if (ok) {
         publish(written, published, computed, testedViews);
         afterPublish(written.keySet());
+        if (!builtWhole.isEmpty()) {
+          ExecutorService compiling = Executors.newFixedThreadPool(engine.project().config().engine().threads());
+          try {
+            compileNextRuns(compiling, written, branch, true);
+          } finally {
+            compiling.shutdownNow();
+          }
+        }
       } else {
         discard(written, results, published);
       }
@@ -356,6 +372,9 @@ public final class ModelRunner {
           : writer.materialize(engine, spec, sql, target);
       written.put(model.name(), target);
       results.put(model.name(), result);
+      if (materialization.incremental() && !incremental && compilesAhead(model, spec)) {
+        builtWhole.add(model.name());
+      }
       if (isView) {
         fingerprints.settledView(model, fingerprint);
       } else {
@@ -603,6 +622,112 @@ public final class ModelRunner {
         }
       }
     }
+  }
+
+  // Whether the next run of an incremental model can have its query compiled ahead (compileNextRuns): merged
+  // or appended (the strategies that end a compile-only pass before Spark works), no pre_hook (which may
+  // change what the SELECT reads), and an executor that keeps what it compiles.
+  private boolean compilesAhead(Model model, MaterializeSpec spec) {
+    return (spec.strategy() == MaterializeSpec.Strategy.MERGE || spec.strategy() == MaterializeSpec.Strategy.APPEND)
+        && model.config().list("pre_hook").isEmpty() && LocalExecutor.of(engine).isPresent();
+  }
+
+  /**
+   * Compiles, and runs nothing of, the query of each incremental model this run built from its whole SELECT
+   * as its next run will have it (incremental, reading what that run will read), twice with other values of
+   * its watermarks, so that the local executor keeps it with them as parameters and that run, the first
+   * incremental one, does not wait for Spark to compile it (a whole second of a 1% run of the e-commerce
+   * example, most of one of the meter vault). Before the publish ({@code published} false): the models whose
+   * inputs the next run reads as this one does (its tables at that run's branch); after it: those that read
+   * views without tests, which the next run reads as published. A model that cannot be compiled so is left
+   * to its next run, which compiles it as always.
+   */
+  private void compileNextRuns(ExecutorService pool, Map<String, WriteTarget> written, String branch,
+      boolean published) {
+    List<java.util.concurrent.Callable<Void>> tasks = new ArrayList<>();
+    for (String name : new java.util.TreeSet<>(builtWhole)) {
+      Model model = project.model(name);
+      boolean readsPublishedViews = false;
+      boolean readsRunTables = false;
+      for (String ref : model.refs()) {
+        Model input = project.model(ref);
+        if (written.containsKey(ref)) {
+          if (input.createsView() && !hasTests(input)) {
+            readsPublishedViews = true;
+          } else {
+            readsRunTables = true;
+          }
+        }
+      }
+      if (readsPublishedViews && readsRunTables || readsPublishedViews != published) {
+        continue;
+      }
+      builtWhole.remove(name);
+      WriteTarget target = new WriteTarget(model.table(), published ? Optional.empty() : Optional.of(branch));
+      tasks.add(() -> {
+        SparkSession.setActiveSession(engine.session());
+        compileNextRun(model, written, target);
+        return null;
+      });
+    }
+    try {
+      for (Future<Void> task : pool.invokeAll(tasks)) {
+        task.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw FloeException.internal(e, "Interrupted while compiling the models' next queries");
+    } catch (ExecutionException e) {
+      throw FloeException.internal(e.getCause(), "Cannot compile the models' next queries");
+    }
+  }
+
+  private void compileNextRun(Model model, Map<String, WriteTarget> written, WriteTarget target) {
+    long start = System.nanoTime();
+    try {
+      Map<String, String> marks = watermarks.getOrDefault(model.name(), Map.of());
+      String sql = project.compile(model, true, ref -> nextRunRelation(ref, model, written), new ModelRenderer.Values() {
+        @Override
+        public String max(String relation, String expression) {
+          // Its own table: what its next run finds there is what this run wrote, on its branch until the publish.
+          boolean self = relation.equals(model.table()) && target.branch().isPresent();
+          return maxLiteral(model, self ? written.get(model.name()).identifier() : relation, expression);
+        }
+
+        @Override
+        public String watermark(String input, String relation, String expression) {
+          // What this run publishes, the next run reads.
+          return marks.getOrDefault(WATERMARK + input + "." + expression, "NULL");
+        }
+      }, this::runQuery);
+      MaterializeSpec spec = model.spec();
+      Materialization materialization = Materialization.of(spec);
+      List<String> variants = LocalQuery.hasParameters(sql) ? List.of(sql, LocalQuery.withParametersMoved(sql))
+          : List.of(sql);
+      for (String variant : variants) {
+        LocalQuery query = LocalQuery.of(engine.session(), variant);
+        if (!CompileOnly.run(() -> LocalQuery.sharedWhile(query,
+            () -> materialization.materialize(engine, spec, variant, target)))) {
+          LOG.debug("Model {}: its next run's query was not compiled ahead (the local executor declined it)",
+              model.name());
+          return;
+        }
+      }
+      LOG.info("Model {}: its next run's query compiled ahead in {} ms", model.name(),
+          (System.nanoTime() - start) / 1_000_000);
+    } catch (RuntimeException e) {
+      // Advisory: the next run compiles the query itself, and reports what is wrong with it where the user looks.
+      LOG.debug("Model {}: its next run's query was not compiled ahead: {}", model.name(), e.getMessage(), e);
+    }
+  }
+
+  // Where the next run of `model` reads `ref`: as this run did, but a view without tests at main, where it is
+  // then unchanged (see runModel), and the model's own table at main.
+  private String nextRunRelation(Model ref, Model model, Map<String, WriteTarget> written) {
+    if (ref.name().equals(model.name()) || ref.createsView() && !hasTests(ref)) {
+      return ref.table();
+    }
+    return relation(ref, written);
   }
 
   // A view with tests is staged each run, so that they read the rows its tables gained.

@@ -112,6 +112,23 @@ public final class LocalQuery {
     }
   }
 
+  /**
+   * {@code sql} with each timestamp its key generalizes (its {@link #parameters}) a second and a microsecond
+   * earlier: the same query with other values of its parameters, so that a compile of both tells where they go
+   * (an odd step, so that a value just off an hour's edge, which a parameter must be, does not land on it).
+   */
+  public static String withParametersMoved(String sql) {
+    java.time.format.DateTimeFormatter format = java.time.format.DateTimeFormatter.ofPattern(
+        "yyyy-MM-dd HH:mm:ss.SSSSSS");
+    return TIMESTAMP.matcher(sql).replaceAll(match -> Matcher.quoteReplacement(match.group(1) + " '"
+        + java.time.LocalDateTime.parse(match.group(2), format).minusNanos(1_000_001_000L).format(format) + "'"));
+  }
+
+  /** Whether {@code sql} has timestamps its key generalizes (see {@link #parameters}). */
+  public static boolean hasParameters(String sql) {
+    return TIMESTAMP.matcher(sql).find();
+  }
+
   /** {@code text} with every run's id written as {@code *}: {@code branch_floe_run_*}. */
   public static String generalized(String text) {
     return RUN.matcher(text).replaceAll(Matcher.quoteReplacement(ANY_RUN));

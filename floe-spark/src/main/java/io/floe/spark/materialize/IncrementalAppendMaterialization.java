@@ -23,6 +23,8 @@ public final class IncrementalAppendMaterialization implements IncrementalMateri
         return local.get();
       }
     }
+    // Past this point Spark runs the query: a pass that only compiles it ends here.
+    io.floe.spark.local.CompileOnly.beforeSparkWork();
     Dataset<Row> rows = SparkErrors.translate("run model SQL for " + spec.table(), () -> query.rows());
     if (table.empty()) {
       // On one machine DuckDB writes the rows when it computes them exactly as Spark would.

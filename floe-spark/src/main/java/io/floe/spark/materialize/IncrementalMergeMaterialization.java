@@ -53,6 +53,8 @@ public final class IncrementalMergeMaterialization implements IncrementalMateria
         return local.get();
       }
     }
+    // Past this point Spark runs the query: a pass that only compiles it ends here.
+    io.floe.spark.local.CompileOnly.beforeSparkWork();
     Dataset<Row> rows = SparkErrors.translate("run model SQL for " + spec.table(), () -> query.rows());
     if (table.empty()) {
       // Nothing to match yet (the first run): a plain append of the rows that are not deletes,

@@ -41,4 +41,37 @@ class LocalQueryTest {
           .isInstanceOf(IllegalArgumentException.class);
     }
   }
+
+  @Test
+  void movingTheParametersGivesTheSameKeyWithEachTimestampEarlier() {
+    String sql = "SELECT * FROM silver.t WHERE ts > TIMESTAMP '2024-01-02 09:00:00.500000'"
+        + " AND ntz > TIMESTAMP_NTZ '2024-01-01 00:00:00.000000' AND day > DATE '2024-01-01'";
+    String moved = LocalQuery.withParametersMoved(sql);
+    assertThat(moved).isEqualTo("SELECT * FROM silver.t WHERE ts > TIMESTAMP '2024-01-02 08:59:59.499999'"
+        + " AND ntz > TIMESTAMP_NTZ '2023-12-31 23:59:58.999999' AND day > DATE '2024-01-01'");
+    assertThat(LocalQuery.hasParameters(sql)).isTrue();
+    assertThat(LocalQuery.hasParameters("SELECT DATE '2024-01-01'")).isFalse();
+    assertThat(LocalQuery.withParametersMoved("SELECT 1")).isEqualTo("SELECT 1");
+  }
+
+  @Test
+  void aCompileOnlyPassEndsWhereTheExecutorCompiledOrWhereSparkWouldWork() {
+    assertThat(CompileOnly.active()).isFalse();
+    assertThat(CompileOnly.run(() -> {
+      assertThat(CompileOnly.active()).isTrue();
+      CompileOnly.compiled();
+      throw new AssertionError("the pass goes on after the compile");
+    })).isTrue();
+    assertThat(CompileOnly.run(() -> {
+      CompileOnly.beforeSparkWork();
+      throw new AssertionError("the pass goes on where Spark would work");
+    })).isFalse();
+    assertThat(CompileOnly.run(() -> "finished without the executor")).isFalse();
+    assertThat(CompileOnly.active()).isFalse();
+    // Outside a pass, both are no-ops: a run goes on.
+    CompileOnly.compiled();
+    CompileOnly.beforeSparkWork();
+    assertThatThrownBy(() -> CompileOnly.run(() -> CompileOnly.run(() -> null)))
+        .isInstanceOf(IllegalStateException.class);
+  }
 }
