@@ -106,11 +106,11 @@ final class EcommerceBuildBenchmark {
     figures.add(quick ? Figure.notAvailable(BenchRun.INCREMENTAL_RERUN, "floe", newJvm + " after 1% new rows",
         QUICK_SKIPS) : runs.measure(BenchRun.INCREMENTAL_RERUN, "floe", newJvm + " after 1% new rows",
         this::addIncrement, () -> build(false), () -> { }));
-    // As cron or a CI job runs it: the project's third build in a row or later, each in a new JVM. The one just
-    // before (the row above, or an untimed one) compiled its queries a second time, so that they were kept in
-    // .floe/compiled-queries, which this build reads instead of having Spark compile them.
+    // As cron or a CI job runs it: the project's third build in a row or later, each in a new JVM. The builds
+    // before it kept what they compiled in .floe/compiled-queries (the first build, its incremental models'
+    // next queries too), which this build reads instead of having Spark compile them.
     String scheduled = newJvm + " after 1% new rows, the project's third build or later (the builds before it"
-        + " untimed, each after its own 1% new rows): queries compiled twice before are read from"
+        + " untimed, each after its own 1% new rows): the queries earlier builds compiled are read from"
         + " .floe/compiled-queries";
     figures.add(quick ? Figure.notAvailable(BenchRun.INCREMENTAL_RERUN, SCHEDULED, scheduled, QUICK_SKIPS)
         : runs.measure(BenchRun.INCREMENTAL_RERUN, SCHEDULED, scheduled, () -> {
@@ -139,7 +139,7 @@ final class EcommerceBuildBenchmark {
             served[0] = ServeBenchmark.serve(project, launcher);
           }, () -> ServeBenchmark.buildOverHttp(served[0].url()), () -> { }));
       // The same once the server has run at least two builds since it started: what a server on a
-      // schedule spends on every later run (a query compiled twice is kept, see CompiledQueries).
+      // schedule spends on every later run (see CompiledQueries).
       figures.add(runs.measure(ServeBenchmark.RUN_1PCT_STEADY, "floe_serve",
           "the same, after at least two earlier 1% runs of that server (one of them untimed, just before)",
           () -> {

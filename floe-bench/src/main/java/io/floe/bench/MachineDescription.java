@@ -18,7 +18,7 @@ record MachineDescription(String cpu, int cores, long memoryBytes, String os, St
     return new MachineDescription(cpuModel(), Runtime.getRuntime().availableProcessors(), totalMemory(),
         System.getProperty("os.name") + " " + System.getProperty("os.version") + " (" + System.getProperty("os.arch")
             + ")",
-        System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
+        System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + jitSettings(),
         Runtime.getRuntime().maxMemory(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
 
@@ -38,6 +38,15 @@ record MachineDescription(String cpu, int cores, long memoryBytes, String os, St
   String oneLine() {
     return String.format("%d cores (%s), %.1f GB memory, %s, %s, max heap %.1f GB; load average %.1f at start",
         cores, cpu, memoryBytes / 1e9, os, jvm, maxHeapBytes / 1e9, loadAverage);
+  }
+
+  // The JIT options this JVM was started with (the bench's own, see ./bench): they move the figures of the
+  // rows run in this JVM.
+  private static String jitSettings() {
+    java.util.List<String> jit = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(option -> option.startsWith("-XX:Tier") || option.startsWith("-XX:ReservedCodeCacheSize"))
+        .toList();
+    return jit.isEmpty() ? " (its default JIT)" : " (JIT: " + String.join(" ", jit) + ")";
   }
 
   private static String cpuModel() {
