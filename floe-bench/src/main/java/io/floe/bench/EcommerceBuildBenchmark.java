@@ -126,6 +126,24 @@ final class EcommerceBuildBenchmark {
         () -> { }, () -> build(false), () -> { }));
     figures.add(runs.measure(BenchRun.NOTHING_NEW_RERUN, "floe_warm", "floe build in the bench's JVM, no new rows",
         () -> { }, () -> build(true), () -> { }));
+    // The engine up as a user keeps it up: a floe serve process, started as ./floe starts it (C1 alone, its
+    // class-data archive; this JVM keeps the JIT options chosen for its Spark peers), on a project reset as for
+    // the full builds above: its full build over HTTP, then a build after 1% new rows and one with nothing new.
+    ServeBenchmark.Served[] warm = new ServeBenchmark.Served[1];
+    try {
+      figures.add(runs.measure(BenchRun.ECOMMERCE_BUILD, "floe_serve", "floe build triggered over HTTP in a floe"
+          + " serve process (engine up), " + ServeBenchmark.where(launcher), () -> {
+            stop(warm);
+            reset();
+            warm[0] = ServeBenchmark.serve(project, launcher);
+          }, () -> ServeBenchmark.buildOverHttp(warm[0].url()), () -> { }));
+      figures.add(runs.measure(BenchRun.INCREMENTAL_RERUN, "floe_serve", "the same server's next build, after 1%"
+          + " new rows", this::addIncrement, () -> ServeBenchmark.buildOverHttp(warm[0].url()), () -> { }));
+      figures.add(runs.measure(BenchRun.NOTHING_NEW_RERUN, "floe_serve", "the same server's next build, no new"
+          + " rows", () -> { }, () -> ServeBenchmark.buildOverHttp(warm[0].url()), () -> { }));
+    } finally {
+      stop(warm);
+    }
     // Benchmark 10: the same 1% run triggered over HTTP in floe serve: its first run after it started
     // (each measured run in a server started for it, untimed), then its runs on a schedule.
     ServeBenchmark.Served[] served = new ServeBenchmark.Served[1];

@@ -45,7 +45,8 @@ class QuickBenchTest {
         "ecommerce_build/floe_warm", "ecommerce_build/duckdb", "ecommerce_build/spark", "incremental_rerun/floe",
         "incremental_rerun/floe_scheduled", "incremental_rerun/floe_warm", "nothing_new_rerun/floe",
         "nothing_new_rerun/floe_warm", "ecommerce_s3/floe_local", "ecommerce_s3/floe_s3", "merge_10pct/spark", "merge_10pct/floe",
-        "merge_10pct_mor/spark", "merge_10pct_mor/floe"));
+        "merge_10pct_mor/spark", "merge_10pct_mor/floe", "ecommerce_build/floe_serve", "incremental_rerun/floe_serve",
+        "nothing_new_rerun/floe_serve"));
     List<String> vault = List.of("meter_vault/floe_warm", "meter_vault/floe_satellites",
         "meter_vault/spark_not_exists", "meter_vault_1pct/floe_warm", "meter_vault_1pct/floe_steady",
         "meter_vault_1pct/floe_satellites",
@@ -74,12 +75,16 @@ class QuickBenchTest {
         "postgres_to_bronze/postgres_copy", "ecommerce_build/floe", "ecommerce_build/floe_warm",
         "ecommerce_build/duckdb", "ecommerce_build/spark",
         "incremental_rerun/floe_warm", "nothing_new_rerun/floe_warm", "merge_10pct/spark", "merge_10pct/floe",
-        "merge_10pct_mor/spark", "merge_10pct_mor/floe"}) {
+        "merge_10pct_mor/spark", "merge_10pct_mor/floe", "ecommerce_build/floe_serve", "incremental_rerun/floe_serve",
+        "nothing_new_rerun/floe_serve"}) {
       assertMeasured(figures.get(measured));
     }
     // The pipeline peers ran the same models (their gold tables checked equal to Floe's, or no figure).
     assertThat(figures.get("ecommerce_build/floe_warm").get("ratio_to").fieldNames()).toIterable()
-        .containsExactly("floe", "duckdb", "spark");
+        .containsExactly("floe", "duckdb", "spark", "floe_serve");
+    // The engine up in a floe serve process: its 1% build against its own full build.
+    assertThat(figures.get("incremental_rerun/floe_serve").get("ratio_to").fieldNames()).toIterable()
+        .contains("full build (floe_serve)");
     // The build on S3 is two more full builds: --quick leaves it out, and says why.
     for (String skipped : new String[] {"ecommerce_s3/floe_local", "ecommerce_s3/floe_s3"}) {
       assertThat(figures.get(skipped).get("status").asText()).as(skipped).startsWith("n/a (not run with --quick");
@@ -142,9 +147,9 @@ class QuickBenchTest {
           .isEqualTo(EcommerceBuildBenchmark.QUICK_SKIPS);
     }
     assertThat(figures.get("incremental_rerun/floe_warm").get("ratio_to").fieldNames()).toIterable()
-        .containsExactly("full build (floe_warm)");
+        .containsExactly("full build (floe_warm)", "floe_serve");
     assertThat(figures.get("nothing_new_rerun/floe_warm").get("ratio_to").fieldNames()).toIterable()
-        .containsExactly("full build (floe_warm)");
+        .containsExactly("full build (floe_warm)", "floe_serve");
     assertThat(figures.get("merge_10pct/floe").get("ratio_to").fieldNames()).toIterable().containsExactly("spark");
     assertThat(figures.get("merge_10pct_mor/floe").get("ratio_to").fieldNames()).toIterable().containsExactly("spark");
     assertThat(figures.get("csv_to_bronze/floe").get("ratio_to").fieldNames()).toIterable()
