@@ -180,9 +180,9 @@ final class CompiledQueries {
   }
 
   /**
-   * Whether {@code query} was compiled before, in this process or by an earlier one of the project ({@link
-   * #compiled} notes each compile): only then is the compile about to happen kept, which checks it at the cost
-   * of planning its scans again.
+   * Whether the compile about to happen of {@code query} will be kept, which checks it at the cost of planning
+   * its scans again: always for a query without parameters; for one with parameters, when it was compiled
+   * before, in this process or by an earlier one of the project ({@link #compiled} notes each compile).
    */
   boolean compiledBefore(FloeEngine engine, LocalQuery query) {
     if (query.key().isEmpty()) {
