@@ -28,6 +28,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * is (the tables' UUIDs, schemas and partition specs, the views' SQL, the session's time zone), and a file
  * that cannot be read is a miss.
  *
- * <p>Its directory is named by a fingerprint of what else decides a compile: Floe's code (its classes'
- * location, size and time), Spark's version and every {@code spark.sql.*} setting of the session. A new
+ * <p>Its directory is named by a fingerprint of what else decides a compile: Floe's code (its jar's entries and
+ * their checksums, so every copy of one build of Floe shares it), Iceberg's and Spark's versions and every {@code spark.sql.*} setting of the session. A new
  * Floe build or a changed setting reads none of the files an earlier one wrote; those are removed. Files
  * not used for {@link #UNUSED_FOR} are removed too, and beyond {@link #MAX_FILES} the least recently used.
  *
@@ -214,7 +216,7 @@ final class CompiledQueryStore {
     }
   }
 
-  /** Floe's code, Spark's version and the session's SQL settings, as a directory name. */
+  /** Floe's code, Iceberg's and Spark's versions and the session's SQL settings, as a directory name. */
   static String fingerprint(FloeEngine engine) {
     Map<String, String> settings = new TreeMap<>();
     scala.collection.Iterator<scala.Tuple2<String, String>> all = engine.session().conf().getAll().iterator();
@@ -227,16 +229,32 @@ final class CompiledQueryStore {
     return sha256(codeVersion() + "\n" + engine.session().version() + "\n" + settings).substring(0, 16);
   }
 
-  // Where Floe's classes come from, with its size and time: a new build of Floe is another version.
+  // What Floe's classes are: a jar by its entries' names and checksums (not its path or time, so the bench's copy
+  // and ./floe's share a store, and a rebuild that changed no class keeps it); classes in a directory (tests, an
+  // IDE) by where they are, with one class file's size and time. Iceberg's version too: its classes are stored.
   private static String codeVersion() {
     try {
       Path code = Path.of(CompiledQueries.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      Path classFile = Files.isDirectory(code) ? code.resolve("io/floe/duckdb/PlanSql.class") : code;
-      return code + " " + Files.size(classFile) + " " + Files.getLastModifiedTime(classFile).toMillis();
+      String iceberg = " iceberg " + org.apache.iceberg.IcebergBuild.fullVersion();
+      if (Files.isRegularFile(code)) {
+        return "jar " + jarContent(code) + iceberg;
+      }
+      Path classFile = code.resolve("io/floe/duckdb/PlanSql.class");
+      return code + " " + Files.size(classFile) + " " + Files.getLastModifiedTime(classFile).toMillis() + iceberg;
     } catch (Exception e) {
       // Unknown: a value no other process shares, so nothing written by another Floe is read.
       return "unknown " + UUID.randomUUID();
     }
+  }
+
+  // Read from the jar's central directory: the entries' CRC-32s stand for their bytes.
+  static String jarContent(Path jar) throws IOException {
+    StringBuilder entries = new StringBuilder();
+    try (ZipFile zip = new ZipFile(jar.toFile())) {
+      zip.stream().sorted(Comparator.comparing(ZipEntry::getName)).forEach(entry -> entries.append(entry.getName())
+          .append(' ').append(entry.getCrc()).append(' ').append(entry.getSize()).append('\n'));
+    }
+    return sha256(entries.toString());
   }
 
   private static String sha256(String text) {
