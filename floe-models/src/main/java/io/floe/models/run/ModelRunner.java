@@ -70,7 +70,7 @@ public final class ModelRunner {
   private final Listener listener;
   // Each model's watermarks found in this run, published with it.
   private final Map<String, Map<String, String>> watermarks = new ConcurrentHashMap<>();
-  // The definition fingerprints of the views this run created (without tests: see runModel).
+  // The definition fingerprints of the views this run ran (see runModel), published with them.
   private final Map<String, String> definitions = new ConcurrentHashMap<>();
   // The values of max_of() found in this run, by relation and expression.
   private final Map<String, String> maxima = new ConcurrentHashMap<>();
@@ -217,7 +217,7 @@ public final class ModelRunner {
       boolean ok = models.stream().allMatch(ModelResult::ok) && tests.stream().noneMatch(TestResult::blocks)
           && !listener.cancelled();
       if (ok) {
-        publish(written, published, computed, testedViews);
+        publish(written, published, computed, testedViews, fingerprints);
         afterPublish(written.keySet());
         if (!builtWhole.isEmpty()) {
           ExecutorService compiling = Executors.newFixedThreadPool(engine.project().config().engine().threads());
@@ -321,16 +321,19 @@ public final class ModelRunner {
         return new ModelResult(model.name(), model.table(), Status.UNCHANGED, 0,
             (System.nanoTime() - start) / 1_000_000, Optional.empty(), "");
       }
-      if (isView && !refresh && !hasTests(model)) {
-        // Only its tables' rows moved: they reach its readers through the view as it is published.
+      if (isView) {
         String definition = fingerprints.definitionOf(model);
-        if (fingerprints.storedDefinition(model).filter(definition::equals).isPresent()) {
+        boolean asPublished = !refresh && fingerprints.storedDefinition(model).filter(definition::equals).isPresent();
+        if (asPublished && !hasTests(model)) {
+          // Only its tables' rows moved: they reach its readers through the view as it is published.
           fingerprints.settledView(model, fingerprint);
           LOG.info("Model {} -> {}: unchanged (same SQL, config and input schemas as published)", model.name(),
               model.table());
           return new ModelResult(model.name(), model.table(), Status.UNCHANGED, 0,
               (System.nanoTime() - start) / 1_000_000, Optional.empty(), "");
         }
+        // Published with the view; a view with tests whose definition is as published then only has its
+        // properties updated (see publish).
         definitions.put(model.name(), definition);
       }
       computed.put(model.name(), fingerprint);
@@ -466,7 +469,7 @@ public final class ModelRunner {
 
   // Tables first, all at once where the catalog allows it (one transaction), else one after another.
   private void publish(Map<String, WriteTarget> written, Set<String> published, Map<String, String> fingerprints,
-      Map<String, String> testedViews) {
+      Map<String, String> testedViews, Fingerprints stored) {
     List<MultiTablePublish.Move> moves = new ArrayList<>();
     List<String> names = new ArrayList<>();
     for (Map.Entry<String, WriteTarget> entry : new java.util.TreeMap<>(written).entrySet()) {
@@ -500,16 +503,24 @@ public final class ModelRunner {
         }
         Model model = project.model(node.name());
         if (model.createsView()) {
-          dropTableOfSameName(model);
-          String sql = project.compile(model, false, Model::table, ModelRenderer.Values.DEFERRED, this::runQuery);
           Map<String, String> properties = new java.util.HashMap<>();
           properties.put(Fingerprints.PROPERTY, fingerprints.get(node.name()));
-          if (definitions.containsKey(node.name())) {
-            properties.put(Fingerprints.DEFINITION_PROPERTY, definitions.get(node.name()));
+          String definition = definitions.get(node.name());
+          if (definition != null) {
+            properties.put(Fingerprints.DEFINITION_PROPERTY, definition);
           }
           if (testedViews.containsKey(node.name())) {
             properties.put(AppendedViewRows.PROPERTY, testedViews.get(node.name()));
           }
+          // A view with tests runs on every change to its tables' rows; its SQL, config and input schemas as
+          // published, it keeps its SQL and dialects and only the properties above move (no Spark analysis).
+          if (definition != null && !fullRefresh
+              && stored.storedDefinition(model).filter(definition::equals).isPresent()) {
+            ViewMaterialization.updateProperties(engine, model.table(), properties);
+            continue;
+          }
+          dropTableOfSameName(model);
+          String sql = project.compile(model, false, Model::table, ModelRenderer.Values.DEFERRED, this::runQuery);
           ViewMaterialization.publish(engine, model.table(), sql, properties);
         }
       }

@@ -44,6 +44,18 @@ public final class ViewMaterialization implements Materialization {
     ViewDialects.addTranslations(engine, view);
   }
 
+  /** Sets {@code properties} on the catalog view {@code view}, its SQL and dialects unchanged: one metadata commit. */
+  public static void updateProperties(FloeEngine engine, String view, Map<String, String> properties) {
+    if (!(engine.icebergCatalog() instanceof org.apache.iceberg.catalog.ViewCatalog views)) {
+      throw new IllegalStateException("Cannot update the properties of view " + view + ": the catalog "
+          + engine.icebergCatalog().name() + " holds no views");
+    }
+    org.apache.iceberg.view.UpdateViewProperties update =
+        views.loadView(org.apache.iceberg.catalog.TableIdentifier.parse(view)).updateProperties();
+    properties.forEach(update::set);
+    update.commit();
+  }
+
   /** The session view that stands for the view while a run is staged. */
   public static String stagedName(WriteTarget target) {
     return target.table().replace('.', '_') + "__" + target.branch().orElse("main");
