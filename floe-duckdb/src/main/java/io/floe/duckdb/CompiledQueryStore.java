@@ -40,9 +40,11 @@ import org.slf4j.LoggerFactory;
  * is (the tables' UUIDs, schemas and partition specs, the views' SQL, the session's time zone), and a file
  * that cannot be read is a miss.
  *
- * <p>Its directory is named by a fingerprint of what else decides a compile: Floe's code (its jar's entries and
- * their checksums, so every copy of one build of Floe shares it), Iceberg's and Spark's versions and every {@code spark.sql.*} setting of the session. A new
- * Floe build or a changed setting reads none of the files an earlier one wrote; those are removed. Files
+ * <p>Its directory is named by a fingerprint of what else decides a compile: Floe's code (the entries and
+ * checksums of the jars of this module and of floe-spark, so every copy of one build of Floe shares it),
+ * Iceberg's and Spark's versions and every {@code spark.sql.*} setting of the session. A new Floe build
+ * that changed those jars, or a changed setting, reads none of the files an earlier one wrote; those are
+ * removed. Files
  * not used for {@link #UNUSED_FOR} are removed too, and beyond {@link #MAX_FILES} the least recently used.
  *
  * <p>Files hold Java-serialized objects of a few known classes, read through an allow-list filter. A
@@ -229,18 +231,25 @@ final class CompiledQueryStore {
     return sha256(codeVersion() + "\n" + engine.session().version() + "\n" + settings).substring(0, 16);
   }
 
-  // What Floe's classes are: a jar by its entries' names and checksums (not its path or time, so the bench's copy
-  // and ./floe's share a store, and a rebuild that changed no class keeps it); classes in a directory (tests, an
+  // What Floe's classes are, those that translate a query (this module) and those that analyze and run it
+  // (floe-spark): a jar by its entries' names and checksums (not its path or time, so the bench's copy and
+  // ./floe's share a store, and a rebuild that changed no class keeps it); classes in a directory (tests, an
   // IDE) by where they are, with one class file's size and time. Iceberg's version too: its classes are stored.
   private static String codeVersion() {
     try {
-      Path code = Path.of(CompiledQueries.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      String iceberg = " iceberg " + org.apache.iceberg.IcebergBuild.fullVersion();
-      if (Files.isRegularFile(code)) {
-        return "jar " + jarContent(code) + iceberg;
+      StringBuilder version = new StringBuilder();
+      for (Class<?> type : List.of(CompiledQueries.class, FloeEngine.class)) {
+        Path code = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+        if (Files.isRegularFile(code)) {
+          version.append("jar ").append(jarContent(code));
+        } else {
+          Path classFile = code.resolve(type.getName().replace('.', '/') + ".class");
+          version.append(code).append(' ').append(Files.size(classFile)).append(' ')
+              .append(Files.getLastModifiedTime(classFile).toMillis());
+        }
+        version.append('\n');
       }
-      Path classFile = code.resolve("io/floe/duckdb/PlanSql.class");
-      return code + " " + Files.size(classFile) + " " + Files.getLastModifiedTime(classFile).toMillis() + iceberg;
+      return version + "iceberg " + org.apache.iceberg.IcebergBuild.fullVersion();
     } catch (Exception e) {
       // Unknown: a value no other process shares, so nothing written by another Floe is read.
       return "unknown " + UUID.randomUUID();
