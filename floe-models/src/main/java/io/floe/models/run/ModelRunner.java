@@ -72,6 +72,8 @@ public final class ModelRunner {
   private final Map<String, Map<String, String>> watermarks = new ConcurrentHashMap<>();
   // The definition fingerprints of the views this run ran (see runModel), published with them.
   private final Map<String, String> definitions = new ConcurrentHashMap<>();
+  // The views of this run with tests whose definition is as published: their publish only updates properties.
+  private final Set<String> viewsAsPublished = ConcurrentHashMap.newKeySet();
   // The values of max_of() found in this run, by relation and expression.
   private final Map<String, String> maxima = new ConcurrentHashMap<>();
   // The incremental models this run built from their whole SELECT (a first build, a full refresh), by name:
@@ -131,6 +133,7 @@ public final class ModelRunner {
     Instant started = Instant.now();
     long startNanos = System.nanoTime();
     builtWhole.clear();
+    viewsAsPublished.clear();
     String branch = io.floe.spark.table.RunLeftovers.RUN_BRANCH_PREFIX + runId;
     Map<String, WriteTarget> written = new ConcurrentHashMap<>();
     Map<String, MaterializeResult> results = new ConcurrentHashMap<>();
@@ -217,7 +220,7 @@ public final class ModelRunner {
       boolean ok = models.stream().allMatch(ModelResult::ok) && tests.stream().noneMatch(TestResult::blocks)
           && !listener.cancelled();
       if (ok) {
-        publish(written, published, computed, testedViews, fingerprints);
+        publish(written, published, computed, testedViews);
         afterPublish(written.keySet());
         if (!builtWhole.isEmpty()) {
           ExecutorService compiling = Executors.newFixedThreadPool(engine.project().config().engine().threads());
@@ -335,6 +338,9 @@ public final class ModelRunner {
         // Published with the view; a view with tests whose definition is as published then only has its
         // properties updated (see publish).
         definitions.put(model.name(), definition);
+        if (asPublished) {
+          viewsAsPublished.add(model.name());
+        }
       }
       computed.put(model.name(), fingerprint);
       String sql = project.compile(model, incremental, ref -> relation(ref, written), new ModelRenderer.Values() {
@@ -469,7 +475,7 @@ public final class ModelRunner {
 
   // Tables first, all at once where the catalog allows it (one transaction), else one after another.
   private void publish(Map<String, WriteTarget> written, Set<String> published, Map<String, String> fingerprints,
-      Map<String, String> testedViews, Fingerprints stored) {
+      Map<String, String> testedViews) {
     List<MultiTablePublish.Move> moves = new ArrayList<>();
     List<String> names = new ArrayList<>();
     for (Map.Entry<String, WriteTarget> entry : new java.util.TreeMap<>(written).entrySet()) {
@@ -514,8 +520,7 @@ public final class ModelRunner {
           }
           // A view with tests runs on every change to its tables' rows; its SQL, config and input schemas as
           // published, it keeps its SQL and dialects and only the properties above move (no Spark analysis).
-          if (definition != null && !fullRefresh
-              && stored.storedDefinition(model).filter(definition::equals).isPresent()) {
+          if (viewsAsPublished.contains(node.name()) && !fullRefresh) {
             ViewMaterialization.updateProperties(engine, model.table(), properties);
             continue;
           }

@@ -9,12 +9,12 @@ import io.floe.models.project.TestProjects;
 import io.floe.models.run.ModelResult.Status;
 import io.floe.spark.FloeEngine;
 import java.nio.file.Path;
-import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.catalog.ViewCatalog;
-import org.apache.iceberg.view.View;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.catalog.ViewCatalog;
+import org.apache.iceberg.view.View;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
