@@ -227,6 +227,48 @@ public final class DataTestRunner {
     return tasks;
   }
 
+  /**
+   * The queries the plain tests of {@code model} run when they pass, over its whole table and, as an
+   * incremental run reads them, over the rows a run wrote ({@code writtenRows}, a relation of the
+   * table's columns): what a warm-up has Spark plan ({@link QueryWarmUp}). Tests with configs or of the
+   * project's own generic tests are left out.
+   */
+  List<String> passingQueries(Model model, Function<Model, String> relations, String writtenRows) {
+    List<String> queries = new ArrayList<>();
+    String table = relations.apply(model);
+    List<DataTestDefinition> rowTests = new ArrayList<>();
+    for (DataTestDefinition test : model.properties().map(ModelProperties::tests).orElse(List.of())) {
+      if (!isPlain(test)) {
+        continue;
+      }
+      if (isRowTest(test, model)) {
+        rowTests.add(test);
+        continue;
+      }
+      String scope = table;
+      if (test.baseKind().equals("relationships")) {
+        scope = writtenRows;
+      } else if (test.baseKind().equals("unique") && test.column().isPresent()) {
+        String column = SparkIdentifiers.quote(test.column().get());
+        scope = "(SELECT * FROM " + table + " WHERE " + column + " IN (SELECT " + column + " FROM " + writtenRows
+            + "))";
+      }
+      for (String tested : new java.util.LinkedHashSet<>(List.of(table, scope))) {
+        try {
+          queries.add("SELECT count(*) FROM (" + DataTestQueries.failures(test, model.name(), tested,
+              relationsOf(relations)) + ")");
+        } catch (FloeException e) {
+          LOG.debug("Test {} of model {} has no query to plan: {}", test.kind(), model.name(), e.getMessage());
+        }
+      }
+    }
+    if (!rowTests.isEmpty()) {
+      queries.add(DataTestQueries.failureCounts(rowTests, Optional.empty(), model.name(), table));
+      queries.add(DataTestQueries.failureCounts(rowTests, Optional.empty(), model.name(), writtenRows));
+    }
+    return queries;
+  }
+
   // The tests that are no one model's: sources', unit and singular tests.
   private List<Callable<List<TestResult>>> otherTasks(Set<String> selected, Function<Model, String> relations) {
     List<Callable<List<TestResult>>> tasks = new ArrayList<>();

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A server's warm-up plans each model's query as its next run will and runs none: it writes no table, leaves
- * out a model whose query cannot be planned yet, and stops when told to.
+ * A server's warm-up plans each model's query as its next run will, then its tests' queries, and runs none:
+ * it writes no table, leaves out a model whose query cannot be planned yet, and stops when told to.
  */
 class QueryWarmUpTest {
   @TempDir Path dir;
@@ -36,6 +36,20 @@ class QueryWarmUpTest {
         {{ config(materialized='table') }}
         select n from {{ ref('totals') }} where status = 'open'
         """);
+    write(dir, "models/silver/totals.yml", """
+        models:
+          - name: totals
+            columns:
+              - name: status
+                tests: [unique, not_null, {accepted_values: {values: [open, closed]}}]
+        """);
+    write(dir, "models/gold/not_yet.yml", """
+        models:
+          - name: not_yet
+            columns:
+              - name: id
+                tests: [unique]
+        """);
     write(dir, "models/gold/not_yet.sql", """
         {{ config(materialized='table') }}
         select * from bronze.arrives_later
@@ -54,11 +68,16 @@ class QueryWarmUpTest {
       assertThat(result.models()).isEqualTo(4);
       assertThat(result.planned()).isEqualTo(3);
       assertThat(result.notPlanned()).isEqualTo(1);
+      // Four passes over totals' tests: its row tests in one query, its unique test over the whole table and
+      // over the written keys; not_yet's test reads a table that does not exist.
+      assertThat(result.testQueries()).isEqualTo(4 * 3);
       assertThat(snapshot(engine, "silver.totals")).isEqualTo(totals);
       assertThat(snapshot(engine, "silver.events_copy")).isEqualTo(copy);
       assertThat(engine.icebergCatalog().tableExists(TableIdentifier.parse("gold.open_total"))).isFalse();
 
-      assertThat(QueryWarmUp.run(engine, project, () -> true).planned()).isZero();
+      QueryWarmUp.Result stopped = QueryWarmUp.run(engine, project, () -> true);
+      assertThat(stopped.planned()).isZero();
+      assertThat(stopped.testQueries()).isZero();
     }
   }
 
