@@ -255,7 +255,7 @@ public final class ModelRunner {
   private Optional<DataTestRunner.WrittenRows> writtenRows(Model model, MaterializeResult result,
       AppendedViewRows appended, Map<String, String> testedViews) {
     Optional<DataTestRunner.WrittenRows> rows = result.writtenRows()
-        .map(view -> new DataTestRunner.WrittenRows(view.name(), result.writtenBounds()));
+        .map(view -> new DataTestRunner.WrittenRows(view.name(), result.writtenBounds(), true));
     if (model.createsView()) {
       testedViews.put(model.name(), appended.stamp(model));
       if (!fullRefresh) {
