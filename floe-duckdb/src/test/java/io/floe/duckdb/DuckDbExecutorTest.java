@@ -96,6 +96,13 @@ class DuckDbExecutorTest {
           + " CAST(m / n AS DECIMAL(12,2)) AS mn2, CAST(n / 7 AS DECIMAL(6,4)) AS n7, avg(i) OVER (PARTITION BY k) AS ai,"
           + " CAST(avg(i) OVER (PARTITION BY k) AS DECIMAL(10,2)) AS ai2 FROM silver.rnd",
       "SELECT k, CAST(sum(m) / count(DISTINCT n) AS DECIMAL(12,2)) AS per, avg(m) AS am FROM silver.rnd GROUP BY k",
+      // a quotient cast to fewer places, rounded once in 64 bits where that gives Spark's two roundings:
+      // half-way points of both signs, divisors of all sizes, and operands too large for that path
+      "SELECT id, CAST(CAST(id - 50000 AS DECIMAL(6,0)) / CAST(8 AS DECIMAL(2,0)) AS DECIMAL(10,2)) AS eighth,"
+          + " CAST(m / CAST(id - 48 AS DECIMAL(7,1)) AS DECIMAL(14,3)) AS signed,"
+          + " CAST(m / CAST(id * 7919 + 1 AS DECIMAL(12,0)) AS DECIMAL(20,9)) AS small,"
+          + " CAST(m / CAST(id + 1234567 AS DECIMAL(20,0)) AS DECIMAL(30,18)) AS tiny FROM silver.rnd"
+          + " WHERE id <> 48",
       // the newest row of each key, as latest_changes() finds it: max_by of a struct ordered by a struct
       "SELECT k, latest.* FROM (SELECT k, max_by(struct(id, i, d, ts, m), struct(ts, id)) AS latest FROM silver.rnd"
           + " GROUP BY k)",
