@@ -489,10 +489,11 @@ public final class DataTestRunner {
 
   /**
    * The tests of the rows a run wrote in one query: the row tests counted over those rows, and each unique
-   * and relationships test counted over what it reads (see {@link #scope}) as a scalar subquery, so that
-   * Spark plans one query for them where it planned one for each (a run plans these every time: their SQL
-   * names the run's rows). Only the failing ones are read again for their rows. Results: the unique and
-   * relationships tests, then the row tests, each in the order of the model's properties.
+   * and relationships test counted over what it reads (see {@link #scope}), each count a one-row derived
+   * table, cross-joined, so that Spark plans one query for them where it planned one for each (a run plans
+   * these every time: their SQL names the run's rows). Only the failing ones are read again for their rows.
+   * Results: the unique and relationships tests, then the row tests, each in the order of the model's
+   * properties.
    */
   private List<TestResult> checkWrittenInOnePass(List<DataTestDefinition> rowTests, List<DataTestDefinition> scoped,
       Model model, String table, WrittenRows writtenRows, Function<Model, String> relations) {
