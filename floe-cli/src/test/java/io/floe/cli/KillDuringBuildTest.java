@@ -20,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Builds that heal: {@code floe build} in its own JVM is SIGKILLed at a random moment of a random
  * phase (starting, ingest, each model, tests, publish), round after round from the project's first
  * build on; after each kill the next build finishes, its tables equal those of a twin project that
- * was never killed, and no run branch or staging file is left. The seed is printed on failure;
- * {@code -Dfloe.test.seed=N} replays one.
+ * was never killed, and no run branch or staging file is left. Two of its views have tests, so a kill
+ * after "Published" can land between the tables' publish and the views' property updates. The seed is
+ * printed on failure; {@code -Dfloe.test.seed=N} replays one.
  */
 class KillDuringBuildTest {
   private static final int ROUNDS = 4;
@@ -32,7 +33,8 @@ class KillDuringBuildTest {
       "SELECT id, customer, amount FROM raw.orders ORDER BY id",
       "SELECT id, customer, amount FROM silver.orders_clean ORDER BY id",
       "SELECT customer, total, orders FROM gold.customer_totals ORDER BY customer",
-      "SELECT id, amount FROM gold.big_orders ORDER BY id");
+      "SELECT id, amount FROM gold.big_orders ORDER BY id",
+      "SELECT id, customer FROM silver.orders_seen ORDER BY id");
 
   @TempDir Path killed;
   @TempDir Path reference;
@@ -122,11 +124,24 @@ class KillDuringBuildTest {
     Files.writeString(project.resolve("models/gold/big_orders.sql"), """
         select id, amount from {{ ref('orders_clean') }} where amount > 10
         """);
+    // Views with tests: each build that finds their tables grown runs them and, after the tables' publish,
+    // moves only their properties (fingerprint; for a view over the source alone, what its tests saw).
+    Files.writeString(project.resolve("models/silver/orders_seen.sql"), """
+        select id, customer from {{ source('raw', 'orders') }} where id > 0
+        """);
     Files.writeString(project.resolve("models/gold/schema.yml"), """
         models:
           - name: customer_totals
             columns:
               - name: customer
+                tests: [not_null, unique]
+          - name: big_orders
+            columns:
+              - name: id
+                tests: [not_null, unique]
+          - name: orders_seen
+            columns:
+              - name: id
                 tests: [not_null, unique]
         """);
   }
