@@ -1048,8 +1048,10 @@ final class PlanSql {
     if (Math.abs(shift) > 17 || scale > 20 || !op.deterministic()) {
       return Optional.empty();
     }
-    String a = "CAST(" + unscaled(expr(op.left()), left.scale()) + " AS BIGINT)";
-    String b = "CAST(" + unscaled(expr(op.right()), right.scale()) + " AS BIGINT)";
+    String leftUnscaled = unscaled(expr(op.left()), left.scale());
+    String rightUnscaled = unscaled(expr(op.right()), right.scale());
+    String a = "CAST(" + leftUnscaled + " AS BIGINT)";
+    String b = "CAST(" + rightUnscaled + " AS BIGINT)";
     // |N| below 9 10^17 (its rounded quotient fits DECIMAL(18, 0)), |D| below the bound that keeps one
     // rounding right and 2^62 (2 (N % D) fits), and Spark's first rounding to 38 digits exact (see
     // decimalQuotient); the operands' unscaled values are tested as 128-bit integers before they are cast.
@@ -1061,9 +1063,8 @@ final class PlanSql {
     if (denominatorLimit.signum() == 0) {
       return Optional.empty();
     }
-    String guard = "abs(" + unscaled(expr(op.left()), left.scale()) + ") < CAST('" + numeratorLimit
-        + "' AS HUGEINT) AND abs(" + unscaled(expr(op.right()), right.scale()) + ") < CAST('" + denominatorLimit
-        + "' AS HUGEINT) AND " + unscaled(expr(op.right()), right.scale()) + " <> 0";
+    String guard = "abs(" + leftUnscaled + ") < CAST('" + numeratorLimit + "' AS HUGEINT) AND abs(" + rightUnscaled
+        + ") < CAST('" + denominatorLimit + "' AS HUGEINT) AND " + rightUnscaled + " <> 0";
     String n = shift > 0 ? "(" + a + " * " + pow10(shift) + ")" : a;
     String d = shift < 0 ? "(" + b + " * " + pow10(-shift) + ")" : b;
     String magnitude = "(abs(" + n + ") // abs(" + d + ") + CASE WHEN 2 * (abs(" + n + ") % abs(" + d + ")) >= abs("
@@ -1075,11 +1076,7 @@ final class PlanSql {
   }
 
   private static long pow10(int exponent) {
-    long power = 1;
-    for (int i = 0; i < exponent; i++) {
-      power *= 10;
-    }
-    return power;
+    return BigInteger.TEN.pow(exponent).longValueExact();
   }
 
   private static String unscaled(String decimal, int scale) {

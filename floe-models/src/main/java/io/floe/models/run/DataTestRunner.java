@@ -206,19 +206,13 @@ public final class DataTestRunner {
       for (DataTestDefinition test : tests) {
         if (isPlain(test) && isRowTest(test, model)) {
           rowTests.add(test);
-        } else if (isPlain(test) && (test.baseKind().equals("relationships")
-            || test.baseKind().equals("unique") && test.column().isPresent())) {
+        } else if (writtenRows.get().filesByName() && isPlain(test) && readsItsOwnScope(test)) {
           scoped.add(test);
         } else {
           tasks.add(() -> List.of(isPlain(test) ? check(test, model, scope(test, model, table, written, bounds),
               relations)
               : checkConfigured(test, model.name(), model.name(), table, relations)));
         }
-      }
-      if (!writtenRows.get().filesByName()) {
-        scoped.forEach(test -> tasks.add(() -> List.of(check(test, model, scope(test, model, table, written, bounds),
-            relations))));
-        scoped.clear();
       }
       if (!rowTests.isEmpty() || !scoped.isEmpty()) {
         tasks.add(() -> checkWrittenInOnePass(rowTests, scoped, model, table, writtenRows.get(), relations));
@@ -275,14 +269,10 @@ public final class DataTestRunner {
           queries.add("SELECT count(*) FROM (" + DataTestQueries.failures(test, model.name(), table,
               relationsOf(relations)) + ")");
         }
-        if (keyed) {
-          String column = SparkIdentifiers.quote(test.column().get());
+        if (readsItsOwnScope(test)) {
+          // As scope gives it, without the written keys' range (finding it may run a query).
           scoped.add(test);
-          scopes.add("(SELECT * FROM " + table + " WHERE " + column + " IN (SELECT " + column + " FROM "
-              + writtenRows + "))");
-        } else if (test.baseKind().equals("relationships")) {
-          scoped.add(test);
-          scopes.add(writtenRows);
+          scopes.add(keyed ? withWrittenKeys(table, test.column().get(), "", writtenRows) : writtenRows);
         }
       }
       if (!rowTests.isEmpty() || unique.isPresent()) {
@@ -336,12 +326,22 @@ public final class DataTestRunner {
       return written;
     }
     if (test.baseKind().equals("unique") && test.column().isPresent()) {
-      String column = SparkIdentifiers.quote(test.column().get());
-      String range = writtenKeysRange(test.column().get(), written, bounds, model);
-      return "(SELECT * FROM " + table + " WHERE " + range + column + " IN (SELECT " + column + " FROM " + written
-          + "))";
+      return withWrittenKeys(table, test.column().get(), writtenKeysRange(test.column().get(), written, bounds, model),
+          written);
     }
     return table;
+  }
+
+  // The rows of table whose key a written row holds, within range (a condition ending in AND, or nothing).
+  private static String withWrittenKeys(String table, String key, String range, String written) {
+    String column = SparkIdentifiers.quote(key);
+    return "(SELECT * FROM " + table + " WHERE " + range + column + " IN (SELECT " + column + " FROM " + written
+        + "))";
+  }
+
+  // Tests over what scope gives them rather than the written rows alone: unique of a column, relationships.
+  private static boolean readsItsOwnScope(DataTestDefinition test) {
+    return test.baseKind().equals("relationships") || test.baseKind().equals("unique") && test.column().isPresent();
   }
 
   /**
